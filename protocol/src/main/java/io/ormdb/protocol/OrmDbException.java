@@ -1,0 +1,55 @@
+package io.ormdb.protocol;
+
+import java.util.Objects;
+
+/**
+ * The one exception type of ORMDB: a stable {@link ErrorCode} plus a message that says what was
+ * wrong and where. Build them with the static factories so the code is never forgotten.
+ */
+public class OrmDbException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode code;
+
+  public OrmDbException(ErrorCode code, String message) {
+    this(code, message, null);
+  }
+
+  public OrmDbException(ErrorCode code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = Objects.requireNonNull(code, "code");
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public static OrmDbException invalid(String message) {
+    return new OrmDbException(ErrorCode.INVALID_REQUEST, message);
+  }
+
+  public static OrmDbException invalid(String message, Throwable cause) {
+    return new OrmDbException(ErrorCode.INVALID_REQUEST, message, cause);
+  }
+
+  public static OrmDbException notFound(String message) {
+    return new OrmDbException(ErrorCode.NOT_FOUND, message);
+  }
+
+  public static OrmDbException constraint(String message) {
+    return new OrmDbException(ErrorCode.CONSTRAINT_VIOLATION, message);
+  }
+
+  public static OrmDbException conflict(String message) {
+    return new OrmDbException(ErrorCode.CONFLICT, message);
+  }
+
+  public static OrmDbException internal(String message, Throwable cause) {
+    return new OrmDbException(ErrorCode.INTERNAL, message, cause);
+  }
+
+  @Override
+  public String toString() {
+    return code + ": " + getMessage();
+  }
+}

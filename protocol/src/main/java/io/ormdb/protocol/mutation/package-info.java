@@ -1,0 +1,2 @@
+/** Write requests: typed mutations and atomic batches, and their results. */
+package io.ormdb.protocol.mutation;

@@ -1,0 +1,54 @@
+package io.ormdb.protocol.query;
+
+import io.ormdb.protocol.schema.OrderSpec;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A relation to load with the root rows, by dotted path from the root ({@code posts}, {@code
+ * posts.comments}); a nested path's parent path must be included too.
+ *
+ * @param fields the target's fields to return (empty = all)
+ * @param filter keeps only matching children; may be null
+ * @param orderBy order of children within each parent
+ * @param pagination applied per parent: limit / cursor per parent
+ */
+public record Include(
+    String path,
+    List<String> fields,
+    Filter filter,
+    List<OrderSpec> orderBy,
+    Pagination pagination) {
+  public Include {
+    Objects.requireNonNull(path, "path");
+    fields = fields == null ? List.of() : List.copyOf(fields);
+    orderBy = orderBy == null ? List.of() : List.copyOf(orderBy);
+    pagination = pagination == null ? Pagination.NONE : pagination;
+  }
+
+  public static Include of(String path) {
+    return new Include(path, List.of(), null, List.of(), Pagination.NONE);
+  }
+
+  /** The depth of this include: 1 for {@code posts}, 2 for {@code posts.comments}. */
+  public int depth() {
+    int d = 1;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '.') {
+        d++;
+      }
+    }
+    return d;
+  }
+
+  /** The parent path, or "" for a first-level include. */
+  public String parentPath() {
+    int i = path.lastIndexOf('.');
+    return i < 0 ? "" : path.substring(0, i);
+  }
+
+  /** The last segment: the relation name navigated from the parent. */
+  public String relationName() {
+    return path.substring(path.lastIndexOf('.') + 1);
+  }
+}

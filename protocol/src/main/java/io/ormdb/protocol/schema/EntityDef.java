@@ -1,0 +1,46 @@
+package io.ormdb.protocol.schema;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An entity type.
+ *
+ * @param name the entity name (unique in the schema)
+ * @param identityField the name of the field that identifies a row (must be one of {@code fields})
+ * @param fields the fields, in declaration order
+ * @param softDelete when true a delete marks the row deleted (hidden from reads) instead of
+ *     removing it
+ * @param defaultOrder applied to queries of this entity that give no order of their own
+ */
+public record EntityDef(
+    String name,
+    String identityField,
+    List<FieldDef> fields,
+    boolean softDelete,
+    List<OrderSpec> defaultOrder) {
+  public EntityDef {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(identityField, "identityField");
+    fields = List.copyOf(fields);
+    defaultOrder = defaultOrder == null ? List.of() : List.copyOf(defaultOrder);
+  }
+
+  public Optional<FieldDef> field(String fieldName) {
+    for (FieldDef f : fields) {
+      if (f.name().equals(fieldName)) {
+        return Optional.of(f);
+      }
+    }
+    return Optional.empty();
+  }
+
+  public FieldDef identity() {
+    return field(identityField)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "entity " + name + " has no identity field '" + identityField + "'"));
+  }
+}

@@ -1,0 +1,79 @@
+package io.ormdb.protocol.schema;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One complete, versioned schema: what the catalog applies and keeps in its history. Lookups are
+ * linear; callers that look up often build their own maps (the catalog does).
+ */
+public record SchemaBundle(
+    long version,
+    List<EnumDef> enums,
+    List<EntityDef> entities,
+    List<RelationDef> relations,
+    List<ConstraintDef> constraints,
+    List<IndexDef> indexes,
+    List<PolicyDef> policies) {
+  public SchemaBundle {
+    enums = List.copyOf(enums);
+    entities = List.copyOf(entities);
+    relations = List.copyOf(relations);
+    constraints = List.copyOf(constraints);
+    indexes = List.copyOf(indexes);
+    policies = List.copyOf(policies);
+  }
+
+  public static SchemaBundle empty() {
+    return new SchemaBundle(0, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  public SchemaBundle withVersion(long newVersion) {
+    return new SchemaBundle(newVersion, enums, entities, relations, constraints, indexes, policies);
+  }
+
+  public Optional<EntityDef> entity(String name) {
+    return entities.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
+  public Optional<EnumDef> enumDef(String name) {
+    return enums.stream().filter(e -> e.name().equals(name)).findFirst();
+  }
+
+  /** The relation named {@code name} leaving {@code fromEntity}. */
+  public Optional<RelationDef> relation(String fromEntity, String name) {
+    return relations.stream()
+        .filter(r -> r.fromEntity().equals(fromEntity) && r.name().equals(name))
+        .findFirst();
+  }
+
+  public List<RelationDef> relationsFrom(String fromEntity) {
+    List<RelationDef> out = new ArrayList<>();
+    for (RelationDef r : relations) {
+      if (r.fromEntity().equals(fromEntity)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  public List<ConstraintDef> constraintsOf(String entity) {
+    List<ConstraintDef> out = new ArrayList<>();
+    for (ConstraintDef c : constraints) {
+      if (c.entity().equals(entity)) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  public List<IndexDef> indexesOf(String entity) {
+    return indexes.stream().filter(i -> i.entity().equals(entity)).toList();
+  }
+
+  public List<PolicyDef> policiesOf(String entity) {
+    return policies.stream().filter(p -> Objects.equals(p.entity(), entity)).toList();
+  }
+}

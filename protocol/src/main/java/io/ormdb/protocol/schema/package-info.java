@@ -1,0 +1,4 @@
+/**
+ * The schema model: entities, fields, relations, constraints, indexes, policies, versioned bundles.
+ */
+package io.ormdb.protocol.schema;

@@ -1,0 +1,327 @@
+package io.ormdb.protocol.value;
+
+import io.ormdb.protocol.OrmDbException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/** Construction, total ordering and lossless conversion of {@link Value}s. */
+public final class Values {
+  private Values() {}
+
+  /**
+   * Wraps a plain Java object: null, Boolean, Integer, Long, Float, Double, BigDecimal, String,
+   * byte[], Instant, LocalDate, UUID, a {@link Value} (returned as is), or a List of those (an
+   * array typed by its first non-null element).
+   */
+  public static Value of(Object o) {
+    if (o == null) {
+      return Value.NULL;
+    }
+    if (o instanceof Value v) {
+      return v;
+    }
+    if (o instanceof Boolean b) {
+      return b ? Value.TRUE : Value.FALSE;
+    }
+    if (o instanceof Integer i) {
+      return new Value.Int32(i);
+    }
+    if (o instanceof Short s) {
+      return new Value.Int32(s);
+    }
+    if (o instanceof Byte b) {
+      return new Value.Int32(b);
+    }
+    if (o instanceof Long l) {
+      return new Value.Int64(l);
+    }
+    if (o instanceof Float f) {
+      return new Value.Float32(f);
+    }
+    if (o instanceof Double d) {
+      return new Value.Float64(d);
+    }
+    if (o instanceof BigDecimal d) {
+      return new Value.Decimal(d);
+    }
+    if (o instanceof BigInteger b) {
+      return new Value.Decimal(new BigDecimal(b));
+    }
+    if (o instanceof String s) {
+      return new Value.Str(s);
+    }
+    if (o instanceof byte[] b) {
+      return new Value.Bytes(b);
+    }
+    if (o instanceof Instant i) {
+      return Value.Timestamp.of(i);
+    }
+    if (o instanceof LocalDate d) {
+      return Value.Date.of(d);
+    }
+    if (o instanceof UUID u) {
+      return Value.Uuid.of(u);
+    }
+    if (o instanceof java.lang.Enum<?> e) {
+      return new Value.Enum(e.name());
+    }
+    if (o instanceof List<?> list) {
+      List<Value> elements = new ArrayList<>(list.size());
+      ValueType elementType = null;
+      for (Object e : list) {
+        Value v = of(e);
+        if (elementType == null && !v.isNull()) {
+          elementType = v.type();
+        }
+        elements.add(v);
+      }
+      return new Value.Array(elementType == null ? ValueType.STRING : elementType, elements);
+    }
+    throw OrmDbException.invalid("cannot convert a " + o.getClass().getName() + " to a value");
+  }
+
+  /** The plain Java object for a value (the inverse of {@link #of(Object)}). */
+  public static Object toJava(Value v) {
+    if (v instanceof Value.Null) {
+      return null;
+    } else if (v instanceof Value.Bool b) {
+      return b.value();
+    } else if (v instanceof Value.Int32 i) {
+      return i.value();
+    } else if (v instanceof Value.Int64 l) {
+      return l.value();
+    } else if (v instanceof Value.Float32 f) {
+      return f.value();
+    } else if (v instanceof Value.Float64 d) {
+      return d.value();
+    } else if (v instanceof Value.Decimal d) {
+      return d.value();
+    } else if (v instanceof Value.Str s) {
+      return s.value();
+    } else if (v instanceof Value.Bytes b) {
+      return b.value();
+    } else if (v instanceof Value.Timestamp t) {
+      return t.toInstant();
+    } else if (v instanceof Value.Date d) {
+      return d.toLocalDate();
+    } else if (v instanceof Value.Uuid u) {
+      return u.asUuid();
+    } else if (v instanceof Value.Enum e) {
+      return e.variant();
+    } else if (v instanceof Value.Json j) {
+      return j.text();
+    } else {
+      return ((Value.Array) v).elements().stream().map(Values::toJava).toList();
+    }
+  }
+
+  /**
+   * A total order over all values: null first; numbers (int32, int64, float32, float64, decimal)
+   * compare by numeric value across types; other values compare within their type; values of
+   * unrelated types order by type.
+   */
+  public static int compare(Value a, Value b) {
+    if (a == b) {
+      return 0;
+    }
+    boolean an = a.isNull();
+    boolean bn = b.isNull();
+    if (an || bn) {
+      return an == bn ? 0 : (an ? -1 : 1);
+    }
+    ValueType ta = a.type();
+    ValueType tb = b.type();
+    if (ta.isNumeric() && tb.isNumeric()) {
+      return compareNumbers(a, b);
+    }
+    if (ta != tb) {
+      if ((ta == ValueType.ENUM || ta == ValueType.STRING)
+          && (tb == ValueType.ENUM || tb == ValueType.STRING)) {
+        return a.asString().compareTo(b.asString());
+      }
+      return Integer.compare(ta.ordinal(), tb.ordinal());
+    }
+    switch (ta) {
+      case BOOL:
+        return Boolean.compare(a.asBool(), b.asBool());
+      case STRING:
+      case ENUM:
+        return a.asString().compareTo(b.asString());
+      case BYTES:
+        return Arrays.compareUnsigned(((Value.Bytes) a).value(), ((Value.Bytes) b).value());
+      case TIMESTAMP:
+        return Long.compare(((Value.Timestamp) a).micros(), ((Value.Timestamp) b).micros());
+      case DATE:
+        return Integer.compare(((Value.Date) a).epochDay(), ((Value.Date) b).epochDay());
+      case UUID:
+        Value.Uuid x = (Value.Uuid) a;
+        Value.Uuid y = (Value.Uuid) b;
+        int c = Long.compareUnsigned(x.msb(), y.msb());
+        return c != 0 ? c : Long.compareUnsigned(x.lsb(), y.lsb());
+      case JSON:
+        return ((Value.Json) a).text().compareTo(((Value.Json) b).text());
+      case ARRAY:
+        return compareLists(((Value.Array) a).elements(), ((Value.Array) b).elements());
+      default:
+        throw new IllegalStateException("unreachable: " + ta);
+    }
+  }
+
+  /** Equality as the query language sees it: numerically equal numbers are equal. */
+  public static boolean sqlEquals(Value a, Value b) {
+    return compare(a, b) == 0;
+  }
+
+  private static int compareLists(List<Value> a, List<Value> b) {
+    int n = Math.min(a.size(), b.size());
+    for (int i = 0; i < n; i++) {
+      int c = compare(a.get(i), b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+
+  private static int compareNumbers(Value a, Value b) {
+    ValueType ta = a.type();
+    ValueType tb = b.type();
+    boolean ia = ta == ValueType.INT32 || ta == ValueType.INT64;
+    boolean ib = tb == ValueType.INT32 || tb == ValueType.INT64;
+    if (ia && ib) {
+      return Long.compare(a.asLong(), b.asLong());
+    }
+    if (ta == ValueType.DECIMAL || tb == ValueType.DECIMAL) {
+      if (isNonFinite(a) || isNonFinite(b)) {
+        return Double.compare(a.asDouble(), b.asDouble());
+      }
+      return a.asDecimal().compareTo(b.asDecimal());
+    }
+    if ((ia || ib) && !isNonFinite(a) && !isNonFinite(b)) {
+      // exact comparison of a long with a double: go through BigDecimal.
+      return a.asDecimal().compareTo(b.asDecimal());
+    }
+    return Double.compare(a.asDouble(), b.asDouble());
+  }
+
+  private static boolean isNonFinite(Value v) {
+    return (v instanceof Value.Float64 d && !Double.isFinite(d.value()))
+        || (v instanceof Value.Float32 f && !Float.isFinite(f.value()));
+  }
+
+  /**
+   * Converts {@code v} to {@code target} when no information is lost, else fails naming both types.
+   * Null converts to null. Strings convert to uuid, timestamp (ISO-8601 instant), date (ISO date),
+   * enum and json.
+   */
+  public static Value convert(Value v, ValueType target) {
+    if (v.isNull() || v.type() == target) {
+      return v;
+    }
+    try {
+      Value out =
+          switch (target) {
+            case INT32 -> toInt32(v);
+            case INT64 -> toInt64(v);
+            case FLOAT32 -> toFloat32(v);
+            case FLOAT64 -> toFloat64(v);
+            case DECIMAL -> v.type().isNumeric() ? new Value.Decimal(v.asDecimal()) : null;
+            case UUID ->
+                v instanceof Value.Str s ? Value.Uuid.of(UUID.fromString(s.value())) : null;
+            case TIMESTAMP -> toTimestamp(v);
+            case DATE ->
+                v instanceof Value.Str s ? Value.Date.of(LocalDate.parse(s.value())) : null;
+            case ENUM -> v instanceof Value.Str s ? new Value.Enum(s.value()) : null;
+            case STRING -> v instanceof Value.Enum e ? new Value.Str(e.variant()) : null;
+            case JSON -> v instanceof Value.Str s ? new Value.Json(s.value()) : null;
+            default -> null;
+          };
+      if (out != null) {
+        return out;
+      }
+    } catch (RuntimeException e) {
+      throw OrmDbException.invalid(
+          "cannot convert "
+              + v.type().displayName()
+              + " "
+              + v.render()
+              + " to "
+              + target.displayName()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    throw OrmDbException.invalid(
+        "cannot convert "
+            + v.type().displayName()
+            + " "
+            + v.render()
+            + " to "
+            + target.displayName());
+  }
+
+  private static Value toInt32(Value v) {
+    long l = integral(v);
+    if (l < Integer.MIN_VALUE || l > Integer.MAX_VALUE) {
+      throw new ArithmeticException("out of int32 range");
+    }
+    return new Value.Int32((int) l);
+  }
+
+  private static Value toInt64(Value v) {
+    return new Value.Int64(integral(v));
+  }
+
+  private static long integral(Value v) {
+    if (v instanceof Value.Int32 || v instanceof Value.Int64) {
+      return v.asLong();
+    }
+    if (v instanceof Value.Decimal || v instanceof Value.Float32 || v instanceof Value.Float64) {
+      if (!Double.isFinite(v.asDouble())) {
+        throw new ArithmeticException("not a finite number");
+      }
+      return v.asDecimal().longValueExact();
+    }
+    throw new ArithmeticException("not a number");
+  }
+
+  private static Value toFloat64(Value v) {
+    if (v instanceof Value.Int64 l) {
+      double d = l.value();
+      if (d >= 0x1p63 || (long) d != l.value()) {
+        throw new ArithmeticException("not exactly representable as float64");
+      }
+      return new Value.Float64(d);
+    }
+    return v.type().isNumeric() ? new Value.Float64(v.asDouble()) : null;
+  }
+
+  private static Value toFloat32(Value v) {
+    double d = v.type().isNumeric() ? v.asDouble() : Double.NaN;
+    if (!v.type().isNumeric()) {
+      return null;
+    }
+    float f = (float) d;
+    if (Double.isFinite(d) && (double) f != d && v.type() != ValueType.DECIMAL) {
+      throw new ArithmeticException("not exactly representable as float32");
+    }
+    return new Value.Float32(f);
+  }
+
+  private static Value toTimestamp(Value v) {
+    if (v instanceof Value.Int64 || v instanceof Value.Int32) {
+      return new Value.Timestamp(v.asLong());
+    } else if (v instanceof Value.Str s) {
+      return Value.Timestamp.of(Instant.parse(s.value()));
+    } else if (v instanceof Value.Date d) {
+      return new Value.Timestamp(Math.multiplyExact((long) d.epochDay(), 86_400_000_000L));
+    }
+    return null;
+  }
+}
