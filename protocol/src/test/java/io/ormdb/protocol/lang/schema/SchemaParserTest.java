@@ -52,8 +52,8 @@ class SchemaParserTest {
         .containsExactly("admin", "editor", "reader");
     assertThat(b.entities())
         .extracting(EntityDef::name)
-        .containsExactly("User", "Post", "Comment", "Tag", "PostTag");
-    assertThat(b.relations()).hasSize(8);
+        .containsExactly("User", "Profile", "Post", "Comment", "Tag", "PostTag");
+    assertThat(b.relations()).hasSize(10);
     assertThat(b.constraints()).hasSize(5);
     assertThat(b.indexes()).hasSize(2);
     assertThat(b.policies()).hasSize(2);
@@ -83,7 +83,7 @@ class SchemaParserTest {
 
     assertThat(b.relation("User", "posts"))
         .contains(
-            RelationDef.oneToMany("posts", "User", "id", "Post", "authorId", OnDelete.CASCADE));
+            RelationDef.oneToMany("posts", "User", "id", "Post", "authorId", OnDelete.RESTRICT));
     assertThat(b.relation("Post", "author").orElseThrow().cardinality())
         .isEqualTo(Cardinality.MANY_TO_ONE);
     assertThat(b.relation("Post", "tags"))
