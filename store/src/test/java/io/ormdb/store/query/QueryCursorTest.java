@@ -51,8 +51,18 @@ class QueryCursorTest {
       }
       // Between pages: rows before the cursor (low ages), after it, and deletions of rows both
       // already returned and not yet returned.
-      data.insert("User", "id", nextId++, "name", "early" + round, "email", "e" + nextId, "age", 1);
-      data.insert("User", "id", nextId++, "name", "late" + round, "email", "l" + nextId, "age", 99);
+      data.insert(
+          "User", "id", nextId++, "name", "zzz" + round, "email", "e" + nextId, "age", null);
+      data.insert(
+          "User",
+          "id",
+          nextId++,
+          "name",
+          String.format("late%03d", 999 - round),
+          "email",
+          "l" + nextId,
+          "age",
+          99);
       long victim = 1 + (round * 7L) % 30;
       if (!seen.contains(victim) && deleted.size() < 3) {
         data.delete("User", victim);
@@ -66,7 +76,8 @@ class QueryCursorTest {
     survivors.removeAll(deleted);
     assertThat(seen).containsAll(survivors);
     assertThat(seen).doesNotContainAnyElementsOf(deleted);
-    // inserted before the cursor position (age 1, even ids): never returned, as in a snapshot;
+    // inserted before the cursor position (null age sorts first, "zzz" first by name desc; even
+    // ids): never returned, as in a snapshot;
     // inserted after it (age 99, odd ids): all returned, at the end, once.
     assertThat(seen).noneMatch(id -> id >= 1000 && id % 2 == 0);
     for (long late = 1001; late < nextId; late += 2) {
