@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.QueryResult;
-import io.ormdb.protocol.schema.OrderSpec;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import io.ormdb.store.query.internal.CursorCodec;
