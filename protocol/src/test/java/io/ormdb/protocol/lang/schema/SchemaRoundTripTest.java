@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.protocol.lang.FilterPrinter;
 import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
@@ -14,7 +15,6 @@ import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.Masking;
 import io.ormdb.protocol.schema.OnDelete;
-import io.ormdb.protocol.schema.OrderSpec;
 import io.ormdb.protocol.schema.PolicyDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
