@@ -102,6 +102,9 @@ public final class ExpressionParser {
     String field = fieldTok.value();
     fieldRefs.add(new NameRef(field, fieldTok));
     Token op = ts.peek();
+    if (op.kind() == TokenKind.LT && ts.peek(1).kind() == TokenKind.GT) {
+      throw TokenStream.error(op, "'<>' is not an operator (did you mean '!='?)");
+    }
     switch (op.kind()) {
       case EQ:
       case NE:
@@ -137,9 +140,6 @@ public final class ExpressionParser {
         break;
       default:
         break;
-    }
-    if (op.kind() == TokenKind.LT && ts.peek(1).kind() == TokenKind.GT) {
-      throw TokenStream.error(op, "'<>' is not an operator (did you mean '!='?)");
     }
     String hint =
         op.kind() == TokenKind.IDENT && !op.quoted()
