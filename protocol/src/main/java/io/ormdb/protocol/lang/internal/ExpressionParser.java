@@ -1,0 +1,317 @@
+package io.ormdb.protocol.lang.internal;
+
+import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.lang.FilterPrinter;
+import io.ormdb.protocol.lang.ParseException;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Parses filter expressions and literal values from a {@link TokenStream}; shared by check
+ * constraints and policies in schemas and by {@code where(...)} in queries.
+ *
+ * <pre>
+ * expr      := and (('||' | 'or') and)*
+ * and       := unary (('&amp;&amp;' | 'and') unary)*
+ * unary     := ('!' | 'not') unary | primary
+ * primary   := '(' expr ')' | 'true' | 'false' | predicate
+ * predicate := field ( ('==' | '!=' | '&lt;' | '&lt;=' | '&gt;' | '&gt;=') operand
+ *                    | ['not'] 'in' list | ['not'] 'like' string | 'is' ['not'] 'null' )
+ * operand   := literal | '$' name ('.' name)*
+ * </pre>
+ *
+ * A chain of one operator is one n-ary node; parentheses group but add no node. {@code == null} and
+ * {@code != null} mean {@code is null} and {@code is not null}. Field and session-attribute
+ * references are recorded with their tokens so callers can check them against a schema.
+ */
+public final class ExpressionParser {
+  private static final List<String> PREDICATE_WORDS = List.of("in", "like", "is", "not");
+
+  /** A name used in an expression, with the token that names it. */
+  public record NameRef(String name, Token token) {}
+
+  private final TokenStream ts;
+  private final List<NameRef> fieldRefs = new ArrayList<>();
+  private final List<NameRef> attributeRefs = new ArrayList<>();
+
+  public ExpressionParser(TokenStream ts) {
+    this.ts = ts;
+  }
+
+  /** Field names the parsed expressions compared, in order. */
+  public List<NameRef> fieldRefs() {
+    return fieldRefs;
+  }
+
+  /** Session attributes ({@code $user.id}) the parsed expressions used, in order. */
+  public List<NameRef> attributeRefs() {
+    return attributeRefs;
+  }
+
+  /** One filter expression. */
+  public Filter expression() {
+    List<Filter> ops = new ArrayList<>();
+    ops.add(and());
+    while (ts.accept(TokenKind.OR) || ts.acceptKeyword("or")) {
+      ops.add(and());
+    }
+    return ops.size() == 1 ? ops.get(0) : new Filter.Or(ops);
+  }
+
+  private Filter and() {
+    List<Filter> ops = new ArrayList<>();
+    ops.add(unary());
+    while (ts.accept(TokenKind.AND) || ts.acceptKeyword("and")) {
+      ops.add(unary());
+    }
+    return ops.size() == 1 ? ops.get(0) : new Filter.And(ops);
+  }
+
+  private Filter unary() {
+    if (ts.accept(TokenKind.BANG) || ts.acceptKeyword("not")) {
+      return new Filter.Not(unary());
+    }
+    return primary();
+  }
+
+  private Filter primary() {
+    if (ts.accept(TokenKind.LPAREN)) {
+      Filter f = expression();
+      ts.expect(TokenKind.RPAREN);
+      return f;
+    }
+    if (ts.acceptKeyword("true")) {
+      return new Filter.Const(true);
+    }
+    if (ts.acceptKeyword("false")) {
+      return new Filter.Const(false);
+    }
+    Token t = ts.peek();
+    if (t.kind() != TokenKind.IDENT || (!t.quoted() && FilterPrinter.RESERVED.contains(t.text()))) {
+      throw ts.unexpected("a condition");
+    }
+    return predicate();
+  }
+
+  private Filter predicate() {
+    Token fieldTok = ts.next();
+    String field = fieldTok.value();
+    fieldRefs.add(new NameRef(field, fieldTok));
+    Token op = ts.peek();
+    if (op.kind() == TokenKind.LT && ts.peek(1).kind() == TokenKind.GT) {
+      throw TokenStream.error(op, "'<>' is not an operator (did you mean '!='?)");
+    }
+    switch (op.kind()) {
+      case EQ:
+      case NE:
+      case LT:
+      case LE:
+      case GT:
+      case GE:
+        ts.next();
+        return comparison(field, op);
+      case ASSIGN:
+        throw TokenStream.error(op, "'=' is not an operator (did you mean '=='?)");
+      case IDENT:
+        if (ts.acceptKeyword("in")) {
+          return new Filter.In(field, list(), false);
+        }
+        if (ts.acceptKeyword("like")) {
+          return new Filter.Like(field, pattern(), false);
+        }
+        if (ts.acceptKeyword("is")) {
+          boolean negated = ts.acceptKeyword("not");
+          ts.expectKeyword("null");
+          return new Filter.IsNull(field, negated);
+        }
+        if (ts.acceptKeyword("not")) {
+          if (ts.acceptKeyword("in")) {
+            return new Filter.In(field, list(), true);
+          }
+          if (ts.acceptKeyword("like")) {
+            return new Filter.Like(field, pattern(), true);
+          }
+          throw ts.unexpectedSuggesting("'in' or 'like' after 'not'", List.of("in", "like"));
+        }
+        break;
+      default:
+        break;
+    }
+    String hint =
+        op.kind() == TokenKind.IDENT && !op.quoted()
+            ? Suggestions.didYouMean(op.text(), PREDICATE_WORDS)
+            : "";
+    throw TokenStream.error(
+        op, "expected an operator after '" + field + "' but found " + op.describe() + hint);
+  }
+
+  private Filter comparison(String field, Token opTok) {
+    Filter.Op op = op(opTok.kind());
+    if (ts.accept(TokenKind.DOLLAR)) {
+      Token first = ts.expectName("a session attribute name after '$'");
+      StringBuilder name = new StringBuilder(first.value());
+      while (ts.accept(TokenKind.DOT)) {
+        name.append('.').append(ts.expectName("an attribute name after '.'").value());
+      }
+      attributeRefs.add(new NameRef(name.toString(), first));
+      return new Filter.AttrCompare(field, op, name.toString());
+    }
+    Token valueTok = ts.peek();
+    Value v = literal();
+    if (v.isNull()) {
+      if (op == Filter.Op.EQ || op == Filter.Op.NE) {
+        return new Filter.IsNull(field, op == Filter.Op.NE);
+      }
+      throw TokenStream.error(
+          valueTok, "null can only be compared with == or != (or write 'is null' / 'is not null')");
+    }
+    return new Filter.Compare(field, op, v);
+  }
+
+  private static Filter.Op op(TokenKind k) {
+    switch (k) {
+      case EQ:
+        return Filter.Op.EQ;
+      case NE:
+        return Filter.Op.NE;
+      case LT:
+        return Filter.Op.LT;
+      case LE:
+        return Filter.Op.LE;
+      case GT:
+        return Filter.Op.GT;
+      default:
+        return Filter.Op.GE;
+    }
+  }
+
+  private String pattern() {
+    if (!ts.at(TokenKind.STRING)) {
+      throw ts.unexpected("a string pattern");
+    }
+    return ts.next().value();
+  }
+
+  /** {@code [v, ...]}: the values of an {@code in} list, of any types. */
+  public List<Value> list() {
+    ts.expect(TokenKind.LBRACKET);
+    List<Value> out = new ArrayList<>();
+    while (!ts.at(TokenKind.RBRACKET)) {
+      if (ts.at(TokenKind.LBRACKET)) {
+        throw TokenStream.error(ts.peek(), "lists cannot be nested");
+      }
+      out.add(literal());
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACKET);
+    return out;
+  }
+
+  /**
+   * A literal: a string, a number ({@code 12} int64, {@code 1.5} float64, {@code 1.50m} decimal,
+   * optionally negative), {@code true}, {@code false}, {@code null}, or an array {@code [..]} of
+   * them with one element type (an empty array is an array of strings).
+   */
+  public Value literal() {
+    Token t = ts.peek();
+    if (t.kind() == TokenKind.LBRACKET) {
+      return array();
+    }
+    if (t.kind() == TokenKind.STRING) {
+      ts.next();
+      return new Value.Str(t.value());
+    }
+    if (t.kind() == TokenKind.MINUS
+        && (ts.peek(1).kind() == TokenKind.INTEGER
+            || ts.peek(1).kind() == TokenKind.FLOAT
+            || ts.peek(1).kind() == TokenKind.DECIMAL)) {
+      ts.next();
+      return number(ts.next(), true);
+    }
+    if (t.kind() == TokenKind.INTEGER
+        || t.kind() == TokenKind.FLOAT
+        || t.kind() == TokenKind.DECIMAL) {
+      return number(ts.next(), false);
+    }
+    if (t.isKeyword("true")) {
+      ts.next();
+      return Value.TRUE;
+    }
+    if (t.isKeyword("false")) {
+      ts.next();
+      return Value.FALSE;
+    }
+    if (t.isKeyword("null")) {
+      ts.next();
+      return Value.NULL;
+    }
+    if (t.kind() == TokenKind.IDENT) {
+      throw TokenStream.error(
+          t,
+          "expected a value but found "
+              + t.describe()
+              + " (write a string in quotes: \""
+              + t.value()
+              + "\")");
+    }
+    throw ts.unexpected("a value");
+  }
+
+  private Value array() {
+    ts.expect(TokenKind.LBRACKET);
+    List<Value> elements = new ArrayList<>();
+    ValueType type = null;
+    while (!ts.at(TokenKind.RBRACKET)) {
+      Token at = ts.peek();
+      if (at.kind() == TokenKind.LBRACKET) {
+        throw TokenStream.error(at, "arrays cannot be nested");
+      }
+      Value v = literal();
+      if (!v.isNull()) {
+        if (type == null) {
+          type = v.type();
+        } else if (type != v.type()) {
+          throw TokenStream.error(
+              at,
+              "array elements must have one type: expected "
+                  + type.displayName()
+                  + " but found "
+                  + v.type().displayName());
+        }
+      }
+      elements.add(v);
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACKET);
+    return new Value.Array(type == null ? ValueType.STRING : type, elements);
+  }
+
+  /** The value of a number token, negated when {@code negative}. */
+  public static Value number(Token t, boolean negative) {
+    String text = negative ? "-" + t.text() : t.text();
+    try {
+      switch (t.kind()) {
+        case INTEGER:
+          return new Value.Int64(Long.parseLong(text));
+        case FLOAT:
+          double d = Double.parseDouble(text);
+          if (Double.isInfinite(d)) {
+            throw new NumberFormatException();
+          }
+          return new Value.Float64(d);
+        default:
+          return new Value.Decimal(new BigDecimal(text));
+      }
+    } catch (NumberFormatException e) {
+      throw new ParseException(t.line(), t.column(), "number out of range: " + text);
+    }
+  }
+}

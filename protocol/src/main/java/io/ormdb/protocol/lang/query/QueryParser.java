@@ -1,0 +1,738 @@
+package io.ormdb.protocol.lang.query;
+
+import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.lang.internal.ExpressionParser;
+import io.ormdb.protocol.lang.internal.Token;
+import io.ormdb.protocol.lang.internal.TokenKind;
+import io.ormdb.protocol.lang.internal.TokenStream;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.value.Value;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the query language: Prisma-style method chains on an entity, such as {@code
+ * User.findMany().where(age > 18).include(posts, limit: 5).orderBy(name).limit(10)}. The language
+ * is described in {@code docs/query-language.md}. The first problem stops the parse with a {@link
+ * io.ormdb.protocol.lang.ParseException} giving its line and column.
+ *
+ * <p>The parser does not know the schema: names of entities, fields and relations are checked when
+ * the statement is planned. Rows inserted through a relation ({@code posts: [{..}]} in {@code
+ * create}) get the empty string as their entity; the planner takes it from the relation.
+ */
+public final class QueryParser {
+  static final List<String> ROOT_METHODS =
+      List.of(
+          "findMany",
+          "findFirst",
+          "findUnique",
+          "count",
+          "aggregate",
+          "create",
+          "update",
+          "updateMany",
+          "delete",
+          "deleteMany",
+          "upsert");
+  static final List<String> FIND_METHODS =
+      List.of("where", "include", "orderBy", "limit", "offset", "after", "asOf", "select");
+  static final List<String> AGGREGATE_METHODS = List.of("where", "groupBy", "asOf");
+  static final List<String> INCLUDE_OPTIONS =
+      List.of("where", "orderBy", "limit", "after", "select");
+  static final List<String> FUNCTIONS = List.of("count", "sum", "avg", "min", "max");
+
+  private final TokenStream ts;
+
+  private QueryParser(String text) {
+    this.ts = new TokenStream(text);
+  }
+
+  /** One statement (a trailing {@code ;} is allowed). */
+  public static Statement parse(String text) {
+    QueryParser p = new QueryParser(text);
+    Statement s = p.statement();
+    p.ts.accept(TokenKind.SEMICOLON);
+    if (!p.ts.at(TokenKind.EOF)) {
+      throw p.ts.unexpected("end of input");
+    }
+    return s;
+  }
+
+  /** Statements separated by {@code ;}, in order. */
+  public static List<Statement> parseScript(String text) {
+    QueryParser p = new QueryParser(text);
+    List<Statement> out = new ArrayList<>();
+    while (true) {
+      while (p.ts.accept(TokenKind.SEMICOLON)) {
+        // empty statements are allowed
+      }
+      if (p.ts.at(TokenKind.EOF)) {
+        return out;
+      }
+      out.add(p.statement());
+      if (!p.ts.at(TokenKind.EOF) && !p.ts.at(TokenKind.SEMICOLON)) {
+        throw p.ts.unexpected("';' or end of input");
+      }
+    }
+  }
+
+  /** A filter expression on its own, as written inside {@code where(...)}. */
+  public static Filter parseFilter(String text) {
+    QueryParser p = new QueryParser(text);
+    Filter f = new ExpressionParser(p.ts).expression();
+    if (!p.ts.at(TokenKind.EOF)) {
+      throw p.ts.unexpected("end of input");
+    }
+    return f;
+  }
+
+  // ---- statements ----
+
+  private Statement statement() {
+    if (ts.atKeyword("explain")) {
+      ts.next();
+      boolean analyze = ts.acceptKeyword("analyze");
+      Token start = ts.peek();
+      Statement s = call();
+      if (!(s instanceof Statement.Find f)) {
+        throw TokenStream.error(
+            start, "explain works on findMany, findFirst and findUnique queries");
+      }
+      return new Statement.Explain(f.query(), analyze);
+    }
+    if (ts.atKeyword("batch") && ts.peek(1).is(TokenKind.LBRACE)) {
+      Token batch = ts.next();
+      ts.next();
+      List<Mutation> mutations = new ArrayList<>();
+      while (!ts.at(TokenKind.RBRACE)) {
+        Token start = ts.peek();
+        Statement s = call();
+        if (!(s instanceof Statement.Write w)) {
+          throw TokenStream.error(start, "a batch holds only writes");
+        }
+        mutations.addAll(w.batch().mutations());
+        if (!ts.accept(TokenKind.SEMICOLON) && !ts.at(TokenKind.RBRACE)) {
+          throw ts.unexpected("';' or '}'");
+        }
+      }
+      ts.expect(TokenKind.RBRACE);
+      if (mutations.isEmpty()) {
+        throw TokenStream.error(batch, "a batch needs at least one write");
+      }
+      return new Statement.Write(new MutationBatch(mutations));
+    }
+    return call();
+  }
+
+  private Statement call() {
+    Token entityTok = ts.expectName("an entity name");
+    String entity = entityTok.value();
+    ts.expect(TokenKind.DOT);
+    Token method = ts.expectName("a method name");
+    String m = method.value();
+    if (method.quoted() || !ROOT_METHODS.contains(m)) {
+      String hint = Suggestions.didYouMean(m, ROOT_METHODS);
+      throw TokenStream.error(
+          method,
+          "unknown method '"
+              + m
+              + "'"
+              + (hint.isEmpty()
+                  ? "; a statement starts with " + String.join(", ", ROOT_METHODS)
+                  : hint));
+    }
+    switch (m) {
+      case "findMany":
+        return find(entity, method, Statement.Find.Kind.MANY);
+      case "findFirst":
+        return find(entity, method, Statement.Find.Kind.FIRST);
+      case "findUnique":
+        return find(entity, method, Statement.Find.Kind.UNIQUE);
+      case "count":
+      case "aggregate":
+        return aggregate(entity, method);
+      case "create":
+        return create(entity);
+      case "update":
+        return update(entity, method);
+      case "updateMany":
+        return updateMany(entity, method);
+      case "delete":
+        return delete(entity);
+      case "deleteMany":
+        return deleteMany(entity, method);
+      default:
+        return upsert(entity);
+    }
+  }
+
+  /** The chained calls after a root method: tracks which were given and refuses repeats. */
+  private final class Chain {
+    private final String root;
+    private final List<String> allowed;
+    private final Set<String> seen = new HashSet<>();
+    Token current;
+
+    Chain(String root, List<String> allowed) {
+      this.root = root;
+      this.allowed = allowed;
+    }
+
+    /** The next chained method's name, or null at the end of the chain. */
+    String next() {
+      if (!ts.accept(TokenKind.DOT)) {
+        return null;
+      }
+      current = ts.expectName("a method name");
+      String m = current.value();
+      if (!allowed.contains(m) || current.quoted()) {
+        if (allowed.isEmpty()) {
+          throw TokenStream.error(current, "nothing can follow " + root + "(...)");
+        }
+        String hint = Suggestions.didYouMean(m, allowed);
+        throw TokenStream.error(
+            current,
+            (isKnown(m)
+                    ? "'" + m + "' is not available after "
+                    : "unknown method '" + m + "' after ")
+                + root
+                + "()"
+                + (hint.isEmpty() ? "; use " + String.join(", ", allowed) : hint));
+      }
+      if (!m.equals("include") && !m.equals("orderBy") && !seen.add(m)) {
+        throw TokenStream.error(current, m + "(...) is given twice");
+      }
+      ts.expect(TokenKind.LPAREN);
+      return m;
+    }
+
+    boolean has(String m) {
+      return seen.contains(m);
+    }
+  }
+
+  private static boolean isKnown(String m) {
+    return ROOT_METHODS.contains(m)
+        || FIND_METHODS.contains(m)
+        || AGGREGATE_METHODS.contains(m)
+        || m.equals("set")
+        || m.equals("expectVersion");
+  }
+
+  private Statement find(String entity, Token method, Statement.Find.Kind kind) {
+    ts.expect(TokenKind.LPAREN);
+    ts.expect(TokenKind.RPAREN);
+    String root = method.value();
+    Chain chain = new Chain(root, FIND_METHODS);
+    Filter filter = null;
+    List<String> fields = new ArrayList<>();
+    List<OrderSpec> order = new ArrayList<>();
+    List<Include> includes = new ArrayList<>();
+    Map<String, Token> includePaths = new LinkedHashMap<>();
+    int limit = kind == Statement.Find.Kind.FIRST ? 1 : 0;
+    int offset = 0;
+    String cursor = null;
+    long asOf = 0;
+    Token offsetTok = null;
+    Token afterTok = null;
+    String m;
+    while ((m = chain.next()) != null) {
+      Token at = chain.current;
+      if (kind != Statement.Find.Kind.MANY
+          && (m.equals("limit")
+              || (kind == Statement.Find.Kind.UNIQUE
+                  && (m.equals("offset") || m.equals("after"))))) {
+        throw TokenStream.error(at, m + "(...) does not apply to " + root + "()");
+      }
+      switch (m) {
+        case "where":
+          filter = expression();
+          break;
+        case "include":
+          Token pathTok = ts.peek();
+          Include inc = include();
+          if (includePaths.putIfAbsent(inc.path(), pathTok) != null) {
+            throw TokenStream.error(pathTok, "'" + inc.path() + "' is included twice");
+          }
+          includes.add(inc);
+          break;
+        case "orderBy":
+          order.addAll(orderSpecs());
+          break;
+        case "limit":
+          limit = count("the limit");
+          break;
+        case "offset":
+          offsetTok = at;
+          offset = count("the offset");
+          break;
+        case "after":
+          afterTok = at;
+          cursor = cursor();
+          break;
+        case "asOf":
+          asOf = lsn();
+          break;
+        default:
+          fields.addAll(names());
+          break;
+      }
+      ts.expect(TokenKind.RPAREN);
+    }
+    if (offsetTok != null && afterTok != null) {
+      Token later = offsetTok.start() > afterTok.start() ? offsetTok : afterTok;
+      throw TokenStream.error(later, "after(...) and offset(...) cannot be combined");
+    }
+    if (kind == Statement.Find.Kind.UNIQUE && filter == null) {
+      throw TokenStream.error(method, "findUnique() needs a where(...) naming the row");
+    }
+    for (Map.Entry<String, Token> e : includePaths.entrySet()) {
+      String path = e.getKey();
+      int dot = path.lastIndexOf('.');
+      if (dot > 0 && !includePaths.containsKey(path.substring(0, dot))) {
+        throw TokenStream.error(
+            e.getValue(),
+            "include '"
+                + path
+                + "' needs its parent path '"
+                + path.substring(0, dot)
+                + "' included too");
+      }
+    }
+    GraphQuery q =
+        new GraphQuery(
+            entity,
+            fields,
+            filter,
+            order,
+            new Pagination(limit, offset, cursor),
+            includes,
+            asOf == 0 ? ReadOptions.DEFAULT : ReadOptions.asOf(asOf));
+    return new Statement.Find(q, kind);
+  }
+
+  private Filter expression() {
+    return new ExpressionParser(ts).expression();
+  }
+
+  private Include include() {
+    StringBuilder path = new StringBuilder(ts.expectName("a relation path").value());
+    while (ts.accept(TokenKind.DOT)) {
+      path.append('.').append(ts.expectName("a relation name after '.'").value());
+    }
+    List<String> fields = List.of();
+    Filter filter = null;
+    List<OrderSpec> order = List.of();
+    int limit = 0;
+    String cursor = null;
+    Set<String> seen = new HashSet<>();
+    while (ts.accept(TokenKind.COMMA)) {
+      Token opt = ts.expectName("an include option (where, orderBy, limit, after or select)");
+      if (!INCLUDE_OPTIONS.contains(opt.value())) {
+        throw TokenStream.error(
+            opt,
+            "unknown include option '"
+                + opt.value()
+                + "'"
+                + Suggestions.didYouMean(opt.value(), INCLUDE_OPTIONS));
+      }
+      if (!seen.add(opt.value())) {
+        throw TokenStream.error(opt, "include option '" + opt.value() + "' is given twice");
+      }
+      ts.expect(TokenKind.COLON);
+      switch (opt.value()) {
+        case "where":
+          filter = expression();
+          break;
+        case "orderBy":
+          order = bracketed(this::orderSpec);
+          break;
+        case "limit":
+          limit = count("the limit");
+          break;
+        case "after":
+          cursor = cursor();
+          break;
+        default:
+          fields = bracketed(() -> ts.expectName("a field name").value());
+          break;
+      }
+    }
+    return new Include(path.toString(), fields, filter, order, new Pagination(limit, 0, cursor));
+  }
+
+  private interface Item<T> {
+    T parse();
+  }
+
+  /** One item, or {@code [item, ...]}. */
+  private <T> List<T> bracketed(Item<T> item) {
+    List<T> out = new ArrayList<>();
+    if (ts.accept(TokenKind.LBRACKET)) {
+      do {
+        out.add(item.parse());
+      } while (ts.accept(TokenKind.COMMA));
+      ts.expect(TokenKind.RBRACKET);
+    } else {
+      out.add(item.parse());
+    }
+    return out;
+  }
+
+  private List<OrderSpec> orderSpecs() {
+    List<OrderSpec> out = new ArrayList<>();
+    do {
+      out.add(orderSpec());
+    } while (ts.accept(TokenKind.COMMA));
+    return out;
+  }
+
+  private OrderSpec orderSpec() {
+    String field = ts.expectName("a field to order by").value();
+    OrderSpec.Direction dir = OrderSpec.Direction.ASC;
+    if (ts.accept(TokenKind.DOT)) {
+      Token d = ts.expectOneOf("'asc' or 'desc'", List.of("desc", "asc"));
+      dir = OrderSpec.Direction.valueOf(d.text().toUpperCase(Locale.ROOT));
+    }
+    return new OrderSpec(field, dir);
+  }
+
+  private List<String> names() {
+    List<String> out = new ArrayList<>();
+    do {
+      out.add(ts.expectName("a field name").value());
+    } while (ts.accept(TokenKind.COMMA));
+    return out;
+  }
+
+  private int count(String what) {
+    if (!ts.at(TokenKind.INTEGER)) {
+      throw ts.unexpected("a whole number for " + what);
+    }
+    Token t = ts.next();
+    try {
+      return Integer.parseInt(t.text());
+    } catch (NumberFormatException e) {
+      throw TokenStream.error(t, what + " is too large: " + t.text());
+    }
+  }
+
+  private long lsn() {
+    if (!ts.at(TokenKind.INTEGER)) {
+      throw ts.unexpected("a log sequence number");
+    }
+    Token t = ts.next();
+    try {
+      long l = Long.parseLong(t.text());
+      if (l > 0) {
+        return l;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw TokenStream.error(t, "asOf needs a log sequence number from 1 to " + Long.MAX_VALUE);
+  }
+
+  private String cursor() {
+    if (!ts.at(TokenKind.STRING)) {
+      throw ts.unexpected("a cursor string");
+    }
+    return ts.next().value();
+  }
+
+  // ---- aggregates ----
+
+  private Statement aggregate(String entity, Token method) {
+    ts.expect(TokenKind.LPAREN);
+    List<AggregateQuery.Aggregation> aggs = new ArrayList<>();
+    if (method.value().equals("count")) {
+      String field = ts.at(TokenKind.IDENT) ? ts.next().value() : null;
+      aggs.add(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, field));
+    } else {
+      do {
+        aggs.add(aggregation());
+      } while (ts.accept(TokenKind.COMMA));
+    }
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain(method.value(), AGGREGATE_METHODS);
+    Filter filter = null;
+    List<String> groupBy = new ArrayList<>();
+    long asOf = 0;
+    String m;
+    while ((m = chain.next()) != null) {
+      switch (m) {
+        case "where":
+          filter = expression();
+          break;
+        case "groupBy":
+          groupBy.addAll(names());
+          break;
+        default:
+          asOf = lsn();
+          break;
+      }
+      ts.expect(TokenKind.RPAREN);
+    }
+    return new Statement.Aggregate(
+        new AggregateQuery(
+            entity,
+            aggs,
+            filter,
+            groupBy,
+            asOf == 0 ? ReadOptions.DEFAULT : ReadOptions.asOf(asOf)));
+  }
+
+  private AggregateQuery.Aggregation aggregation() {
+    Token fn = ts.expectName("an aggregate function (count, sum, avg, min or max)");
+    if (!FUNCTIONS.contains(fn.value()) || fn.quoted()) {
+      throw TokenStream.error(
+          fn,
+          "unknown aggregate function '"
+              + fn.value()
+              + "'"
+              + Suggestions.didYouMean(fn.value(), FUNCTIONS));
+    }
+    AggregateQuery.Function f =
+        AggregateQuery.Function.valueOf(fn.value().toUpperCase(Locale.ROOT));
+    ts.expect(TokenKind.LPAREN);
+    String field = null;
+    if (ts.at(TokenKind.IDENT)) {
+      field = ts.next().value();
+    } else if (f != AggregateQuery.Function.COUNT) {
+      throw ts.unexpected("a field for " + fn.value() + "(...)");
+    }
+    ts.expect(TokenKind.RPAREN);
+    return new AggregateQuery.Aggregation(f, field);
+  }
+
+  // ---- writes ----
+
+  private static Statement write(Mutation m) {
+    return new Statement.Write(MutationBatch.of(m));
+  }
+
+  private Statement create(String entity) {
+    ts.expect(TokenKind.LPAREN);
+    Mutation.Insert insert = insert(entity, object(true));
+    ts.expect(TokenKind.RPAREN);
+    new Chain("create", List.of()).next();
+    return write(insert);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Mutation.Insert insert(String entity, Map<String, Object> object) {
+    Map<String, Value> data = new LinkedHashMap<>();
+    List<Mutation.NestedInsert> nested = new ArrayList<>();
+    for (Map.Entry<String, Object> e : object.entrySet()) {
+      if (e.getValue() instanceof Value v) {
+        data.put(e.getKey(), v);
+      } else {
+        List<Mutation.Insert> rows = new ArrayList<>();
+        for (Map<String, Object> row : (List<Map<String, Object>>) e.getValue()) {
+          rows.add(insert("", row));
+        }
+        nested.add(new Mutation.NestedInsert(e.getKey(), rows));
+      }
+    }
+    return new Mutation.Insert(entity, data, nested);
+  }
+
+  /**
+   * {@code { key: value, ... }}. Values are literals; with {@code nested}, an object or an array of
+   * objects is a list of rows to insert through the relation named by the key.
+   */
+  private Map<String, Object> object(boolean nested) {
+    ts.expect(TokenKind.LBRACE);
+    Map<String, Object> out = new LinkedHashMap<>();
+    while (!ts.at(TokenKind.RBRACE)) {
+      Token key;
+      if (ts.at(TokenKind.STRING) || ts.at(TokenKind.IDENT)) {
+        key = ts.next();
+      } else {
+        throw ts.unexpected("a field name or '}'");
+      }
+      if (out.containsKey(key.value())) {
+        throw TokenStream.error(key, "duplicate key '" + key.value() + "'");
+      }
+      ts.expect(TokenKind.COLON);
+      Token valueTok = ts.peek();
+      boolean rows =
+          valueTok.is(TokenKind.LBRACE)
+              || (valueTok.is(TokenKind.LBRACKET) && ts.peek(1).is(TokenKind.LBRACE));
+      if (rows && !nested) {
+        throw TokenStream.error(valueTok, "nested writes are only allowed in create(...)");
+      }
+      if (valueTok.is(TokenKind.LBRACE)) {
+        out.put(key.value(), List.of(object(true)));
+      } else if (rows) {
+        ts.next();
+        List<Map<String, Object>> list = new ArrayList<>();
+        do {
+          if (!ts.at(TokenKind.LBRACE)) {
+            throw ts.unexpected("'{' (a list of rows holds only objects)");
+          }
+          list.add(object(true));
+        } while (ts.accept(TokenKind.COMMA) && !ts.at(TokenKind.RBRACKET));
+        ts.expect(TokenKind.RBRACKET);
+        out.put(key.value(), list);
+      } else {
+        out.put(key.value(), new ExpressionParser(ts).literal());
+      }
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACE);
+    return out;
+  }
+
+  private Map<String, Value> values() {
+    Map<String, Value> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : object(false).entrySet()) {
+      out.put(e.getKey(), (Value) e.getValue());
+    }
+    return out;
+  }
+
+  /** {@code id: <value>} or just {@code <value>}: the identity of one row. */
+  private Value identity() {
+    if (ts.peek().isKeyword("id") && ts.peek(1).is(TokenKind.COLON)) {
+      ts.next();
+      ts.next();
+    }
+    Token at = ts.peek();
+    Value v = new ExpressionParser(ts).literal();
+    if (v.isNull() || v instanceof Value.Array) {
+      throw TokenStream.error(at, "expected the row's identity value but found " + at.describe());
+    }
+    return v;
+  }
+
+  private long version() {
+    if (!ts.at(TokenKind.INTEGER)) {
+      throw ts.unexpected("a row version");
+    }
+    Token t = ts.next();
+    try {
+      long v = Long.parseLong(t.text());
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // fall through
+    }
+    throw TokenStream.error(t, "expectVersion needs a version from 1 to " + Long.MAX_VALUE);
+  }
+
+  private Statement update(String entity, Token method) {
+    ts.expect(TokenKind.LPAREN);
+    Value id = identity();
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain("update", List.of("set", "expectVersion"));
+    Map<String, Value> data = null;
+    long version = 0;
+    String m;
+    while ((m = chain.next()) != null) {
+      if (m.equals("set")) {
+        data = values();
+      } else {
+        version = version();
+      }
+      ts.expect(TokenKind.RPAREN);
+    }
+    if (data == null) {
+      throw TokenStream.error(method, "update(...) needs a set({...}) with the new values");
+    }
+    return write(new Mutation.Update(entity, id, data, version));
+  }
+
+  private Statement updateMany(String entity, Token method) {
+    ts.expect(TokenKind.LPAREN);
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain("updateMany", List.of("where", "set"));
+    Filter filter = null;
+    Map<String, Value> data = null;
+    String m;
+    while ((m = chain.next()) != null) {
+      if (m.equals("where")) {
+        filter = expression();
+      } else {
+        data = values();
+      }
+      ts.expect(TokenKind.RPAREN);
+    }
+    if (filter == null) {
+      throw TokenStream.error(
+          method, "updateMany() needs a where(...); write where(true) to update every row");
+    }
+    if (data == null) {
+      throw TokenStream.error(method, "updateMany() needs a set({...}) with the new values");
+    }
+    return write(new Mutation.UpdateMany(entity, filter, data));
+  }
+
+  private Statement delete(String entity) {
+    ts.expect(TokenKind.LPAREN);
+    Value id = identity();
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain("delete", List.of("expectVersion"));
+    long version = 0;
+    while (chain.next() != null) {
+      version = version();
+      ts.expect(TokenKind.RPAREN);
+    }
+    return write(new Mutation.Delete(entity, id, version));
+  }
+
+  private Statement deleteMany(String entity, Token method) {
+    ts.expect(TokenKind.LPAREN);
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain("deleteMany", List.of("where"));
+    Filter filter = null;
+    while (chain.next() != null) {
+      filter = expression();
+      ts.expect(TokenKind.RPAREN);
+    }
+    if (filter == null) {
+      throw TokenStream.error(
+          method, "deleteMany() needs a where(...); write where(true) to delete every row");
+    }
+    return write(new Mutation.DeleteMany(entity, filter));
+  }
+
+  private Statement upsert(String entity) {
+    ts.expect(TokenKind.LPAREN);
+    Token label = ts.peek();
+    if (!label.isKeyword("key")) {
+      throw ts.unexpected("'key: {...}'");
+    }
+    ts.next();
+    ts.expect(TokenKind.COLON);
+    Token keyTok = ts.peek();
+    Map<String, Value> key = values();
+    if (key.isEmpty()) {
+      throw TokenStream.error(keyTok, "the upsert key needs at least one field");
+    }
+    ts.expect(TokenKind.RPAREN);
+    Chain chain = new Chain("upsert", List.of("set"));
+    Map<String, Value> data = Map.of();
+    while (chain.next() != null) {
+      data = values();
+      ts.expect(TokenKind.RPAREN);
+    }
+    return write(new Mutation.Upsert(entity, key, data));
+  }
+}

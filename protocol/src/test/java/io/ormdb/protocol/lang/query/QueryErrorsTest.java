@@ -1,0 +1,267 @@
+package io.ormdb.protocol.lang.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.lang.ParseException;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Each kind of query mistake gets an exact position and message. */
+class QueryErrorsTest {
+
+  static Stream<Arguments> mistakes() {
+    return Stream.of(
+        Arguments.of(
+            "unknown root method with suggestion",
+            "User.findMnay()",
+            1,
+            6,
+            "unknown method 'findMnay' (did you mean 'findMany'?)"),
+        Arguments.of(
+            "unknown chained method with suggestion",
+            "User.findMany().wher(a == 1)",
+            1,
+            17,
+            "unknown method 'wher' after findMany() (did you mean 'where'?)"),
+        Arguments.of(
+            "method not available on the statement",
+            "User.count().include(posts)",
+            1,
+            14,
+            "'include' is not available after count(); use where, groupBy, asOf"),
+        Arguments.of(
+            "unclosed parenthesis",
+            "User.findMany().where((a == 1 || b == 2)",
+            1,
+            41,
+            "expected ')' but found end of input"),
+        Arguments.of(
+            "bad operator",
+            "User.findMany().where(age = 18)",
+            1,
+            27,
+            "'=' is not an operator (did you mean '=='?)"),
+        Arguments.of(
+            "sql inequality operator",
+            "User.findMany().where(age <> 18)",
+            1,
+            27,
+            "'<>' is not an operator (did you mean '!='?)"),
+        Arguments.of(
+            "in without a list",
+            "User.findMany().where(role in \"admin\")",
+            1,
+            31,
+            "expected '[' but found string \"admin\""),
+        Arguments.of(
+            "misspelled predicate keyword",
+            "User.findMany().where(name lik \"A%\")",
+            1,
+            28,
+            "expected an operator after 'name' but found 'lik' (did you mean 'like'?)"),
+        Arguments.of(
+            "like without a pattern",
+            "User.findMany().where(name like 5)",
+            1,
+            33,
+            "expected a string pattern but found number 5"),
+        Arguments.of(
+            "bare word as a value",
+            "User.findMany().where(status == active)",
+            1,
+            33,
+            "expected a value but found 'active' (write a string in quotes: \"active\")"),
+        Arguments.of(
+            "ordering comparison with null",
+            "User.findMany().where(age > null)",
+            1,
+            29,
+            "null can only be compared with == or != (or write 'is null' / 'is not null')"),
+        Arguments.of(
+            "misspelled null test",
+            "User.findMany().where(age is nul)",
+            1,
+            30,
+            "expected 'null' but found 'nul' (did you mean 'null'?)"),
+        Arguments.of(
+            "missing condition",
+            "User.findMany().where()",
+            1,
+            23,
+            "expected a condition but found ')'"),
+        Arguments.of(
+            "unterminated string",
+            "User.findMany().where(name == \"Al)",
+            1,
+            31,
+            "unterminated string"),
+        Arguments.of(
+            "single ampersand",
+            "User.findMany().where(a == 1 & b == 2)",
+            1,
+            30,
+            "unexpected character '&' (did you mean '&&'?)"),
+        Arguments.of(
+            "wrong order direction",
+            "User.findMany().orderBy(name.dsc)",
+            1,
+            30,
+            "expected 'asc' or 'desc' but found 'dsc' (did you mean 'desc'?)"),
+        Arguments.of(
+            "negative limit",
+            "User.findMany().limit(-1)",
+            1,
+            23,
+            "expected a whole number for the limit but found '-'"),
+        Arguments.of(
+            "method given twice",
+            "User.findMany().limit(1).limit(2)",
+            1,
+            26,
+            "limit(...) is given twice"),
+        Arguments.of(
+            "limit on findFirst",
+            "User.findFirst().limit(5)",
+            1,
+            18,
+            "limit(...) does not apply to findFirst()"),
+        Arguments.of(
+            "findUnique without where",
+            "User.findUnique()",
+            1,
+            6,
+            "findUnique() needs a where(...) naming the row"),
+        Arguments.of(
+            "cursor combined with offset",
+            "User.findMany().after(\"c\").offset(5)",
+            1,
+            28,
+            "after(...) and offset(...) cannot be combined"),
+        Arguments.of(
+            "nested include without its parent",
+            "User.findMany().include(posts.comments)",
+            1,
+            25,
+            "include 'posts.comments' needs its parent path 'posts' included too"),
+        Arguments.of(
+            "unknown include option with suggestion",
+            "User.findMany().include(posts, limt: 5)",
+            1,
+            32,
+            "unknown include option 'limt' (did you mean 'limit'?)"),
+        Arguments.of(
+            "unknown aggregate function with suggestion",
+            "Post.aggregate(summ(views))",
+            1,
+            16,
+            "unknown aggregate function 'summ' (did you mean 'sum'?)"),
+        Arguments.of(
+            "aggregate without its field",
+            "Post.aggregate(avg())",
+            1,
+            20,
+            "expected a field for avg(...) but found ')'"),
+        Arguments.of(
+            "updateMany without where",
+            "User.updateMany().set({ a: 1 })",
+            1,
+            6,
+            "updateMany() needs a where(...); write where(true) to update every row"),
+        Arguments.of(
+            "update without set",
+            "User.update(id: \"u1\")",
+            1,
+            6,
+            "update(...) needs a set({...}) with the new values"),
+        Arguments.of(
+            "nested write outside create",
+            "User.update(id: \"u1\").set({ posts: [{ title: \"x\" }] })",
+            1,
+            36,
+            "nested writes are only allowed in create(...)"),
+        Arguments.of(
+            "duplicate key in an object",
+            "User.create({ name: \"a\", name: \"b\" })",
+            1,
+            26,
+            "duplicate key 'name'"),
+        Arguments.of(
+            "mixed array element types",
+            "User.create({ tags: [\"a\", 1] })",
+            1,
+            27,
+            "array elements must have one type: expected string but found int64"),
+        Arguments.of(
+            "missing comma between statements",
+            "User.count() User.count()",
+            1,
+            14,
+            "expected end of input but found 'User'"),
+        Arguments.of(
+            "explain of a write",
+            "explain User.delete(id: 1)",
+            1,
+            9,
+            "explain works on findMany, findFirst and findUnique queries"),
+        Arguments.of(
+            "method call without parentheses",
+            "User.findMany",
+            1,
+            14,
+            "expected '(' but found end of input"),
+        Arguments.of(
+            "a read inside a batch",
+            "batch { User.findMany() }",
+            1,
+            9,
+            "a batch holds only writes"),
+        Arguments.of(
+            "nothing may follow create",
+            "User.create({}).where(a == 1)",
+            1,
+            17,
+            "nothing can follow create(...)"),
+        Arguments.of(
+            "upsert without key",
+            "User.upsert({ email: \"a\" })",
+            1,
+            13,
+            "expected 'key: {...}' but found '{'"),
+        Arguments.of(
+            "integer out of range",
+            "User.findMany().where(n == 99999999999999999999)",
+            1,
+            28,
+            "number out of range: 99999999999999999999"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void reportsTheMistakeWithItsPosition(
+      String kind, String text, int line, int column, String detail) {
+    assertThatThrownBy(() -> QueryParser.parse(text))
+        .isInstanceOf(ParseException.class)
+        .hasMessage("line " + line + ":" + column + ": " + detail)
+        .satisfies(
+            e -> {
+              ParseException pe = (ParseException) e;
+              assertThat(pe.line()).isEqualTo(line);
+              assertThat(pe.column()).isEqualTo(column);
+              assertThat(pe.detail()).isEqualTo(detail);
+              assertThat(pe.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("mistakes")
+  void positionsCountLinesToo(String kind, String text, int line, int column, String detail) {
+    // The same mistake two lines further down is reported two lines further down.
+    String shifted = "\n// a comment\n" + text;
+    assertThatThrownBy(() -> QueryParser.parse(shifted))
+        .hasMessage("line " + (line + 2) + ":" + column + ": " + detail);
+  }
+}
