@@ -112,6 +112,30 @@ public final class KryoCodec {
   }
 
   /**
+   * Encodes {@code value} after {@code headerBytes} reserved bytes; {@code header} fills them in
+   * once the body length is known. Returns the whole array.
+   */
+  byte[] encodeWithHeader(Object value, int headerBytes, HeaderWriter header) {
+    OrmKryo kryo = pool.obtain();
+    try {
+      Output out = kryo.freshOutput();
+      out.setPosition(headerBytes);
+      kryo.writeClassAndObject(out, value);
+      int total = out.position();
+      header.write(out.getBuffer(), total - headerBytes);
+      return out.toBytes();
+    } finally {
+      pool.free(kryo);
+    }
+  }
+
+  /** Fills in a header in front of an encoded body. */
+  interface HeaderWriter {
+    /** Writes the header into {@code buffer[0..]} for a body of {@code bodyLength} bytes. */
+    void write(byte[] buffer, int bodyLength);
+  }
+
+  /**
    * Reads exactly one object whose class is {@code expected} or a subtype.
    *
    * @throws WrongClass when the bytes name another class (before its content is read)
