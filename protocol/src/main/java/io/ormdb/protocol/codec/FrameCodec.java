@@ -11,6 +11,7 @@ import java.util.Objects;
 /**
  * Encodes messages into frames (a {@link FrameHeader} then the Kryo body) and decodes frames back,
  * refusing anything that is not exactly one valid frame with a {@link FrameException}. Thread-safe.
+ * For a byte stream, use a {@link FrameDecoder} per connection ({@link #newDecoder()}).
  */
 public final class FrameCodec {
 
@@ -146,5 +147,10 @@ public final class FrameCodec {
               + " message");
     }
     return message;
+  }
+
+  /** A new stateful decoder for one byte stream, with this codec's limits. */
+  public FrameDecoder newDecoder() {
+    return new FrameDecoder(this);
   }
 }
