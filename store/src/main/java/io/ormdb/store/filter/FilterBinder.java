@@ -1,0 +1,163 @@
+package io.ormdb.store.filter;
+
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.EnumDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.protocol.value.Values;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a filter against an entity and prepares it for evaluation: every field must exist (else an
+ * INVALID_REQUEST error with a did-you-mean), literals are converted to the field's declared type
+ * (so {@code "2024-01-01T00:00:00Z"} compares as a timestamp, a string as a uuid), enum literals
+ * must be variants, {@code like} applies to strings only, and session attributes ({@code $user.id})
+ * are replaced by their values. A missing attribute binds to null, so comparisons with it are never
+ * true: a policy that needs an attribute the session lacks admits no rows.
+ */
+public final class FilterBinder {
+  private FilterBinder() {}
+
+  /**
+   * @param where a short description of where the filter is, for error messages (e.g. {@code
+   *     "filter of include 'posts'"})
+   */
+  public static Filter bind(
+      Filter filter,
+      EntityDef entity,
+      SchemaBundle schema,
+      Map<String, Value> attributes,
+      String where) {
+    if (filter == null) {
+      return null;
+    }
+    return new Binder(entity, schema, attributes, where).bind(filter);
+  }
+
+  private record Binder(
+      EntityDef entity, SchemaBundle schema, Map<String, Value> attributes, String where) {
+
+    Filter bind(Filter f) {
+      if (f instanceof Filter.Compare c) {
+        FieldDef fd = field(c.field());
+        return new Filter.Compare(c.field(), c.op(), literal(fd, c.value()));
+      } else if (f instanceof Filter.In in) {
+        FieldDef fd = field(in.field());
+        List<Value> values = new ArrayList<>(in.values().size());
+        for (Value v : in.values()) {
+          values.add(literal(fd, v));
+        }
+        return new Filter.In(in.field(), values, in.negated());
+      } else if (f instanceof Filter.IsNull n) {
+        field(n.field());
+        return n;
+      } else if (f instanceof Filter.Like l) {
+        FieldDef fd = field(l.field());
+        ValueType t = fd.type().base();
+        if (fd.type().array() || (t != ValueType.STRING && t != ValueType.ENUM)) {
+          throw OrmDbException.invalid(
+              where
+                  + ": 'like' needs a string field, but "
+                  + entity.name()
+                  + "."
+                  + fd.name()
+                  + " is "
+                  + fd.type().render());
+        }
+        return l;
+      } else if (f instanceof Filter.And and) {
+        return new Filter.And(and.operands().stream().map(this::bind).toList());
+      } else if (f instanceof Filter.Or or) {
+        return new Filter.Or(or.operands().stream().map(this::bind).toList());
+      } else if (f instanceof Filter.Not not) {
+        return new Filter.Not(bind(not.operand()));
+      } else if (f instanceof Filter.AttrCompare a) {
+        FieldDef fd = field(a.field());
+        Value v = attributes == null ? null : attributes.get(a.attribute());
+        return new Filter.Compare(a.field(), a.op(), v == null ? Value.NULL : literal(fd, v));
+      } else if (f instanceof Filter.Const) {
+        return f;
+      }
+      throw OrmDbException.invalid(where + ": unsupported filter " + f);
+    }
+
+    private FieldDef field(String name) {
+      return entity
+          .field(name)
+          .orElseThrow(
+              () ->
+                  OrmDbException.invalid(
+                      where
+                          + ": unknown field '"
+                          + name
+                          + "' on entity "
+                          + entity.name()
+                          + Suggestions.didYouMean(
+                              name, entity.fields().stream().map(FieldDef::name).toList())));
+    }
+
+    private Value literal(FieldDef fd, Value v) {
+      if (v.isNull()) {
+        return v;
+      }
+      FieldType type = fd.type();
+      if (type.array()) {
+        if (!(v instanceof Value.Array)) {
+          throw mismatch(fd, v);
+        }
+        return v;
+      }
+      if (type.base().isNumeric() && v.type().isNumeric()) {
+        return v; // numbers compare by value across numeric types; no lossy conversion
+      }
+      Value converted;
+      try {
+        converted = Values.convert(v, type.base());
+      } catch (OrmDbException e) {
+        throw mismatch(fd, v);
+      }
+      if (type.base() == ValueType.ENUM) {
+        EnumDef def = schema.enumDef(type.enumName()).orElse(null);
+        String variant = converted.asString();
+        if (def != null && !def.variants().contains(variant)) {
+          throw OrmDbException.invalid(
+              where
+                  + ": '"
+                  + variant
+                  + "' is not a variant of enum "
+                  + def.name()
+                  + " (field "
+                  + entity.name()
+                  + "."
+                  + fd.name()
+                  + ")"
+                  + Suggestions.didYouMean(variant, def.variants()));
+        }
+      }
+      return converted;
+    }
+
+    private OrmDbException mismatch(FieldDef fd, Value v) {
+      return OrmDbException.invalid(
+          where
+              + ": field "
+              + entity.name()
+              + "."
+              + fd.name()
+              + " is "
+              + fd.type().render()
+              + " but is compared with "
+              + v.type().displayName()
+              + " "
+              + v.render());
+    }
+  }
+}
