@@ -12,6 +12,7 @@ import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
 import io.ormdb.protocol.result.AggregateResult;
@@ -30,7 +31,6 @@ import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.Masking;
 import io.ormdb.protocol.schema.OnDelete;
-import io.ormdb.protocol.schema.OrderSpec;
 import io.ormdb.protocol.schema.PolicyDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
@@ -62,6 +62,9 @@ import java.util.TreeMap;
  *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet)
  *   400-419  request messages, 420-439 response messages, 440-459 wire enums
  * </pre>
+ *
+ * <p>A class keeps its id when it moves to another package or is renamed ({@code OrderSpec} moved
+ * from schema to query and kept 165): the bytes hold ids, not names.
  *
  * <p>Records are written component by component in declaration order (see {@link FieldCodec});
  * enums by ordinal. So a record's components and an enum's constants are as much part of the format

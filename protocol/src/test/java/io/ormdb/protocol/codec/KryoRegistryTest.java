@@ -37,7 +37,8 @@ class KryoRegistryTest {
 
   /**
    * Ids live in stored bytes and in every client. If this test fails because an id changed, the
-   * change is wrong: put the old id back. Append new classes here and in KryoRegistry together.
+   * change is wrong: put the old id back. Append new classes here and in KryoRegistry together. A
+   * class that moves or is renamed keeps its id; only its name changes here.
    */
   private static final String GOLDEN_IDS =
       """
@@ -82,8 +83,8 @@ class KryoRegistryTest {
       162 io.ormdb.protocol.schema.PolicyDef
       163 io.ormdb.protocol.schema.PolicyDef$Kind
       164 io.ormdb.protocol.schema.PolicyDef$Operation
-      165 io.ormdb.protocol.schema.OrderSpec
-      166 io.ormdb.protocol.schema.OrderSpec$Direction
+      165 io.ormdb.protocol.query.OrderSpec
+      166 io.ormdb.protocol.query.OrderSpec$Direction
       180 io.ormdb.protocol.query.Filter$Compare
       181 io.ormdb.protocol.query.Filter$In
       182 io.ormdb.protocol.query.Filter$IsNull
