@@ -244,6 +244,9 @@ public final class KryoRegistry {
     if (c.isEnum()) {
       return new EnumSerializer(c);
     }
+    if (c == Value.Json.class) {
+      return new JsonValueSerializer();
+    }
     if (c.isRecord()) {
       return new RecordSerializer(c);
     }

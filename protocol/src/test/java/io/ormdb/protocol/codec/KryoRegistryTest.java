@@ -296,7 +296,7 @@ class KryoRegistryTest {
       assertThat(registration.getType()).isEqualTo(e.getValue());
       assertThat(registration.getSerializer())
           .as("serializer of " + e.getValue().getName())
-          .isInstanceOfAny(RecordSerializer.class, EnumSerializer.class);
+          .isInstanceOfAny(RecordSerializer.class, EnumSerializer.class, JsonValueSerializer.class);
     }
     for (int id = 0; id < KryoRegistry.FIRST_ID; id++) {
       assertThat(kryo.getRegistration(id)).as("Kryo built-in id " + id).isNull();
