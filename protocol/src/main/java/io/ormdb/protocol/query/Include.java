@@ -1,6 +1,5 @@
 package io.ormdb.protocol.query;
 
-import io.ormdb.protocol.schema.OrderSpec;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.ormdb.protocol.schema;
 
+import io.ormdb.protocol.query.OrderSpec;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

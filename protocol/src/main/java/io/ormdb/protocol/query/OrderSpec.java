@@ -1,4 +1,4 @@
-package io.ormdb.protocol.schema;
+package io.ormdb.protocol.query;
 
 import java.util.Objects;
 

@@ -1,0 +1,116 @@
+package io.ormdb.protocol.value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+class ValuesTest {
+
+  @Test
+  void wrapsAndUnwrapsPlainJavaObjects() {
+    UUID u = UUID.randomUUID();
+    Instant now = Instant.parse("2024-02-29T12:34:56.123456Z");
+    List<Object> plain =
+        List.of(
+            true,
+            7,
+            7L,
+            1.5f,
+            2.5,
+            new BigDecimal("12.50"),
+            "s",
+            u,
+            now,
+            LocalDate.of(2024, 2, 29));
+    for (Object o : plain) {
+      assertThat(Values.toJava(Values.of(o))).isEqualTo(o);
+    }
+    assertThat(Values.of(null)).isSameAs(Value.NULL);
+    assertThat(Values.of(List.of(1, 2)))
+        .isEqualTo(new Value.Array(ValueType.INT32, List.of(Value.of(1), Value.of(2))));
+    assertThat(((Value.Timestamp) Values.of(now)).micros()).isEqualTo(1709210096123456L);
+  }
+
+  @Test
+  void nullSortsFirstAndNumbersCompareAcrossTypes() {
+    assertThat(Values.compare(Value.NULL, Value.of(Integer.MIN_VALUE))).isNegative();
+    assertThat(Values.compare(Value.of(3), Value.of(3L))).isZero();
+    assertThat(Values.compare(Value.of(3), Value.of(3.5))).isNegative();
+    assertThat(Values.compare(Value.of(new BigDecimal("3.50")), Value.of(3.5))).isZero();
+    assertThat(Values.compare(Value.of(Long.MAX_VALUE), Value.of(9.223372036854775807E18)))
+        .isNegative();
+    assertThat(Values.compare(Value.of(Double.NaN), Value.of(new BigDecimal("1")))).isPositive();
+    assertThat(
+            Values.compare(
+                new Value.Bytes(new byte[] {(byte) 0xff}), new Value.Bytes(new byte[] {1})))
+        .isPositive();
+  }
+
+  @Property
+  void longOrderIsPreserved(@ForAll long a, @ForAll long b) {
+    assertThat(Integer.signum(Values.compare(Value.of(a), Value.of(b))))
+        .isEqualTo(Integer.signum(Long.compare(a, b)));
+    assertThat(Integer.signum(Values.compare(Value.of(a), Value.of(new BigDecimal(b)))))
+        .isEqualTo(Integer.signum(Long.compare(a, b)));
+  }
+
+  @Property
+  void stringOrderIsPreserved(@ForAll String a, @ForAll String b) {
+    assertThat(Integer.signum(Values.compare(Value.of(a), Value.of(b))))
+        .isEqualTo(Integer.signum(a.compareTo(b)));
+  }
+
+  @Test
+  void convertsLosslesslyOrFailsNamingBothTypes() {
+    assertThat(Values.convert(Value.of(5L), ValueType.INT32)).isEqualTo(new Value.Int32(5));
+    assertThat(Values.convert(Value.of("2024-01-02"), ValueType.DATE))
+        .isEqualTo(Value.Date.of(LocalDate.of(2024, 1, 2)));
+    assertThat(Values.convert(Value.of("00000000-0000-0001-0000-000000000002"), ValueType.UUID))
+        .isEqualTo(new Value.Uuid(1, 2));
+    assertThat(Values.convert(Value.of(2.0), ValueType.INT64)).isEqualTo(new Value.Int64(2));
+    assertThat(Values.convert(Value.NULL, ValueType.INT32)).isSameAs(Value.NULL);
+
+    assertThatThrownBy(() -> Values.convert(Value.of(1L << 40), ValueType.INT32))
+        .isInstanceOf(OrmDbException.class)
+        .hasMessage("cannot convert int64 1099511627776 to int32: out of int32 range")
+        .extracting(e -> ((OrmDbException) e).code())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
+    assertThatThrownBy(() -> Values.convert(Value.of(2.5), ValueType.INT64))
+        .hasMessageStartingWith("cannot convert float64 2.5 to int64");
+    assertThatThrownBy(() -> Values.convert(Value.of("abc"), ValueType.UUID))
+        .hasMessageStartingWith("cannot convert string \"abc\" to uuid");
+    assertThatThrownBy(() -> Values.convert(Value.TRUE, ValueType.STRING))
+        .hasMessage("cannot convert bool true to string");
+    assertThatThrownBy(() -> Values.convert(Value.of(Double.NaN), ValueType.INT64))
+        .hasMessageStartingWith("cannot convert float64 NaN to int64");
+  }
+
+  @Test
+  void accessorsNameTheActualType() {
+    assertThatThrownBy(() -> Value.of("x").asLong())
+        .hasMessage("expected an integer but got string \"x\"");
+    assertThatThrownBy(() -> new Value.Array(ValueType.INT32, List.of(Value.of("x"))))
+        .hasMessage("array of int32 has element 0 of type string");
+  }
+
+  @Test
+  void bytesAreCopiedAndComparedByContent() {
+    byte[] raw = {1, 2, 3};
+    Value.Bytes b = new Value.Bytes(raw);
+    raw[0] = 9;
+    assertThat(b.value()[0]).isEqualTo((byte) 1);
+    assertThat(b)
+        .isEqualTo(new Value.Bytes(new byte[] {1, 2, 3}))
+        .hasSameHashCodeAs(new Value.Bytes(new byte[] {1, 2, 3}));
+  }
+}

@@ -1,0 +1,114 @@
+package io.ormdb.store.query;
+
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.query.internal.AggregateExecutor;
+import io.ormdb.store.query.internal.ExecStats;
+import io.ormdb.store.query.internal.Explainer;
+import io.ormdb.store.query.internal.GraphExecutor;
+import io.ormdb.store.query.internal.PlanCache;
+import io.ormdb.store.query.internal.Planner;
+import io.ormdb.store.query.internal.QueryPlan;
+import io.ormdb.store.query.internal.QueryResolver;
+import io.ormdb.store.query.internal.ResolvedQuery;
+import io.ormdb.store.query.internal.RowScanAggregateSource;
+import io.ormdb.store.view.ReadView;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs graph queries, aggregates and explains. One per store; thread-safe. Everything a call reads
+ * comes from the one {@link ReadView} it is given, so the caller decides the snapshot (or as-of
+ * position) and the whole graph is consistent with it; {@code readOptions} in the query are the
+ * caller's business, not the engine's.
+ *
+ * <p>Plans are cached by the query's shape (entity, fields, filter structure without literal
+ * values, order, paging features, include paths with their own shapes, and the schema version), so
+ * queries differing only in literals share a plan; a view with a new schema version empties the
+ * cache.
+ *
+ * <p>Errors: INVALID_REQUEST for anything wrong in the request (unknown names with a did-you-mean,
+ * wrong literal types, a cursor from another query), BUDGET_EXCEEDED when the result would break
+ * the {@link QueryBudget}.
+ */
+public final class QueryEngine {
+  /** The default plan cache size, as in the original. */
+  public static final int DEFAULT_PLAN_CACHE_SIZE = 1_000;
+
+  private final PlanCache cache;
+  private final AggregateSource aggregateSource;
+
+  public QueryEngine() {
+    this(DEFAULT_PLAN_CACHE_SIZE, new RowScanAggregateSource());
+  }
+
+  /**
+   * @param planCacheSize the most plans kept (least recently used go first); 0 disables caching
+   * @param aggregateSource where aggregates read their input (e.g. a columnar segment store)
+   */
+  public QueryEngine(int planCacheSize, AggregateSource aggregateSource) {
+    this.cache = new PlanCache(planCacheSize);
+    this.aggregateSource = Objects.requireNonNull(aggregateSource, "aggregateSource");
+  }
+
+  /** Runs a graph query under the default budget. */
+  public QueryResult query(ReadView view, GraphQuery q, Map<String, Value> sessionAttributes) {
+    return query(view, q, sessionAttributes, QueryBudget.DEFAULT);
+  }
+
+  public QueryResult query(
+      ReadView view, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
+    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    QueryPlan plan = plan(view, rq, null);
+    return GraphExecutor.execute(view, rq, plan, budget, new ExecStats(rq.levels().size()));
+  }
+
+  public AggregateResult aggregate(
+      ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes) {
+    return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource);
+  }
+
+  /** Explains a query; with {@code analyze} also runs it and reports actual rows. */
+  public ExplainResult explain(ReadView view, GraphQuery q, boolean analyze) {
+    return explain(view, q, analyze, Map.of(), QueryBudget.DEFAULT);
+  }
+
+  public ExplainResult explain(
+      ReadView view,
+      GraphQuery q,
+      boolean analyze,
+      Map<String, Value> sessionAttributes,
+      QueryBudget budget) {
+    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    boolean[] cached = new boolean[1];
+    QueryPlan plan = plan(view, rq, cached);
+    ExecStats stats = null;
+    if (analyze) {
+      stats = new ExecStats(rq.levels().size());
+      GraphExecutor.execute(view, rq, plan, budget, stats);
+    }
+    return Explainer.explain(view, rq, plan, cached[0], stats);
+  }
+
+  /** How many plans are cached now. */
+  public int cachedPlans() {
+    return cache.size();
+  }
+
+  private QueryPlan plan(ReadView view, ResolvedQuery rq, boolean[] cached) {
+    long version = rq.schema().version();
+    QueryPlan plan = cache.get(version, rq.shapeKey());
+    if (cached != null) {
+      cached[0] = plan != null;
+    }
+    if (plan == null) {
+      plan = Planner.plan(rq, view);
+      cache.put(version, rq.shapeKey(), plan);
+    }
+    return plan;
+  }
+}

@@ -1,0 +1,70 @@
+package io.ormdb.store.query.internal;
+
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.RelationDef;
+import java.util.List;
+
+/**
+ * One resolved level of a graph query: the root ({@code path} "") or one include.
+ *
+ * @param index position in {@link ResolvedQuery#levels()}: parents always come before children
+ * @param blockOrder position of this level's block in the result (query order)
+ * @param relation the relation navigated from the parent level, null for the root
+ * @param parent index of the parent level, -1 for the root
+ * @param fields the fields to return (never empty: "all" is expanded)
+ * @param filter the bound filter, or null
+ * @param filterShape the filter's shape (no literals)
+ * @param order the effective order, identity last
+ * @param cursor the decoded cursor, or null
+ * @param fingerprint the fingerprint cursors of this level carry
+ */
+public record Level(
+    int index,
+    int blockOrder,
+    String path,
+    EntityDef entity,
+    RelationDef relation,
+    int parent,
+    List<String> fields,
+    Filter filter,
+    String filterShape,
+    RowOrder order,
+    int limit,
+    int offset,
+    CursorCodec.Position cursor,
+    long fingerprint) {
+
+  public boolean isRoot() {
+    return parent < 0;
+  }
+
+  public int depth() {
+    if (path.isEmpty()) {
+      return 0;
+    }
+    int d = 1;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '.') {
+        d++;
+      }
+    }
+    return d;
+  }
+
+  /** The part of the shape that decides planning (and so the plan cache key). */
+  String planShape() {
+    return path
+        + ":"
+        + entity.name()
+        + " fields"
+        + fields
+        + " where["
+        + filterShape
+        + "] order"
+        + order.keys()
+        + (limit > 0 ? " limit" : "")
+        + (offset > 0 ? " offset" : "")
+        + (cursor != null ? " cursor" : "");
+  }
+}

@@ -1,0 +1,260 @@
+package io.ormdb.store.query.internal;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.filter.FilterBinder;
+import io.ormdb.store.query.QueryBudget;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a graph query against the schema and turns it into a {@link ResolvedQuery}. Every problem
+ * is an INVALID_REQUEST naming what is wrong and where, with a did-you-mean where one is plausible;
+ * a too-deep query is BUDGET_EXCEEDED.
+ */
+public final class QueryResolver {
+  private QueryResolver() {}
+
+  public static EntityDef entity(SchemaBundle schema, String name) {
+    return schema
+        .entity(name)
+        .orElseThrow(
+            () ->
+                OrmDbException.invalid(
+                    "unknown entity '"
+                        + name
+                        + "'"
+                        + Suggestions.didYouMean(
+                            name, schema.entities().stream().map(EntityDef::name).toList())));
+  }
+
+  public static FieldDef field(EntityDef entity, String name, String where) {
+    return entity
+        .field(name)
+        .orElseThrow(
+            () ->
+                OrmDbException.invalid(
+                    where
+                        + ": unknown field '"
+                        + name
+                        + "' on entity "
+                        + entity.name()
+                        + Suggestions.didYouMean(
+                            name, entity.fields().stream().map(FieldDef::name).toList())));
+  }
+
+  public static ResolvedQuery resolve(
+      SchemaBundle schema, GraphQuery q, Map<String, Value> attributes, QueryBudget budget) {
+    EntityDef rootEntity = entity(schema, q.rootEntity());
+    List<Level> levels = new ArrayList<>();
+    levels.add(
+        level(
+            schema,
+            0,
+            0,
+            "",
+            rootEntity,
+            null,
+            -1,
+            q.fields(),
+            q.filter(),
+            q.orderBy(),
+            q.pagination(),
+            attributes,
+            q.rootEntity()));
+
+    // Includes: duplicates and missing parents first, then resolve parents before children.
+    Set<String> paths = new HashSet<>();
+    for (Include inc : q.includes()) {
+      if (!paths.add(inc.path())) {
+        throw OrmDbException.invalid("include '" + inc.path() + "' is listed twice");
+      }
+    }
+    for (Include inc : q.includes()) {
+      String parentPath = inc.parentPath();
+      if (!parentPath.isEmpty() && !paths.contains(parentPath)) {
+        throw OrmDbException.invalid(
+            "include '" + inc.path() + "': its parent path '" + parentPath + "' is not included");
+      }
+      if (inc.depth() > budget.maxDepth()) {
+        throw new OrmDbException(
+            ErrorCode.BUDGET_EXCEEDED,
+            "query exceeds its depth budget: include '"
+                + inc.path()
+                + "' has depth "
+                + inc.depth()
+                + ", the budget allows "
+                + budget.maxDepth());
+      }
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < q.includes().size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingInt(i -> q.includes().get(i).depth()));
+    Map<String, Integer> levelByPath = new HashMap<>();
+    levelByPath.put("", 0);
+    for (int i : order) {
+      Include inc = q.includes().get(i);
+      int parentIndex = levelByPath.get(inc.parentPath());
+      EntityDef from = levels.get(parentIndex).entity();
+      String name = inc.relationName();
+      RelationDef rel =
+          schema
+              .relation(from.name(), name)
+              .orElseThrow(
+                  () ->
+                      OrmDbException.invalid(
+                          "include '"
+                              + inc.path()
+                              + "': unknown relation '"
+                              + name
+                              + "' from entity "
+                              + from.name()
+                              + Suggestions.didYouMean(
+                                  name,
+                                  schema.relationsFrom(from.name()).stream()
+                                      .map(RelationDef::name)
+                                      .toList())));
+      EntityDef target = entity(schema, rel.toEntity());
+      int index = levels.size();
+      levels.add(
+          level(
+              schema,
+              index,
+              i + 1,
+              inc.path(),
+              target,
+              rel,
+              parentIndex,
+              inc.fields(),
+              inc.filter(),
+              inc.orderBy(),
+              inc.pagination(),
+              attributes,
+              q.rootEntity()));
+      levelByPath.put(inc.path(), index);
+    }
+
+    StringBuilder key = new StringBuilder("v").append(schema.version());
+    for (Level l : levels) {
+      key.append(" | ").append(l.planShape());
+    }
+    return new ResolvedQuery(schema, levels, key.toString());
+  }
+
+  private static Level level(
+      SchemaBundle schema,
+      int index,
+      int blockOrder,
+      String path,
+      EntityDef entity,
+      RelationDef relation,
+      int parent,
+      List<String> requestedFields,
+      Filter filter,
+      List<OrderSpec> orderBy,
+      Pagination page,
+      Map<String, Value> attributes,
+      String rootEntity) {
+    String of = path.isEmpty() ? "" : " of include '" + path + "'";
+
+    List<String> fields = new ArrayList<>();
+    if (requestedFields.isEmpty()) {
+      for (FieldDef f : entity.fields()) {
+        fields.add(f.name());
+      }
+    } else {
+      Set<String> seen = new LinkedHashSet<>();
+      for (String f : requestedFields) {
+        field(entity, f, "select" + of);
+        if (!seen.add(f)) {
+          throw OrmDbException.invalid("select" + of + ": field '" + f + "' is listed twice");
+        }
+        fields.add(f);
+      }
+    }
+
+    Filter bound = FilterBinder.bind(filter, entity, schema, attributes, "filter" + of);
+    String filterShape = Conjuncts.shape(bound);
+
+    List<OrderSpec> specs = orderBy.isEmpty() ? entity.defaultOrder() : orderBy;
+    List<SortKey> keys = new ArrayList<>();
+    Set<String> orderFields = new HashSet<>();
+    boolean identityKeyed = false;
+    for (OrderSpec s : specs) {
+      field(entity, s.field(), "order by" + of);
+      if (!orderFields.add(s.field())) {
+        throw OrmDbException.invalid(
+            "order by" + of + ": field '" + s.field() + "' is listed twice");
+      }
+      if (!identityKeyed) {
+        keys.add(new SortKey(s.field(), s.direction() == OrderSpec.Direction.DESC));
+      }
+      identityKeyed |= s.field().equals(entity.identityField());
+    }
+    if (!identityKeyed) {
+      keys.add(new SortKey(entity.identityField(), false));
+    }
+    RowOrder order = new RowOrder(keys);
+
+    if (page.cursor() != null && page.offset() > 0) {
+      throw OrmDbException.invalid("pagination" + of + ": offset cannot be combined with a cursor");
+    }
+    long fingerprint =
+        CursorCodec.fingerprint(
+            (path.isEmpty() ? "root" : "include " + rootEntity + "." + path)
+                + " "
+                + entity.name()
+                + " where["
+                + filterShape
+                + "] order"
+                + keys);
+    CursorCodec.Position cursor = null;
+    if (page.cursor() != null) {
+      String prefix = path.isEmpty() ? "" : "include '" + path + "': ";
+      try {
+        cursor = CursorCodec.decode(page.cursor());
+      } catch (IllegalArgumentException e) {
+        throw OrmDbException.invalid(prefix + "cursor does not belong to this query", e);
+      }
+      if (cursor.fingerprint() != fingerprint
+          || cursor.values().size() != keys.size()
+          || (cursor.parentId() == null) != path.isEmpty()) {
+        throw OrmDbException.invalid(prefix + "cursor does not belong to this query");
+      }
+    }
+    return new Level(
+        index,
+        blockOrder,
+        path,
+        entity,
+        relation,
+        parent,
+        fields,
+        bound,
+        filterShape,
+        order,
+        page.limit(),
+        page.offset(),
+        cursor,
+        fingerprint);
+  }
+}

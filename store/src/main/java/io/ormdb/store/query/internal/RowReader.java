@@ -1,0 +1,96 @@
+package io.ormdb.store.query.internal;
+
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.Values;
+import io.ormdb.store.filter.LikePattern;
+import io.ormdb.store.view.KeyRange;
+import io.ormdb.store.view.ReadView;
+import io.ormdb.store.view.Row;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeSet;
+
+/** Opens the row stream an {@link AccessPlan} describes, taking literals from the conjuncts. */
+public final class RowReader {
+  private RowReader() {}
+
+  /**
+   * @param cursorValues the root cursor's sort-key values (to bound an ordered index scan), or null
+   */
+  public static Iterator<Row> open(
+      ReadView view, String entity, AccessPlan plan, List<Filter> conj, List<Value> cursorValues) {
+    switch (plan.access()) {
+      case PRIMARY_KEY:
+        return byIdentity(view, entity, conj.get(plan.keyConjuncts().get(0)));
+      case SCAN:
+        return view.scan(entity);
+      default:
+        return view.indexScan(
+            entity, plan.index(), range(plan, conj, cursorValues), plan.descending());
+    }
+  }
+
+  private static Iterator<Row> byIdentity(ReadView view, String entity, Filter c) {
+    if (c instanceof Filter.Compare cmp) {
+      return view.get(entity, cmp.value()).map(List::of).orElse(List.of()).iterator();
+    }
+    TreeSet<Value> ids = new TreeSet<>(Values::compare);
+    for (Value v : ((Filter.In) c).values()) {
+      if (!v.isNull()) {
+        ids.add(v);
+      }
+    }
+    if (ids.isEmpty()) {
+      return Collections.emptyIterator();
+    }
+    return view.getAll(entity, new ArrayList<>(ids)).iterator();
+  }
+
+  static KeyRange range(AccessPlan plan, List<Filter> conj, List<Value> cursorValues) {
+    List<Value> equal = new ArrayList<>();
+    for (int i : plan.keyConjuncts()) {
+      equal.add(((Filter.Compare) conj.get(i)).value());
+    }
+    KeyRange.Bound lower = null;
+    KeyRange.Bound upper = null;
+    if (plan.lowerConjunct() >= 0) {
+      Filter.Compare c = (Filter.Compare) conj.get(plan.lowerConjunct());
+      lower = new KeyRange.Bound(c.value(), c.op() == Filter.Op.GE);
+    }
+    if (plan.upperConjunct() >= 0) {
+      Filter.Compare c = (Filter.Compare) conj.get(plan.upperConjunct());
+      upper = new KeyRange.Bound(c.value(), c.op() == Filter.Op.LE);
+    }
+    if (plan.likeConjunct() >= 0) {
+      String prefix =
+          LikePattern.literalPrefix(((Filter.Like) conj.get(plan.likeConjunct())).pattern());
+      lower = new KeyRange.Bound(new Value.Str(prefix), true);
+      String next = successor(prefix);
+      upper = next == null ? null : new KeyRange.Bound(new Value.Str(next), false);
+    }
+    if (cursorValues != null && plan.cursorKey() >= 0 && lower == null) {
+      Value v = cursorValues.get(plan.cursorKey());
+      if (!v.isNull()) {
+        lower = new KeyRange.Bound(v, true);
+      }
+    }
+    return new KeyRange(equal, lower, upper);
+  }
+
+  /** The smallest string greater than every string starting with {@code prefix}, or null. */
+  static String successor(String prefix) {
+    StringBuilder sb = new StringBuilder(prefix);
+    while (sb.length() > 0) {
+      char last = sb.charAt(sb.length() - 1);
+      if (last != Character.MAX_VALUE) {
+        sb.setCharAt(sb.length() - 1, (char) (last + 1));
+        return sb.toString();
+      }
+      sb.setLength(sb.length() - 1);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the query engine (resolution, planning, execution); not for callers. */
+package io.ormdb.store.query.internal;

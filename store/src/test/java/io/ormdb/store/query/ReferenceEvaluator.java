@@ -1,0 +1,317 @@
+package io.ormdb.store.query;
+
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.protocol.value.Values;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The simplest possible answer to a query, for model tests: full scans, sort everything, nested
+ * loops, no indexes, no cursors.
+ */
+final class ReferenceEvaluator {
+  private final SchemaBundle schema;
+  private final Map<String, List<Map<String, Value>>> rows;
+
+  ReferenceEvaluator(SchemaBundle schema, Map<String, List<Map<String, Value>>> rows) {
+    this.schema = schema;
+    this.rows = rows;
+  }
+
+  record Answer(List<Value> rootIds, List<Map<String, Object>> objects, boolean hasMore) {}
+
+  Answer query(GraphQuery q) {
+    EntityDef e = schema.entity(q.rootEntity()).orElseThrow();
+    List<Map<String, Value>> all = ordered(e, q.filter(), q.orderBy());
+    int from = Math.min(q.pagination().offset(), all.size());
+    int to =
+        q.pagination().limit() > 0
+            ? Math.min(from + q.pagination().limit(), all.size())
+            : all.size();
+    List<Value> ids = new ArrayList<>();
+    List<Map<String, Object>> objects = new ArrayList<>();
+    for (Map<String, Value> r : all.subList(from, to)) {
+      ids.add(r.get(e.identityField()));
+      objects.add(object(e, "", r, q.fields(), q.includes()));
+    }
+    return new Answer(ids, objects, to < all.size());
+  }
+
+  /** Rows of {@code e} that match, in the query order (requested or default, then identity). */
+  List<Map<String, Value>> ordered(EntityDef e, Filter filter, List<OrderSpec> order) {
+    List<Map<String, Value>> out = new ArrayList<>();
+    for (Map<String, Value> r : rows.getOrDefault(e.name(), List.of())) {
+      if (matches(filter, r)) {
+        out.add(r);
+      }
+    }
+    out.sort(comparator(e, order));
+    return out;
+  }
+
+  static Comparator<Map<String, Value>> comparator(EntityDef e, List<OrderSpec> order) {
+    List<OrderSpec> specs = new ArrayList<>(order.isEmpty() ? e.defaultOrder() : order);
+    specs.add(OrderSpec.asc(e.identityField()));
+    return (a, b) -> {
+      for (OrderSpec s : specs) {
+        int c = Values.compare(a.get(s.field()), b.get(s.field()));
+        if (c != 0) {
+          return s.direction() == OrderSpec.Direction.DESC ? -c : c;
+        }
+      }
+      return 0;
+    };
+  }
+
+  private Map<String, Object> object(
+      EntityDef e,
+      String path,
+      Map<String, Value> row,
+      List<String> fields,
+      List<Include> includes) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<String> names =
+        fields.isEmpty() ? e.fields().stream().map(f -> f.name()).toList() : fields;
+    for (String f : names) {
+      m.put(f, Values.toJava(row.get(f)));
+    }
+    for (Include inc : includes) {
+      if (!inc.parentPath().equals(path)) {
+        continue;
+      }
+      RelationDef rel = schema.relation(e.name(), inc.relationName()).orElseThrow();
+      EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+      List<Map<String, Value>> children = new ArrayList<>();
+      Value key = row.get(rel.fromField());
+      for (Map<String, Value> c : ordered(target, inc.filter(), inc.orderBy())) {
+        if (!key.isNull() && Values.compare(key, c.get(rel.toField())) == 0) {
+          children.add(c);
+        }
+      }
+      boolean toMany = rel.cardinality().toMany();
+      int from = Math.min(inc.pagination().offset(), children.size());
+      int limit = toMany ? inc.pagination().limit() : 1;
+      int to = limit > 0 ? Math.min(from + limit, children.size()) : children.size();
+      List<Map<String, Object>> objs = new ArrayList<>();
+      for (Map<String, Value> c : children.subList(from, to)) {
+        objs.add(object(target, inc.path(), c, inc.fields(), includes));
+      }
+      m.put(inc.relationName(), toMany ? objs : (objs.isEmpty() ? null : objs.get(0)));
+    }
+    return m;
+  }
+
+  /** The ids of the children of one root row through a depth-1 include, in include order. */
+  List<Value> children(String rootEntity, Value parentId, Include inc) {
+    EntityDef e = schema.entity(rootEntity).orElseThrow();
+    RelationDef rel = schema.relation(e.name(), inc.relationName()).orElseThrow();
+    EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+    Map<String, Value> parent = null;
+    for (Map<String, Value> r : rows.getOrDefault(e.name(), List.of())) {
+      if (Values.compare(r.get(e.identityField()), parentId) == 0) {
+        parent = r;
+      }
+    }
+    List<Value> out = new ArrayList<>();
+    Value key = parent.get(rel.fromField());
+    for (Map<String, Value> c : ordered(target, inc.filter(), inc.orderBy())) {
+      if (!key.isNull() && Values.compare(key, c.get(rel.toField())) == 0) {
+        out.add(c.get(target.identityField()));
+      }
+    }
+    return out;
+  }
+
+  List<List<Value>> aggregate(AggregateQuery q) {
+    EntityDef e = schema.entity(q.entity()).orElseThrow();
+    TreeMap<List<Value>, List<Map<String, Value>>> groups =
+        new TreeMap<>(
+            (a, b) -> {
+              for (int i = 0; i < a.size(); i++) {
+                int c = Values.compare(a.get(i), b.get(i));
+                if (c != 0) {
+                  return c;
+                }
+              }
+              return 0;
+            });
+    for (Map<String, Value> r : rows.getOrDefault(e.name(), List.of())) {
+      if (matches(q.filter(), r)) {
+        List<Value> key = q.groupBy().stream().map(r::get).toList();
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      }
+    }
+    if (q.groupBy().isEmpty() && groups.isEmpty()) {
+      groups.put(List.of(), List.of());
+    }
+    List<List<Value>> out = new ArrayList<>();
+    groups.forEach(
+        (key, members) -> {
+          List<Value> row = new ArrayList<>(key);
+          for (AggregateQuery.Aggregation a : q.aggregations()) {
+            row.add(aggregate(e, a, members));
+          }
+          out.add(row);
+        });
+    return out;
+  }
+
+  private static Value aggregate(
+      EntityDef e, AggregateQuery.Aggregation a, List<Map<String, Value>> members) {
+    if (a.field() == null) {
+      return new Value.Int64(members.size());
+    }
+    List<Value> vs = new ArrayList<>();
+    for (Map<String, Value> r : members) {
+      if (!r.get(a.field()).isNull()) {
+        vs.add(r.get(a.field()));
+      }
+    }
+    ValueType t = e.field(a.field()).orElseThrow().type().base();
+    switch (a.function()) {
+      case COUNT:
+        return new Value.Int64(vs.size());
+      case MIN:
+        return vs.stream().min(Values::compare).orElse(Value.NULL);
+      case MAX:
+        return vs.stream().max(Values::compare).orElse(Value.NULL);
+      default:
+        break;
+    }
+    if (vs.isEmpty()) {
+      return Value.NULL;
+    }
+    if (t != ValueType.INT32 && t != ValueType.INT64) {
+      throw new UnsupportedOperationException("the reference sums integers only");
+    }
+    long sum = 0;
+    for (Value v : vs) {
+      sum = Math.addExact(sum, v.asLong());
+    }
+    if (a.function() == AggregateQuery.Function.SUM) {
+      return new Value.Int64(sum);
+    }
+    return new Value.Float64(
+        BigDecimal.valueOf(sum)
+            .divide(BigDecimal.valueOf(vs.size()), MathContext.DECIMAL128)
+            .doubleValue());
+  }
+
+  /** SQL three-valued filter evaluation, written out plainly. */
+  static boolean matches(Filter f, Map<String, Value> row) {
+    return f == null || Boolean.TRUE.equals(eval(f, row));
+  }
+
+  private static Boolean eval(Filter f, Map<String, Value> row) {
+    if (f instanceof Filter.Compare c) {
+      Value v = row.get(c.field());
+      if (v.isNull() || c.value().isNull()) {
+        return null;
+      }
+      int cmp = Values.compare(v, c.value());
+      switch (c.op()) {
+        case EQ:
+          return cmp == 0;
+        case NE:
+          return cmp != 0;
+        case LT:
+          return cmp < 0;
+        case LE:
+          return cmp <= 0;
+        case GT:
+          return cmp > 0;
+        default:
+          return cmp >= 0;
+      }
+    }
+    if (f instanceof Filter.In in) {
+      Value v = row.get(in.field());
+      if (v.isNull()) {
+        return null;
+      }
+      boolean unknown = false;
+      for (Value c : in.values()) {
+        if (c.isNull()) {
+          unknown = true;
+        } else if (Values.compare(v, c) == 0) {
+          return !in.negated();
+        }
+      }
+      return unknown ? null : in.negated();
+    }
+    if (f instanceof Filter.IsNull n) {
+      return row.get(n.field()).isNull() != n.negated();
+    }
+    if (f instanceof Filter.Like l) {
+      Value v = row.get(l.field());
+      if (v.isNull()) {
+        return null;
+      }
+      return likeRegex(l.pattern()).matcher(v.asString()).matches() != l.negated();
+    }
+    if (f instanceof Filter.And and) {
+      Boolean result = true;
+      for (Filter o : and.operands()) {
+        Boolean b = eval(o, row);
+        if (Boolean.FALSE.equals(b)) {
+          return false;
+        }
+        if (b == null) {
+          result = null;
+        }
+      }
+      return result;
+    }
+    if (f instanceof Filter.Or or) {
+      Boolean result = false;
+      for (Filter o : or.operands()) {
+        Boolean b = eval(o, row);
+        if (Boolean.TRUE.equals(b)) {
+          return true;
+        }
+        if (b == null) {
+          result = null;
+        }
+      }
+      return result;
+    }
+    if (f instanceof Filter.Not not) {
+      Boolean b = eval(not.operand(), row);
+      return b == null ? null : !b;
+    }
+    return ((Filter.Const) f).value();
+  }
+
+  private static Pattern likeRegex(String pattern) {
+    StringBuilder re = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (c == '%') {
+        re.append(".*");
+      } else if (c == '_') {
+        re.append('.');
+      } else if (c == '\\' && i + 1 < pattern.length()) {
+        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+      } else {
+        re.append(Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return Pattern.compile(re.toString(), Pattern.DOTALL);
+  }
+}
