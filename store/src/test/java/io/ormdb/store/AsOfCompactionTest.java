@@ -125,6 +125,22 @@ class AsOfCompactionTest {
   }
 
   @Test
+  void backgroundCompactionRunsOnItsInterval() {
+    try (OrmStore store =
+        OrmStore.open(StoreConfig.of(dir).withRetention(Duration.ZERO, Duration.ofMillis(20)))) {
+      store.applySchema(TestSchemas.blog());
+      Value id = commit(store, insert("User", "email", "a@x.io", "name", "n")).insertedIds().get(0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      int i = 0;
+      while (store.stats().versionsRemoved() == 0 && System.nanoTime() < deadline) {
+        commit(store, new Mutation.Update("User", id, m("name", "n" + i++), 0));
+      }
+      assertThat(store.stats().versionsRemoved()).isPositive();
+      assertThat(store.oldestRetainedLsn()).isPositive();
+    }
+  }
+
+  @Test
   void compactionRunsWhileReadersAndWritersKeepGoing() throws Exception {
     try (OrmStore store = open(Duration.ZERO)) {
       List<Value> ids = new ArrayList<>();

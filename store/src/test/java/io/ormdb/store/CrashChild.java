@@ -54,7 +54,9 @@ public final class CrashChild {
     int round = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
-    OrmStore store = OrmStore.open(StoreConfig.of(dir));
+    boolean async = args.length > 3 && args[3].equals("async");
+    StoreConfig config = async ? StoreConfig.of(dir).withAsync(20) : StoreConfig.of(dir);
+    OrmStore store = OrmStore.open(config);
     if (store.schemaVersions().isEmpty()) {
       store.applySchema(schema());
     }

@@ -494,6 +494,7 @@ public final class Engine implements AutoCloseable {
         }
       }
       process(work);
+      scheduleCompactionIfDue();
       if (stop) {
         for (Task t : queue) {
           t.fail(new OrmDbException(ErrorCode.INTERNAL, "the store is closed"));
@@ -516,6 +517,11 @@ public final class Engine implements AutoCloseable {
     if (unsynced) {
       syncIfDue();
     }
+    scheduleCompactionIfDue();
+  }
+
+  /** Queues a compaction pass when the interval has passed; its slices interleave with batches. */
+  private void scheduleCompactionIfDue() {
     if (!config.compactionInterval().isZero()
         && !compactionQueued
         && System.nanoTime() >= nextCompactionNanos) {

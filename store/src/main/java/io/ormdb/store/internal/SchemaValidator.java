@@ -2,6 +2,7 @@ package io.ormdb.store.internal;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
@@ -11,7 +12,6 @@ import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.OnDelete;
-import io.ormdb.protocol.schema.OrderSpec;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
