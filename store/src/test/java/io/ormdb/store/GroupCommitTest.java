@@ -65,6 +65,7 @@ class GroupCommitTest {
       StoreStats s = store.stats();
       long syncs = s.syncs() - syncsBefore;
       assertThat(s.batchesCommitted()).isEqualTo(commits);
+      System.out.println("group commit: " + commits + " commits, " + syncs + " fsyncs");
       assertThat(syncs).as("fsyncs for %d commits", commits).isLessThanOrEqualTo(commits / 4);
       assertThat(syncs).isPositive();
     }
