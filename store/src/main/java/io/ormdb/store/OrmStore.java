@@ -1,0 +1,138 @@
+package io.ormdb.store;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.store.internal.Engine;
+import io.ormdb.store.view.ReadView;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * An ORMDB database: one MVStore file ({@code <dataDir>/ormdb.mv.db}) holding the catalog, rows,
+ * indexes and changelog, owned by one {@code OrmStore} per process.
+ *
+ * <p>Writes are {@link MutationBatch}es, applied atomically and in order by a single committer
+ * thread that groups concurrent batches into one durable store commit. Reads go through {@link
+ * ReadView} snapshots that never block writers. Thread-safe.
+ */
+public final class OrmStore implements AutoCloseable {
+  private final Engine engine;
+
+  private OrmStore(Engine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Opens or creates the store, recovering the last durable state. Fails with INVALID_REQUEST
+   * naming the file when it is already open, here or in another process.
+   */
+  public static OrmStore open(StoreConfig config) {
+    return new OrmStore(Engine.open(config));
+  }
+
+  /**
+   * Validates and applies a schema; returns its version. Every problem of an invalid schema is
+   * listed in one INVALID_REQUEST error; an incompatible change is refused (INVALID_REQUEST), as is
+   * a new constraint that existing rows violate (CONSTRAINT_VIOLATION).
+   */
+  public long applySchema(SchemaBundle bundle) {
+    return join(engine.applySchema(bundle));
+  }
+
+  /** The current schema ({@link SchemaBundle#empty()} before the first one is applied). */
+  public SchemaBundle schema() {
+    return engine.schema();
+  }
+
+  /** A schema version from the history (NOT_FOUND when there is no such version). */
+  public SchemaBundle schemaAt(long version) {
+    return engine.schemaAt(version);
+  }
+
+  /** Every applied schema version, oldest first. */
+  public List<Long> schemaVersions() {
+    return engine.schemaVersions();
+  }
+
+  /**
+   * Commits a batch atomically and returns once it is durable per the configured durability mode.
+   * Throws the batch's OrmDbException when it was refused; nothing of it was written then.
+   */
+  public MutationResult commit(MutationBatch batch) {
+    return join(engine.commit(batch));
+  }
+
+  /** Like {@link #commit} without blocking; the future fails with an OrmDbException. */
+  public CompletableFuture<MutationResult> commitAsync(MutationBatch batch) {
+    return engine.commit(batch);
+  }
+
+  /** A read view at the newest committed LSN. Close it when done. */
+  public ReadView snapshot() {
+    return engine.snapshot();
+  }
+
+  /**
+   * A read view of the state right after batch {@code lsn}. INVALID_LSN when the LSN is older than
+   * the retained history or newer than the newest commit; the message names the oldest one.
+   */
+  public ReadView snapshotAt(long lsn) {
+    return engine.snapshotAt(lsn);
+  }
+
+  /** Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order. */
+  public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
+    return engine.changes(fromLsnInclusive, maxEntries);
+  }
+
+  /** The LSN of the newest committed (visible) batch; 0 when none. */
+  public long currentLsn() {
+    return engine.currentLsn();
+  }
+
+  /** The oldest LSN {@link #snapshotAt} accepts. */
+  public long oldestRetainedLsn() {
+    return engine.oldestRetainedLsn();
+  }
+
+  /**
+   * Runs one compaction pass now (it also runs every {@link StoreConfig#compactionInterval()}):
+   * removes row versions and tombstones older than the retention window. Returns the number
+   * removed. Runs in slices between commits; readers are never blocked.
+   */
+  public long compact() {
+    return join(engine.compact());
+  }
+
+  public StoreStats stats() {
+    long[] s = engine.stats();
+    return new StoreStats(s[0], s[1], s[2], s[3], engine.currentLsn(), engine.oldestRetainedLsn());
+  }
+
+  /** Finishes queued work, writes and syncs the file and releases it. */
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OrmDbException(ErrorCode.INTERNAL, "interrupted while waiting for the store", e);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof OrmDbException o) {
+        throw new OrmDbException(o.code(), o.getMessage(), o);
+      }
+      throw OrmDbException.internal("store failure: " + c, c);
+    }
+  }
+}

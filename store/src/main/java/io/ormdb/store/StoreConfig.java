@@ -1,0 +1,101 @@
+package io.ormdb.store;
+
+import io.ormdb.protocol.OrmDbException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How an {@link OrmStore} is opened.
+ *
+ * @param dataDir the directory holding {@code ormdb.mv.db}, or {@link #IN_MEMORY} for a store that
+ *     lives only in memory
+ * @param durability when a commit is acknowledged: after an fsync (SYNC) or after the in-memory
+ *     apply, with an fsync at most every {@code maxDelayMillis} (ASYNC)
+ * @param maxDelayMillis ASYNC only: the longest time an acknowledged batch may wait for its fsync
+ *     (the most a power failure can lose); ignored for SYNC
+ * @param historyRetention how long superseded row versions stay readable by {@link
+ *     OrmStore#snapshotAt(long)}
+ * @param compactionInterval how often background compaction removes versions and tombstones older
+ *     than the retention window; {@link Duration#ZERO} disables the background task
+ * @param maxValueBytes the largest encoded field value accepted by a write, in bytes
+ */
+public record StoreConfig(
+    String dataDir,
+    Durability durability,
+    long maxDelayMillis,
+    Duration historyRetention,
+    Duration compactionInterval,
+    int maxValueBytes) {
+
+  /** The {@code dataDir} of a store that is never written to disk. */
+  public static final String IN_MEMORY = ":memory:";
+
+  /** The name of the single store file inside {@code dataDir}. */
+  public static final String FILE_NAME = "ormdb.mv.db";
+
+  /** When a commit is acknowledged. */
+  public enum Durability {
+    /** After the batch's MVStore commit and an fsync (group commit shares one fsync). */
+    SYNC,
+    /** After the in-memory apply; fsync at most every {@code maxDelayMillis}. */
+    ASYNC
+  }
+
+  public StoreConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    durability = durability == null ? Durability.SYNC : durability;
+    historyRetention = historyRetention == null ? Duration.ofMinutes(10) : historyRetention;
+    compactionInterval = compactionInterval == null ? Duration.ofMinutes(1) : compactionInterval;
+    if (maxDelayMillis < 0) {
+      throw OrmDbException.invalid("maxDelayMillis must be >= 0 but is " + maxDelayMillis);
+    }
+    if (historyRetention.isNegative() || compactionInterval.isNegative()) {
+      throw OrmDbException.invalid("historyRetention and compactionInterval must not be negative");
+    }
+    if (maxValueBytes <= 0) {
+      throw OrmDbException.invalid("maxValueBytes must be > 0 but is " + maxValueBytes);
+    }
+  }
+
+  /** Defaults: SYNC, 10 minutes of history, compaction every minute, 16 MiB values. */
+  public static StoreConfig of(Path dataDir) {
+    return new StoreConfig(
+        dataDir.toString(),
+        Durability.SYNC,
+        0,
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(1),
+        16 * 1024 * 1024);
+  }
+
+  /** An in-memory store with the defaults of {@link #of(Path)}. */
+  public static StoreConfig inMemory() {
+    return new StoreConfig(
+        IN_MEMORY, Durability.SYNC, 0, Duration.ofMinutes(10), Duration.ofMinutes(1), 16 << 20);
+  }
+
+  public boolean isInMemory() {
+    return IN_MEMORY.equals(dataDir);
+  }
+
+  public StoreConfig withAsync(long maxDelayMillis) {
+    return new StoreConfig(
+        dataDir,
+        Durability.ASYNC,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes);
+  }
+
+  public StoreConfig withRetention(Duration retention, Duration compactionEvery) {
+    return new StoreConfig(
+        dataDir, durability, maxDelayMillis, retention, compactionEvery, maxValueBytes);
+  }
+
+  public StoreConfig withMaxValueBytes(int bytes) {
+    return new StoreConfig(
+        dataDir, durability, maxDelayMillis, historyRetention, compactionInterval, bytes);
+  }
+}

@@ -1,0 +1,43 @@
+package io.ormdb.store.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.h2.mvstore.DataUtils;
+import org.h2.mvstore.WriteBuffer;
+import org.h2.mvstore.type.BasicDataType;
+
+/** MVStore data type for byte-array keys and values, ordered as unsigned byte strings. */
+final class ByteArrayType extends BasicDataType<byte[]> {
+  static final ByteArrayType INSTANCE = new ByteArrayType();
+
+  private ByteArrayType() {}
+
+  @Override
+  public int getMemory(byte[] obj) {
+    return 24 + obj.length;
+  }
+
+  @Override
+  public void write(WriteBuffer buff, byte[] obj) {
+    buff.putVarInt(obj.length);
+    buff.put(obj);
+  }
+
+  @Override
+  public byte[] read(ByteBuffer buff) {
+    int n = DataUtils.readVarInt(buff);
+    byte[] b = new byte[n];
+    buff.get(b);
+    return b;
+  }
+
+  @Override
+  public int compare(byte[] a, byte[] b) {
+    return Arrays.compareUnsigned(a, b);
+  }
+
+  @Override
+  public byte[][] createStorage(int size) {
+    return new byte[size][];
+  }
+}

@@ -1,0 +1,822 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.StoreConfig;
+import io.ormdb.store.internal.Catalog.EntityInfo;
+import io.ormdb.store.internal.Catalog.IndexInfo;
+import io.ormdb.store.internal.RowCodec.RowData;
+import io.ormdb.store.view.ReadView;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+
+/**
+ * The storage engine: one MVStore file with the catalog, rows, indexes and changelog, one committer
+ * thread that applies batches in order and group-commits them, and snapshot reads at any retained
+ * LSN. Internal: use {@link io.ormdb.store.OrmStore}.
+ */
+public final class Engine implements AutoCloseable {
+  private static final Set<String> OPEN_FILES = ConcurrentHashMap.newKeySet();
+  private static final int MAX_GROUP = 1024;
+  private static final int COMPACTION_SLICE = 2000;
+
+  private final StoreConfig config;
+  private final String fileKey;
+  private final MVStore store;
+  private final MVMap<byte[], byte[]> rows;
+  private final MVMap<byte[], byte[]> idx;
+  private final MVMap<Long, byte[]> log;
+  private final MVMap<Long, byte[]> catalogs;
+  private final MVMap<String, String> meta;
+
+  private volatile List<Catalog> catalogList = List.of();
+
+  /** Writer-owned: the LSN of the last applied batch. */
+  private long lastLsn;
+
+  private long lastTs;
+  private volatile long visibleLsn;
+  private volatile long oldestLsn;
+  private volatile boolean closed;
+  private volatile OrmDbException broken;
+
+  private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+  private final Thread committer;
+  private long lastSyncNanos = System.nanoTime();
+  private boolean unsynced;
+  private long nextCompactionNanos;
+  private boolean compactionQueued;
+
+  private final AtomicLong batchesCommitted = new AtomicLong();
+  private final AtomicLong storeCommits = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong versionsRemoved = new AtomicLong();
+
+  private Engine(StoreConfig config, String fileKey, MVStore store) {
+    this.config = config;
+    this.fileKey = fileKey;
+    this.store = store;
+    this.rows = openBytesMap("rows");
+    this.idx = openBytesMap("idx");
+    this.log = store.openMap("changelog");
+    this.catalogs = store.openMap("catalog");
+    this.meta = store.openMap("meta");
+    List<Catalog> list = new ArrayList<>();
+    for (Map.Entry<Long, byte[]> c : catalogs.entrySet()) {
+      list.add(Catalog.decode(c.getValue()));
+    }
+    catalogList = List.copyOf(list);
+    recover();
+    this.committer = new Thread(this::runCommitter, "ormdb-committer");
+    this.committer.setDaemon(true);
+    this.nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
+    this.committer.start();
+  }
+
+  private MVMap<byte[], byte[]> openBytesMap(String name) {
+    return store.openMap(
+        name,
+        new MVMap.Builder<byte[], byte[]>()
+            .keyType(ByteArrayType.INSTANCE)
+            .valueType(ByteArrayType.INSTANCE));
+  }
+
+  /** Opens (creating when absent) the store described by {@code config}. */
+  public static Engine open(StoreConfig config) {
+    MVStore.Builder b = new MVStore.Builder().autoCommitDisabled();
+    String key;
+    if (config.isInMemory()) {
+      key = null;
+    } else {
+      Path dir = Path.of(config.dataDir());
+      try {
+        Files.createDirectories(dir);
+        key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
+      } catch (IOException e) {
+        throw OrmDbException.internal("cannot create data directory " + dir + ": " + e, e);
+      }
+      if (!OPEN_FILES.add(key)) {
+        throw OrmDbException.invalid(
+            "database file " + key + " is already open in this process (one owner per file)");
+      }
+      b.fileName(key);
+    }
+    MVStore store;
+    try {
+      store = b.open();
+    } catch (MVStoreException e) {
+      if (key != null) {
+        OPEN_FILES.remove(key);
+      }
+      String reason =
+          String.valueOf(e.getMessage()).contains("locked")
+              ? " is locked by another process"
+              : " cannot be opened: " + e.getMessage();
+      throw new OrmDbException(ErrorCode.INVALID_REQUEST, "database file " + key + reason, e);
+    }
+    try {
+      return new Engine(config, key, store);
+    } catch (RuntimeException e) {
+      store.closeImmediately();
+      if (key != null) {
+        OPEN_FILES.remove(key);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Removes row versions of a batch that was being written when the process died: everything with
+   * an LSN above the last changelog entry (the changelog entry is the batch's last write).
+   */
+  private void recover() {
+    lastLsn = log.isEmpty() ? 0 : log.lastKey();
+    String applying = meta.get("applying");
+    if (applying != null && Long.parseLong(applying) > lastLsn) {
+      List<byte[]> stale = new ArrayList<>();
+      for (Iterator<byte[]> it = rows.keyIterator(null); it.hasNext(); ) {
+        byte[] k = it.next();
+        if (Storage.lsnOf(k) > lastLsn) {
+          stale.add(k);
+        }
+      }
+      stale.forEach(rows::remove);
+      recount();
+      meta.put("applying", Long.toString(lastLsn));
+      store.commit();
+      sync();
+    }
+    if (lastLsn > 0) {
+      lastTs = ChangeSetCodec.commitTs(log.get(lastLsn));
+    }
+    String oldest = meta.get("oldest");
+    oldestLsn = oldest == null ? 0 : Long.parseLong(oldest);
+    visibleLsn = lastLsn;
+  }
+
+  private void recount() {
+    Catalog cat = latestCatalog();
+    if (cat == null) {
+      return;
+    }
+    for (EntityInfo e : cat.entities.values()) {
+      long n = 0;
+      for (Iterator<Storage.Keyed> it = scanLatest(e); it.hasNext(); it.next()) {
+        n++;
+      }
+      meta.put("count." + e.id, Long.toString(n));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // reads used by the write path (writer thread) and by the facade
+
+  Catalog latestCatalog() {
+    List<Catalog> l = catalogList;
+    return l.isEmpty() ? null : l.get(l.size() - 1);
+  }
+
+  RowData latestVersion(EntityInfo e, byte[] idKey) {
+    return Storage.version(rows, rows.flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
+  }
+
+  RowData latestLive(EntityInfo e, byte[] idKey) {
+    RowData r = latestVersion(e, idKey);
+    return r != null && r.live() ? r : null;
+  }
+
+  Iterator<Storage.Keyed> scanLatest(EntityInfo e) {
+    return Storage.scan(rows, rows.flushAndGetRoot(), e, Long.MAX_VALUE, true);
+  }
+
+  List<byte[]> indexCandidates(IndexInfo ix, byte[] values) {
+    return Storage.indexCandidates(idx, idx.flushAndGetRoot(), ix, values);
+  }
+
+  /** The largest identity ever stored for {@code e} (deleted rows included), or null. */
+  Value maxIdentity(EntityInfo e) {
+    byte[] end = ByteKeys.prefixEnd(e.prefix);
+    byte[] k = rows.lowerKey(end);
+    if (k == null || !ByteKeys.startsWith(k, e.prefix)) {
+      return null;
+    }
+    return KeyCodec.decode(Storage.idKeyOf(k));
+  }
+
+  long count(EntityInfo e) {
+    String c = meta.get("count." + e.id);
+    return c == null ? 0 : Long.parseLong(c);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // facade operations
+
+  public SchemaBundle schema() {
+    Catalog c = latestCatalog();
+    return c == null ? SchemaBundle.empty() : c.bundle;
+  }
+
+  public SchemaBundle schemaAt(long version) {
+    for (Catalog c : catalogList) {
+      if (c.version == version) {
+        return c.bundle;
+      }
+    }
+    throw OrmDbException.notFound(
+        "no schema version " + version + " (versions: " + schemaVersions() + ")");
+  }
+
+  public List<Long> schemaVersions() {
+    List<Long> out = new ArrayList<>();
+    for (Catalog c : catalogList) {
+      out.add(c.version);
+    }
+    return out;
+  }
+
+  public CompletableFuture<Long> applySchema(SchemaBundle bundle) {
+    SchemaTask t = new SchemaTask(bundle);
+    submit(t);
+    return t.future;
+  }
+
+  public CompletableFuture<MutationResult> commit(MutationBatch batch) {
+    BatchTask t = new BatchTask(batch);
+    submit(t);
+    return t.future;
+  }
+
+  /** Runs one full compaction pass (in slices, interleaved with commits). */
+  public CompletableFuture<Long> compact() {
+    CompactTask t = new CompactTask();
+    submit(t);
+    return t.future;
+  }
+
+  private void submit(Task t) {
+    if (closed) {
+      t.fail(new OrmDbException(ErrorCode.INTERNAL, "the store is closed"));
+      return;
+    }
+    if (broken != null) {
+      t.fail(broken);
+      return;
+    }
+    queue.add(t);
+  }
+
+  public long currentLsn() {
+    return visibleLsn;
+  }
+
+  public long oldestRetainedLsn() {
+    return oldestLsn;
+  }
+
+  public ReadView snapshot() {
+    while (true) {
+      long lsn = visibleLsn;
+      ReadView v = tryOpenView(lsn);
+      if (v != null) {
+        return v;
+      }
+    }
+  }
+
+  public ReadView snapshotAt(long lsn) {
+    long newest = visibleLsn;
+    if (lsn < oldestLsn || lsn > newest) {
+      throw invalidLsn(lsn, newest);
+    }
+    ReadView v = tryOpenView(lsn);
+    if (v == null) {
+      throw invalidLsn(lsn, visibleLsn);
+    }
+    return v;
+  }
+
+  private OrmDbException invalidLsn(long lsn, long newest) {
+    return new OrmDbException(
+        ErrorCode.INVALID_LSN,
+        "lsn "
+            + lsn
+            + " is not available: the oldest available LSN is "
+            + oldestLsn
+            + " and the newest is "
+            + newest);
+  }
+
+  private ReadView tryOpenView(long lsn) {
+    MVStore.TxCounter counter = store.registerVersionUsage();
+    Catalog cat = catalogAt(lsn);
+    Snapshot s = new Snapshot(this, lsn, cat, rows, idx, counter);
+    if (lsn < oldestLsn) { // compaction began before the roots were pinned
+      s.close();
+      return null;
+    }
+    return s;
+  }
+
+  void release(MVStore.TxCounter counter) {
+    if (!store.isClosed()) {
+      store.deregisterVersionUsage(counter);
+    }
+  }
+
+  private Catalog catalogAt(long lsn) {
+    Catalog found = null;
+    for (Catalog c : catalogList) {
+      if (c.appliedAtLsn <= lsn) {
+        found = c;
+      }
+    }
+    if (found == null) {
+      found = Catalog.compile(SchemaBundle.empty(), 0, Catalog.Ids.empty());
+    }
+    return found;
+  }
+
+  public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
+    if (maxEntries <= 0) {
+      throw OrmDbException.invalid("maxEntries must be > 0 but is " + maxEntries);
+    }
+    long newest = visibleLsn;
+    if (fromLsnInclusive > newest + 1) {
+      throw invalidLsn(fromLsnInclusive, newest);
+    }
+    List<ChangeSet> out = new ArrayList<>();
+    for (long l = Math.max(1, fromLsnInclusive); l <= newest && out.size() < maxEntries; l++) {
+      byte[] b = log.get(l);
+      if (b == null) {
+        throw OrmDbException.internal("changelog entry " + l + " is missing", null);
+      }
+      out.add(ChangeSetCodec.decode(l, b));
+    }
+    return out;
+  }
+
+  /** Counters for tests and metrics. */
+  public long[] stats() {
+    return new long[] {
+      batchesCommitted.get(), storeCommits.get(), syncs.get(), versionsRemoved.get()
+    };
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(new Poison());
+    try {
+      committer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (broken == null) {
+        store.close();
+      } else {
+        store.closeImmediately();
+      }
+    } finally {
+      if (fileKey != null) {
+        OPEN_FILES.remove(fileKey);
+      }
+    }
+  }
+
+  /** The file this engine owns, or null in memory. */
+  public File file() {
+    return fileKey == null ? null : new File(fileKey);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the committer
+
+  private abstract static class Task {
+    abstract void fail(OrmDbException e);
+  }
+
+  private static final class BatchTask extends Task {
+    final MutationBatch batch;
+    final CompletableFuture<MutationResult> future = new CompletableFuture<>();
+
+    BatchTask(MutationBatch batch) {
+      this.batch = batch;
+    }
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  private static final class SchemaTask extends Task {
+    final SchemaBundle bundle;
+    final CompletableFuture<Long> future = new CompletableFuture<>();
+
+    SchemaTask(SchemaBundle bundle) {
+      this.bundle = bundle;
+    }
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  private static final class CompactTask extends Task {
+    final CompletableFuture<Long> future = new CompletableFuture<>();
+    long horizon = -1;
+    byte[] resume;
+    long removed;
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  private static final class Poison extends Task {
+    @Override
+    void fail(OrmDbException e) {}
+  }
+
+  private void runCommitter() {
+    List<Task> group = new ArrayList<>();
+    while (true) {
+      Task first;
+      try {
+        first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        idle();
+        continue;
+      }
+      group.clear();
+      group.add(first);
+      queue.drainTo(group, MAX_GROUP - 1);
+      boolean stop = false;
+      List<Task> work = new ArrayList<>();
+      for (Task t : group) {
+        if (t instanceof Poison) {
+          stop = true;
+        } else if (stop) {
+          t.fail(new OrmDbException(ErrorCode.INTERNAL, "the store is closed"));
+        } else {
+          work.add(t);
+        }
+      }
+      process(work);
+      scheduleCompactionIfDue();
+      if (stop) {
+        for (Task t : queue) {
+          t.fail(new OrmDbException(ErrorCode.INTERNAL, "the store is closed"));
+        }
+        queue.clear();
+        return;
+      }
+    }
+  }
+
+  private long pollMillis() {
+    long ms = 200;
+    if (config.durability() == StoreConfig.Durability.ASYNC && unsynced) {
+      ms = Math.max(1, config.maxDelayMillis());
+    }
+    return ms;
+  }
+
+  private void idle() {
+    if (unsynced) {
+      syncIfDue();
+    }
+    scheduleCompactionIfDue();
+  }
+
+  /** Queues a compaction pass when the interval has passed; its slices interleave with batches. */
+  private void scheduleCompactionIfDue() {
+    if (!config.compactionInterval().isZero()
+        && !compactionQueued
+        && System.nanoTime() >= nextCompactionNanos) {
+      compactionQueued = true;
+      CompactTask t = new CompactTask();
+      t.future.whenComplete(
+          (r, e) -> {
+            compactionQueued = false;
+            nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
+          });
+      queue.add(t);
+    }
+  }
+
+  private void syncIfDue() {
+    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastSyncNanos);
+    if (elapsed >= config.maxDelayMillis()) {
+      sync();
+    }
+  }
+
+  private void sync() {
+    if (fileKey != null) {
+      store.sync();
+      syncs.incrementAndGet();
+    }
+    unsynced = false;
+    lastSyncNanos = System.nanoTime();
+  }
+
+  private void process(List<Task> work) {
+    if (work.isEmpty()) {
+      return;
+    }
+    if (broken != null) {
+      work.forEach(t -> t.fail(broken));
+      return;
+    }
+    List<Runnable> completions = new ArrayList<>(work.size());
+    boolean wrote = false;
+    try {
+      for (Task t : work) {
+        if (t instanceof BatchTask b) {
+          try {
+            MutationResult r = applyBatch(b.batch);
+            wrote |= r.lsn() > 0;
+            completions.add(() -> b.future.complete(r));
+          } catch (OrmDbException e) {
+            completions.add(() -> b.future.completeExceptionally(e));
+          }
+        } else if (t instanceof SchemaTask s) {
+          try {
+            long v = applySchemaNow(s.bundle);
+            wrote = true;
+            completions.add(() -> s.future.complete(v));
+          } catch (OrmDbException e) {
+            completions.add(() -> s.future.completeExceptionally(e));
+          }
+        } else if (t instanceof CompactTask c) {
+          wrote = true;
+          if (compactSlice(c)) {
+            completions.add(() -> c.future.complete(c.removed));
+          } else {
+            queue.add(c);
+          }
+        }
+      }
+      if (wrote) {
+        store.commit();
+        storeCommits.incrementAndGet();
+        unsynced = true;
+        if (config.durability() == StoreConfig.Durability.SYNC) {
+          sync();
+        }
+      }
+    } catch (RuntimeException e) {
+      broken = OrmDbException.internal("the store failed while committing: " + e, e);
+      work.forEach(t -> t.fail(broken));
+      return;
+    }
+    visibleLsn = lastLsn;
+    completions.forEach(Runnable::run);
+    if (unsynced) {
+      syncIfDue();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the write path
+
+  private MutationResult applyBatch(MutationBatch batch) {
+    Catalog cat = latestCatalog();
+    if (cat == null) {
+      throw OrmDbException.invalid("no schema has been applied yet");
+    }
+    long lsn = lastLsn + 1;
+    long ts = Math.max(lastTs + 1, currentMicros());
+    WriteTx tx = new WriteTx(this, cat, lsn, ts, config.maxValueBytes());
+    List<ChangeEvent> events;
+    try {
+      tx.run(batch);
+      events = tx.events(cat.version);
+    } catch (OrmDbException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw OrmDbException.internal("batch failed: " + e, e);
+    }
+    if (events.isEmpty()) {
+      return new MutationResult(0, 0, tx.insertedIds);
+    }
+    flush(tx, events, cat, lsn, ts);
+    lastLsn = lsn;
+    lastTs = ts;
+    batchesCommitted.incrementAndGet();
+    return new MutationResult(lsn, events.size(), tx.insertedIds);
+  }
+
+  private static long currentMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
+  private void flush(WriteTx tx, List<ChangeEvent> events, Catalog cat, long lsn, long ts) {
+    meta.put("applying", Long.toString(lsn));
+    Map<Integer, Long> deltas = new java.util.HashMap<>();
+    for (WriteTx.Touched t : tx.eventRows) {
+      int state = t.after == null ? RowCodec.DELETED : t.after.state();
+      Map<String, Value> fields = t.after == null ? Map.of() : t.after.fields();
+      rows.put(Storage.rowKey(t.e, t.idKey, lsn), RowCodec.encode(t.e, state, fields));
+      if (state == RowCodec.LIVE) {
+        for (IndexInfo ix : t.e.indexes) {
+          idx.put(Storage.indexKey(ix, Storage.indexValues(ix, fields), t.idKey), Storage.EMPTY);
+        }
+      }
+      boolean wasLive = t.before != null && t.before.live();
+      boolean isLive = state == RowCodec.LIVE;
+      if (wasLive != isLive) {
+        deltas.merge(t.e.id, isLive ? 1L : -1L, Long::sum);
+      }
+    }
+    deltas.forEach(
+        (id, d) -> {
+          String k = "count." + id;
+          String c = meta.get(k);
+          meta.put(k, Long.toString((c == null ? 0 : Long.parseLong(c)) + d));
+        });
+    log.put(lsn, ChangeSetCodec.encode(new ChangeSet(lsn, lsn, cat.version, ts, events)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // schema
+
+  private long applySchemaNow(SchemaBundle bundle) {
+    SchemaValidator.validateOrThrow(bundle);
+    Catalog old = latestCatalog();
+    long version = old == null ? 1 : old.version + 1;
+    Catalog cat =
+        Catalog.compile(
+            bundle.withVersion(version), lastLsn, old == null ? Catalog.Ids.empty() : old.ids);
+    SchemaEvolution.check(this, old, cat);
+    SchemaEvolution.buildNewIndexes(this, old, cat);
+    catalogs.put(version, cat.encode());
+    List<Catalog> l = new ArrayList<>(catalogList);
+    l.add(cat);
+    catalogList = List.copyOf(l);
+    return version;
+  }
+
+  void putIndexEntry(byte[] key) {
+    idx.put(key, Storage.EMPTY);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // compaction
+
+  /** The newest LSN committed at or before now minus the retention window. */
+  private long horizon() {
+    long target = currentMicros() - config.historyRetention().toNanos() / 1000;
+    long lo = Math.max(oldestLsn, 1);
+    long hi = lastLsn;
+    long best = oldestLsn;
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      if (ChangeSetCodec.commitTs(log.get(mid)) <= target) {
+        best = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best;
+  }
+
+  /** Compacts the next slice of rows; true when the pass is complete. */
+  private boolean compactSlice(CompactTask c) {
+    if (c.horizon < 0) {
+      c.horizon = horizon();
+      if (c.horizon > oldestLsn) {
+        oldestLsn = c.horizon; // before removing anything: views below it are refused
+        meta.put("oldest", Long.toString(c.horizon));
+      }
+      c.resume = new byte[0];
+    }
+    Catalog cat = latestCatalog();
+    if (cat == null) {
+      return true;
+    }
+    long h = c.horizon;
+    Iterator<byte[]> it = rows.keyIterator(c.resume);
+    List<byte[]> group = new ArrayList<>();
+    int processed = 0;
+    byte[] groupKey = null;
+    while (it.hasNext()) {
+      byte[] k = it.next();
+      byte[] g = Storage.groupOf(k);
+      if (groupKey != null && !java.util.Arrays.equals(g, groupKey)) {
+        compactGroup(cat, group, h, c);
+        group.clear();
+        if (processed >= COMPACTION_SLICE) {
+          c.resume = k;
+          return false;
+        }
+      }
+      groupKey = g;
+      group.add(k);
+      processed++;
+    }
+    if (!group.isEmpty()) {
+      compactGroup(cat, group, h, c);
+    }
+    return true;
+  }
+
+  private void compactGroup(Catalog cat, List<byte[]> group, long h, CompactTask c) {
+    if (group.size() == 1 && Storage.lsnOf(group.get(0)) > h) {
+      return;
+    }
+    EntityInfo e = cat.entitiesById.get(readInt(group.get(0)));
+    if (e == null) {
+      return;
+    }
+    List<byte[]> remove = new ArrayList<>();
+    List<RowData> kept = new ArrayList<>();
+    List<RowData> removed = new ArrayList<>();
+    boolean seenAtHorizon = false;
+    for (byte[] k : group) {
+      long lsn = Storage.lsnOf(k);
+      byte[] stored = rows.get(k);
+      RowData r = RowCodec.decode(e, stored, lsn);
+      if (lsn > h) {
+        kept.add(r);
+      } else if (!seenAtHorizon) {
+        seenAtHorizon = true;
+        if (r.state() == RowCodec.DELETED) {
+          remove.add(k);
+          removed.add(r);
+        } else {
+          kept.add(r);
+        }
+      } else {
+        remove.add(k);
+        removed.add(r);
+      }
+    }
+    if (remove.isEmpty()) {
+      return;
+    }
+    byte[] idKey = Storage.idKeyOf(group.get(0));
+    Set<ByteKeys.Key> keep = new java.util.HashSet<>();
+    for (RowData r : kept) {
+      if (r.live()) {
+        for (IndexInfo ix : e.indexes) {
+          keep.add(
+              new ByteKeys.Key(Storage.indexKey(ix, Storage.indexValues(ix, r.fields()), idKey)));
+        }
+      }
+    }
+    for (RowData r : removed) {
+      if (r.live()) {
+        for (IndexInfo ix : e.indexes) {
+          byte[] k = Storage.indexKey(ix, Storage.indexValues(ix, r.fields()), idKey);
+          if (!keep.contains(new ByteKeys.Key(k))) {
+            idx.remove(k);
+          }
+        }
+      }
+    }
+    for (byte[] k : remove) {
+      rows.remove(k);
+    }
+    c.removed += remove.size();
+    versionsRemoved.addAndGet(remove.size());
+  }
+
+  private static int readInt(byte[] b) {
+    return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+  }
+}

@@ -1,0 +1,79 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.schema.DefaultValue;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.Values;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The stored form of one row version: a state byte (live, deleted, soft-deleted), then the field
+ * count and {@code (fieldId, value)} pairs. Field ids come from the catalog and are never reused,
+ * so rows written under older schema versions decode under newer ones (a field added later reads as
+ * its literal default, or null).
+ */
+final class RowCodec {
+  private RowCodec() {}
+
+  static final int LIVE = 0;
+  static final int DELETED = 1;
+  static final int SOFT_DELETED = 2;
+
+  private static final byte[] TOMBSTONE = {DELETED};
+
+  /** A decoded row version. {@code fields} holds every declared field. */
+  record RowData(int state, long version, Map<String, Value> fields) {
+    boolean live() {
+      return state == LIVE;
+    }
+  }
+
+  static byte[] encode(Catalog.EntityInfo e, int state, Map<String, Value> fields) {
+    if (state == DELETED) {
+      return TOMBSTONE;
+    }
+    Buf out = new Buf(64);
+    out.put(state).putVarInt(fields.size());
+    for (Map.Entry<String, Value> f : fields.entrySet()) {
+      out.putVarInt(e.fieldIds.get(f.getKey()));
+      ValueCodec.write(f.getValue(), out);
+    }
+    return out.toBytes();
+  }
+
+  static int state(byte[] stored) {
+    return stored[0];
+  }
+
+  static RowData decode(Catalog.EntityInfo e, byte[] stored, long version) {
+    int state = stored[0];
+    if (state == DELETED) {
+      return new RowData(DELETED, version, Map.of());
+    }
+    Buf.In in = new Buf.In(stored, 1);
+    int n = in.getVarInt();
+    Map<Integer, Value> byId = new java.util.HashMap<>(n * 2);
+    for (int i = 0; i < n; i++) {
+      int fid = in.getVarInt();
+      byId.put(fid, ValueCodec.read(in));
+    }
+    Map<String, Value> fields = new LinkedHashMap<>();
+    for (Map.Entry<Integer, FieldDef> f : e.fieldsById.entrySet()) {
+      Value v = byId.get(f.getKey());
+      fields.put(f.getValue().name(), v != null ? v : absent(f.getValue()));
+    }
+    return new RowData(state, version, fields);
+  }
+
+  /** What a field absent from a stored row reads as: its literal default, else null. */
+  static Value absent(FieldDef f) {
+    if (f.defaultValue() instanceof DefaultValue.Literal l && !f.type().array()) {
+      return Values.convert(l.value(), f.type().base());
+    }
+    if (f.defaultValue() instanceof DefaultValue.Literal l) {
+      return l.value();
+    }
+    return Value.NULL;
+  }
+}

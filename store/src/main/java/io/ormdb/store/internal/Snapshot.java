@@ -1,0 +1,302 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.IndexDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.protocol.value.Values;
+import io.ormdb.store.internal.Catalog.EntityInfo;
+import io.ormdb.store.internal.Catalog.IndexInfo;
+import io.ormdb.store.internal.RowCodec.RowData;
+import io.ormdb.store.view.KeyRange;
+import io.ormdb.store.view.ReadView;
+import io.ormdb.store.view.Row;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.RootReference;
+
+/**
+ * A {@link ReadView} at one LSN. It pins the roots of the rows and index maps when opened (MVStore
+ * maps are copy-on-write, so later writes and compaction never change what it sees) and filters row
+ * versions by LSN, so it never sees part of a batch and never blocks the writer.
+ */
+final class Snapshot implements ReadView {
+  private final Engine engine;
+  private final long lsn;
+  private final Catalog cat;
+  private final MVMap<byte[], byte[]> rows;
+  private final MVMap<byte[], byte[]> idx;
+  private final RootReference<byte[], byte[]> rowsRoot;
+  private final RootReference<byte[], byte[]> idxRoot;
+  private final MVStore.TxCounter counter;
+  private volatile boolean closed;
+
+  Snapshot(
+      Engine engine,
+      long lsn,
+      Catalog cat,
+      MVMap<byte[], byte[]> rows,
+      MVMap<byte[], byte[]> idx,
+      MVStore.TxCounter counter) {
+    this.engine = engine;
+    this.lsn = lsn;
+    this.cat = cat;
+    this.rows = rows;
+    this.idx = idx;
+    this.counter = counter;
+    this.rowsRoot = rows.flushAndGetRoot();
+    this.idxRoot = idx.flushAndGetRoot();
+  }
+
+  @Override
+  public long lsn() {
+    return lsn;
+  }
+
+  @Override
+  public SchemaBundle schema() {
+    return cat.bundle;
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("read view at lsn " + lsn + " is closed");
+    }
+  }
+
+  private Row toRow(EntityInfo e, RowData r) {
+    return new Row(
+        r.fields().get(e.identity.name()), r.version(), Collections.unmodifiableMap(r.fields()));
+  }
+
+  @Override
+  public Optional<Row> get(String entity, Value id) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    byte[] idKey = idKey(e, id);
+    if (idKey == null) {
+      return Optional.empty();
+    }
+    RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
+    return r == null ? Optional.empty() : Optional.of(toRow(e, r));
+  }
+
+  private static byte[] idKey(EntityInfo e, Value id) {
+    if (id == null || id.isNull()) {
+      return null;
+    }
+    try {
+      return KeyCodec.encode(Values.convert(id, e.identity.type().base()));
+    } catch (OrmDbException ex) {
+      return null;
+    }
+  }
+
+  @Override
+  public List<Row> getAll(String entity, List<Value> ids) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    List<Row> out = new ArrayList<>(ids.size());
+    for (Value id : ids) {
+      byte[] idKey = idKey(e, id);
+      if (idKey != null) {
+        RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
+        if (r != null) {
+          out.add(toRow(e, r));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Iterator<Row> scan(String entity) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    Iterator<Storage.Keyed> it = Storage.scan(rows, rowsRoot, e, lsn, true);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return toRow(e, it.next().row());
+      }
+    };
+  }
+
+  @Override
+  public List<IndexDef> indexes(String entity) {
+    EntityInfo e = cat.entity(entity);
+    List<IndexDef> out = new ArrayList<>();
+    for (IndexInfo ix : e.indexes) {
+      out.add(ix.def);
+    }
+    return out;
+  }
+
+  @Override
+  public Iterator<Row> indexScan(String entity, String index, KeyRange range, boolean descending) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    IndexInfo ix = e.indexByName.get(index);
+    if (ix == null) {
+      throw OrmDbException.invalid(
+          "unknown index '"
+              + index
+              + "' on entity "
+              + entity
+              + Suggestions.didYouMean(index, e.indexByName.keySet()));
+    }
+    int n = ix.fields.size();
+    boolean bounded = range.lower() != null || range.upper() != null;
+    if (range.equal().size() > n || (range.equal().size() == n && bounded)) {
+      throw new IllegalArgumentException(
+          "range " + range + " does not fit index " + index + " on " + ix.def.fields());
+    }
+    if (ix.def.kind() == IndexDef.Kind.HASH && (range.equal().size() != n || bounded)) {
+      throw new IllegalArgumentException(
+          "hash index " + index + " serves only equality on all of " + ix.def.fields());
+    }
+    Buf eq = new Buf().put(ix.prefix);
+    for (int i = 0; i < range.equal().size(); i++) {
+      Value v = keyValue(ix.fields.get(i), range.equal().get(i), 0);
+      if (v == null) {
+        return Collections.emptyIterator();
+      }
+      KeyCodec.encode(v, eq);
+    }
+    byte[] eqPrefix = eq.toBytes();
+    byte[] low = eqPrefix;
+    byte[] high = ByteKeys.prefixEnd(eqPrefix);
+    if (range.lower() != null) {
+      FieldDef f = ix.fields.get(range.equal().size());
+      Value v = keyValue(f, range.lower().value(), 1);
+      boolean incl = range.lower().inclusive() || Values.compare(v, range.lower().value()) != 0;
+      byte[] k = ByteKeys.concat(eqPrefix, KeyCodec.encode(v));
+      low = incl ? k : ByteKeys.prefixEnd(k);
+    }
+    if (range.upper() != null) {
+      FieldDef f = ix.fields.get(range.equal().size());
+      Value v = keyValue(f, range.upper().value(), -1);
+      boolean incl = range.upper().inclusive() || Values.compare(v, range.upper().value()) != 0;
+      byte[] k = ByteKeys.concat(eqPrefix, KeyCodec.encode(v));
+      high = incl ? ByteKeys.prefixEnd(k) : k;
+    }
+    final byte[] lo = low;
+    final byte[] hi = high;
+    Cursor<byte[], byte[]> c;
+    if (descending) {
+      byte[] start = hi == null ? idx.lastKey() : idx.lowerKey(idxRoot, hi);
+      if (start == null) {
+        return Collections.emptyIterator();
+      }
+      c = idx.cursor(idxRoot, start, null, true);
+    } else {
+      c = idx.cursor(idxRoot, lo, null, false);
+    }
+    return new Iterator<>() {
+      Row next = advance();
+
+      private Row advance() {
+        while (c.hasNext()) {
+          byte[] k = c.next();
+          if (descending
+              ? ByteKeys.compare(k, lo) < 0
+              : hi != null && ByteKeys.compare(k, hi) >= 0) {
+            return null;
+          }
+          if (!ByteKeys.startsWith(k, ix.prefix)) {
+            return null;
+          }
+          int end = Storage.valuesEnd(ix, k);
+          byte[] idKey = java.util.Arrays.copyOfRange(k, end, k.length);
+          RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
+          if (r == null) {
+            continue;
+          }
+          byte[] vals = Storage.indexValues(ix, r.fields());
+          if (vals.length == end - 4 && java.util.Arrays.equals(vals, 0, vals.length, k, 4, end)) {
+            return toRow(e, r);
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Row next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Row out = next;
+        next = advance();
+        return out;
+      }
+    };
+  }
+
+  /**
+   * A range value converted to the field's type. For an integer field and a fractional number,
+   * {@code direction} 1 (lower bound) rounds up, -1 (upper bound) rounds down, 0 (equality) gives
+   * null: nothing can match.
+   */
+  static Value keyValue(FieldDef f, Value v, int direction) {
+    if (v.isNull() || f.type().array()) {
+      return v;
+    }
+    ValueType t = f.type().base();
+    if ((t == ValueType.INT32 || t == ValueType.INT64) && v.type().isNumeric()) {
+      BigDecimal d = v.asDecimal();
+      if (d.stripTrailingZeros().scale() > 0) {
+        if (direction == 0) {
+          return null;
+        }
+        d = d.setScale(0, direction > 0 ? RoundingMode.CEILING : RoundingMode.FLOOR);
+      }
+      long l = d.longValue();
+      return t == ValueType.INT32
+          ? new Value.Int32((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, l)))
+          : new Value.Int64(l);
+    }
+    try {
+      return Values.convert(v, t);
+    } catch (OrmDbException ex) {
+      if (t.isNumeric() && v.type().isNumeric()) {
+        return Values.convert(new Value.Float64(v.asDouble()), t);
+      }
+      throw ex;
+    }
+  }
+
+  @Override
+  public long count(String entity) {
+    return engine.count(cat.entity(entity));
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      engine.release(counter);
+    }
+  }
+}

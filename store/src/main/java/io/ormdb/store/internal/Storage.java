@@ -1,0 +1,185 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.internal.RowCodec.RowData;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.RootReference;
+
+/**
+ * Key layout and versioned reads over the {@code rows} and {@code idx} maps.
+ *
+ * <p>{@code rows}: {@code entityId(4) | key(identity) | (Long.MAX_VALUE - lsn)(8)} → stored row
+ * (see {@link RowCodec}); the newest version of a row comes first. {@code idx}: {@code indexId(4) |
+ * key(field values...) | key(identity)} → empty. Index entries are a superset: one is written for
+ * every committed row version's key values and removed only by compaction, and every read verifies
+ * a candidate against the row version it sees.
+ */
+final class Storage {
+  private Storage() {}
+
+  static final byte[] EMPTY = new byte[0];
+
+  static byte[] rowPrefix(Catalog.EntityInfo e, byte[] idKey) {
+    return ByteKeys.concat(e.prefix, idKey);
+  }
+
+  static byte[] rowKey(Catalog.EntityInfo e, byte[] idKey, long lsn) {
+    return new Buf(e.prefix.length + idKey.length + 8)
+        .put(e.prefix)
+        .put(idKey)
+        .putLong(Long.MAX_VALUE - lsn)
+        .toBytes();
+  }
+
+  static long lsnOf(byte[] rowKey) {
+    long v = 0;
+    for (int i = rowKey.length - 8; i < rowKey.length; i++) {
+      v = (v << 8) | (rowKey[i] & 0xFF);
+    }
+    return Long.MAX_VALUE - v;
+  }
+
+  static byte[] idKeyOf(byte[] rowKey) {
+    return java.util.Arrays.copyOfRange(rowKey, 4, rowKey.length - 8);
+  }
+
+  static byte[] groupOf(byte[] rowKey) {
+    return java.util.Arrays.copyOf(rowKey, rowKey.length - 8);
+  }
+
+  static byte[] indexValues(Catalog.IndexInfo ix, java.util.Map<String, Value> fields) {
+    List<Value> vals = new ArrayList<>(ix.fields.size());
+    for (var f : ix.fields) {
+      Value v = fields.get(f.name());
+      vals.add(v == null ? Value.NULL : v);
+    }
+    return KeyCodec.encodeAll(vals);
+  }
+
+  static byte[] indexKey(Catalog.IndexInfo ix, byte[] values, byte[] idKey) {
+    return new Buf(4 + values.length + idKey.length)
+        .put(ix.prefix)
+        .put(values)
+        .put(idKey)
+        .toBytes();
+  }
+
+  /** The position in an index entry key just after its field values. */
+  static int valuesEnd(Catalog.IndexInfo ix, byte[] key) {
+    int pos = 4;
+    for (int i = 0; i < ix.fields.size(); i++) {
+      pos = KeyCodec.skip(key, pos);
+    }
+    return pos;
+  }
+
+  /** The version of a row visible at {@code maxLsn} (possibly a deletion), or null. */
+  static RowData version(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      byte[] idKey,
+      long maxLsn) {
+    byte[] prefix = rowPrefix(e, idKey);
+    byte[] from = new Buf(prefix.length + 8).put(prefix).putLong(Long.MAX_VALUE - maxLsn).toBytes();
+    Cursor<byte[], byte[]> c = rows.cursor(root, from, null, false);
+    if (c.hasNext()) {
+      byte[] k = c.next();
+      if (k.length == prefix.length + 8 && ByteKeys.startsWith(k, prefix)) {
+        return RowCodec.decode(e, c.getValue(), lsnOf(k));
+      }
+    }
+    return null;
+  }
+
+  /** The live row visible at {@code maxLsn}, or null. */
+  static RowData live(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      byte[] idKey,
+      long maxLsn) {
+    RowData r = version(rows, root, e, idKey, maxLsn);
+    return r != null && r.live() ? r : null;
+  }
+
+  /** A row with its identity key, as scans return it. */
+  record Keyed(byte[] idKey, RowData row) {}
+
+  /** The rows of an entity visible at {@code maxLsn}, in identity order (deleted ones too). */
+  static Iterator<Keyed> scan(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      long maxLsn,
+      boolean liveOnly) {
+    Cursor<byte[], byte[]> c = rows.cursor(root, e.prefix, null, false);
+    return new Iterator<>() {
+      byte[] lastGroup;
+      Keyed next = advance();
+
+      private Keyed advance() {
+        while (c.hasNext()) {
+          byte[] k = c.next();
+          if (!ByteKeys.startsWith(k, e.prefix)) {
+            return null;
+          }
+          byte[] group = groupOf(k);
+          if (lastGroup != null && java.util.Arrays.equals(group, lastGroup)) {
+            continue;
+          }
+          long lsn = lsnOf(k);
+          if (lsn > maxLsn) {
+            continue;
+          }
+          lastGroup = group;
+          byte[] stored = c.getValue();
+          if (liveOnly && RowCodec.state(stored) != RowCodec.LIVE) {
+            continue;
+          }
+          return new Keyed(idKeyOf(k), RowCodec.decode(e, stored, lsn));
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Keyed next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Keyed out = next;
+        next = advance();
+        return out;
+      }
+    };
+  }
+
+  /** Identity keys of index entries starting with {@code ix.prefix + valuesPrefix}. */
+  static List<byte[]> indexCandidates(
+      MVMap<byte[], byte[]> idx,
+      RootReference<byte[], byte[]> root,
+      Catalog.IndexInfo ix,
+      byte[] valuesPrefix) {
+    byte[] from = ByteKeys.concat(ix.prefix, valuesPrefix);
+    List<byte[]> out = new ArrayList<>();
+    Cursor<byte[], byte[]> c = idx.cursor(root, from, null, false);
+    while (c.hasNext()) {
+      byte[] k = c.next();
+      if (!ByteKeys.startsWith(k, from)) {
+        break;
+      }
+      out.add(java.util.Arrays.copyOfRange(k, valuesEnd(ix, k), k.length));
+    }
+    return out;
+  }
+}
