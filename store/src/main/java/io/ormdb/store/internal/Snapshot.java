@@ -170,7 +170,12 @@ final class Snapshot implements ReadView {
     }
     if (ix.def.kind() == IndexDef.Kind.HASH && (range.equal().size() != n || bounded)) {
       throw new IllegalArgumentException(
-          "hash index " + index + " serves only equality on all of " + ix.def.fields());
+          "hash index "
+              + index
+              + " serves only equality on all of "
+              + ix.def.fields()
+              + ", not "
+              + range);
     }
     Buf eq = new Buf().put(ix.prefix);
     for (int i = 0; i < range.equal().size(); i++) {

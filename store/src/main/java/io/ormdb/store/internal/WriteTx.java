@@ -353,7 +353,8 @@ final class WriteTx {
     for (int i = 0; i < n.rows().size(); i++) {
       Mutation.Insert child = n.rows().get(i);
       try {
-        if (!child.entity().equals(target.name())) {
+        // An empty entity means "the relation's target" (the query language writes nested rows so).
+        if (!child.entity().isEmpty() && !child.entity().equals(target.name())) {
           throw OrmDbException.invalid(
               "relation " + r.name() + " leads to " + target.name() + ", not " + child.entity());
         }
@@ -388,7 +389,7 @@ final class WriteTx {
                 + "["
                 + i
                 + "] into "
-                + child.entity()
+                + target.name()
                 + ": "
                 + ex.getMessage(),
             ex);
