@@ -5,6 +5,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.query.internal.AggregateExecutor;
 import io.ormdb.store.query.internal.ExecStats;
@@ -100,14 +101,14 @@ public final class QueryEngine {
   }
 
   private QueryPlan plan(ReadView view, ResolvedQuery rq, boolean[] cached) {
-    long version = rq.schema().version();
-    QueryPlan plan = cache.get(version, rq.shapeKey());
+    SchemaBundle schema = rq.schema();
+    QueryPlan plan = cache.get(schema, rq.shapeKey());
     if (cached != null) {
       cached[0] = plan != null;
     }
     if (plan == null) {
       plan = Planner.plan(rq, view);
-      cache.put(version, rq.shapeKey(), plan);
+      cache.put(schema, rq.shapeKey(), plan);
     }
     return plan;
   }

@@ -1,17 +1,19 @@
 package io.ormdb.store.query.internal;
 
+import io.ormdb.protocol.schema.SchemaBundle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An LRU map from a query's shape key to its plan. Keys carry the schema version; when a view with
- * another schema version is seen, the whole cache is dropped so plans for old schemas do not
- * linger. Thread-safe (one lock; lookups are far cheaper than planning).
+ * An LRU map from a query's shape key to its plan, valid for one schema. When a view with another
+ * schema is seen (another version, or an unequal bundle under the same version number, as two
+ * stores sharing an engine would have), the whole cache is dropped so no plan outlives the schema
+ * it was made for. Thread-safe (one lock; lookups are far cheaper than planning).
  */
 public final class PlanCache {
   private final int capacity;
   private final LinkedHashMap<String, QueryPlan> plans;
-  private long schemaVersion = Long.MIN_VALUE;
+  private SchemaBundle schema;
   private long hits;
   private long misses;
 
@@ -29,11 +31,11 @@ public final class PlanCache {
         };
   }
 
-  /** The cached plan for {@code key} under {@code version}, or null. */
-  public synchronized QueryPlan get(long version, String key) {
-    if (version != schemaVersion) {
+  /** The cached plan for {@code key} under {@code schema}, or null. */
+  public synchronized QueryPlan get(SchemaBundle forSchema, String key) {
+    if (!sameSchema(forSchema)) {
       plans.clear();
-      schemaVersion = version;
+      schema = forSchema;
     }
     QueryPlan p = plans.get(key);
     if (p == null) {
@@ -44,10 +46,16 @@ public final class PlanCache {
     return p;
   }
 
-  public synchronized void put(long version, String key, QueryPlan plan) {
-    if (version == schemaVersion && capacity > 0) {
+  public synchronized void put(SchemaBundle forSchema, String key, QueryPlan plan) {
+    if (sameSchema(forSchema) && capacity > 0) {
       plans.put(key, plan);
     }
+  }
+
+  private boolean sameSchema(SchemaBundle other) {
+    // The reference check is the fast path: a store hands out one bundle per schema version.
+    return other == schema
+        || (schema != null && other.version() == schema.version() && other.equals(schema));
   }
 
   public synchronized int size() {
