@@ -2,6 +2,10 @@ package io.ormdb.store.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
@@ -11,6 +15,7 @@ import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
+import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
@@ -48,6 +53,19 @@ class QueryModelTest {
     return ViewFactory.IN_MEMORY;
   }
 
+  /** Whether {@link #commit} can apply mutation batches to the system under test. */
+  protected boolean writable() {
+    return false;
+  }
+
+  /**
+   * Commits {@code batch} to the system under test behind {@code m.view} and returns a fresh view
+   * of the committed state; throws the store's {@link OrmDbException} when the batch is refused.
+   */
+  protected ReadView commit(Model m, MutationBatch batch) {
+    throw new UnsupportedOperationException("this view factory cannot write");
+  }
+
   @Test
   void randomQueriesAgreeWithTheReference() {
     long seed = Long.getLong("ormdb.model.seed", System.nanoTime());
@@ -59,10 +77,16 @@ class QueryModelTest {
       throw new AssertionError(
           "model test failed; replay with -Dormdb.model.seed=" + seed + ": " + t.getMessage(), t);
     }
-    assertThat(counts.queries + counts.walks + counts.aggregates).isGreaterThanOrEqualTo(ops);
+    assertThat(
+            counts.queries + counts.walks + counts.aggregates + counts.committed + counts.refused)
+        .isGreaterThanOrEqualTo(ops);
     assertThat(counts.queries).isGreaterThan(ops / 2);
     assertThat(counts.aggregates).isPositive();
     assertThat(counts.walks).isPositive();
+    if (writable()) {
+      assertThat(counts.committed).as("committed batches").isGreaterThan(ops / 20);
+      assertThat(counts.refused).as("refused batches").isPositive();
+    }
   }
 
   static final class Counts {
@@ -70,6 +94,8 @@ class QueryModelTest {
     int walks;
     int aggregates;
     int nonEmpty;
+    int committed;
+    int refused;
   }
 
   private void run(Random rnd, int ops, Counts counts) {
@@ -79,6 +105,10 @@ class QueryModelTest {
       if (op % 40 == 0) {
         m = new Model(rnd, op / 40 + 1);
         m.open(viewFactory());
+      }
+      if (writable() && rnd.nextInt(100) < 15) {
+        checkBatch(m, op, counts);
+        continue;
       }
       int kind = rnd.nextInt(100);
       if (kind < 70) {
@@ -98,8 +128,47 @@ class QueryModelTest {
     }
   }
 
+  /**
+   * A random mutation batch goes to the system under test and to the model; the model predicts
+   * whether it commits (foreign keys, duplicate ids, missing rows) and, if so, the rows after it
+   * (cascading deletes included). The queries that follow compare the two states.
+   */
+  private void checkBatch(Model m, int op, Counts counts) {
+    MutationBatch batch = m.randomBatch();
+    Map<String, List<Map<String, Value>>> expected = m.apply(batch);
+    ReadView after = null;
+    OrmDbException refused = null;
+    try {
+      after = commit(m, batch);
+    } catch (OrmDbException e) {
+      refused = e;
+    }
+    if (expected == null) {
+      assertThat(refused)
+          .as("op %d: the model refuses %s but the store committed it", op, batch)
+          .isNotNull();
+      assertThat(refused.code())
+          .as("op %d: %s", op, refused.getMessage())
+          .isIn(ErrorCode.CONSTRAINT_VIOLATION, ErrorCode.NOT_FOUND, ErrorCode.CONFLICT);
+      counts.refused++;
+    } else {
+      assertThat(refused)
+          .as("op %d: the model commits %s but the store refused it", op, batch)
+          .isNull();
+      m.rows.clear();
+      m.rows.putAll(expected);
+      m.view = after;
+      counts.committed++;
+    }
+  }
+
   private static void checkQuery(QueryEngine engine, Model m, GraphQuery q, int op) {
-    QueryResult r = engine.query(m.view, q, Map.of(), QueryBudget.UNLIMITED);
+    QueryResult r;
+    try {
+      r = engine.query(m.view, q, Map.of(), QueryBudget.UNLIMITED);
+    } catch (RuntimeException e) {
+      throw new AssertionError("op " + op + ": " + q + " threw " + e, e);
+    }
     ReferenceEvaluator.Answer expected = m.reference().query(q);
     assertThat(r.root().ids()).as("op %d root ids of %s", op, q).isEqualTo(expected.rootIds());
     assertThat(r.hasMore()).as("op %d hasMore of %s", op, q).isEqualTo(expected.hasMore());
@@ -123,7 +192,12 @@ class QueryModelTest {
                 new GraphQuery(
                     q.rootEntity(), q.fields(), q.filter(), q.orderBy(), null, q.includes(), null));
     List<Value> seen = new ArrayList<>();
-    QueryResult r = engine.query(m.view, q, Map.of(), QueryBudget.UNLIMITED);
+    QueryResult r;
+    try {
+      r = engine.query(m.view, q, Map.of(), QueryBudget.UNLIMITED);
+    } catch (RuntimeException e) {
+      throw new AssertionError("op " + op + ": " + q + " threw " + e, e);
+    }
     seen.addAll(r.root().ids());
     int pages = 1;
     while (r.hasMore()) {
@@ -276,6 +350,17 @@ class QueryModelTest {
           for (FieldDef f : e.fields()) {
             r.put(f.name(), f.name().equals("id") ? Value.of(id) : randomValue(f));
           }
+          // Foreign keys reference existing parent rows (or null), as any real store enforces.
+          for (FieldDef f : e.fields()) {
+            if (f.name().startsWith("ref")) {
+              List<Map<String, Value>> parents = rows.get("E" + f.name().substring(3));
+              r.put(
+                  f.name(),
+                  parents.isEmpty() || rnd.nextInt(6) == 0
+                      ? Value.NULL
+                      : parents.get(rnd.nextInt(parents.size())).get("id"));
+            }
+          }
           list.add(r);
         }
         rows.put(e.name(), list);
@@ -284,6 +369,140 @@ class QueryModelTest {
 
     void open(ViewFactory factory) {
       view = factory.open(schema, rows);
+    }
+
+    /** 1–4 random inserts, updates and deletes; about one in four batches should be refused. */
+    MutationBatch randomBatch() {
+      List<Mutation> ms = new ArrayList<>();
+      int n = 1 + rnd.nextInt(4);
+      for (int i = 0; i < n; i++) {
+        EntityDef e = schema.entities().get(rnd.nextInt(schema.entities().size()));
+        List<Map<String, Value>> existing = rows.get(e.name());
+        int kind = rnd.nextInt(10);
+        if (kind < 4 || existing.isEmpty()) {
+          Map<String, Value> r = new LinkedHashMap<>();
+          long id =
+              rnd.nextInt(12) == 0 && !existing.isEmpty()
+                  ? existing.get(rnd.nextInt(existing.size())).get("id").asLong() // duplicate id
+                  : 100 + rnd.nextInt(100_000);
+          for (FieldDef f : e.fields()) {
+            r.put(f.name(), f.name().equals("id") ? Value.of(id) : writeValue(f));
+          }
+          ms.add(new Mutation.Insert(e.name(), r));
+        } else if (kind < 8) {
+          Value id =
+              rnd.nextInt(15) == 0
+                  ? Value.of(999_999L)
+                  : existing.get(rnd.nextInt(existing.size())).get("id");
+          Map<String, Value> data = new LinkedHashMap<>();
+          int fields = 1 + rnd.nextInt(2);
+          for (int k = 0; k < fields; k++) {
+            FieldDef f = e.fields().get(1 + rnd.nextInt(e.fields().size() - 1));
+            data.put(f.name(), writeValue(f));
+          }
+          ms.add(new Mutation.Update(e.name(), id, data, 0));
+        } else {
+          Value id =
+              rnd.nextInt(15) == 0
+                  ? Value.of(999_999L)
+                  : existing.get(rnd.nextInt(existing.size())).get("id");
+          ms.add(new Mutation.Delete(e.name(), id, 0));
+        }
+      }
+      return new MutationBatch(ms);
+    }
+
+    private Value writeValue(FieldDef f) {
+      if (f.name().startsWith("ref")) {
+        List<Map<String, Value>> parents = rows.get("E" + f.name().substring(3));
+        int pick = rnd.nextInt(10);
+        if (pick == 0) {
+          return Value.of(777_777L); // no such parent
+        }
+        return parents.isEmpty() || pick < 3
+            ? Value.NULL
+            : parents.get(rnd.nextInt(parents.size())).get("id");
+      }
+      return randomValue(f);
+    }
+
+    /** The rows after {@code batch}, or null when a real store must refuse it. */
+    Map<String, List<Map<String, Value>>> apply(MutationBatch batch) {
+      Map<String, List<Map<String, Value>>> next = new LinkedHashMap<>();
+      rows.forEach(
+          (k, v) -> {
+            List<Map<String, Value>> copy = new ArrayList<>();
+            v.forEach(r -> copy.add(new LinkedHashMap<>(r)));
+            next.put(k, copy);
+          });
+      for (Mutation mu : batch.mutations()) {
+        List<Map<String, Value>> list = next.get(mu.entity());
+        if (mu instanceof Mutation.Insert ins) {
+          Value id = ins.data().get("id");
+          if (find(list, id) != null || !refsExist(next, mu.entity(), ins.data())) {
+            return null;
+          }
+          list.add(new LinkedHashMap<>(ins.data()));
+        } else if (mu instanceof Mutation.Update up) {
+          Map<String, Value> row = find(list, up.id());
+          if (row == null || !refsExist(next, mu.entity(), up.data())) {
+            return null;
+          }
+          row.putAll(up.data());
+        } else {
+          Mutation.Delete del = (Mutation.Delete) mu;
+          if (find(list, del.id()) == null) {
+            return null;
+          }
+          cascadeDelete(next, mu.entity(), del.id());
+        }
+      }
+      return next;
+    }
+
+    private boolean refsExist(
+        Map<String, List<Map<String, Value>>> state, String entity, Map<String, Value> data) {
+      for (Map.Entry<String, Value> f : data.entrySet()) {
+        if (f.getKey().startsWith("ref") && !f.getValue().isNull()) {
+          String parent = "E" + f.getKey().substring(3);
+          if (find(state.get(parent), f.getValue()) == null) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    private void cascadeDelete(
+        Map<String, List<Map<String, Value>>> state, String entity, Value id) {
+      List<Map<String, Value>> list = state.get(entity);
+      if (!list.removeIf(r -> Values.compare(r.get("id"), id) == 0)) {
+        return;
+      }
+      for (RelationDef r : schema.relationsFrom(entity)) {
+        if (r.cardinality() != Cardinality.ONE_TO_MANY) {
+          continue;
+        }
+        List<Value> children = new ArrayList<>();
+        for (Map<String, Value> child : state.get(r.toEntity())) {
+          Value ref = child.get(r.toField());
+          if (ref != null && !ref.isNull() && Values.compare(ref, id) == 0) {
+            children.add(child.get("id"));
+          }
+        }
+        for (Value c : children) {
+          cascadeDelete(state, r.toEntity(), c);
+        }
+      }
+    }
+
+    private static Map<String, Value> find(List<Map<String, Value>> list, Value id) {
+      for (Map<String, Value> r : list) {
+        if (Values.compare(r.get("id"), id) == 0) {
+          return r;
+        }
+      }
+      return null;
     }
 
     ReferenceEvaluator reference() {
