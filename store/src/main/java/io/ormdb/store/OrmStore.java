@@ -5,10 +5,19 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
+import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
 import io.ormdb.store.internal.Engine;
+import io.ormdb.store.query.QueryEngine;
 import io.ormdb.store.view.ReadView;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -19,13 +28,17 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>Writes are {@link MutationBatch}es, applied atomically and in order by a single committer
  * thread that groups concurrent batches into one durable store commit. Reads go through {@link
- * ReadView} snapshots that never block writers. Thread-safe.
+ * ReadView} snapshots that never block writers; {@link #query}, {@link #aggregate} and {@link
+ * #explain} take the snapshot (or the as-of view the query's read options ask for) and run the
+ * store's {@link QueryEngine} on it. Thread-safe.
  */
 public final class OrmStore implements AutoCloseable {
   private final Engine engine;
+  private final QueryEngine queries;
 
   private OrmStore(Engine engine) {
     this.engine = engine;
+    this.queries = new QueryEngine();
   }
 
   /**
@@ -84,6 +97,44 @@ public final class OrmStore implements AutoCloseable {
    */
   public ReadView snapshotAt(long lsn) {
     return engine.snapshotAt(lsn);
+  }
+
+  /**
+   * Runs a graph query at one snapshot: the newest, or the state right after {@code
+   * readOptions().asOfLsn()} when that is set (INVALID_LSN outside the retained history).
+   */
+  public QueryResult query(GraphQuery q) {
+    return query(q, Map.of());
+  }
+
+  /** Like {@link #query(GraphQuery)}, with the session attributes RLS policies refer to. */
+  public QueryResult query(GraphQuery q, Map<String, Value> sessionAttributes) {
+    try (ReadView view = view(q.readOptions())) {
+      return queries.query(view, q, sessionAttributes);
+    }
+  }
+
+  /** Runs an aggregate at one snapshot (or as of its read options' LSN). */
+  public AggregateResult aggregate(AggregateQuery q) {
+    try (ReadView view = view(q.readOptions())) {
+      return queries.aggregate(view, q, Map.of());
+    }
+  }
+
+  /** Explains a graph query; with {@code analyze} it also runs it and reports actual rows. */
+  public ExplainResult explain(GraphQuery q, boolean analyze) {
+    try (ReadView view = view(q.readOptions())) {
+      return queries.explain(view, q, analyze);
+    }
+  }
+
+  /** The query engine this store's read methods use (to run queries on a view of your own). */
+  public QueryEngine queryEngine() {
+    return queries;
+  }
+
+  private ReadView view(ReadOptions options) {
+    return options.asOfLsn() > 0 ? snapshotAt(options.asOfLsn()) : snapshot();
   }
 
   /** Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order. */
