@@ -66,6 +66,23 @@ class QueryPlanTest {
   }
 
   @Test
+  void aSelectiveStepOnANonEmptyEntityIsNeverEstimatedAtZeroRows() {
+    ReadView small = Blog.data(3, 1, 1).view();
+    PlanStep range =
+        engine
+            .explain(
+                small,
+                GraphQuery.from("User")
+                    .where(Filter.and(Filter.eq("city", "Paris"), Filter.cmp("age", Op.GT, 22)))
+                    .build(),
+                false)
+            .steps()
+            .get(0);
+    assertThat(range.access()).isEqualTo("index-range");
+    assertThat(range.estimatedRows()).isEqualTo(1);
+  }
+
+  @Test
   void prefixLikeUsesAnOrderedIndexButOtherPatternsScan() {
     PlanStep like =
         root(GraphQuery.from("User").where(new Filter.Like("email", "u1%", false)).build());

@@ -74,7 +74,9 @@ public final class Explainer {
       Filter c = conj.get(ap.keyConjuncts().get(0));
       read = c instanceof Filter.In in ? in.values().size() : 1;
     } else {
-      read = Math.round(count * ap.selectivity());
+      // As most planners do, never estimate zero rows from a non-empty entity: a guess of 0
+      // reads as "this step is free" and hides the step from whoever reads the plan.
+      read = Math.max(count > 0 ? 1 : 0, Math.round(count * ap.selectivity()));
     }
     read = Math.min(read, count);
     Set<Integer> pushed = new HashSet<>(ap.keyConjuncts());
