@@ -236,8 +236,8 @@ public final class ColumnStore implements AggregateSource {
           ec.advance(cs.lsn());
         }
       }
-      if (batch.size() < CATCH_UP_CHUNK) {
-        break;
+      if (batch.size() < CATCH_UP_CHUNK || batch.get(batch.size() - 1).lsn() >= target) {
+        break; // caught up far enough: don't chase writers that keep committing
       }
       from = batch.get(batch.size() - 1).lsn() + 1;
     }
