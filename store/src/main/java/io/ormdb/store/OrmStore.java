@@ -13,6 +13,7 @@ import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.columnar.ColumnStore;
 import io.ormdb.store.internal.Engine;
 import io.ormdb.store.query.QueryEngine;
 import io.ormdb.store.view.ReadView;
@@ -24,7 +25,8 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * An ORMDB database: one MVStore file ({@code <dataDir>/ormdb.mv.db}) holding the catalog, rows,
- * indexes and changelog, owned by one {@code OrmStore} per process.
+ * indexes and changelog, owned by one {@code OrmStore} per process. Aggregates are answered from a
+ * {@link ColumnStore} kept up to date from the changelog.
  *
  * <p>Writes are {@link MutationBatch}es, applied atomically and in order by a single committer
  * thread that groups concurrent batches into one durable store commit. Reads go through {@link
@@ -34,11 +36,30 @@ import java.util.concurrent.ExecutionException;
  */
 public final class OrmStore implements AutoCloseable {
   private final Engine engine;
+  private final ColumnStore columns;
   private final QueryEngine queries;
 
   private OrmStore(Engine engine) {
     this.engine = engine;
-    this.queries = new QueryEngine();
+    this.columns =
+        new ColumnStore(
+            new ColumnStore.Changelog() {
+              @Override
+              public List<ChangeSet> changes(long fromLsn, int max) {
+                return engine.changes(fromLsn, max);
+              }
+
+              @Override
+              public long oldestRetainedLsn() {
+                return engine.oldestRetainedLsn();
+              }
+
+              @Override
+              public SchemaBundle schemaAt(long version) {
+                return engine.schemaAt(version);
+              }
+            });
+    this.queries = new QueryEngine(QueryEngine.DEFAULT_PLAN_CACHE_SIZE, columns);
   }
 
   /**
@@ -126,6 +147,14 @@ public final class OrmStore implements AutoCloseable {
     try (ReadView view = view(q.readOptions())) {
       return queries.explain(view, q, analyze);
     }
+  }
+
+  /**
+   * The columnar store this store's aggregates read (maintained from the changelog; falls back to
+   * scanning rows when it cannot serve a view). Its counters tell how aggregates were served.
+   */
+  public ColumnStore columnStore() {
+    return columns;
   }
 
   /** The query engine this store's read methods use (to run queries on a view of your own). */

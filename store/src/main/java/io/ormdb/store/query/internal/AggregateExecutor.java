@@ -15,12 +15,11 @@ import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.query.AggregateSource;
 import io.ormdb.store.query.ColumnBatch;
 import io.ormdb.store.view.ReadView;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -34,7 +33,11 @@ import java.util.TreeMap;
  * float64; of decimals, decimal (avg rounded to 34 significant digits); min and max keep the
  * field's type. As in SQL, nulls are ignored, count is 0 and the others are null when no non-null
  * value was seen. Groups come out ordered by their group-by values (nulls first); without GROUP BY
- * there is exactly one row.
+ * there is exactly one row. Sums are exact until the end (see {@link AggregateAccumulator}), so
+ * results do not depend on the order in which the source delivers rows.
+ *
+ * <p>After validating the query and binding its filter, the source may answer the whole aggregate
+ * itself ({@link AggregateSource#tryAggregate}); otherwise its rows are scanned.
  */
 public final class AggregateExecutor {
   private AggregateExecutor() {}
@@ -86,9 +89,14 @@ public final class AggregateExecutor {
       argColumn[i] = c;
     }
     Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
+    Optional<AggregateResult> fast = source.tryAggregate(view, entity, q, filter);
+    if (fast.isPresent()) {
+      return fast.get();
+    }
 
     int groups = q.groupBy().size();
-    TreeMap<List<Value>, Accumulator[]> table = new TreeMap<>(AggregateExecutor::compareKeys);
+    TreeMap<List<Value>, AggregateAccumulator[]> table =
+        new TreeMap<>(AggregateExecutor::compareKeys);
     source.scan(
         view,
         entity,
@@ -100,21 +108,22 @@ public final class AggregateExecutor {
             for (int g = 0; g < groups; g++) {
               key.add(batch.value(g, r));
             }
-            Accumulator[] accs = table.computeIfAbsent(key, k -> newAccumulators(q, argType));
-            accumulate(q, accs, argColumn, batch, r, entity);
+            AggregateAccumulator[] accs =
+                table.computeIfAbsent(key, k -> newAccumulators(q, argType, entity));
+            accumulate(accs, argColumn, batch, r);
           }
         });
     if (groups == 0 && table.isEmpty()) {
-      table.put(List.of(), newAccumulators(q, argType));
+      table.put(List.of(), newAccumulators(q, argType, entity));
     }
     List<String> labels = new ArrayList<>(q.groupBy());
     for (Aggregation a : q.aggregations()) {
       labels.add(a.label());
     }
     List<List<Value>> rows = new ArrayList<>(table.size());
-    for (Map.Entry<List<Value>, Accumulator[]> e : table.entrySet()) {
+    for (Map.Entry<List<Value>, AggregateAccumulator[]> e : table.entrySet()) {
       List<Value> row = new ArrayList<>(e.getKey());
-      for (Accumulator acc : e.getValue()) {
+      for (AggregateAccumulator acc : e.getValue()) {
         row.add(acc.result());
       }
       rows.add(row);
@@ -123,33 +132,32 @@ public final class AggregateExecutor {
   }
 
   private static void accumulate(
-      AggregateQuery q,
-      Accumulator[] accs,
-      int[] argColumn,
-      ColumnBatch batch,
-      int r,
-      EntityDef entity) {
+      AggregateAccumulator[] accs, int[] argColumn, ColumnBatch batch, int r) {
     for (int i = 0; i < accs.length; i++) {
       if (argColumn[i] < 0) {
-        accs[i].count++;
+        accs[i].addRow();
         continue;
       }
       Value v = batch.value(argColumn[i], r);
       if (!v.isNull()) {
-        accs[i].add(v, entity.name(), q.aggregations().get(i));
+        accs[i].add(v);
       }
     }
   }
 
-  private static Accumulator[] newAccumulators(AggregateQuery q, ValueType[] types) {
-    Accumulator[] accs = new Accumulator[types.length];
+  /** One fresh accumulator per aggregation of {@code q}, in order. */
+  public static AggregateAccumulator[] newAccumulators(
+      AggregateQuery q, ValueType[] types, EntityDef entity) {
+    AggregateAccumulator[] accs = new AggregateAccumulator[types.length];
     for (int i = 0; i < types.length; i++) {
-      accs[i] = new Accumulator(q.aggregations().get(i).function(), types[i]);
+      Aggregation a = q.aggregations().get(i);
+      accs[i] = new AggregateAccumulator(a.function(), types[i], a.label(), entity.name());
     }
     return accs;
   }
 
-  static int compareKeys(List<Value> a, List<Value> b) {
+  /** The order of groups in a result: by group-by values, nulls first. */
+  public static int compareKeys(List<Value> a, List<Value> b) {
     for (int i = 0; i < a.size(); i++) {
       int c = Values.compare(a.get(i), b.get(i));
       if (c != 0) {
@@ -157,94 +165,5 @@ public final class AggregateExecutor {
       }
     }
     return 0;
-  }
-
-  /** The running state of one aggregate in one group. */
-  static final class Accumulator {
-    final Function function;
-    final ValueType type;
-    long count;
-    long longSum;
-    double doubleSum;
-    BigDecimal decimalSum = BigDecimal.ZERO;
-    Value extreme;
-
-    Accumulator(Function function, ValueType type) {
-      this.function = function;
-      this.type = type;
-    }
-
-    private boolean integral() {
-      return type == ValueType.INT32 || type == ValueType.INT64;
-    }
-
-    void add(Value v, String entity, Aggregation a) {
-      count++;
-      switch (function) {
-        case COUNT:
-          break;
-        case SUM:
-        case AVG:
-          if (integral()) {
-            if (function == Function.SUM) {
-              try {
-                longSum = Math.addExact(longSum, v.asLong());
-              } catch (ArithmeticException e) {
-                throw OrmDbException.invalid(
-                    "aggregate " + a.label() + " on entity " + entity + " overflows int64");
-              }
-            } else {
-              decimalSum = decimalSum.add(BigDecimal.valueOf(v.asLong()));
-            }
-          } else if (type == ValueType.DECIMAL) {
-            decimalSum = decimalSum.add(v.asDecimal());
-          } else {
-            doubleSum += v.asDouble();
-          }
-          break;
-        case MIN:
-          if (extreme == null || Values.compare(v, extreme) < 0) {
-            extreme = v;
-          }
-          break;
-        case MAX:
-          if (extreme == null || Values.compare(v, extreme) > 0) {
-            extreme = v;
-          }
-          break;
-        default:
-          throw new IllegalStateException("unknown function " + function);
-      }
-    }
-
-    Value result() {
-      switch (function) {
-        case COUNT:
-          return new Value.Int64(count);
-        case MIN:
-        case MAX:
-          return extreme == null ? Value.NULL : extreme;
-        default:
-          break;
-      }
-      if (count == 0) {
-        return Value.NULL;
-      }
-      BigDecimal n = BigDecimal.valueOf(count);
-      if (function == Function.SUM) {
-        if (integral()) {
-          return new Value.Int64(longSum);
-        }
-        return type == ValueType.DECIMAL
-            ? new Value.Decimal(decimalSum)
-            : new Value.Float64(doubleSum);
-      }
-      if (integral()) {
-        return new Value.Float64(decimalSum.divide(n, MathContext.DECIMAL128).doubleValue());
-      }
-      return type == ValueType.DECIMAL
-          ? new Value.Decimal(decimalSum.divide(n, MathContext.DECIMAL128))
-          : new Value.Float64(doubleSum / count);
-    }
   }
 }

@@ -1,0 +1,2 @@
+/** Column segments, their maintenance from the changelog and the aggregate loops over them. */
+package io.ormdb.store.columnar.internal;
