@@ -30,7 +30,7 @@ final class TestDb implements AutoCloseable {
         id       int64 @id
         authorId int64
         title    string
-        relation author: many to one User by authorId
+        relation author: many to one User by authorId on delete cascade
         relation comments: one to many Comment by postId on delete cascade
       }
       entity Comment {
@@ -38,8 +38,8 @@ final class TestDb implements AutoCloseable {
         postId int64
         userId int64
         body   string
-        relation post: many to one Post by postId
-        relation user: many to one User by userId
+        relation post: many to one Post by postId on delete cascade
+        relation user: many to one User by userId on delete cascade
       }
       """;
 
@@ -80,9 +80,27 @@ final class TestDb implements AutoCloseable {
 
   /** Sends {@code request} (built with a fresh request id) and waits for its answer. */
   CompletionStage<Message.Response> ask(java.util.function.LongFunction<Message.Request> request) {
+    return askVia(session, request);
+  }
+
+  /** Like {@link #ask} on the embedded session number {@code client} (one session per client). */
+  synchronized CompletionStage<Message.Response> askOn(
+      int client, java.util.function.LongFunction<Message.Request> request) {
+    while (clients.size() <= client) {
+      clients.add(actors.connectEmbedded());
+    }
+    return askVia(clients.get(client), request);
+  }
+
+  private final java.util.List<ActorRef<ConnectionActor.Command>> clients =
+      new java.util.ArrayList<>();
+
+  private CompletionStage<Message.Response> askVia(
+      ActorRef<ConnectionActor.Command> to,
+      java.util.function.LongFunction<Message.Request> request) {
     long id = IDS.incrementAndGet();
     return AskPattern.ask(
-        session,
+        to,
         (ActorRef<Message.Response> r) -> new ConnectionActor.Request(request.apply(id), r),
         Duration.ofSeconds(30),
         system.scheduler());
