@@ -1,7 +1,7 @@
 package io.ormdb.actors.connection;
 
+import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.planner.Planner;
-import io.ormdb.actors.serialization.OrmDbMessage;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.value.Value;

@@ -2,7 +2,7 @@ package io.ormdb.actors.planner;
 
 import io.ormdb.actors.commit.CommitCoordinator;
 import io.ormdb.actors.executor.QueryExecutor;
-import io.ormdb.actors.serialization.OrmDbMessage;
+import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;

@@ -1,6 +1,6 @@
 package io.ormdb.actors.shard;
 
-import io.ormdb.actors.serialization.OrmDbMessage;
+import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;

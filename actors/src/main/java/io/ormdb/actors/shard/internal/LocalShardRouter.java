@@ -1,6 +1,6 @@
 package io.ormdb.actors.shard.internal;
 
-import io.ormdb.actors.serialization.OrmDbMessage;
+import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
