@@ -45,6 +45,23 @@ abstract class FieldCodec {
    * type has no wire form.
    */
   static FieldCodec of(Type type, String where) {
+    return of(type, where, Set.of());
+  }
+
+  /**
+   * Like {@link #of(Type, String)}; types in {@code externals} (a {@link CodecExtension}'s) are
+   * written as the string their extension gives.
+   */
+  static FieldCodec of(Type type, String where, Set<Class<?>> externals) {
+    Class<?> external =
+        type instanceof Class<?> k
+            ? k
+            : (type instanceof ParameterizedType pt && pt.getRawType() instanceof Class<?> r
+                ? r
+                : null);
+    if (external != null && externals.contains(external)) {
+      return new External(external);
+    }
     if (type instanceof Class<?> c) {
       if (c.isPrimitive()) {
         return primitive(c, where);
@@ -79,13 +96,14 @@ abstract class FieldCodec {
     } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       Type[] args = p.getActualTypeArguments();
       if (raw == List.class) {
-        return new ListCodec(of(args[0], where + " element"));
+        return new ListCodec(of(args[0], where + " element", externals));
       }
       if (raw == Set.class) {
-        return new SetCodec(of(args[0], where + " element"));
+        return new SetCodec(of(args[0], where + " element", externals));
       }
       if (raw == Map.class) {
-        return new MapCodec(of(args[0], where + " key"), of(args[1], where + " value"));
+        return new MapCodec(
+            of(args[0], where + " key", externals), of(args[1], where + " value", externals));
       }
     }
     throw new IllegalStateException(
@@ -339,6 +357,26 @@ abstract class FieldCodec {
   }
 
   /** A record of a known (final) type, without a class id. */
+  /** A type of a {@link CodecExtension} travelling as the string its extension makes of it. */
+  static final class External extends FieldCodec {
+    private final Class<?> type;
+
+    External(Class<?> type) {
+      this.type = type;
+    }
+
+    @Override
+    void write(OrmKryo kryo, Output out, Object value) {
+      WireStrings.write(out, value == null ? null : kryo.extension.encode(type, value));
+    }
+
+    @Override
+    Object read(OrmKryo kryo, Input in) {
+      String s = WireStrings.read(in);
+      return s == null ? null : kryo.extension.decode(type, s);
+    }
+  }
+
   static final class FinalRecord extends FieldCodec {
     private final Class<?> type;
 

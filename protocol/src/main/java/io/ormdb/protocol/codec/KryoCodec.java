@@ -30,6 +30,15 @@ public final class KryoCodec {
    * maxNesting}.
    */
   public KryoCodec(int maxNesting) {
+    this(maxNesting, CodecExtension.NONE);
+  }
+
+  /**
+   * A codec for the protocol's classes plus {@code extension}'s (another module's messages, with
+   * ids from {@link CodecExtension#FIRST_ID}).
+   */
+  public KryoCodec(int maxNesting, CodecExtension extension) {
+    Objects.requireNonNull(extension, "extension");
     if (maxNesting < 1) {
       throw new IllegalArgumentException("maxNesting must be >= 1, got " + maxNesting);
     }
@@ -38,7 +47,7 @@ public final class KryoCodec {
         new Pool<>(true, false, Math.max(8, Runtime.getRuntime().availableProcessors() * 2)) {
           @Override
           protected OrmKryo create() {
-            return KryoRegistry.newKryo(maxNesting);
+            return KryoRegistry.newKryo(maxNesting, extension);
           }
         };
   }

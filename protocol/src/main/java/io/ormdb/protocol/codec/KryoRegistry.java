@@ -61,6 +61,7 @@ import java.util.TreeMap;
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
  *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet)
  *   400-419  request messages, 420-439 response messages, 440-459 wire enums
+ *   1000-    reserved for other modules' messages, added through a {@link CodecExtension}
  * </pre>
  *
  * <p>A class keeps its id when it moves to another package or is renamed ({@code OrderSpec} moved
@@ -227,7 +228,13 @@ public final class KryoRegistry {
 
   /** A new Kryo with exactly this table registered and registration required. */
   static OrmKryo newKryo(int maxNesting) {
-    OrmKryo kryo = new OrmKryo(maxNesting);
+    return newKryo(maxNesting, CodecExtension.NONE);
+  }
+
+  /** A new Kryo with this table and {@code extension}'s registrations. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static OrmKryo newKryo(int maxNesting, CodecExtension extension) {
+    OrmKryo kryo = new OrmKryo(maxNesting, extension);
     kryo.setRegistrationRequired(true);
     kryo.setReferences(false);
     for (int id = 0; id < FIRST_ID; id++) {
@@ -235,6 +242,12 @@ public final class KryoRegistry {
     }
     for (Map.Entry<Integer, Class<?>> e : BY_ID.entrySet()) {
       kryo.register(e.getValue(), SERIALIZERS.get(e.getValue()), e.getKey());
+    }
+    for (Map.Entry<Integer, Class<?>> e : extension.registrations().entrySet()) {
+      Class<?> c = e.getValue();
+      Serializer<?> serializer =
+          c.isEnum() ? new EnumSerializer(c) : new RecordSerializer(c, extension.externalTypes());
+      kryo.register(c, serializer, e.getKey());
     }
     return kryo;
   }

@@ -13,6 +13,7 @@ import com.esotericsoftware.kryo.util.DefaultClassResolver;
  */
 final class OrmKryo extends Kryo {
   final int maxNesting;
+  final CodecExtension extension;
   int nesting;
 
   /** Reused buffers; the codec shrinks the output back after a large message. */
@@ -23,9 +24,10 @@ final class OrmKryo extends Kryo {
   static final int INITIAL_BUFFER = 4096;
   static final int MAX_KEPT_BUFFER = 1 << 20;
 
-  OrmKryo(int maxNesting) {
+  OrmKryo(int maxNesting, CodecExtension extension) {
     super(new IdsOnlyClassResolver(), null);
     this.maxNesting = maxNesting;
+    this.extension = extension;
   }
 
   /** Readies the reused output for a new value, dropping a buffer grown by a large one. */

@@ -27,6 +27,11 @@ final class RecordSerializer<T extends Record> extends Serializer<T> {
   private final Constructor<T> constructor;
 
   RecordSerializer(Class<T> type) {
+    this(type, java.util.Set.of());
+  }
+
+  /** A serializer whose components of a type in {@code externals} use the codec's extension. */
+  RecordSerializer(Class<T> type, java.util.Set<Class<?>> externals) {
     super(false, true);
     this.name = Names.of(type);
     RecordComponent[] components = type.getRecordComponents();
@@ -38,7 +43,7 @@ final class RecordSerializer<T extends Record> extends Serializer<T> {
       RecordComponent c = components[i];
       componentNames[i] = c.getName();
       accessors[i] = c.getAccessor();
-      codecs[i] = FieldCodec.of(c.getGenericType(), name + "." + c.getName());
+      codecs[i] = FieldCodec.of(c.getGenericType(), name + "." + c.getName(), externals);
       parameterTypes[i] = c.getType();
     }
     try {

@@ -11,6 +11,7 @@ import io.ormdb.store.query.internal.AggregateExecutor;
 import io.ormdb.store.query.internal.ExecStats;
 import io.ormdb.store.query.internal.Explainer;
 import io.ormdb.store.query.internal.GraphExecutor;
+import io.ormdb.store.query.internal.GraphSteps;
 import io.ormdb.store.query.internal.PlanCache;
 import io.ormdb.store.query.internal.Planner;
 import io.ormdb.store.query.internal.QueryPlan;
@@ -66,6 +67,17 @@ public final class QueryEngine {
     ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
     QueryPlan plan = plan(view, rq, null);
     return GraphExecutor.execute(view, rq, plan, budget, new ExecStats(rq.levels().size()));
+  }
+
+  /**
+   * Resolves and plans a graph query against {@code view}'s schema (through the plan cache) without
+   * running it: the caller runs its steps, possibly spread over several sources reading the same
+   * snapshot. Throws what {@link #query} throws for an invalid query.
+   */
+  public PreparedQuery prepare(
+      ReadView view, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
+    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    return new PreparedQuery(q, new GraphSteps(rq, plan(view, rq, null), budget));
   }
 
   public AggregateResult aggregate(

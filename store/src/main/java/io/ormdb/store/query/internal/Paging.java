@@ -31,6 +31,23 @@ public final class Paging {
       List<Value> after,
       int offset,
       int limit) {
+    Page all = top(input, filter, order, orderedKeys, after, offset, limit);
+    return cut(all.rows(), offset, limit, all.rowsRead());
+  }
+
+  /**
+   * The matching rows in order, reading no more than a page of {@code offset} and {@code limit}
+   * needs: with a limit, at least the first {@code offset + limit + 1} (the one after the page
+   * tells whether more remain), possibly a few more; without one, all. Not cut to the page.
+   */
+  public static Page top(
+      Iterator<Row> input,
+      Filter filter,
+      RowOrder order,
+      int orderedKeys,
+      List<Value> after,
+      int offset,
+      int limit) {
     long needed = limit > 0 ? (long) offset + limit + 1 : Long.MAX_VALUE;
     List<Row> out = new ArrayList<>();
     long read = 0;
@@ -78,7 +95,7 @@ public final class Paging {
       }
       out.sort(order);
     }
-    return cut(out, offset, limit, read);
+    return new Page(out, false, read);
   }
 
   /** Offset and limit over rows already in order. */

@@ -1,0 +1,108 @@
+package io.ormdb.actors;
+
+import io.ormdb.actors.commit.CommitCoordinator;
+import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.planner.PlannerHooks;
+import io.ormdb.actors.settings.ActorSettings;
+import io.ormdb.actors.shard.ShardContext;
+import io.ormdb.actors.shard.ShardRouter;
+import io.ormdb.store.OrmStore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+
+/**
+ * The actor layer of one ORMDB instance over one store: shard hosting, the commit coordinator and
+ * the planner, started as system actors, and a factory of sessions ({@link ConnectionActor}). The
+ * embedded extension and the servers build on it. It does not own the store.
+ */
+public final class OrmDbActors {
+  private final ActorSystem<?> system;
+  private final String name;
+  private final ShardContext ctx;
+  private final ShardRouter router;
+  private final ActorRef<CommitCoordinator.Command> coordinator;
+  private final ActorRef<Planner.Command> planner;
+  private final AtomicLong sessions = new AtomicLong();
+
+  private OrmDbActors(
+      ActorSystem<?> system,
+      String name,
+      ShardContext ctx,
+      ShardRouter router,
+      ActorRef<CommitCoordinator.Command> coordinator,
+      ActorRef<Planner.Command> planner) {
+    this.system = system;
+    this.name = name;
+    this.ctx = ctx;
+    this.router = router;
+    this.coordinator = coordinator;
+    this.planner = planner;
+  }
+
+  /**
+   * Starts the actors of the instance {@code name} (unique in the system; the embedded extension
+   * uses {@code "default"}) over {@code store}.
+   */
+  public static OrmDbActors start(
+      ActorSystem<?> system, String name, OrmStore store, ActorSettings settings) {
+    return start(system, name, store, settings, PlannerHooks.PASS_THROUGH);
+  }
+
+  public static OrmDbActors start(
+      ActorSystem<?> system,
+      String name,
+      OrmStore store,
+      ActorSettings settings,
+      PlannerHooks hooks) {
+    ShardContext ctx = ShardContext.create(system, store, settings);
+    ShardRouter router = ShardRouter.start(system, ctx, name);
+    ActorRef<CommitCoordinator.Command> coordinator =
+        system.systemActorOf(
+            CommitCoordinator.create(ctx, router), "ormdb-commit-" + name, Props.empty());
+    ActorRef<Planner.Command> planner =
+        system.systemActorOf(
+            Planner.create(ctx, router, coordinator, hooks),
+            "ormdb-planner-" + name,
+            Props.empty());
+    return new OrmDbActors(system, name, ctx, router, coordinator, planner);
+  }
+
+  /** A new session that starts with a handshake (for network servers). */
+  public ActorRef<ConnectionActor.Command> connect() {
+    return system.systemActorOf(
+        ConnectionActor.create(ctx.store(), planner, ctx.settings(), name),
+        "ormdb-session-" + name + "-" + sessions.incrementAndGet(),
+        Props.empty());
+  }
+
+  /** A new embedded session: handshaken, every capability. */
+  public ActorRef<ConnectionActor.Command> connectEmbedded() {
+    return system.systemActorOf(
+        ConnectionActor.embedded(ctx.store(), planner, ctx.settings()),
+        "ormdb-embedded-" + name + "-" + sessions.incrementAndGet(),
+        Props.empty());
+  }
+
+  public ActorRef<Planner.Command> planner() {
+    return planner;
+  }
+
+  public ActorRef<CommitCoordinator.Command> coordinator() {
+    return coordinator;
+  }
+
+  public ShardRouter router() {
+    return router;
+  }
+
+  public OrmStore store() {
+    return ctx.store();
+  }
+
+  public ActorSettings settings() {
+    return ctx.settings();
+  }
+}

@@ -1,0 +1,235 @@
+package io.ormdb.actors.connection;
+
+import io.ormdb.actors.message.OrmDbMessage;
+import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.settings.ActorSettings;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.OrmStore;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * One client session (embedded or remote): the handshake, the session's security context, request
+ * ids, a bound on requests in flight and the routing of every request. Speaks the wire protocol's
+ * {@link Message}s, so a network server only frames them.
+ *
+ * <ul>
+ *   <li>The first request must be a {@link Message.Handshake} (sessions made by {@link #embedded}
+ *       start handshaken). Protocol version 1 only. Credentials are not checked yet: every session
+ *       gets {@link #ALL_CAPABILITIES} until the security work fills this in.
+ *   <li>Every reply carries its request's id. A request id already in flight is refused.
+ *   <li>At most {@code max-in-flight} requests in flight; one more is refused at once with
+ *       BUDGET_EXCEEDED, never queued.
+ *   <li>A request unanswered after {@code request-timeout} gets TIMEOUT; a later answer is dropped.
+ *   <li>Ping is answered here; subscriptions are refused (change feeds come with CDC).
+ *   <li>{@link Close} answers every request in flight with an error and stops the session.
+ * </ul>
+ */
+public final class ConnectionActor {
+  private ConnectionActor() {}
+
+  /** What a session may do until capabilities are enforced. */
+  public static final List<String> ALL_CAPABILITIES =
+      List.of("admin", "read:*", "write:*", "delete:*");
+
+  /** Messages a connection accepts. */
+  public sealed interface Command extends OrmDbMessage permits Request, Close, Answered, TimedOut {}
+
+  /** A client request; its reply (a {@link Message.Response}) goes to {@code replyTo}. */
+  public record Request(Message.Request request, ActorRef<Message.Response> replyTo)
+      implements Command {
+    public Request {
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /** Ends the session; {@code reason} goes to the log and to requests still in flight. */
+  public record Close(String reason) implements Command {}
+
+  private record Answered(Message.Response response)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  private record TimedOut(long requestId) implements Command, NoSerializationVerificationNeeded {}
+
+  /** A session that must start with a handshake. */
+  public static Behavior<Command> create(
+      OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings, String serverId) {
+    return Behaviors.setup(
+        c ->
+            Behaviors.withTimers(
+                t -> new Session(c, t, store, planner, settings, serverId, false).behavior()));
+  }
+
+  /** A session of the embedded API: already handshaken, every capability. */
+  public static Behavior<Command> embedded(
+      OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings) {
+    return Behaviors.setup(
+        c ->
+            Behaviors.withTimers(
+                t -> new Session(c, t, store, planner, settings, "embedded", true).behavior()));
+  }
+
+  private static final class Session {
+    private final ActorContext<Command> context;
+    private final TimerScheduler<Command> timers;
+    private final OrmStore store;
+    private final ActorRef<Planner.Command> planner;
+    private final ActorSettings settings;
+    private final String serverId;
+    private final ActorRef<Message.Response> answers;
+    private final Map<Long, ActorRef<Message.Response>> inFlight = new HashMap<>();
+    private boolean handshaken;
+    private Map<String, Value> attributes = Map.of();
+    private long served;
+
+    Session(
+        ActorContext<Command> context,
+        TimerScheduler<Command> timers,
+        OrmStore store,
+        ActorRef<Planner.Command> planner,
+        ActorSettings settings,
+        String serverId,
+        boolean handshaken) {
+      this.context = context;
+      this.timers = timers;
+      this.store = store;
+      this.planner = planner;
+      this.settings = settings;
+      this.serverId = serverId;
+      this.handshaken = handshaken;
+      this.answers = context.messageAdapter(Message.Response.class, Answered::new);
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(Request.class, this::onRequest)
+          .onMessage(Answered.class, this::onAnswered)
+          .onMessage(TimedOut.class, this::onTimedOut)
+          .onMessage(Close.class, this::onClose)
+          .build();
+    }
+
+    private Behavior<Command> onRequest(Request r) {
+      Message.Request req = r.request();
+      long id = req.requestId();
+      if (req instanceof Message.Handshake h) {
+        if (h.protocolVersion() != Message.PROTOCOL_VERSION) {
+          return error(
+              r,
+              ErrorCode.INVALID_REQUEST,
+              "protocol version "
+                  + h.protocolVersion()
+                  + " is not supported; this node speaks "
+                  + Message.PROTOCOL_VERSION);
+        }
+        handshaken = true;
+        // Credentials and claims become session attributes once authentication exists.
+        attributes = Map.of();
+        r.replyTo()
+            .tell(
+                new Message.HandshakeAck(
+                    id,
+                    Message.PROTOCOL_VERSION,
+                    store.schema().version(),
+                    serverId,
+                    List.of(),
+                    ALL_CAPABILITIES));
+        return Behaviors.same();
+      }
+      if (!handshaken) {
+        return error(r, ErrorCode.INVALID_REQUEST, "the session must start with a handshake");
+      }
+      if (req instanceof Message.Ping) {
+        r.replyTo().tell(new Message.Pong(id));
+        return Behaviors.same();
+      }
+      if (req instanceof Message.Subscribe
+          || req instanceof Message.Credit
+          || req instanceof Message.Unsubscribe) {
+        return error(
+            r,
+            ErrorCode.INVALID_REQUEST,
+            "change subscriptions are not available yet on this node (they come with change data"
+                + " capture)");
+      }
+      if (inFlight.containsKey(id)) {
+        return error(r, ErrorCode.INVALID_REQUEST, "request id " + id + " is already in flight");
+      }
+      if (inFlight.size() >= settings.maxInFlight()) {
+        return error(
+            r,
+            ErrorCode.BUDGET_EXCEEDED,
+            "too many requests in flight: at most "
+                + settings.maxInFlight()
+                + " per connection; wait for answers before sending more");
+      }
+      inFlight.put(id, r.replyTo());
+      timers.startSingleTimer(id, new TimedOut(id), settings.requestTimeout());
+      planner.tell(new Planner.Plan(req, attributes, answers));
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onAnswered(Answered a) {
+      long id = a.response().requestId();
+      ActorRef<Message.Response> to = inFlight.remove(id);
+      if (to != null) {
+        timers.cancel(id);
+        served++;
+        to.tell(a.response());
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onTimedOut(TimedOut t) {
+      ActorRef<Message.Response> to = inFlight.remove(t.requestId());
+      if (to != null) {
+        to.tell(
+            new Message.Error(
+                t.requestId(),
+                ErrorCode.TIMEOUT.code(),
+                "no answer within "
+                    + settings.requestTimeout().toMillis()
+                    + " ms; a write may still have been applied"));
+      }
+      return Behaviors.same();
+    }
+
+    private Behavior<Command> onClose(Close c) {
+      for (Map.Entry<Long, ActorRef<Message.Response>> e : inFlight.entrySet()) {
+        e.getValue()
+            .tell(
+                new Message.Error(
+                    e.getKey(),
+                    ErrorCode.INTERNAL.code(),
+                    "the connection closed before the answer: " + c.reason()));
+      }
+      // The audit event of a closed session; the audit sink replaces this log line.
+      context
+          .getLog()
+          .info(
+              "session {} closed ({}): {} requests served, {} abandoned",
+              context.getSelf().path().name(),
+              c.reason(),
+              served,
+              inFlight.size());
+      inFlight.clear();
+      return Behaviors.stopped();
+    }
+
+    private Behavior<Command> error(Request r, ErrorCode code, String message) {
+      r.replyTo().tell(new Message.Error(r.request().requestId(), code.code(), message));
+      return Behaviors.same();
+    }
+  }
+}

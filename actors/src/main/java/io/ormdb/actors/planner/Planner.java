@@ -1,0 +1,245 @@
+package io.ormdb.actors.planner;
+
+import io.ormdb.actors.commit.CommitCoordinator;
+import io.ormdb.actors.executor.QueryExecutor;
+import io.ormdb.actors.message.OrmDbMessage;
+import io.ormdb.actors.shard.ShardContext;
+import io.ormdb.actors.shard.ShardRouter;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.query.QueryParser;
+import io.ormdb.protocol.lang.query.Statement;
+import io.ormdb.protocol.lang.schema.SchemaParser;
+import io.ormdb.protocol.lang.schema.SchemaPrinter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.query.PreparedQuery;
+import io.ormdb.store.query.QueryBudget;
+import io.ormdb.store.view.ReadView;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * Turns requests into work: checks the schema version a request names against the current catalog
+ * (another non-zero version: SCHEMA_MISMATCH), parses query text, resolves and plans graph queries
+ * through the store's plan cache at one snapshot and hands the plan and its LSN to a new {@link
+ * QueryExecutor}; sends mutation batches to the {@link CommitCoordinator}; runs aggregates,
+ * explains and schema operations on the store dispatcher.
+ *
+ * <p>Security hooks (capabilities, RLS rewrite, budgets) go through {@link PlannerHooks}; the
+ * default lets everything through with the default budget until the security work fills them in.
+ * Session attributes travel with every request and bind {@code $attr} references of filters.
+ */
+public final class Planner {
+  private Planner() {}
+
+  /** Messages the planner accepts. */
+  public sealed interface Command extends OrmDbMessage permits Plan, Ready {}
+
+  /**
+   * Plans and runs {@code request} for a session with {@code session} attributes; the answer (one
+   * {@link Message.Response} with the request's id) goes to {@code replyTo}.
+   */
+  public record Plan(
+      Message.Request request, Map<String, Value> session, ActorRef<Message.Response> replyTo)
+      implements Command {
+    public Plan {
+      Objects.requireNonNull(request, "request");
+      session = Map.copyOf(session);
+    }
+  }
+
+  /** A graph query planned at a snapshot, or the answer itself. */
+  private record Ready(
+      PreparedQuery plan,
+      long lsn,
+      Map<String, Value> session,
+      Message.Response answer,
+      long requestId,
+      ActorRef<Message.Response> replyTo)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  public static Behavior<Command> create(
+      ShardContext ctx,
+      ShardRouter router,
+      ActorRef<CommitCoordinator.Command> coordinator,
+      PlannerHooks hooks) {
+    return Behaviors.setup(c -> new Running(c, ctx, router, coordinator, hooks).behavior());
+  }
+
+  private static final class Running {
+    private final ActorContext<Command> context;
+    private final ShardContext ctx;
+    private final OrmStore store;
+    private final ShardRouter router;
+    private final ActorRef<CommitCoordinator.Command> coordinator;
+    private final PlannerHooks hooks;
+
+    Running(
+        ActorContext<Command> context,
+        ShardContext ctx,
+        ShardRouter router,
+        ActorRef<CommitCoordinator.Command> coordinator,
+        PlannerHooks hooks) {
+      this.context = context;
+      this.ctx = ctx;
+      this.store = ctx.store();
+      this.router = router;
+      this.coordinator = coordinator;
+      this.hooks = hooks;
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(Plan.class, this::onPlan)
+          .onMessage(Ready.class, this::onReady)
+          .build();
+    }
+
+    private Behavior<Command> onPlan(Plan p) {
+      Message.Request r = p.request();
+      long id = r.requestId();
+      try {
+        if (r instanceof Message.Query q) {
+          checkVersion(q.schemaVersion());
+          planQuery(id, q.query(), p);
+        } else if (r instanceof Message.QueryText t) {
+          checkVersion(t.schemaVersion());
+          Statement s = QueryParser.parse(t.text());
+          if (s instanceof Statement.Find f) {
+            planQuery(id, f.query(), p);
+          } else if (s instanceof Statement.Aggregate a) {
+            onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a.query())));
+          } else if (s instanceof Statement.Explain e) {
+            onStore(
+                p,
+                () ->
+                    new Message.ExplainReply(
+                        id, store.explain(hooks.query(e.query(), p.session()), e.analyze())));
+          } else {
+            Statement.Write w = (Statement.Write) s;
+            coordinator.tell(
+                new CommitCoordinator.Commit(
+                    id, hooks.mutation(w.batch(), p.session()), p.replyTo()));
+          }
+        } else if (r instanceof Message.Mutate m) {
+          checkVersion(m.schemaVersion());
+          coordinator.tell(
+              new CommitCoordinator.Commit(
+                  id, hooks.mutation(m.batch(), p.session()), p.replyTo()));
+        } else if (r instanceof Message.Aggregate a) {
+          checkVersion(a.schemaVersion());
+          onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a.query())));
+        } else if (r instanceof Message.Explain e) {
+          checkVersion(e.schemaVersion());
+          GraphQuery q = hooks.query(e.query(), p.session());
+          onStore(p, () -> new Message.ExplainReply(id, store.explain(q, e.analyze())));
+        } else if (r instanceof Message.GetSchema g) {
+          onStore(
+              p,
+              () -> {
+                SchemaBundle b = g.version() == 0 ? store.schema() : store.schemaAt(g.version());
+                return new Message.SchemaReply(id, b.version(), SchemaPrinter.print(b));
+              });
+        } else if (r instanceof Message.ApplySchema a) {
+          SchemaBundle bundle = SchemaParser.parse(a.schemaText());
+          onStore(p, () -> new Message.SchemaApplied(id, store.applySchema(bundle)));
+        } else {
+          throw OrmDbException.invalid(
+              "the planner does not handle " + r.type() + " requests (the connection does)");
+        }
+      } catch (OrmDbException e) {
+        p.replyTo().tell(new Message.Error(id, e.code().code(), e.getMessage()));
+      }
+      return Behaviors.same();
+    }
+
+    private void checkVersion(long requested) {
+      long current = store.schema().version();
+      if (requested != 0 && requested != current) {
+        throw new OrmDbException(
+            ErrorCode.SCHEMA_MISMATCH,
+            "the request was built against schema version "
+                + requested
+                + " but the current version is "
+                + current);
+      }
+    }
+
+    /** Resolves and plans at one snapshot on the store dispatcher; then an executor runs it. */
+    private void planQuery(long id, GraphQuery query, Plan p) {
+      GraphQuery q = hooks.query(query, p.session());
+      QueryBudget budget = hooks.budget(p.session());
+      CompletableFuture<Ready> f =
+          CompletableFuture.supplyAsync(
+              () -> {
+                long asOf = q.readOptions().asOfLsn();
+                try (ReadView view = asOf > 0 ? store.snapshotAt(asOf) : store.snapshot()) {
+                  PreparedQuery pq = store.queryEngine().prepare(view, q, p.session(), budget);
+                  return new Ready(pq, view.lsn(), p.session(), null, id, p.replyTo());
+                }
+              },
+              ctx.storeExecutor());
+      pipe(f, id, p.replyTo());
+    }
+
+    private void onStore(Plan p, Supplier<Message.Response> work) {
+      long id = p.request().requestId();
+      pipe(
+          CompletableFuture.supplyAsync(
+              () -> new Ready(null, 0, Map.of(), work.get(), id, p.replyTo()), ctx.storeExecutor()),
+          id,
+          p.replyTo());
+    }
+
+    private void pipe(CompletableFuture<Ready> f, long id, ActorRef<Message.Response> replyTo) {
+      context.pipeToSelf(
+          f,
+          (ready, error) -> {
+            if (error == null) {
+              return ready;
+            }
+            Throwable cause =
+                error instanceof CompletionException && error.getCause() != null
+                    ? error.getCause()
+                    : error;
+            Message.Error e;
+            if (cause instanceof OrmDbException o) {
+              e = new Message.Error(id, o.code().code(), o.getMessage());
+            } else {
+              context.getLog().error("request {} failed", id, cause);
+              e = new Message.Error(id, ErrorCode.INTERNAL.code(), "request failed: " + cause);
+            }
+            return new Ready(null, 0, Map.of(), e, id, replyTo);
+          });
+    }
+
+    private Behavior<Command> onReady(Ready r) {
+      if (r.answer() != null) {
+        r.replyTo().tell(r.answer());
+      } else {
+        context.spawnAnonymous(
+            QueryExecutor.create(
+                r.plan(),
+                r.lsn(),
+                r.session(),
+                router,
+                ctx.settings().shardTimeout(),
+                r.requestId(),
+                r.replyTo()));
+      }
+      return Behaviors.same();
+    }
+  }
+}

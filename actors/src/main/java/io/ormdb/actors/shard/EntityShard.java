@@ -1,0 +1,306 @@
+package io.ormdb.actors.shard;
+
+import io.ormdb.actors.message.OrmDbMessage;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.MutationValidator;
+import io.ormdb.store.Partitioning;
+import io.ormdb.store.query.PreparedQuery;
+import io.ormdb.store.query.QueryBudget;
+import io.ormdb.store.view.ReadView;
+import io.ormdb.store.view.Row;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.NoSerializationVerificationNeeded;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One partition of one entity type (identity {@code Entity|partition}): serves reads of the rows it
+ * owns at a snapshot named by its LSN, and validates its part of a mutation batch. Hosted by a
+ * local shard host or by Cluster Sharding (see {@link ShardRouter}); the behaviour is the same.
+ *
+ * <p>Every store call runs on the store dispatcher and comes back through {@code pipeToSelf}.
+ * Requests are independent, so a shard serves many at once; the bound on work in flight is the
+ * connections' bound on requests in flight.
+ */
+public final class EntityShard {
+  private EntityShard() {}
+
+  /** Messages an entity shard accepts. */
+  public sealed interface Command extends OrmDbMessage
+      permits FetchRoots, FetchHop, Validate, Finished {}
+
+  /**
+   * The root candidates this shard owns for {@code query} at {@code lsn}: filtered, after the
+   * cursor, in order, at most {@code offset + limit + 1}.
+   */
+  public record FetchRoots(
+      long tag, GraphQuery query, Map<String, Value> session, long lsn, ActorRef<Reply> replyTo)
+      implements Command {
+    public FetchRoots {
+      Objects.requireNonNull(query, "query");
+      session = Map.copyOf(session);
+    }
+  }
+
+  /**
+   * The rows this shard owns that hop {@code hop} of include level {@code level} of {@code query}
+   * finds for {@code keys} at {@code lsn}.
+   */
+  public record FetchHop(
+      long tag,
+      GraphQuery query,
+      Map<String, Value> session,
+      long lsn,
+      int level,
+      int hop,
+      List<Value> keys,
+      ActorRef<Reply> replyTo)
+      implements Command {
+    public FetchHop {
+      Objects.requireNonNull(query, "query");
+      session = Map.copyOf(session);
+      keys = List.copyOf(keys);
+    }
+  }
+
+  /**
+   * Validates this shard's part of a batch: {@code mutations.get(i)} is mutation {@code
+   * indexes.get(i)} of the batch. Schema checks, then expected versions against the newest
+   * snapshot.
+   */
+  public record Validate(
+      long tag, List<Integer> indexes, List<Mutation> mutations, ActorRef<Reply> replyTo)
+      implements Command {
+    public Validate {
+      indexes = List.copyOf(indexes);
+      mutations = List.copyOf(mutations);
+      if (indexes.size() != mutations.size()) {
+        throw new IllegalArgumentException("one index per mutation");
+      }
+    }
+  }
+
+  private record Finished(ActorRef<Reply> replyTo, Reply reply)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** A shard's answer; {@code tag} echoes the request's. */
+  public sealed interface Reply extends OrmDbMessage permits Rows, Validated, Refused {
+    long tag();
+  }
+
+  /** Rows read at the requested LSN, and how many rows were read to find them. */
+  public record Rows(long tag, int partition, List<WireRow> rows, long rowsRead) implements Reply {
+    public Rows {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /** The shard's part of the batch passed its checks. */
+  public record Validated(long tag, int partition) implements Reply {}
+
+  /**
+   * A refusal with its {@link ErrorCode} value; {@code mutationIndex} is the failing mutation's
+   * index in the batch, or -1 for reads.
+   */
+  public record Refused(long tag, int code, String message, int mutationIndex) implements Reply {
+    public Refused {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /** A row as it travels between actors. */
+  public record WireRow(Value id, long version, Map<String, Value> fields) {
+    public WireRow {
+      Objects.requireNonNull(id, "id");
+      fields = Map.copyOf(fields);
+    }
+
+    public static WireRow of(Row r) {
+      return new WireRow(r.id(), r.version(), r.fields());
+    }
+
+    public Row toRow() {
+      return new Row(id, version, fields);
+    }
+  }
+
+  /** The entity id Cluster Sharding and the local host use: {@code Entity|partition}. */
+  public static String entityId(String entity, int partition) {
+    return entity + "|" + partition;
+  }
+
+  /** The behaviour of the shard with identity {@code entityId} ({@code Entity|partition}). */
+  public static Behavior<Command> create(String entityId, ShardContext ctx) {
+    int bar = entityId.lastIndexOf('|');
+    if (bar <= 0) {
+      throw new IllegalArgumentException("entity shard id must be Entity|partition: " + entityId);
+    }
+    String entity = entityId.substring(0, bar);
+    int partition = Integer.parseInt(entityId.substring(bar + 1));
+    return Behaviors.setup(c -> new Running(c, entity, partition, ctx).behavior());
+  }
+
+  private static final class Running {
+    private final ActorContext<Command> context;
+    private final String entity;
+    private final int partition;
+    private final ShardContext ctx;
+    private final Predicate<Value> owns;
+
+    Running(ActorContext<Command> context, String entity, int partition, ShardContext ctx) {
+      this.context = context;
+      this.entity = entity;
+      this.partition = partition;
+      this.ctx = ctx;
+      int n = ctx.partitions();
+      this.owns = n == 1 ? null : id -> Partitioning.partitionOf(id, n) == partition;
+    }
+
+    Behavior<Command> behavior() {
+      return Behaviors.receive(Command.class)
+          .onMessage(FetchRoots.class, m -> run(m.replyTo(), m.tag(), -1, () -> roots(m)))
+          .onMessage(FetchHop.class, m -> run(m.replyTo(), m.tag(), -1, () -> hop(m)))
+          .onMessage(Validate.class, m -> run(m.replyTo(), m.tag(), -1, () -> validate(m)))
+          .onMessage(
+              Finished.class,
+              m -> {
+                m.replyTo().tell(m.reply());
+                return Behaviors.same();
+              })
+          .build();
+    }
+
+    /** Runs {@code work} on the store dispatcher; its reply (or failure) comes back as Finished. */
+    private Behavior<Command> run(
+        ActorRef<Reply> replyTo, long tag, int index, Supplier<Reply> work) {
+      CompletableFuture<Reply> f = CompletableFuture.supplyAsync(work, ctx.storeExecutor());
+      context.pipeToSelf(
+          f,
+          (reply, error) -> {
+            if (error == null) {
+              return new Finished(replyTo, reply);
+            }
+            Throwable cause =
+                error instanceof java.util.concurrent.CompletionException
+                        && error.getCause() != null
+                    ? error.getCause()
+                    : error;
+            if (cause instanceof OrmDbException o) {
+              return new Finished(
+                  replyTo, new Refused(tag, o.code().code(), o.getMessage(), index));
+            }
+            context.getLog().error("entity shard {}|{} failed", entity, partition, cause);
+            return new Finished(
+                replyTo,
+                new Refused(
+                    tag,
+                    ErrorCode.INTERNAL.code(),
+                    "entity shard " + entity + "|" + partition + " failed: " + cause,
+                    index));
+          });
+      return Behaviors.same();
+    }
+
+    private Reply roots(FetchRoots m) {
+      try (ReadView view = ctx.store().snapshotAt(m.lsn())) {
+        PreparedQuery pq = prepare(view, m.query(), m.session());
+        PreparedQuery.Rows rows = pq.rootCandidates(view, owns);
+        return new Rows(m.tag(), partition, wire(rows.rows()), rows.rowsRead());
+      }
+    }
+
+    private Reply hop(FetchHop m) {
+      try (ReadView view = ctx.store().snapshotAt(m.lsn())) {
+        PreparedQuery pq = prepare(view, m.query(), m.session());
+        TreeSet<Value> keys = new TreeSet<>(io.ormdb.protocol.value.Values::compare);
+        keys.addAll(m.keys());
+        PreparedQuery.Rows rows = pq.fetch(view, m.level(), m.hop(), keys, owns);
+        return new Rows(m.tag(), partition, wire(rows.rows()), rows.rowsRead());
+      }
+    }
+
+    private PreparedQuery prepare(ReadView view, GraphQuery q, Map<String, Value> session) {
+      return ctx.store().queryEngine().prepare(view, q, session, QueryBudget.DEFAULT);
+    }
+
+    private Reply validate(Validate m) {
+      SchemaBundle schema = ctx.store().schema();
+      for (int i = 0; i < m.mutations().size(); i++) {
+        int index = m.indexes().get(i);
+        try {
+          MutationValidator.validate(schema, index, m.mutations().get(i));
+        } catch (OrmDbException e) {
+          return new Refused(m.tag(), e.code().code(), e.getMessage(), index);
+        }
+      }
+      // Expected versions: a cheap early CONFLICT; the store checks them again when it commits.
+      try (ReadView view = ctx.store().snapshot()) {
+        for (int i = 0; i < m.mutations().size(); i++) {
+          Mutation mu = m.mutations().get(i);
+          long expected = expectedVersion(mu);
+          Value id =
+              mu instanceof Mutation.Update u
+                  ? u.id()
+                  : (mu instanceof Mutation.Delete d ? d.id() : null);
+          if (expected <= 0 || id == null) {
+            continue;
+          }
+          Optional<Row> row = view.get(mu.entity(), id);
+          if (row.isPresent() && row.get().version() != expected) {
+            int index = m.indexes().get(i);
+            return new Refused(
+                m.tag(),
+                ErrorCode.CONFLICT.code(),
+                "mutation "
+                    + index
+                    + " ("
+                    + MutationValidator.describe(mu)
+                    + "): expected version "
+                    + expected
+                    + " of "
+                    + mu.entity()
+                    + " "
+                    + id.render()
+                    + " but it is "
+                    + row.get().version(),
+                index);
+          }
+        }
+      }
+      return new Validated(m.tag(), partition);
+    }
+
+    private static long expectedVersion(Mutation m) {
+      if (m instanceof Mutation.Update u) {
+        return u.expectedVersion();
+      }
+      if (m instanceof Mutation.Delete d) {
+        return d.expectedVersion();
+      }
+      return 0;
+    }
+
+    private static List<WireRow> wire(List<Row> rows) {
+      List<WireRow> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(WireRow.of(r));
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package io.ormdb.node.embedded;
+
+import io.ormdb.actors.OrmDbActors;
+import io.ormdb.actors.commit.CommitCoordinator;
+import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.actors.planner.Planner;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.OrmStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * ORMDB embedded in a Pekko application: {@code OrmDb.get(system)} opens the store configured under
+ * {@code ormdb} (one per ActorSystem), starts the actor layer (shards hosted locally unless the
+ * system is a cluster member: embedding opens no port) and offers a Java API of {@link
+ * CompletionStage}s plus the actor protocols for actor-native callers.
+ *
+ * <p>Failed requests complete exceptionally with an {@link OrmDbException} carrying the error code.
+ * Change feeds ({@code changes(fromLsn)}) come with the change data capture module.
+ *
+ * <p>The store is closed by a CoordinatedShutdown task (phase {@code
+ * before-actor-system-terminate}) once the commits already handed to it are durable; the file is
+ * then released.
+ */
+public final class OrmDb implements Extension {
+  private final ActorSystem<?> system;
+  private final OrmDbSettings settings;
+  private final OrmStore store;
+  private final OrmDbActors actors;
+  private final ActorRef<ConnectionActor.Command> session;
+  private final AtomicLong requestIds = new AtomicLong();
+  private final Duration askTimeout;
+
+  private OrmDb(ActorSystem<?> system) {
+    this.system = system;
+    this.settings = OrmDbSettings.create(system.settings().config());
+    this.store = OrmStore.open(settings.store());
+    this.actors = OrmDbActors.start(system, "default", store, settings.actors());
+    this.session = actors.connectEmbedded();
+    // the connection answers TIMEOUT by then; the ask only guards against a stopped session
+    this.askTimeout = settings.actors().requestTimeout().plusSeconds(5);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "ormdb-close-store",
+            () ->
+                CompletableFuture.supplyAsync(
+                    () -> {
+                      store.close();
+                      return Done.getInstance();
+                    }));
+  }
+
+  /** The extension id; {@link #get} is the usual entry. */
+  public static final ExtensionId<OrmDb> ID =
+      new ExtensionId<>() {
+        @Override
+        public OrmDb createExtension(ActorSystem<?> system) {
+          return new OrmDb(system);
+        }
+      };
+
+  /** The ORMDB of {@code system}, opened on first use. */
+  public static OrmDb get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
+
+  /** Parses schema-language text and applies it; completes with the new schema version. */
+  public CompletionStage<Long> applySchema(String schemaText) {
+    return request(id -> new Message.ApplySchema(id, schemaText), Message.SchemaApplied.class)
+        .thenApply(Message.SchemaApplied::version);
+  }
+
+  /** Runs a graph query at one snapshot. */
+  public CompletionStage<QueryResult> query(GraphQuery query) {
+    return request(id -> new Message.Query(id, 0, query), Message.QueryReply.class)
+        .thenApply(Message.QueryReply::result);
+  }
+
+  /** Runs a {@code find} statement of the query language. */
+  public CompletionStage<QueryResult> query(String findStatement) {
+    return request(id -> new Message.QueryText(id, 0, findStatement), Message.Response.class)
+        .thenApply(
+            r -> {
+              if (r instanceof Message.QueryReply q) {
+                return q.result();
+              }
+              throw OrmDbException.invalid(
+                  "query(String) runs find statements; use mutate or aggregate for: "
+                      + findStatement);
+            });
+  }
+
+  /** Commits a batch atomically; completes once it is durable. */
+  public CompletionStage<MutationResult> mutate(MutationBatch batch) {
+    return request(id -> new Message.Mutate(id, 0, batch), Message.MutateReply.class)
+        .thenApply(Message.MutateReply::result);
+  }
+
+  public CompletionStage<AggregateResult> aggregate(AggregateQuery query) {
+    return request(id -> new Message.Aggregate(id, 0, query), Message.AggregateReply.class)
+        .thenApply(Message.AggregateReply::result);
+  }
+
+  /** The plan of a query; with {@code analyze} it also runs and reports actual row counts. */
+  public CompletionStage<ExplainResult> explain(GraphQuery query, boolean analyze) {
+    return request(id -> new Message.Explain(id, 0, query, analyze), Message.ExplainReply.class)
+        .thenApply(Message.ExplainReply::result);
+  }
+
+  /** A new embedded session speaking the wire protocol's messages (already handshaken). */
+  public ActorRef<ConnectionActor.Command> connect() {
+    return actors.connectEmbedded();
+  }
+
+  /** The planner, for actor-native callers that manage request ids themselves. */
+  public ActorRef<Planner.Command> planner() {
+    return actors.planner();
+  }
+
+  public ActorRef<CommitCoordinator.Command> commitCoordinator() {
+    return actors.coordinator();
+  }
+
+  /** The store itself (for direct reads, tests and tools); owned by this extension. */
+  public OrmStore store() {
+    return store;
+  }
+
+  public OrmDbSettings settings() {
+    return settings;
+  }
+
+  private <T extends Message.Response> CompletionStage<T> request(
+      LongFunction<Message.Request> request, Class<T> type) {
+    long id = requestIds.incrementAndGet();
+    return AskPattern.<ConnectionActor.Command, Message.Response>ask(
+            session,
+            r -> new ConnectionActor.Request(request.apply(id), r),
+            askTimeout,
+            system.scheduler())
+        .thenApply(
+            r -> {
+              if (r instanceof Message.Error e) {
+                throw new OrmDbException(ErrorCode.fromCode(e.code()), e.message());
+              }
+              return type.cast(r);
+            });
+  }
+}

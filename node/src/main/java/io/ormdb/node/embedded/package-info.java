@@ -1,0 +1,2 @@
+/** ORMDB embedded in a Pekko application: the {@code OrmDb} extension and its settings. */
+package io.ormdb.node.embedded;

@@ -1,0 +1,114 @@
+package io.ormdb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.StoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OrmDbEmbeddedTest {
+  static final String SCHEMA =
+      """
+      entity Note {
+        id   int64  @id
+        text string
+      }
+      """;
+
+  private static ActorSystem<Void> system(String dataDir) {
+    return ActorSystem.create(
+        Behaviors.empty(),
+        "embedded",
+        ConfigFactory.parseString(
+                "ormdb.data-dir = \""
+                    + dataDir.replace("\\", "\\\\")
+                    + "\"\n"
+                    + "pekko.actor.serialize-messages = on\npekko.loglevel = WARNING")
+            .withFallback(ConfigFactory.load()));
+  }
+
+  private static void terminate(ActorSystem<?> s) throws Exception {
+    s.terminate();
+    s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  private static Mutation note(long id) {
+    return new Mutation.Insert("Note", Map.of("id", Value.of(id), "text", Value.of("n" + id)));
+  }
+
+  @Test
+  void inMemoryApiRoundTrip() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      assertThat(OrmDb.get(s)).isSameAs(db);
+      assertThat(db.applySchema(SCHEMA).toCompletableFuture().join()).isPositive();
+      db.mutate(MutationBatch.of(note(1), note(2))).toCompletableFuture().join();
+      QueryResult r = db.query("Note.findMany().where(id > 1)").toCompletableFuture().join();
+      assertThat(r.root().ids()).containsExactly(Value.of(2L));
+      assertThat(
+              db.query(GraphQuery.from("Note").build()).toCompletableFuture().join().root().size())
+          .isEqualTo(2);
+      assertThat(db.explain(GraphQuery.from("Note").build(), false).toCompletableFuture().join())
+          .isNotNull();
+      assertThatThrownBy(() -> db.mutate(MutationBatch.of(note(1))).toCompletableFuture().join())
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(OrmDbException.class)
+          .satisfies(
+              e ->
+                  assertThat(((OrmDbException) e).code())
+                      .isEqualTo(ErrorCode.CONSTRAINT_VIOLATION));
+    } finally {
+      terminate(s);
+    }
+  }
+
+  /** Acknowledged writes survive a restart of the ActorSystem; the file is released on shutdown. */
+  @Test
+  void acknowledgedWritesSurviveARestart(@TempDir Path dir) throws Exception {
+    String dataDir = dir.resolve("db").toString();
+    ActorSystem<Void> first = system(dataDir);
+    OrmDb db = OrmDb.get(first);
+    db.applySchema(SCHEMA).toCompletableFuture().join();
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (long i = 1; i <= 200; i++) {
+      writes.add(db.mutate(MutationBatch.of(note(i))).toCompletableFuture());
+    }
+    CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+    terminate(first);
+
+    ActorSystem<Void> second = system(dataDir);
+    try {
+      QueryResult all =
+          OrmDb.get(second).query(GraphQuery.from("Note").build()).toCompletableFuture().join();
+      assertThat(all.root().size()).isEqualTo(200);
+    } finally {
+      terminate(second);
+    }
+    assertThat(Files.exists(Path.of(dataDir, StoreConfig.FILE_NAME))).isTrue();
+    try (OrmStore again = OrmStore.open(StoreConfig.of(Path.of(dataDir)))) {
+      assertThat(again.currentLsn()).isGreaterThanOrEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,350 @@
+package io.ormdb.store.query.internal;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.result.EdgeBlock;
+import io.ormdb.protocol.result.EntityBlock;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.Values;
+import io.ormdb.store.filter.FilterEvaluator;
+import io.ormdb.store.query.QueryBudget;
+import io.ormdb.store.view.ReadView;
+import io.ormdb.store.view.Row;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * The steps of a graph query, separable so that the reads can happen in different places (one view
+ * here, or entity shards each reading their own partition of the same snapshot) while ordering,
+ * paging, cursors and assembly stay in one implementation:
+ *
+ * <ol>
+ *   <li>{@link #rootCandidates}: the root rows a source owns, filtered, after the cursor, sorted by
+ *       the root order and cut to the first {@code offset + limit + 1} (all of them without a
+ *       limit) — the union over disjoint sources contains the global page;
+ *   <li>{@link #rootPage}: merges candidates of all sources into the root page;
+ *   <li>for each include level, {@link #fetch} for each hop (one for one-to-x, two for
+ *       many-to-many: edge rows, then targets), restricted to what a source owns; the last hop also
+ *       applies the include's filter;
+ *   <li>{@link #attach}: per-parent order, keyset start, offset and limit, edges;
+ *   <li>{@link #assemble}: the columnar result.
+ * </ol>
+ *
+ * The read steps ({@link #rootCandidates}, {@link #fetch}) are stateless and thread-safe; the merge
+ * steps count the entity and edge budget, so one instance serves one execution.
+ */
+public final class GraphSteps {
+  private final ResolvedQuery rq;
+  private final QueryPlan plan;
+  private final QueryBudget budget;
+  private long entities;
+  private long edgeCount;
+
+  public GraphSteps(ResolvedQuery rq, QueryPlan plan, QueryBudget budget) {
+    this.rq = rq;
+    this.plan = plan;
+    this.budget = budget;
+  }
+
+  public ResolvedQuery resolved() {
+    return rq;
+  }
+
+  public QueryPlan plan() {
+    return plan;
+  }
+
+  /** Rows read by a read step, and how they were found. */
+  public record Fetched(List<Row> rows, String strategy, long rowsRead) {}
+
+  /** The root page and whether rows remain after it. */
+  public record RootPage(List<Row> rows, boolean hasMore, long rowsRead) {}
+
+  /** One include level's distinct rows (in first-seen order) and its edges. */
+  public record Attached(List<Row> rows, EdgeBlock edges) {}
+
+  // ---- root --------------------------------------------------------------------------------
+
+  /**
+   * The root rows {@code owns} accepts (all rows when null), filtered, strictly after the root
+   * cursor, sorted by the root order, at most {@code offset + limit + 1} of them when a limit is
+   * set.
+   */
+  public Fetched rootCandidates(ReadView view, Predicate<Value> owns) {
+    Level root = rq.root();
+    List<Filter> conj = Conjuncts.of(root.filter());
+    List<Value> after = root.cursor() == null ? null : root.cursor().values();
+    Iterator<Row> rows = RowReader.open(view, root.entity().name(), plan.root(), conj, after);
+    if (owns != null) {
+      rows = owned(rows, owns);
+    }
+    Paging.Page top =
+        Paging.top(
+            rows,
+            root.filter(),
+            root.order(),
+            plan.root().orderedKeys(),
+            after,
+            root.offset(),
+            root.limit());
+    List<Row> out = top.rows();
+    if (root.limit() > 0) {
+      long cap = (long) root.offset() + root.limit() + 1;
+      if (out.size() > cap) {
+        out = new ArrayList<>(out.subList(0, (int) cap));
+      }
+    }
+    return new Fetched(out, plan.root().access().name(), top.rowsRead());
+  }
+
+  /**
+   * The root page from the candidates of every source (each source's own {@link #rootCandidates};
+   * the sources must be disjoint and together cover the entity).
+   */
+  public RootPage rootPage(Collection<Row> candidates, long rowsRead) {
+    Level root = rq.root();
+    List<Row> sorted = new ArrayList<>(candidates);
+    sorted.sort(root.order());
+    Paging.Page page = Paging.cut(sorted, root.offset(), root.limit(), rowsRead);
+    countEntities(page.rows().size());
+    return new RootPage(page.rows(), page.hasMore(), rowsRead);
+  }
+
+  // ---- includes ----------------------------------------------------------------------------
+
+  /** How many batched lookups include level {@code level} takes: 1, or 2 for many-to-many. */
+  public int hops(int level) {
+    return plan.joins().get(level).second() == null ? 1 : 2;
+  }
+
+  /** The hop's description: which entity, by which field, whether that field is the identity. */
+  public JoinPlan.Hop hop(int level, int hop) {
+    JoinPlan join = plan.joins().get(level);
+    return hop == 0 ? join.first() : join.second();
+  }
+
+  /**
+   * The keys the first hop of {@code level} looks up: the distinct non-null key values of the
+   * parent rows, sorted.
+   */
+  public TreeSet<Value> parentKeys(int level, Collection<Row> parents) {
+    return JoinExecutor.keys(new ArrayList<>(parents), plan.joins().get(level).parentKeyField());
+  }
+
+  /** The keys the second hop of a many-to-many level looks up, from the first hop's edge rows. */
+  public TreeSet<Value> edgeKeys(int level, Collection<Row> edgeRows) {
+    return JoinExecutor.keys(new ArrayList<>(edgeRows), plan.joins().get(level).edgeKeyField());
+  }
+
+  /**
+   * One batched lookup of hop {@code hop} of include level {@code level}: the rows {@code owns}
+   * accepts (all when null) whose hop field is one of {@code keys}. The last hop also applies the
+   * include's filter.
+   */
+  public Fetched fetch(
+      ReadView view, int level, int hop, SortedSet<Value> keys, Predicate<Value> owns) {
+    JoinPlan join = plan.joins().get(level);
+    JoinPlan.Hop h = hop(level, hop);
+    String from =
+        hop == 0
+            ? rq.levels().get(rq.levels().get(level).parent()).entity().name()
+            : join.first().entity();
+    TreeSet<Value> sorted = new TreeSet<>(Values::compare);
+    sorted.addAll(keys);
+    JoinExecutor.Fetched f = JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from));
+    boolean last = hop == hops(level) - 1;
+    Filter filter = rq.levels().get(level).filter();
+    List<Row> out = new ArrayList<>();
+    for (List<Row> list : f.byKey().values()) {
+      for (Row r : list) {
+        if ((owns == null || owns.test(r.id()))
+            && (!last || FilterEvaluator.matches(filter, r::get))) {
+          out.add(r);
+        }
+      }
+    }
+    return new Fetched(out, f.strategy(), f.rowsRead());
+  }
+
+  private static long fanout(ReadView view, String entity, String parentEntity) {
+    long children = view.count(entity);
+    long parents = Math.max(1, view.count(parentEntity));
+    return Math.max(1, (children + parents - 1) / parents);
+  }
+
+  /**
+   * Joins include level {@code level} to its parents: {@code first} and {@code second} are the rows
+   * of its hops from every source ({@code second} null for one hop), already filtered by {@link
+   * #fetch}. Applies per-parent order, keyset start, offset and limit.
+   */
+  public Attached attach(
+      int level, Collection<Row> parents, Collection<Row> first, Collection<Row> second) {
+    Level lv = rq.levels().get(level);
+    JoinPlan join = plan.joins().get(level);
+    boolean toMany = lv.relation().cardinality().toMany();
+    Map<Value, List<Row>> firstByKey = group(first, join.first().field());
+    Map<Value, List<Row>> secondByKey =
+        second == null ? null : group(second, join.second().field());
+
+    Map<Value, Row> distinct = new LinkedHashMap<>();
+    List<EdgeBlock.Edge> edges = new ArrayList<>();
+    List<EdgeBlock.ParentPage> pages = new ArrayList<>();
+    CursorCodec.Position cursor = lv.cursor();
+    for (Row parent : parents) {
+      Value key = parent.get(join.parentKeyField());
+      if (key.isNull()) {
+        continue;
+      }
+      List<Row> candidates = new ArrayList<>();
+      if (secondByKey == null) {
+        candidates.addAll(firstByKey.getOrDefault(key, List.of()));
+      } else {
+        Map<Value, Boolean> seen = new TreeMap<>(Values::compare);
+        for (Row edge : firstByKey.getOrDefault(key, List.of())) {
+          Value k2 = edge.get(join.edgeKeyField());
+          if (k2.isNull()) {
+            continue;
+          }
+          for (Row r : secondByKey.getOrDefault(k2, List.of())) {
+            if (seen.put(r.id(), Boolean.TRUE) == null) {
+              candidates.add(r);
+            }
+          }
+        }
+      }
+      if (candidates.isEmpty()) {
+        continue;
+      }
+      candidates.sort(lv.order());
+      if (cursor != null && Values.compare(cursor.parentId(), parent.id()) == 0) {
+        List<Row> kept = new ArrayList<>();
+        for (Row r : candidates) {
+          if (lv.order().compareToPosition(r, cursor.values()) > 0) {
+            kept.add(r);
+          }
+        }
+        candidates = kept;
+      }
+      Paging.Page page = Paging.cut(candidates, lv.offset(), toMany ? lv.limit() : 1, 0);
+      for (Row child : page.rows()) {
+        edges.add(new EdgeBlock.Edge(parent.id(), child.id()));
+        if (distinct.putIfAbsent(child.id(), child) == null) {
+          countEntities(1);
+        }
+      }
+      countEdges(page.rows().size());
+      if (toMany && page.hasMore() && !page.rows().isEmpty()) {
+        Row last = page.rows().get(page.rows().size() - 1);
+        pages.add(
+            new EdgeBlock.ParentPage(
+                parent.id(),
+                CursorCodec.encode(
+                    new CursorCodec.Position(
+                        lv.fingerprint(), parent.id(), lv.order().position(last)))));
+      }
+    }
+    return new Attached(
+        new ArrayList<>(distinct.values()), new EdgeBlock(lv.path(), toMany, edges, pages));
+  }
+
+  private static Map<Value, List<Row>> group(Collection<Row> rows, String field) {
+    Map<Value, List<Row>> byKey = new TreeMap<>(Values::compare);
+    for (Row r : rows) {
+      Value k = r.get(field);
+      if (!k.isNull()) {
+        byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+      }
+    }
+    return byKey;
+  }
+
+  // ---- result ------------------------------------------------------------------------------
+
+  /**
+   * The columnar result: {@code levels.get(i)} holds include level {@code i} (entry 0, the root, is
+   * ignored and may be null).
+   */
+  public QueryResult assemble(RootPage root, List<Attached> levels, long lsn) {
+    int n = rq.levels().size();
+    EntityBlock[] blocks = new EntityBlock[n];
+    EdgeBlock[] edges = new EdgeBlock[n - 1];
+    for (Level level : rq.levels()) {
+      List<Row> rows = level.isRoot() ? root.rows() : levels.get(level.index()).rows();
+      blocks[level.blockOrder()] = GraphExecutor.block(level, rows);
+      if (!level.isRoot()) {
+        edges[level.blockOrder() - 1] = levels.get(level.index()).edges();
+      }
+    }
+    String next = null;
+    if (root.hasMore() && !root.rows().isEmpty()) {
+      Row last = root.rows().get(root.rows().size() - 1);
+      Level r = rq.root();
+      next =
+          CursorCodec.encode(
+              new CursorCodec.Position(r.fingerprint(), null, r.order().position(last)));
+    }
+    return new QueryResult(List.of(blocks), List.of(edges), root.hasMore(), next, lsn);
+  }
+
+  private void countEntities(long n) {
+    entities += n;
+    if (entities > budget.maxEntities()) {
+      throw new OrmDbException(
+          ErrorCode.BUDGET_EXCEEDED,
+          "query exceeds its entity budget: more than "
+              + budget.maxEntities()
+              + " entities (root and includes together)");
+    }
+  }
+
+  private void countEdges(long n) {
+    edgeCount += n;
+    if (edgeCount > budget.maxEdges()) {
+      throw new OrmDbException(
+          ErrorCode.BUDGET_EXCEEDED,
+          "query exceeds its edge budget: more than " + budget.maxEdges() + " edges");
+    }
+  }
+
+  private static Iterator<Row> owned(Iterator<Row> in, Predicate<Value> owns) {
+    return new Iterator<>() {
+      private Row next = advance();
+
+      private Row advance() {
+        while (in.hasNext()) {
+          Row r = in.next();
+          if (owns.test(r.id())) {
+            return r;
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Row next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Row r = next;
+        next = advance();
+        return r;
+      }
+    };
+  }
+}
