@@ -1,5 +1,6 @@
 package io.ormdb.node.cli;
 
+import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.codec.FrameCodec;
@@ -9,7 +10,6 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.wire.Message;
-import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,9 +67,11 @@ final class DemoCommand implements Callable<Integer> {
               + " already exists; the demo needs a directory without a database");
       return 2;
     }
-    try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
-      out.println("ORMDB demo: an embedded database in " + dir.resolve(StoreConfig.FILE_NAME));
-      return tour(store, out, err);
+    try (EmbeddedNode node = new EmbeddedNode("ormdb-demo", dir.toString())) {
+      out.println(
+          "ORMDB demo: ORMDB embedded in a Pekko ActorSystem, database file "
+              + dir.resolve(StoreConfig.FILE_NAME));
+      return tour(node.db(), out, err);
     } finally {
       if (temporary) {
         deleteTree(dir);
@@ -77,9 +79,10 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int tour(OrmStore store, PrintWriter out, PrintWriter err) {
-    SchemaBundle schema = SchemaParser.parse(resource(SCHEMA));
-    long version = store.applySchema(schema);
+  private int tour(OrmDb db, PrintWriter out, PrintWriter err) {
+    String schemaText = resource(SCHEMA);
+    SchemaBundle schema = SchemaParser.parse(schemaText);
+    long version = StatementRunner.await(db.applySchema(schemaText));
     out.println();
     out.println(
         "-- Schema version "
@@ -88,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
             + String.join(", ", schema.entities().stream().map(e -> e.name()).toList()));
 
     List<String> failures = new ArrayList<>();
-    StatementRunner runner = new StatementRunner(store);
+    StatementRunner runner = new StatementRunner(db);
     GraphQuery firstGraph = null;
     for (Script.Chunk chunk : Script.parse(resource(SCRIPT))) {
       out.println();
@@ -117,12 +120,12 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     out.println(
         "-- The changelog: one entry per committed batch, in commit order (LSN = position)");
-    for (ChangeSet cs : store.changes(1, 1_000)) {
+    for (ChangeSet cs : db.store().changes(1, 1_000)) {
       out.println(ResultPrinter.change(cs));
     }
 
     if (firstGraph != null) {
-      QueryResult r = store.query(firstGraph);
+      QueryResult r = StatementRunner.await(db.query(firstGraph));
       int rows = r.entities().stream().mapToInt(b -> b.size()).sum();
       byte[] frame = new FrameCodec().encode(new Message.QueryReply(1, r));
       out.println();

@@ -34,6 +34,11 @@ public final class OrmDbCli implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "io/ormdb/node/cli/logback-cli.xml");
+    }
+    // initialise logging before any actor system starts logging from its own threads
+    org.slf4j.LoggerFactory.getILoggerFactory();
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
     System.exit(run(out, err, args));

@@ -1,9 +1,9 @@
 package io.ormdb.node.cli;
 
+import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.schema.SchemaBundle;
-import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,20 +68,20 @@ final class RunCommand implements Callable<Integer> {
       err.println("error: no such script file: " + e.getFile());
       return 2;
     }
-    StoreConfig config =
-        StoreConfig.IN_MEMORY.equals(dataDir)
-            ? StoreConfig.inMemory()
-            : StoreConfig.of(Files.createDirectories(Path.of(dataDir)));
-    try (OrmStore store = OrmStore.open(config)) {
+    if (!StoreConfig.IN_MEMORY.equals(dataDir)) {
+      Files.createDirectories(Path.of(dataDir));
+    }
+    try (EmbeddedNode node = new EmbeddedNode("ormdb-run", dataDir)) {
+      OrmDb db = node.db();
       if (schemaFile != null) {
-        SchemaBundle bundle =
-            SchemaParser.parse(Files.readString(schemaFile, StandardCharsets.UTF_8));
-        SchemaBundle current = store.schema();
+        String text = Files.readString(schemaFile, StandardCharsets.UTF_8);
+        SchemaBundle bundle = SchemaParser.parse(text);
+        SchemaBundle current = db.store().schema();
         if (!bundle.withVersion(current.version()).equals(current)) {
-          out.println("schema version " + store.applySchema(bundle) + " applied");
+          out.println("schema version " + StatementRunner.await(db.applySchema(text)) + " applied");
         }
       }
-      StatementRunner runner = new StatementRunner(store);
+      StatementRunner runner = new StatementRunner(db);
       for (String source : sources) {
         for (Script.Chunk chunk : Script.parse(source)) {
           out.println(runner.run(chunk.statement()));

@@ -1,16 +1,22 @@
 package io.ormdb.node.cli;
 
+import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.result.QueryResult;
-import io.ormdb.store.OrmStore;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
-/** Runs parsed query-language statements on a store and renders what they return. */
+/**
+ * Runs parsed query-language statements through the embedded {@link OrmDb} (the same actor path an
+ * application uses) and renders what they return. The command line's own thread waits for each
+ * answer; no actor ever blocks.
+ */
 final class StatementRunner {
-  private final OrmStore store;
+  private final OrmDb db;
 
-  StatementRunner(OrmStore store) {
-    this.store = store;
+  StatementRunner(OrmDb db) {
+    this.db = db;
   }
 
   /**
@@ -19,7 +25,7 @@ final class StatementRunner {
    */
   String run(Statement statement) {
     if (statement instanceof Statement.Find f) {
-      QueryResult r = store.query(f.query());
+      QueryResult r = await(db.query(f.query()));
       if (f.kind() == Statement.Find.Kind.UNIQUE && r.root().size() > 1) {
         throw OrmDbException.invalid(
             "findUnique() matched "
@@ -30,12 +36,24 @@ final class StatementRunner {
       }
       return ResultPrinter.query(r);
     } else if (statement instanceof Statement.Aggregate a) {
-      return ResultPrinter.aggregate(store.aggregate(a.query()));
+      return ResultPrinter.aggregate(await(db.aggregate(a.query())));
     } else if (statement instanceof Statement.Write w) {
-      return ResultPrinter.write(store.commit(w.batch()));
+      return ResultPrinter.write(await(db.mutate(w.batch())));
     } else {
       Statement.Explain e = (Statement.Explain) statement;
-      return store.explain(e.query(), e.analyze()).text();
+      return await(db.explain(e.query(), e.analyze())).text();
+    }
+  }
+
+  /** The stage's value, or its OrmDbException rethrown as is. */
+  static <T> T await(CompletionStage<T> stage) {
+    try {
+      return stage.toCompletableFuture().join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof OrmDbException o) {
+        throw o;
+      }
+      throw e;
     }
   }
 }
