@@ -53,8 +53,17 @@ public final class DelayProxy implements AutoCloseable {
         upstream.setTcpNoDelay(true);
         sockets.add(client);
         sockets.add(upstream);
-        pump(client, upstream, "up");
-        pump(upstream, client, "down");
+        java.util.concurrent.atomic.AtomicInteger open =
+            new java.util.concurrent.atomic.AtomicInteger(2);
+        Runnable done =
+            () -> {
+              if (open.decrementAndGet() == 0) {
+                closeQuietly(client);
+                closeQuietly(upstream);
+              }
+            };
+        pump(client, upstream, "up", done);
+        pump(upstream, client, "down", done);
       } catch (IOException e) {
         if (!closed) {
           System.err.println("delay proxy: " + e);
@@ -68,13 +77,15 @@ public final class DelayProxy implements AutoCloseable {
   private static final Chunk END = new Chunk(new byte[0], 0);
 
   /** Two threads per direction: one reads and stamps chunks, one writes them when due. */
-  private void pump(Socket from, Socket to, String name) {
+  private void pump(Socket from, Socket to, String name, Runnable done) {
     LinkedBlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
     Thread reader =
         new Thread(
             () -> {
               byte[] buf = new byte[64 * 1024];
-              try (InputStream in = from.getInputStream()) {
+              try {
+                // Never close this stream: that would close the socket for both directions.
+                InputStream in = from.getInputStream();
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                   if (n > 0) {
@@ -97,6 +108,7 @@ public final class DelayProxy implements AutoCloseable {
                   Chunk c = queue.take();
                   if (c == END) {
                     to.shutdownOutput();
+                    done.run();
                     return;
                   }
                   long wait;
@@ -108,6 +120,7 @@ public final class DelayProxy implements AutoCloseable {
                 }
               } catch (IOException e) {
                 closeQuietly(from);
+                closeQuietly(to);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
