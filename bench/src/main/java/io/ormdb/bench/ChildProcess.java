@@ -3,6 +3,7 @@ package io.ormdb.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ormdb.bench.driver.ChildLoop;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,6 +63,10 @@ final class ChildProcess implements AutoCloseable {
     in.write('\n');
     in.flush();
     String line = out.readLine();
+    while (line != null && !line.startsWith(ChildLoop.REPLY_PREFIX)) {
+      System.err.println("[" + name + " stdout] " + line);
+      line = out.readLine();
+    }
     if (line == null) {
       throw new IOException(
           "child '"
@@ -71,7 +76,7 @@ final class ChildProcess implements AutoCloseable {
               + " ends with:\n"
               + tail());
     }
-    return JSON.readTree(line);
+    return JSON.readTree(line.substring(ChildLoop.REPLY_PREFIX.length()));
   }
 
   private String tail() {

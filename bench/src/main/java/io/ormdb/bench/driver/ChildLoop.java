@@ -32,6 +32,12 @@ import org.HdrHistogram.Histogram;
 public final class ChildLoop {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * Marks reply lines: the JVM itself may print to stdout before {@link #serve} re-points it
+   * (Flight Recorder's start-up message does), and the parent skips such lines.
+   */
+  public static final String REPLY_PREFIX = "@@bench ";
+
   private final Driver driver;
   private Dataset data;
   private final AtomicLong nextEventId = new AtomicLong(1);
@@ -66,7 +72,7 @@ public final class ChildLoop {
           e.printStackTrace();
           reply = JSON.createObjectNode().put("ok", false).put("error", e.toString());
         }
-        protocol.println(JSON.writeValueAsString(reply));
+        protocol.println(REPLY_PREFIX + JSON.writeValueAsString(reply));
         protocol.flush();
       }
     } catch (Exception e) {
