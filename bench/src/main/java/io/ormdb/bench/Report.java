@@ -86,15 +86,21 @@ final class Report {
       }
       if (c.id().equals("keyset")) {
         b.append(
-            "\nPage time at the start vs the end (median of the first and last 10 pages):\n\n");
-        b.append(
-            "| system | first pages (µs) | last pages (µs) | last ÷ first |\n|---|---:|---:|---:|\n");
+            "\nPage time at the start vs the end (median of the first and last 10 pages;"
+                + " a pass stops where it got to after "
+                + header.get("keyset cap")
+                + "):\n\n");
+        b.append("| system | first pages (µs) | last pages (µs) | last ÷ first | rows reached |\n")
+            .append("|---|---:|---:|---:|---|\n");
         for (Measurement m : rows) {
           if (m.ran()) {
             double f = m.extraMedian("firstPagesNs");
             double l = m.extraMedian("lastPagesNs");
             b.append("| ").append(m.entry.label()).append(" | ").append(Goals.fmt(f / 1e3));
             b.append(" | ").append(Goals.fmt(l / 1e3)).append(" | ").append(Goals.fmt(l / f));
+            b.append(" | ")
+                .append(String.format(Locale.ROOT, "%,.0f", m.extraMedian("rowsReached")));
+            b.append(m.extraMedian("complete") >= 1 ? " (all)" : " (stopped at the cap)");
             b.append(" |\n");
           }
         }

@@ -338,8 +338,8 @@ public final class ChildLoop {
   }
 
   /**
-   * Pages through all items. Warm-up stops at the deadline; a measured scan always finishes and
-   * reports the median page time over the first and the last 10 pages.
+   * Pages through all items, or until the deadline ({@code millis}), and reports the median page
+   * time over the first and the last 10 pages, the rows reached and whether it got to the end.
    */
   private ObjectNode scan(
       ObjectNode reply, String variant, String conn, boolean warmup, long millis) throws Exception {
@@ -348,6 +348,7 @@ public final class ChildLoop {
     long[] times = new long[1024];
     int pages = 0;
     long rows = 0;
+    boolean complete = false;
     long start = System.nanoTime();
     try (Session s = driver.session(variant, conn)) {
       Object cursor = null;
@@ -356,6 +357,7 @@ public final class ChildLoop {
         Session.Page p = s.itemsAfter(cursor, Workload.PAGE_SIZE);
         long t1 = System.nanoTime();
         if (p.rows().isEmpty()) {
+          complete = true;
           break;
         }
         h.recordValue(Math.max(1, t1 - t0));
@@ -365,7 +367,11 @@ public final class ChildLoop {
         times[pages++] = t1 - t0;
         rows += p.rows().size();
         cursor = p.next();
-        if (cursor == null || (warmup && t1 > deadline)) {
+        if (cursor == null) {
+          complete = true;
+          break;
+        }
+        if (t1 > deadline) {
           break;
         }
       }
@@ -379,6 +385,8 @@ public final class ChildLoop {
     ObjectNode extra = reply.putObject("extra");
     extra.put("firstPagesNs", medianOf(times, 0, edge));
     extra.put("lastPagesNs", medianOf(times, pages - edge, pages));
+    extra.put("rowsReached", rows);
+    extra.put("complete", complete ? 1 : 0);
     return reply;
   }
 
