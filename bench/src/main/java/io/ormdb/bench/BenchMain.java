@@ -1,0 +1,360 @@
+package io.ormdb.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ormdb.bench.data.Scale;
+import io.ormdb.bench.driver.ChildLoop;
+import io.ormdb.bench.driver.Workload;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The orchestrator: starts one child JVM per system kind, has each load the same seeded data, then
+ * runs every workload — a warm-up per system, then repetitions in which the systems take turns in a
+ * rotating order — and writes the Markdown and JSON reports.
+ *
+ * <p>Children stay alive for the whole run and are sent one command at a time (only one system is
+ * ever measuring): loading the data once per system keeps {@code quick} within minutes, the JIT
+ * state carries over between repetitions as it would in a long-running application, and the
+ * rotating order spreads machine noise over all systems instead of one.
+ *
+ * <p>Usage: {@code BenchMain quick|full|smoke [--jfr] [--only=point,graph3] [--reps=N]
+ * [--warmup-ms=N] [--measure-ms=N] [--seed=N] [--note=text]}; {@code -Dbench.home} is the bench
+ * module directory.
+ */
+public final class BenchMain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Run settings of a mode. */
+  record Settings(
+      String mode,
+      Scale scale,
+      int reps,
+      long warmupMs,
+      long measureMs,
+      String heap,
+      boolean jfr,
+      Set<String> only,
+      long seed,
+      String note) {
+
+    /** The most a keyset pass may take before it stops where it got to. */
+    long scanCapMs() {
+      return "full".equals(mode) ? 300_000 : "quick".equals(mode) ? 30_000 : 10_000;
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings s = parse(args);
+    Path home = Path.of(System.getProperty("bench.home", ".")).toAbsolutePath().normalize();
+    new BenchMain().run(s, home);
+  }
+
+  static Settings parse(String[] args) {
+    if (args.length == 0) {
+      throw new IllegalArgumentException("usage: quick|full|smoke [options]");
+    }
+    String mode = args[0];
+    Scale scale = Scale.named(mode);
+    int reps = "full".equals(mode) ? 5 : "quick".equals(mode) ? 3 : 2;
+    long warmup = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 500 : 100;
+    long measure = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 700 : 150;
+    String heap = "full".equals(mode) ? "4g" : "1g";
+    boolean jfr = false;
+    Set<String> only = new HashSet<>();
+    long seed = 20240601L;
+    String note = "";
+    for (String a : Arrays.asList(args).subList(1, args.length)) {
+      if (a.equals("--jfr")) {
+        jfr = true;
+      } else if (a.startsWith("--only=")) {
+        only.addAll(Arrays.asList(a.substring(7).split(",")));
+      } else if (a.startsWith("--reps=")) {
+        reps = Integer.parseInt(a.substring(7));
+      } else if (a.startsWith("--warmup-ms=")) {
+        warmup = Long.parseLong(a.substring(12));
+      } else if (a.startsWith("--measure-ms=")) {
+        measure = Long.parseLong(a.substring(13));
+      } else if (a.startsWith("--seed=")) {
+        seed = Long.parseLong(a.substring(7));
+      } else if (a.startsWith("--note=")) {
+        note = a.substring(7);
+      } else {
+        throw new IllegalArgumentException(
+            "unknown option '"
+                + a
+                + "' (allowed: --jfr --only= --reps= --warmup-ms="
+                + " --measure-ms= --seed= --note=)");
+      }
+    }
+    return new Settings(mode, scale, reps, warmup, measure, heap, jfr, only, seed, note);
+  }
+
+  void run(Settings s, Path home) throws Exception {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss"));
+    Path results = home.resolve("results");
+    Files.createDirectories(results);
+    Path work = home.resolve("target").resolve("bench-run").resolve(stamp);
+    Classpaths cps = new Classpaths(home);
+
+    List<Plan.Case> cases = new ArrayList<>();
+    for (Plan.Case c : Plan.cases(postgresStatus())) {
+      if (s.only().isEmpty() || s.only().contains(c.id())) {
+        cases.add(c);
+      }
+    }
+    Set<Plan.Child> needed = new HashSet<>();
+    for (Plan.Case c : cases) {
+      for (Plan.Entry e : c.entries()) {
+        if (e.runs()) {
+          needed.add(e.child());
+        }
+      }
+    }
+
+    Map<String, String> header = new LinkedHashMap<>();
+    header.put("mode", s.mode());
+    header.put("started", stamp);
+    header.put(
+        "scale",
+        String.format(
+            Locale.ROOT,
+            "%s: %,d items; %,d users × 5 posts × 4 comments; %,d accounts; %,d movies, %,d"
+                + " people, %,d viewers, %,d reviews",
+            s.scale().name(),
+            s.scale().items(),
+            s.scale().users(),
+            s.scale().accounts(),
+            s.scale().movies(),
+            s.scale().people(),
+            s.scale().viewers(),
+            s.scale().reviews()));
+    header.put("seed", Long.toString(s.seed()));
+    header.put(
+        "repetitions",
+        s.reps()
+            + " per system, systems alternating in rotating order; warm-up "
+            + s.warmupMs()
+            + " ms, measurement "
+            + s.measureMs()
+            + " ms per repetition");
+    header.put("keyset cap", s.scanCapMs() / 1000 + " s per pass");
+    header.put(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ", Java "
+            + System.getProperty("java.version"));
+    header.put("child JVMs", "-Xms" + s.heap() + " -Xmx" + s.heap() + ", one per system kind");
+    if (!s.note().isEmpty()) {
+      header.put("note", s.note());
+    }
+
+    Map<Plan.Child, ChildProcess> children = new EnumMap<>(Plan.Child.class);
+    Map<String, List<Measurement>> byCase = new LinkedHashMap<>();
+    try {
+      for (Plan.Child c : needed) {
+        List<String> jvm = new ArrayList<>(List.of("-Xms" + s.heap(), "-Xmx" + s.heap()));
+        if (s.jfr() && c == Plan.Child.ORMDB) {
+          jvm.add(
+              "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                  + results.resolve(stamp + "-" + s.mode() + "-ormdb.jfr"));
+          header.put("jfr", results.resolve(stamp + "-" + s.mode() + "-ormdb.jfr").toString());
+        }
+        children.put(
+            c,
+            ChildProcess.start(
+                c.id,
+                c.mainClass,
+                cps.of(c.classpath),
+                jvm,
+                home.resolve("target").resolve("bench-logs").resolve(stamp + "-" + c.id + ".log")));
+      }
+      load(s, work, children, header);
+      for (Plan.Case c : cases) {
+        byCase.put(c.id(), measure(s, c, children));
+      }
+    } finally {
+      for (ChildProcess c : children.values()) {
+        c.close();
+      }
+      deleteTree(work);
+    }
+    List<Goals.Verdict> goals = Goals.evaluate(byCase, s.scale().name());
+    String md = Report.markdown(header, cases, byCase, goals);
+    Files.writeString(results.resolve(stamp + "-" + s.mode() + ".md"), md);
+    Files.writeString(
+        results.resolve(stamp + "-" + s.mode() + ".json"),
+        Report.json(header, cases, byCase, goals));
+    System.out.println(md);
+    System.err.println("written: " + results.resolve(stamp + "-" + s.mode() + ".{md,json}"));
+  }
+
+  private static void load(
+      Settings s, Path work, Map<Plan.Child, ChildProcess> children, Map<String, String> header)
+      throws Exception {
+    Map<Plan.Child, JsonNode> replies = new EnumMap<>(Plan.Child.class);
+    List<Thread> threads = new ArrayList<>();
+    List<Exception> failures = new ArrayList<>();
+    for (Map.Entry<Plan.Child, ChildProcess> e : children.entrySet()) {
+      ObjectNode cmd =
+          JSON.createObjectNode()
+              .put("cmd", "load")
+              .put("scale", s.scale().name())
+              .put("seed", s.seed())
+              .put("dir", work.resolve(e.getKey().id).toString());
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  JsonNode r = e.getValue().call(cmd);
+                  synchronized (replies) {
+                    replies.put(e.getKey(), r);
+                  }
+                } catch (Exception ex) {
+                  synchronized (failures) {
+                    failures.add(ex);
+                  }
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    StringBuilder loads = new StringBuilder();
+    for (Map.Entry<Plan.Child, JsonNode> e : replies.entrySet()) {
+      if (!e.getValue().path("ok").asBoolean()) {
+        throw new IllegalStateException(
+            "loading " + e.getKey().id + " failed: " + e.getValue().path("error").asText());
+      }
+      loads.append(loads.length() == 0 ? "" : ", ");
+      loads.append(e.getKey().id).append(' ').append(e.getValue().path("loadMs").asLong());
+      loads.append(" ms");
+    }
+    header.put("load (all children in parallel)", loads.toString());
+    System.err.println("loaded: " + loads);
+  }
+
+  private static List<Measurement> measure(
+      Settings s, Plan.Case c, Map<Plan.Child, ChildProcess> children) throws IOException {
+    List<Measurement> rows = new ArrayList<>();
+    List<Measurement> running = new ArrayList<>();
+    for (Plan.Entry e : c.entries()) {
+      Measurement m = new Measurement(e);
+      rows.add(m);
+      if (e.runs()) {
+        running.add(m);
+      }
+    }
+    long measureMs = c.slow() ? Math.max(s.measureMs(), 1500) : s.measureMs();
+    int reps = s.reps();
+    if (c.workload().kind() == Workload.Kind.SCAN) {
+      // One repetition is a whole pass over the table: fewer of them, each capped in time.
+      reps = Math.min(reps, "full".equals(s.mode()) ? 2 : 1);
+      measureMs = s.scanCapMs();
+    }
+    for (Measurement m : running) {
+      JsonNode r = children.get(m.entry.child()).call(command(c, m.entry, -1, true, s.warmupMs()));
+      m.durability = r.path("durability").asText("");
+      if (!r.path("ok").asBoolean()) {
+        m.error = r.path("error").asText();
+        System.err.printf("[%s] %s: %s%n", c.id(), m.entry.label(), m.error);
+      }
+    }
+    for (int rep = 0; rep < reps; rep++) {
+      for (int i = 0; i < running.size(); i++) {
+        Measurement m = running.get((i + rep) % running.size());
+        if (m.error != null) {
+          continue;
+        }
+        JsonNode r = children.get(m.entry.child()).call(command(c, m.entry, rep, false, measureMs));
+        if (!r.path("ok").asBoolean()) {
+          m.error = r.path("error").asText();
+          System.err.printf("[%s] %s: %s%n", c.id(), m.entry.label(), m.error);
+          continue;
+        }
+        m.add(
+            r.path("ops").asLong(),
+            r.path("rows").asLong(),
+            r.path("elapsedNs").asLong(),
+            ChildLoop.decode(r.path("hist").asText()));
+        r.path("extra")
+            .fields()
+            .forEachRemaining(
+                f -> {
+                  if (f.getValue().isNumber()) {
+                    m.extra(f.getKey(), f.getValue().asDouble());
+                  }
+                });
+        System.err.printf(
+            Locale.ROOT,
+            "[%s] rep %d %-45s %12.1f ops/s%n",
+            c.id(),
+            rep,
+            m.entry.label(),
+            m.throughputs.get(m.throughputs.size() - 1));
+      }
+    }
+    return rows;
+  }
+
+  private static ObjectNode command(
+      Plan.Case c, Plan.Entry e, int rep, boolean warmup, long millis) {
+    return JSON.createObjectNode()
+        .put("cmd", "run")
+        .put("workload", c.workload().id())
+        .put("variant", e.variant())
+        .put("conn", e.conn())
+        .put("threads", c.threads())
+        .put("stream", Math.max(rep, 0))
+        .put("warmup", warmup)
+        .put("millis", millis)
+        .put("minOps", warmup ? 1 : 2);
+  }
+
+  /** Whether the optional PostgreSQL on 127.0.0.1:5432 answers; it is never started here. */
+  static String postgresStatus() {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", 5432), 200);
+      return "skipped: running on 127.0.0.1:5432, but the PostgreSQL driver is not written yet";
+    } catch (IOException e) {
+      return "skipped: not running on 127.0.0.1:5432 (optional; the harness never starts it)";
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.ormdb.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The goals, checked against one run. A miss is reported, never hidden. */
+final class Goals {
+  private Goals() {}
+
+  record Verdict(String goal, String target, String measured, String verdict) {}
+
+  static List<Verdict> evaluate(Map<String, List<Measurement>> results, String scale) {
+    List<Verdict> out = new ArrayList<>();
+    for (String graph : new String[] {"graph2", "graph3", "movie"}) {
+      Measurement o = find(results, graph, Plan.ORMDB);
+      Measurement best = null;
+      for (Measurement m : rows(results, graph)) {
+        if (m.ran() && m.entry.label().startsWith("H2 SQL embedded")) {
+          if (best == null || m.throughput() > best.throughput()) {
+            best = m;
+          }
+        }
+      }
+      out.add(
+          atLeast(
+              "Graph fetch in-process (" + graph + "): ORMDB ÷ H2's best plain SQL",
+              1.5,
+              o,
+              best,
+              best == null ? "" : " (best: " + best.entry.label() + ")"));
+    }
+    out.add(
+        new Verdict(
+            "Graph fetch with 1 ms delay: ORMDB server ÷ N+1",
+            "≥ 10×",
+            "ORMDB server not built yet (H2 JOIN ÷ H2 N+1 through the proxy: "
+                + fmt(ratio(results, "net-graph3", "H2 TCP + proxy, JOIN", "ORM N+1 on H2 TCP"))
+                + "×)",
+            "n/a (pending)"));
+    out.add(atLeast("Point read: ORMDB ÷ raw MVStore get", 1.0 / 3, results, "point", Plan.RAW));
+    Measurement one = find(results, "insert1", Plan.ORMDB);
+    Measurement sixteen = find(results, "insert16", Plan.ORMDB);
+    out.add(
+        atLeast(
+            "16 durable writers ÷ ORMDB's single-writer fsync-per-commit rate",
+            20,
+            sixteen,
+            one,
+            ""));
+    out.add(
+        atLeast(
+            "16 durable writers: ORMDB ÷ H2 durable (commit + CHECKPOINT SYNC)",
+            1,
+            sixteen,
+            find(results, "insert16", "H2 SQL embedded, durable"),
+            ""));
+    out.add(
+        atLeast(
+            "Group-by aggregate (" + scale + " scale): ORMDB time ≤ H2's, as throughput ratio",
+            1,
+            results,
+            "agg",
+            "H2 SQL embedded"));
+    Measurement keyset = find(results, "keyset", Plan.ORMDB);
+    if (keyset == null || !keyset.ran()) {
+      out.add(new Verdict("Keyset: last page time ÷ first page time", "≤ 2×", "—", "n/a"));
+    } else {
+      double first = keyset.extraMedian("firstPagesNs");
+      double last = keyset.extraMedian("lastPagesNs");
+      double r = last / first;
+      boolean complete = keyset.extraMedian("complete") >= 1;
+      out.add(
+          new Verdict(
+              "Keyset (" + scale + " scale): ORMDB last-10-pages ÷ first-10-pages median page time",
+              "≤ 2×",
+              String.format(
+                      Locale.ROOT,
+                      "%s× (%.0f µs → %.0f µs at row %,.0f)",
+                      fmt(r),
+                      first / 1e3,
+                      last / 1e3,
+                      keyset.extraMedian("rowsReached"))
+                  + (complete ? "" : "; the pass did not reach the last row within the cap"),
+              r <= 2 && complete ? "met" : "missed"));
+    }
+    Measurement poll = find(results, "changes", "ORMDB, commit → visible via changes() polling");
+    out.add(
+        new Verdict(
+            "Change stream p99 (push feed, 16 writers)",
+            "< 5 ms",
+            poll == null || !poll.ran()
+                ? "push feed not built"
+                : "push feed not built; changes() polling p99 = "
+                    + fmt(poll.p99Micros() / 1000)
+                    + " ms (not the push feed)",
+            "n/a (pending)"));
+    return out;
+  }
+
+  private static Verdict atLeast(
+      String goal, double target, Map<String, List<Measurement>> r, String c, String other) {
+    return atLeast(goal, target, find(r, c, Plan.ORMDB), find(r, c, other), "");
+  }
+
+  private static Verdict atLeast(
+      String goal, double target, Measurement ormdb, Measurement other, String note) {
+    String t = "≥ " + fmt(target) + "×";
+    if (ormdb == null || other == null || !ormdb.ran() || !other.ran()) {
+      return new Verdict(goal, t, "—", "n/a (did not run)");
+    }
+    double ratio = Stats.ratio(ormdb.throughput(), other.throughput());
+    return new Verdict(goal, t, fmt(ratio) + "×" + note, ratio >= target ? "met" : "missed");
+  }
+
+  private static double ratio(Map<String, List<Measurement>> r, String c, String a, String b) {
+    Measurement x = find(r, c, a);
+    Measurement y = find(r, c, b);
+    if (x == null || y == null || !x.ran() || !y.ran()) {
+      return Double.NaN;
+    }
+    return Stats.ratio(x.throughput(), y.throughput());
+  }
+
+  private static List<Measurement> rows(Map<String, List<Measurement>> r, String c) {
+    return r.getOrDefault(c, List.of());
+  }
+
+  /** The row of case {@code c} whose label starts with {@code label}. */
+  static Measurement find(Map<String, List<Measurement>> r, String c, String label) {
+    for (Measurement m : rows(r, c)) {
+      if (m.entry.label().startsWith(label)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "—";
+    }
+    if (v >= 100) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (v >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}

@@ -1,0 +1,41 @@
+package io.ormdb.bench.driver;
+
+import io.ormdb.bench.data.Dataset;
+import java.nio.file.Path;
+
+/**
+ * One system under test, living in its own child JVM. Adding a system is one class implementing
+ * this plus a {@code main} that calls {@link ChildLoop#serve(Driver)}.
+ */
+public interface Driver extends AutoCloseable {
+
+  /** Creates the schema in {@code dir} and loads every row of {@code data}. */
+  void load(Dataset data, Path dir) throws Exception;
+
+  /**
+   * A session for one thread.
+   *
+   * @param variant how to read or write: {@code join}, {@code in}, {@code n1}, {@code durable},
+   *     {@code nosync}; a driver ignores variants that mean nothing to it and throws {@link
+   *     UnsupportedOperationException} for one it cannot do
+   * @param conn {@code embedded}, {@code tcp}, or {@code proxy} (TCP through the delay proxy)
+   */
+  Session session(String variant, String conn) throws Exception;
+
+  /** The write durability of {@code variant}, in words, for the report. */
+  String durability(String variant);
+
+  /**
+   * Times commit → change visible to a reader, with {@code writers} threads, for {@code millis}.
+   * Drivers without a change feed throw {@link UnsupportedOperationException}.
+   */
+  default ChangeTiming changes(int writers, long millis, long firstId) throws Exception {
+    throw new UnsupportedOperationException("no change feed");
+  }
+
+  /** The result of {@link #changes}: latencies in a histogram and a name saying what was timed. */
+  record ChangeTiming(org.HdrHistogram.Histogram latencies, long commits, String measured) {}
+
+  @Override
+  void close() throws Exception;
+}

@@ -1,0 +1,2 @@
+/** The child side: the line protocol, the timing loops and the adapter interface of a system. */
+package io.ormdb.bench.driver;

@@ -1,0 +1,194 @@
+package io.ormdb.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every system, each in its own child JVM with its own classpath, loads the smoke dataset and must
+ * give the same plain-object answers: the graphs of ORMDB, raw MVStore, H2 (JOIN, IN, N+1, embedded
+ * and over TCP) and SQLite (JOIN, IN, N+1) are equal object for object.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BenchSystemsAgreeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Path tmp;
+  private final Map<Plan.Child, ChildProcess> children = new EnumMap<>(Plan.Child.class);
+
+  /** The system variants that answer reads: child, variant, connection. */
+  private static final List<Object[]> READERS =
+      List.of(
+          new Object[] {Plan.Child.ORMDB, "", "embedded"},
+          new Object[] {Plan.Child.MVSTORE, "", "embedded"},
+          new Object[] {Plan.Child.H2, "join", "embedded"},
+          new Object[] {Plan.Child.H2, "in", "embedded"},
+          new Object[] {Plan.Child.H2, "n1", "embedded"},
+          new Object[] {Plan.Child.H2, "join", "tcp"},
+          new Object[] {Plan.Child.H2, "n1", "proxy"},
+          new Object[] {Plan.Child.SQLITE, "join", "embedded"},
+          new Object[] {Plan.Child.SQLITE, "in", "embedded"},
+          new Object[] {Plan.Child.SQLITE, "n1", "embedded"});
+
+  @BeforeAll
+  void startAndLoadEveryChild() throws Exception {
+    tmp = Files.createTempDirectory("bench-agree");
+    Path home = Path.of(System.getProperty("user.dir"));
+    Classpaths cps = new Classpaths(home);
+    for (Plan.Child c : Plan.Child.values()) {
+      children.put(
+          c,
+          ChildProcess.start(
+              c.id,
+              c.mainClass,
+              cps.of(c.classpath),
+              List.of("-Xmx256m", "-Dbench.proxyDelayMicros=200"),
+              tmp.resolve("logs").resolve(c.id + ".log")));
+    }
+    List<Thread> loads = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (Map.Entry<Plan.Child, ChildProcess> e : children.entrySet()) {
+      ObjectNode cmd =
+          JSON.createObjectNode()
+              .put("cmd", "load")
+              .put("scale", "smoke")
+              .put("seed", 11)
+              .put("dir", tmp.resolve("data").resolve(e.getKey().id).toString());
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  JsonNode r = e.getValue().call(cmd);
+                  if (!r.path("ok").asBoolean()) {
+                    synchronized (failures) {
+                      failures.add(e.getKey().id + ": " + r);
+                    }
+                  }
+                } catch (Exception ex) {
+                  synchronized (failures) {
+                    failures.add(e.getKey().id + ": " + ex);
+                  }
+                }
+              });
+      loads.add(t);
+      t.start();
+    }
+    for (Thread t : loads) {
+      t.join();
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @AfterAll
+  void stopChildren() {
+    children.values().forEach(ChildProcess::close);
+    try (var walk = Files.walk(tmp)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException e) {
+      // a temp dir left behind is harmless
+    }
+  }
+
+  private JsonNode answer(Object[] reader, String question, long arg, int n) throws Exception {
+    JsonNode r =
+        children
+            .get((Plan.Child) reader[0])
+            .call(
+                JSON.createObjectNode()
+                    .put("cmd", "answer")
+                    .put("question", question)
+                    .put("arg", arg)
+                    .put("n", n)
+                    .put("variant", (String) reader[1])
+                    .put("conn", (String) reader[2]));
+    assertThat(r.path("ok").asBoolean()).as("%s: %s", label(reader), r).isTrue();
+    return r.get("answer");
+  }
+
+  private static String label(Object[] reader) {
+    return ((Plan.Child) reader[0]).id + "/" + reader[1] + "/" + reader[2];
+  }
+
+  private void allAgree(String question, long arg, int n) throws Exception {
+    JsonNode expected = answer(READERS.get(0), question, arg, n);
+    assertThat(expected.isNull()).isFalse();
+    for (Object[] reader : READERS.subList(1, READERS.size())) {
+      assertThat(answer(reader, question, arg, n))
+          .as("%s answers %s(%d, %d) like ORMDB", label(reader), question, arg, n)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void theThreeLevelGraphOfThreeUsersIsTheSameEverywhere() throws Exception {
+    JsonNode graph = answer(READERS.get(0), "graph3", 5, 3);
+    assertThat(graph).hasSize(3);
+    assertThat(graph.get(0).get("posts")).hasSize(5);
+    assertThat(graph.get(0).get("posts").get(0).get("comments")).hasSize(4);
+    allAgree("graph3", 5, 3);
+  }
+
+  @Test
+  void theTwoLevelGraphIsTheSameEverywhere() throws Exception {
+    allAgree("graph2", 40, 4);
+  }
+
+  @Test
+  void theMovieIsTheSameEverywhere() throws Exception {
+    JsonNode movie = answer(READERS.get(0), "movie", 3, 1);
+    assertThat(movie.get("cast").size()).isGreaterThanOrEqualTo(5);
+    assertThat(movie.get("cast").get(0).get("person").get("name").asText()).isNotEmpty();
+    allAgree("movie", 3, 1);
+    allAgree("movie", 17, 1);
+  }
+
+  @Test
+  void pointEqualityAndRangeReadsAreTheSameEverywhere() throws Exception {
+    allAgree("point", 123, 1);
+    allAgree("eq", 17, 1);
+    allAgree("range", 500_000_000, 20);
+  }
+
+  @Test
+  void keysetPaginationVisitsEveryItemOnceInOrderEverywhere() throws Exception {
+    JsonNode ids = answer(READERS.get(0), "keyset", 0, 128);
+    assertThat(ids).hasSize(2_000);
+    assertThat(ids.get(0).asLong()).isEqualTo(1);
+    assertThat(ids.get(1_999).asLong()).isEqualTo(2_000);
+    allAgree("keyset", 0, 128);
+  }
+
+  @Test
+  void groupByAggregatesAreTheSameEverywhere() throws Exception {
+    JsonNode expected = rounded(answer(READERS.get(0), "agg", 0, 1));
+    assertThat(expected).hasSize(100);
+    for (Object[] reader : List.of(READERS.get(1), READERS.get(2), READERS.get(7))) {
+      assertThat(rounded(answer(reader, "agg", 0, 1))).as(label(reader)).isEqualTo(expected);
+    }
+  }
+
+  /** Averages to 6 decimals: systems may sum in another order. */
+  private static JsonNode rounded(JsonNode rows) {
+    ArrayNode out = JSON.createArrayNode();
+    for (JsonNode r : rows) {
+      ArrayNode row = out.addArray();
+      row.add(r.get(0).asLong()).add(r.get(1).asLong()).add(r.get(2).asLong());
+      row.add(String.format(Locale.ROOT, "%.6f", r.get(3).asDouble()));
+    }
+    return out;
+  }
+}
