@@ -140,6 +140,46 @@ final class Snapshot implements ReadView {
   }
 
   @Override
+  public Iterator<Row> scan(
+      String entity, KeyRange.Bound lower, KeyRange.Bound upper, boolean descending) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    byte[] lo = lower == null ? null : boundKey(e, lower, entity);
+    byte[] hi = upper == null ? null : boundKey(e, upper, entity);
+    Iterator<Storage.Keyed> it =
+        Storage.scanRange(
+            rows,
+            rowsRoot,
+            e,
+            lsn,
+            lo,
+            lower != null && lower.inclusive(),
+            hi,
+            upper != null && upper.inclusive(),
+            descending);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        return toRow(e, it.next().row());
+      }
+    };
+  }
+
+  private static byte[] boundKey(EntityInfo e, KeyRange.Bound b, String entity) {
+    try {
+      return KeyCodec.encode(Values.convert(b.value(), e.identity.type().base()));
+    } catch (OrmDbException ex) {
+      throw OrmDbException.invalid(
+          "identity range on entity " + entity + ": " + ex.getMessage(), ex);
+    }
+  }
+
+  @Override
   public List<IndexDef> indexes(String entity) {
     EntityInfo e = cat.entity(entity);
     List<IndexDef> out = new ArrayList<>();

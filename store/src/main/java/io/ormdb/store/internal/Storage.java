@@ -164,6 +164,115 @@ final class Storage {
     };
   }
 
+  /**
+   * The live rows of an entity visible at {@code maxLsn} whose identity key lies between {@code
+   * lowerId} and {@code upperId} (null = unbounded), in identity order or its reverse. Seeks to the
+   * start bound; in reverse, each identity group is read by one versioned lookup.
+   */
+  static Iterator<Keyed> scanRange(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      long maxLsn,
+      byte[] lowerId,
+      boolean lowerInclusive,
+      byte[] upperId,
+      boolean upperInclusive,
+      boolean descending) {
+    byte[] from;
+    if (!descending) {
+      from = lowerId == null ? e.prefix : ByteKeys.concat(e.prefix, lowerId);
+    } else {
+      // the last possible key of the upper identity's group (or of the entity)
+      from =
+          upperId == null
+              ? ByteKeys.prefixEnd(e.prefix)
+              : new Buf(e.prefix.length + upperId.length + 8)
+                  .put(e.prefix)
+                  .put(upperId)
+                  .putLong(-1L)
+                  .toBytes();
+    }
+    Cursor<byte[], byte[]> c = rows.cursor(root, from, null, descending);
+    return new Iterator<>() {
+      byte[] lastGroup;
+      Keyed next = advance();
+
+      private boolean beyond(byte[] idKey) {
+        if (!descending) {
+          if (upperId == null) {
+            return false;
+          }
+          int cmp = ByteKeys.compare(idKey, upperId);
+          return cmp > 0 || (cmp == 0 && !upperInclusive);
+        }
+        if (lowerId == null) {
+          return false;
+        }
+        int cmp = ByteKeys.compare(idKey, lowerId);
+        return cmp < 0 || (cmp == 0 && !lowerInclusive);
+      }
+
+      private boolean excludedStart(byte[] idKey) {
+        byte[] start = descending ? upperId : lowerId;
+        boolean inclusive = descending ? upperInclusive : lowerInclusive;
+        return start != null && !inclusive && java.util.Arrays.equals(idKey, start);
+      }
+
+      private Keyed advance() {
+        while (c.hasNext()) {
+          byte[] k = c.next();
+          if (!ByteKeys.startsWith(k, e.prefix)) {
+            return null;
+          }
+          byte[] group = groupOf(k);
+          if (lastGroup != null && java.util.Arrays.equals(group, lastGroup)) {
+            continue;
+          }
+          byte[] idKey = idKeyOf(k);
+          if (beyond(idKey)) {
+            return null;
+          }
+          if (excludedStart(idKey)) {
+            lastGroup = group;
+            continue;
+          }
+          RowData r;
+          if (descending) {
+            lastGroup = group;
+            r = version(rows, root, e, idKey, maxLsn);
+          } else {
+            long lsn = lsnOf(k);
+            if (lsn > maxLsn) {
+              continue;
+            }
+            lastGroup = group;
+            r = RowCodec.decode(e, c.getValue(), lsn);
+          }
+          if (r != null && r.live()) {
+            return new Keyed(idKey, r);
+          }
+        }
+        return null;
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Keyed next() {
+        if (next == null) {
+          throw new NoSuchElementException();
+        }
+        Keyed out = next;
+        next = advance();
+        return out;
+      }
+    };
+  }
+
   /** Identity keys of index entries starting with {@code ix.prefix + valuesPrefix}. */
   static List<byte[]> indexCandidates(
       MVMap<byte[], byte[]> idx,

@@ -33,6 +33,38 @@ public interface ReadView extends AutoCloseable {
   Iterator<Row> scan(String entity);
 
   /**
+   * Live rows of {@code entity} whose identity lies between {@code lower} and {@code upper} (either
+   * null = unbounded), in identity order, or the reverse when {@code descending}. Bound values are
+   * compared after conversion to the identity type. The default filters {@link #scan(String)};
+   * storage implementations seek to the bound instead.
+   */
+  default Iterator<Row> scan(
+      String entity, KeyRange.Bound lower, KeyRange.Bound upper, boolean descending) {
+    java.util.List<Row> out = new java.util.ArrayList<>();
+    Iterator<Row> all = scan(entity);
+    while (all.hasNext()) {
+      Row r = all.next();
+      if (lower != null) {
+        int c = io.ormdb.protocol.value.Values.compare(r.id(), lower.value());
+        if (c < 0 || (c == 0 && !lower.inclusive())) {
+          continue;
+        }
+      }
+      if (upper != null) {
+        int c = io.ormdb.protocol.value.Values.compare(r.id(), upper.value());
+        if (c > 0 || (c == 0 && !upper.inclusive())) {
+          continue;
+        }
+      }
+      out.add(r);
+    }
+    if (descending) {
+      java.util.Collections.reverse(out);
+    }
+    return out.iterator();
+  }
+
+  /**
    * Every index available on {@code entity}: those the schema declares plus the implicit ones
    * (unique fields and unique constraints, indexed fields, foreign-key fields of relations), each
    * with a stable name. Identity lookups use {@link #get}, not an index.

@@ -17,6 +17,9 @@ final class CountingReadView implements ReadView {
   private final ReadView delegate;
   final Map<String, Integer> calls = new TreeMap<>();
 
+  /** Rows handed out by scans (full, identity-range and index scans). */
+  long rowsScanned;
+
   CountingReadView(ReadView delegate) {
     this.delegate = delegate;
   }
@@ -50,7 +53,29 @@ final class CountingReadView implements ReadView {
   @Override
   public Iterator<Row> scan(String entity) {
     record(entity);
-    return delegate.scan(entity);
+    return counted(delegate.scan(entity));
+  }
+
+  private Iterator<Row> counted(Iterator<Row> it) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        rowsScanned++;
+        return it.next();
+      }
+    };
+  }
+
+  @Override
+  public Iterator<Row> scan(
+      String entity, KeyRange.Bound lower, KeyRange.Bound upper, boolean descending) {
+    record(entity);
+    return counted(delegate.scan(entity, lower, upper, descending));
   }
 
   @Override
@@ -61,7 +86,7 @@ final class CountingReadView implements ReadView {
   @Override
   public Iterator<Row> indexScan(String entity, String index, KeyRange range, boolean descending) {
     record(entity);
-    return delegate.indexScan(entity, index, range, descending);
+    return counted(delegate.indexScan(entity, index, range, descending));
   }
 
   @Override

@@ -25,7 +25,9 @@ import java.util.Set;
  *       is matched by an equality;
  *   <li>with a limit, a B-tree index whose fields (after any equality prefix) match the leading
  *       order keys in one direction: read in order, no sort, stop early;
- *   <li>a full scan in identity order (no sort needed when the order is by identity ascending).
+ *   <li>a scan in identity order, narrowed to a range when the filter bounds the identity, read
+ *       backwards for a descending identity order, and started at the cursor when the order begins
+ *       with the identity (so keyset pages cost the same on the last page as on the first).
  * </ol>
  *
  * Only top-level conjuncts with non-null literals are pushed into an index; the whole filter is
@@ -68,23 +70,33 @@ public final class Planner {
         best = c;
       }
     }
-    if (best != null) {
+    int idLower =
+        Math.max(
+            findCompare(conj, identity, Filter.Op.GT), findCompare(conj, identity, Filter.Op.GE));
+    int idUpper =
+        Math.max(
+            findCompare(conj, identity, Filter.Op.LT), findCompare(conj, identity, Filter.Op.LE));
+    boolean idRange = idLower >= 0 || idUpper >= 0;
+    // An index with an equality prefix narrows better than an identity range; otherwise the
+    // identity range wins (it reads rows directly, no index entries to verify).
+    if (best != null && (!idRange || best.eqLen > 0)) {
       return best.plan;
     }
-    List<SortKey> keys = order.keys();
-    boolean idOrder = keys.get(0).field().equals(identity) && !keys.get(0).descending();
+    // The identity is unique, so an order starting with it is fully given by the scan.
+    SortKey first = order.keys().get(0);
+    boolean idOrder = first.field().equals(identity);
     return new AccessPlan(
         AccessPlan.Access.SCAN,
         null,
         List.of(),
+        idLower,
+        idUpper,
         -1,
-        -1,
-        -1,
-        idOrder ? keys.size() : 0,
-        false,
-        -1,
-        "",
-        1.0);
+        idOrder ? order.keys().size() : 0,
+        idOrder && first.descending(),
+        idOrder ? 0 : -1,
+        render(conj, List.of(), idLower, idUpper, -1),
+        idRange ? 0.3 : 1.0);
   }
 
   private static AccessPlan pk(List<Filter> conj, int i) {

@@ -26,11 +26,41 @@ public final class RowReader {
       case PRIMARY_KEY:
         return byIdentity(view, entity, conj.get(plan.keyConjuncts().get(0)));
       case SCAN:
-        return view.scan(entity);
+        return scan(view, entity, plan, conj, cursorValues);
       default:
         return view.indexScan(
             entity, plan.index(), range(plan, conj, cursorValues), plan.descending());
     }
+  }
+
+  private static Iterator<Row> scan(
+      ReadView view, String entity, AccessPlan plan, List<Filter> conj, List<Value> cursorValues) {
+    KeyRange.Bound lower = bound(conj, plan.lowerConjunct(), Filter.Op.GE);
+    KeyRange.Bound upper = bound(conj, plan.upperConjunct(), Filter.Op.LE);
+    if (cursorValues != null && plan.cursorKey() >= 0) {
+      Value v = cursorValues.get(plan.cursorKey());
+      if (!v.isNull()) {
+        // the page starts at the cursor's row (paging skips it and anything before it)
+        KeyRange.Bound c = new KeyRange.Bound(v, true);
+        if (plan.descending()) {
+          upper = upper == null || Values.compare(v, upper.value()) < 0 ? c : upper;
+        } else {
+          lower = lower == null || Values.compare(v, lower.value()) > 0 ? c : lower;
+        }
+      }
+    }
+    if (lower == null && upper == null && !plan.descending()) {
+      return view.scan(entity);
+    }
+    return view.scan(entity, lower, upper, plan.descending());
+  }
+
+  private static KeyRange.Bound bound(List<Filter> conj, int i, Filter.Op inclusiveOp) {
+    if (i < 0) {
+      return null;
+    }
+    Filter.Compare c = (Filter.Compare) conj.get(i);
+    return new KeyRange.Bound(c.value(), c.op() == inclusiveOp);
   }
 
   private static Iterator<Row> byIdentity(ReadView view, String entity, Filter c) {
