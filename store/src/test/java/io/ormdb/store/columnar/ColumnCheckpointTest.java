@@ -42,7 +42,7 @@ class ColumnCheckpointTest {
 
   private final QueryEngine rowScan = new QueryEngine(0, new RowScanAggregateSource());
 
-  private static List<FieldDef> fields() {
+  static List<FieldDef> fields() {
     List<FieldDef> fs = new ArrayList<>();
     fs.add(FieldDef.of("id", FieldType.of(ValueType.INT64)));
     fs.add(FieldDef.of("kind", FieldType.of(ValueType.STRING)));
@@ -57,11 +57,11 @@ class ColumnCheckpointTest {
         version, List.of(), entities, List.of(), List.of(), List.of(), List.of());
   }
 
-  private static SchemaBundle sales(long version, List<FieldDef> fields) {
+  static SchemaBundle sales(long version, List<FieldDef> fields) {
     return schema(version, List.of(new EntityDef("Sale", "id", fields, false, List.of())));
   }
 
-  private static Map<String, Value> row(long id) {
+  static Map<String, Value> row(long id) {
     Map<String, Value> r = new LinkedHashMap<>();
     r.put("id", Value.of(id));
     r.put("kind", Value.of("k" + (id % 7)));
@@ -71,7 +71,7 @@ class ColumnCheckpointTest {
     return r;
   }
 
-  private static void fill(OrmStore store, long from, long to) {
+  static void fill(OrmStore store, long from, long to) {
     for (long start = from; start < to; start += 10_000) {
       List<Mutation> ms = new ArrayList<>();
       for (long i = start; i < Math.min(to, start + 10_000); i++) {
@@ -82,7 +82,7 @@ class ColumnCheckpointTest {
   }
 
   /** Updates, deletes and inserts touching the first and the last segment. */
-  private static void churn(OrmStore store, long size) {
+  static void churn(OrmStore store, long size) {
     List<Mutation> ms = new ArrayList<>();
     ms.add(new Mutation.Update("Sale", Value.of(3L), Map.of("amount", Value.of(5000)), 0));
     ms.add(new Mutation.Delete("Sale", Value.of(10L), 0));
@@ -94,7 +94,7 @@ class ColumnCheckpointTest {
             List.of(new Mutation.Update("Sale", Value.of(4L), Map.of("price", Value.NULL), 0))));
   }
 
-  private static AggregateQuery byKind() {
+  static AggregateQuery byKind() {
     return new AggregateQuery(
         "Sale",
         List.of(
@@ -195,6 +195,46 @@ class ColumnCheckpointTest {
       assertThat(columns.loadedFromCheckpoint()).isEqualTo(1);
       assertThat(columns.builds()).isZero();
       assertThat(columns.slots("Sale")).isEqualTo((int) size + 500 + 1 + 3);
+    }
+  }
+
+  @Test
+  void aKilledProcessLeavesAUsableCheckpointAndTheChangelogCatchesItUp() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElseThrow(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ColumnCrashChild.class.getName(),
+                dir.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    int acks = 0;
+    try (java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while (acks < 300 && (line = r.readLine()) != null) {
+        if (line.startsWith("ACK ")) {
+          acks++;
+        }
+      }
+      p.destroyForcibly(); // SIGKILL, possibly in the middle of a checkpoint
+      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(acks).isEqualTo(300);
+    try (OrmStore store = OrmStore.open(config())) {
+      ColumnStore columns = store.columnStore();
+      ColumnCheckpoint.Meta m = ColumnCheckpoint.readMeta(columns.checkpoints(), "Sale");
+      assertThat(m.lsn()).isLessThan(store.currentLsn());
+
+      AggregateResult r = store.aggregate(byKind());
+
+      assertThat(r).isEqualTo(rowScan(store, byKind()));
+      assertThat(columns.loadedFromCheckpoint()).isEqualTo(1);
+      assertThat(columns.checkpointFailures()).isZero();
+      assertThat(columns.builds()).isZero();
     }
   }
 
