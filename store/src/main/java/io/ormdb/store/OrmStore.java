@@ -14,19 +14,25 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.columnar.ColumnStore;
+import io.ormdb.store.internal.BytesMap;
 import io.ormdb.store.internal.Engine;
+import io.ormdb.store.internal.ValueCodec;
 import io.ormdb.store.query.QueryEngine;
 import io.ormdb.store.view.ReadView;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 
 /**
  * An ORMDB database: one MVStore file ({@code <dataDir>/ormdb.mv.db}) holding the catalog, rows,
- * indexes and changelog, owned by one {@code OrmStore} per process. Aggregates are answered from a
- * {@link ColumnStore} kept up to date from the changelog.
+ * indexes, changelog and columnar checkpoints, owned by one {@code OrmStore} per process.
+ * Aggregates are answered from a {@link ColumnStore} kept up to date from the changelog and
+ * checkpointed into the file.
  *
  * <p>Writes are {@link MutationBatch}es, applied atomically and in order by a single committer
  * thread that groups concurrent batches into one durable store commit. Reads go through {@link
@@ -58,7 +64,8 @@ public final class OrmStore implements AutoCloseable {
               public SchemaBundle schemaAt(long version) {
                 return engine.schemaAt(version);
               }
-            });
+            },
+            engine.file() == null ? null : new Checkpoints(engine));
     this.queries = new QueryEngine(QueryEngine.DEFAULT_PLAN_CACHE_SIZE, columns);
   }
 
@@ -195,10 +202,89 @@ public final class OrmStore implements AutoCloseable {
     return new StoreStats(s[0], s[1], s[2], s[3], engine.currentLsn(), engine.oldestRetainedLsn());
   }
 
-  /** Finishes queued work, writes and syncs the file and releases it. */
+  /**
+   * Finishes queued work, checkpoints the columnar store, writes and syncs the file and releases
+   * it.
+   */
   @Override
   public void close() {
+    try {
+      columns.checkpoint().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | RuntimeException e) {
+      // a checkpoint is an optimization: the columns are rebuilt from the rows without it
+    }
     engine.close();
+  }
+
+  /** The column store's checkpoints: two maps of the store file, written by the committer. */
+  private static final class Checkpoints implements ColumnStore.Checkpoints {
+    private final Engine engine;
+    private final ColumnStore.Bytes meta;
+    private final ColumnStore.Bytes chunks;
+
+    Checkpoints(Engine engine) {
+      this.engine = engine;
+      this.meta = bytes(engine.columnMeta());
+      this.chunks = bytes(engine.columnChunks());
+    }
+
+    private static ColumnStore.Bytes bytes(BytesMap map) {
+      return new ColumnStore.Bytes() {
+        @Override
+        public byte[] get(byte[] key) {
+          return map.get(key);
+        }
+
+        @Override
+        public byte[] higherKey(byte[] key) {
+          return map.higherKey(key);
+        }
+
+        @Override
+        public void put(byte[] key, byte[] value) {
+          map.put(key, value);
+        }
+
+        @Override
+        public void remove(byte[] key) {
+          map.remove(key);
+        }
+      };
+    }
+
+    @Override
+    public ColumnStore.Bytes meta() {
+      return meta;
+    }
+
+    @Override
+    public ColumnStore.Bytes chunks() {
+      return chunks;
+    }
+
+    @Override
+    public CompletableFuture<Void> write(BooleanSupplier slice) {
+      return engine.runOnCommitter(slice);
+    }
+
+    @Override
+    public Set<String> entities() {
+      Set<String> out = new HashSet<>();
+      engine.schema().entities().forEach(e -> out.add(e.name()));
+      return out;
+    }
+
+    @Override
+    public byte[] encodeValues(Value[] values, int from, int to) {
+      return ValueCodec.encodeAll(values, from, to);
+    }
+
+    @Override
+    public List<Value> decodeValues(byte[] bytes, int offset) {
+      return ValueCodec.decodeAll(bytes, offset);
+    }
   }
 
   private static <T> T join(CompletableFuture<T> f) {

@@ -8,7 +8,9 @@ import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
 import io.ormdb.store.columnar.internal.ColumnAggregator;
+import io.ormdb.store.columnar.internal.ColumnCheckpoint;
 import io.ormdb.store.columnar.internal.EntityColumns;
 import io.ormdb.store.query.AggregateSource;
 import io.ormdb.store.query.ColumnBatch;
@@ -19,8 +21,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -41,7 +47,18 @@ import java.util.function.Consumer;
  * view), or when a stored value does not fit its column. Results are identical either way.
  *
  * <p>Dead slots (deleted at or before the oldest retained LSN) are dropped during a catch-up once
- * they are the majority of an entity's slots. The columns live in memory only.
+ * they are the majority of an entity's slots.
+ *
+ * <p>With {@link Checkpoints} (a store with a file), the columns are also checkpointed into the
+ * store file, through the store's writer thread and in slices between its commit groups: an
+ * entity's columns right after they are built from a scan or compacted, then when they advanced
+ * 4,096 change sets or 60 seconds since their last checkpoint (checked when a catch-up runs), and
+ * on {@link #checkpoint()} (the store calls it when it closes). Only segments that changed since
+ * the entity's previous checkpoint are written. A checkpoint is consistent as of the columns'
+ * applied LSN. At an entity's first aggregate after a restart, its checkpoint is loaded and caught
+ * up from the changelog instead of scanning rows; a checkpoint that is unreadable, of another
+ * schema or otherwise unusable is ignored (counted in {@link #checkpointFailures()}) and the
+ * columns are built from a scan.
  */
 public final class ColumnStore implements AggregateSource {
   /** How many change sets a catch-up reads at a time. */
@@ -49,6 +66,51 @@ public final class ColumnStore implements AggregateSource {
 
   /** Don't compact entities with fewer slots than this. */
   private static final int COMPACT_MIN_SLOTS = 4096;
+
+  /** Checkpoint an entity after this many change sets applied since its last checkpoint... */
+  static final long CHECKPOINT_EVERY_CHANGE_SETS = 4096;
+
+  /** ...or after this many seconds, when it advanced at all. */
+  static final long CHECKPOINT_EVERY_SECONDS = 60;
+
+  /** About how many bytes of chunks one checkpoint slice writes on the store's writer thread. */
+  static final int CHECKPOINT_SLICE_BYTES = 4 << 20;
+
+  /** Where checkpoints of the columns are kept: two maps of the store file and its value codec. */
+  public interface Checkpoints {
+    /** Entity name (UTF-8) → checkpoint metadata. */
+    Bytes meta();
+
+    /** Chunk key → an encoded segment or dictionary chunk. */
+    Bytes chunks();
+
+    /**
+     * Runs {@code slice} on the store's writer thread, between commit groups, until it returns
+     * true; each slice's writes are committed atomically with its group.
+     */
+    CompletableFuture<Void> write(BooleanSupplier slice);
+
+    /** The entities of the current schema (checkpoints of other entities are dropped). */
+    Set<String> entities();
+
+    /** Values {@code [from, to)} in the store's compact value encoding ({@code null} as NULL). */
+    byte[] encodeValues(Value[] values, int from, int to);
+
+    /** Every value {@link #encodeValues} wrote in {@code bytes} from {@code offset} on. */
+    List<Value> decodeValues(byte[] bytes, int offset);
+  }
+
+  /** A byte-keyed map (unsigned order) any thread reads; written only from a write slice. */
+  public interface Bytes {
+    byte[] get(byte[] key);
+
+    /** The smallest key above {@code key}, or null. */
+    byte[] higherKey(byte[] key);
+
+    void put(byte[] key, byte[] value);
+
+    void remove(byte[] key);
+  }
 
   /** The store's changelog and schema history, as the column store reads them. */
   public interface Changelog {
@@ -69,9 +131,116 @@ public final class ColumnStore implements AggregateSource {
   private final AtomicLong columnar = new AtomicLong();
   private final AtomicLong rowScans = new AtomicLong();
   private final AtomicLong rebuilds = new AtomicLong();
+  private final Checkpoints checkpoints;
+  private final Set<String> loadTried = ConcurrentHashMap.newKeySet();
+  private final AtomicLong loaded = new AtomicLong();
+  private final AtomicLong checkpointFailures = new AtomicLong();
+  private final AtomicLong checkpointsWritten = new AtomicLong();
+  private final Object checkpointLock = new Object();
+  private CompletableFuture<Void> inflight = CompletableFuture.completedFuture(null);
+  private volatile boolean checkpointsSuspended;
 
+  /** Columns in memory only, built from a scan at each entity's first aggregate. */
   public ColumnStore(Changelog changelog) {
+    this(changelog, null);
+  }
+
+  /** Columns checkpointed into {@code checkpoints} (null: in memory only). */
+  public ColumnStore(Changelog changelog, Checkpoints checkpoints) {
     this.changelog = changelog;
+    this.checkpoints = checkpoints;
+  }
+
+  /** Entity column sets loaded from a checkpoint instead of being built from a scan. */
+  public long loadedFromCheckpoint() {
+    return loaded.get();
+  }
+
+  /**
+   * Checkpoints that were present but not used (unreadable, checksum mismatch, other format or
+   * schema, beyond the changelog) plus checkpoint writes that failed. Neither affects results.
+   */
+  public long checkpointFailures() {
+    return checkpointFailures.get();
+  }
+
+  /** Entity checkpoints written. */
+  public long checkpointsWritten() {
+    return checkpointsWritten.get();
+  }
+
+  /**
+   * Checkpoints every entity whose columns advanced since their last checkpoint (after any
+   * checkpoint still being written). The future completes once written to the store file (durable
+   * with the store's next sync); it never fails.
+   */
+  public CompletableFuture<Void> checkpoint() {
+    return startCheckpoint(true);
+  }
+
+  /** For tests: stops (or resumes) writing checkpoints, as if the process died before them. */
+  void suspendCheckpoints(boolean suspend) {
+    checkpointsSuspended = suspend;
+  }
+
+  Checkpoints checkpoints() {
+    return checkpoints;
+  }
+
+  private CompletableFuture<Void> startCheckpoint(boolean all) {
+    if (checkpoints == null || checkpointsSuspended) {
+      return CompletableFuture.completedFuture(null);
+    }
+    synchronized (checkpointLock) {
+      CompletableFuture<Void> prev = inflight;
+      if (!prev.isDone()) {
+        if (!all) {
+          return prev; // one checkpoint at a time; the next catch-up checks again
+        }
+        inflight = prev.thenCompose(x -> submitCheckpoint(true));
+      } else {
+        inflight = submitCheckpoint(all);
+      }
+      return inflight;
+    }
+  }
+
+  /** Submits a checkpoint of the due entities (all that advanced when {@code all}). */
+  private CompletableFuture<Void> submitCheckpoint(boolean all) {
+    long now = System.nanoTime();
+    List<EntityColumns> due = new ArrayList<>();
+    for (EntityColumns ec : entities.values()) {
+      long at = ec.checkpointedLsn();
+      long lsn = ec.published().lsn();
+      if (ec.stale() || lsn <= at) {
+        continue;
+      }
+      if (all
+          || at < 0
+          || lsn - at >= CHECKPOINT_EVERY_CHANGE_SETS
+          || now - ec.checkpointedNanos() >= TimeUnit.SECONDS.toNanos(CHECKPOINT_EVERY_SECONDS)) {
+        due.add(ec);
+      }
+    }
+    if (due.isEmpty() && !all) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> f;
+    try {
+      f =
+          checkpoints.write(
+              ColumnCheckpoint.writer(
+                  checkpoints, due, CHECKPOINT_SLICE_BYTES, checkpointsWritten));
+    } catch (RuntimeException e) {
+      f = CompletableFuture.failedFuture(e);
+    }
+    return f.handle(
+        (r, e) -> {
+          if (e != null) {
+            checkpointFailures.incrementAndGet();
+          }
+          return null;
+        });
   }
 
   /** Aggregates answered from columns. */
@@ -115,7 +284,10 @@ public final class ColumnStore implements AggregateSource {
     long lsn = view.lsn();
     EntityColumns ec = entities.get(entity.name());
     EntityColumns.Published p = ec == null ? null : ec.published();
-    if (p == null || lsn < p.base() || lsn > p.lsn() || !describes(ec, view)) {
+    if (p == null
+        || lsn < p.base()
+        || lsn > p.lsn()
+        || !describes(ec.def(), ec.schemaVersion(), view)) {
       ec = prepare(view, entity);
       if (ec == null) {
         return Optional.empty();
@@ -129,46 +301,91 @@ public final class ColumnStore implements AggregateSource {
 
   /** Columns of {@code entity} that can serve {@code view}, building or catching up; or null. */
   private EntityColumns prepare(ReadView view, EntityDef entity) {
-    long lsn = view.lsn();
     synchronized (maintenance) {
-      EntityColumns ec = entities.get(entity.name());
-      if (ec != null && lsn > ec.published().lsn() && !ec.stale()) {
-        catchUp(lsn);
-        ec = entities.get(entity.name());
-      }
-      if (ec != null) {
-        EntityColumns.Published p = ec.published();
-        if (lsn >= p.base() && lsn <= p.lsn() && describes(ec, view)) {
-          return ec;
-        }
-        if (lsn < p.lsn()) {
-          return null; // an older view: keep the columns for newer ones
-        }
-      }
-      // first use, or the columns describe another schema, or fell behind for good
       try {
-        EntityColumns built = EntityColumns.build(view, entity);
-        rebuilds.incrementAndGet();
-        entities.put(entity.name(), built);
-        return built;
-      } catch (RuntimeException e) {
-        entities.remove(entity.name());
-        return null;
+        return prepareLocked(view, entity);
+      } finally {
+        startCheckpoint(false);
       }
     }
   }
 
-  /** Whether the columns hold the entity as the view's schema declares it, with the same data. */
-  private boolean describes(EntityColumns ec, ReadView view) {
+  private EntityColumns prepareLocked(ReadView view, EntityDef entity) {
+    long lsn = view.lsn();
+    EntityColumns ec = entities.get(entity.name());
+    if (ec == null && checkpoints != null && loadTried.add(entity.name())) {
+      ec = load(view, entity.name());
+      if (ec != null) {
+        entities.put(entity.name(), ec);
+      }
+    }
+    if (ec != null && lsn > ec.published().lsn() && !ec.stale()) {
+      catchUp(lsn);
+      ec = entities.get(entity.name());
+    }
+    if (ec != null) {
+      EntityColumns.Published p = ec.published();
+      if (lsn >= p.base() && lsn <= p.lsn() && describes(ec.def(), ec.schemaVersion(), view)) {
+        return ec;
+      }
+      if (lsn < p.lsn()) {
+        return null; // an older view: keep the columns for newer ones
+      }
+    }
+    // first use, or the columns describe another schema, or fell behind for good
+    try {
+      EntityColumns built = EntityColumns.build(view, entity);
+      rebuilds.incrementAndGet();
+      entities.put(entity.name(), built);
+      return built;
+    } catch (RuntimeException e) {
+      entities.remove(entity.name());
+      return null;
+    }
+  }
+
+  /**
+   * The columns of {@code name}'s checkpoint when it is usable for {@code view}: readable, of the
+   * entity as the view's schema declares it, and not beyond the changelog (so that a catch-up
+   * continues from its LSN); else null, counted as a failure when a checkpoint was there.
+   */
+  private EntityColumns load(ReadView view, String name) {
+    try {
+      ColumnCheckpoint.Meta m = ColumnCheckpoint.readMeta(checkpoints, name);
+      if (m == null) {
+        return null;
+      }
+      EntityDef def = changelog.schemaAt(m.schemaVersion()).entity(name).orElse(null);
+      if (def == null
+          || ColumnCheckpoint.fingerprint(def) != m.fingerprint()
+          || !describes(def, m.schemaVersion(), view)) {
+        checkpointFailures.incrementAndGet();
+        return null;
+      }
+      changelog.changes(m.lsn() + 1, 1); // refused when the checkpoint is beyond the changelog
+      EntityColumns ec = ColumnCheckpoint.load(checkpoints, m, def);
+      loaded.incrementAndGet();
+      return ec;
+    } catch (RuntimeException e) {
+      checkpointFailures.incrementAndGet();
+      return null;
+    }
+  }
+
+  /**
+   * Whether columns of {@code def} at schema version {@code version} hold the entity as the view's
+   * schema declares it, with the same data.
+   */
+  private boolean describes(EntityDef columnsDef, long version, ReadView view) {
     long v = view.schema().version();
-    if (v == ec.schemaVersion()) {
+    if (v == version) {
       return true;
     }
-    EntityDef def = view.schema().entity(ec.def().name()).orElse(null);
-    if (def == null || !signature(def).equals(signature(ec.def()))) {
+    EntityDef def = view.schema().entity(columnsDef.name()).orElse(null);
+    if (def == null || !signature(def).equals(signature(columnsDef))) {
       return false;
     }
-    return sameColumnsBetween(ec.def(), ec.schemaVersion(), v);
+    return sameColumnsBetween(columnsDef, version, v);
   }
 
   /**

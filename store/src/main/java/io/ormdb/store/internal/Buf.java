@@ -110,6 +110,9 @@ final class Buf {
     }
 
     byte[] get(int n) {
+      if (n < 0 || n > data.length - pos) {
+        throw new IllegalArgumentException("truncated input: " + n + " bytes at " + pos);
+      }
       byte[] out = Arrays.copyOfRange(data, pos, pos + n);
       pos += n;
       return out;

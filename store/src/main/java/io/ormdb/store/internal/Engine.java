@@ -28,14 +28,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 
 /**
- * The storage engine: one MVStore file with the catalog, rows, indexes and changelog, one committer
- * thread that applies batches in order and group-commits them, and snapshot reads at any retained
- * LSN. Internal: use {@link io.ormdb.store.OrmStore}.
+ * The storage engine: one MVStore file with the catalog, rows, indexes, changelog and columnar
+ * checkpoints, one committer thread that applies batches in order and group-commits them, and
+ * snapshot reads at any retained LSN. Internal: use {@link io.ormdb.store.OrmStore}.
  */
 public final class Engine implements AutoCloseable {
   private static final Set<String> OPEN_FILES = ConcurrentHashMap.newKeySet();
@@ -50,6 +51,8 @@ public final class Engine implements AutoCloseable {
   private final MVMap<Long, byte[]> log;
   private final MVMap<Long, byte[]> catalogs;
   private final MVMap<String, String> meta;
+  private final BytesMap columnMeta;
+  private final BytesMap columnChunks;
 
   private volatile List<Catalog> catalogList = List.of();
 
@@ -83,6 +86,8 @@ public final class Engine implements AutoCloseable {
     this.log = store.openMap("changelog");
     this.catalogs = store.openMap("catalog");
     this.meta = store.openMap("meta");
+    this.columnMeta = new BytesMap(this, openBytesMap("col.meta"));
+    this.columnChunks = new BytesMap(this, openBytesMap("col.seg"));
     List<Catalog> list = new ArrayList<>();
     for (Map.Entry<Long, byte[]> c : catalogs.entrySet()) {
       list.add(Catalog.decode(c.getValue()));
@@ -275,6 +280,34 @@ public final class Engine implements AutoCloseable {
     return t.future;
   }
 
+  /**
+   * Runs background work on the committer thread, between commit groups, one slice per group until
+   * a slice returns true (like compaction). A slice's writes (to the maps the committer lets it
+   * write, see {@link #columnMeta()}) go into that group's MVStore commit, which is atomic and
+   * durable with the group's (or the next) sync. A slice should do a bounded amount of work: every
+   * batch queued behind it waits for it. A slice that throws fails the returned future only; the
+   * store carries on.
+   */
+  public CompletableFuture<Void> runOnCommitter(BooleanSupplier slice) {
+    SliceTask t = new SliceTask(slice);
+    submit(t);
+    return t.future;
+  }
+
+  /** The columnar store's checkpoint metadata map ({@code col.meta}); written only by a slice. */
+  public BytesMap columnMeta() {
+    return columnMeta;
+  }
+
+  /** The columnar store's checkpoint chunk map ({@code col.seg}); written only by a slice. */
+  public BytesMap columnChunks() {
+    return columnChunks;
+  }
+
+  boolean onCommitter() {
+    return Thread.currentThread() == committer;
+  }
+
   private void submit(Task t) {
     if (closed) {
       t.fail(new OrmDbException(ErrorCode.INTERNAL, "the store is closed"));
@@ -461,6 +494,20 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  private static final class SliceTask extends Task {
+    final BooleanSupplier slice;
+    final CompletableFuture<Void> future = new CompletableFuture<>();
+
+    SliceTask(BooleanSupplier slice) {
+      this.slice = slice;
+    }
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
   private static final class Poison extends Task {
     @Override
     void fail(OrmDbException e) {}
@@ -586,6 +633,20 @@ public final class Engine implements AutoCloseable {
             completions.add(() -> c.future.complete(c.removed));
           } else {
             queue.add(c);
+          }
+        } else if (t instanceof SliceTask w) {
+          wrote = true;
+          boolean done;
+          try {
+            done = w.slice.getAsBoolean();
+          } catch (RuntimeException e) {
+            completions.add(() -> w.future.completeExceptionally(e));
+            continue;
+          }
+          if (done) {
+            completions.add(() -> w.future.complete(null));
+          } else {
+            queue.add(w);
           }
         }
       }

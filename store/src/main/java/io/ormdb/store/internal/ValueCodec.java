@@ -12,8 +12,30 @@ import java.util.List;
  * byte (the {@link ValueType} ordinal) then a type-specific body (zig-zag varints for integers,
  * length-prefixed UTF-8 for text).
  */
-final class ValueCodec {
+public final class ValueCodec {
   private ValueCodec() {}
+
+  /** Values {@code [from, to)} of {@code values} one after another ({@code null} as NULL). */
+  public static byte[] encodeAll(Value[] values, int from, int to) {
+    Buf out = new Buf(Math.max(16, (to - from) * 4));
+    for (int i = from; i < to; i++) {
+      write(values[i] == null ? Value.NULL : values[i], out);
+    }
+    return out.toBytes();
+  }
+
+  /**
+   * Every value encoded in {@code bytes} from {@code offset} to the end, as {@link #encodeAll}
+   * wrote them; throws on malformed input.
+   */
+  public static List<Value> decodeAll(byte[] bytes, int offset) {
+    Buf.In in = new Buf.In(bytes, offset);
+    List<Value> out = new ArrayList<>();
+    while (in.hasMore()) {
+      out.add(read(in));
+    }
+    return out;
+  }
 
   static void write(Value v, Buf out) {
     ValueType t = v.type();

@@ -4,6 +4,7 @@ import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.value.Value;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,7 +19,8 @@ final class DictColumn extends Column {
   /** Replaced by a larger copy when full; entries below the published size never change. */
   private volatile Value[] dict = new Value[16];
 
-  private int dictSize;
+  /** Written after the entry and the array it is in (readers other than aggregates use it). */
+  private volatile int dictSize;
 
   DictColumn(FieldDef field) {
     super(field);
@@ -55,6 +57,26 @@ final class DictColumn extends Column {
    */
   Value[] dictionary() {
     return dict;
+  }
+
+  /** How many codes are handed out; {@link #dictionary()} read afterwards holds all of them. */
+  int dictSize() {
+    return dictSize;
+  }
+
+  /** Sets the dictionary of a column being restored (nothing stored yet); false on duplicates. */
+  boolean restore(List<Value> values) {
+    Value[] d = new Value[Math.max(16, values.size())];
+    for (int c = 0; c < values.size(); c++) {
+      Value v = values.get(c);
+      if (v.type() != type || codeOf.putIfAbsent(v, c) != null) {
+        return false;
+      }
+      d[c] = v;
+    }
+    dict = d;
+    dictSize = values.size();
+    return true;
   }
 
   @Override

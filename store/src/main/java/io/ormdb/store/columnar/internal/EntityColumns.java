@@ -35,22 +35,39 @@ public final class EntityColumns {
   final long schemaVersion;
   final Column[] columns;
   final Map<String, Column> byName = new HashMap<>();
-  private final int identity;
+  final int identity;
   final long[][] created = new long[Column.MAX_SEGS][];
   final long[][] deleted = new long[Column.MAX_SEGS][];
-  private final Map<Value, Integer> live = new HashMap<>();
-  private int size;
-  private long dead;
-  private long lsn;
-  private long base;
+
+  /** Per segment, the largest LSN a slot of it was deleted at (what a checkpoint must rewrite). */
+  final long[] killedMax = new long[Column.MAX_SEGS];
+
+  final Map<Value, Integer> live = new HashMap<>();
+  int size;
+  long dead;
+  long lsn;
+  long base;
   private volatile Published published;
+
+  /**
+   * Identifies this slot numbering: new for a build or a compaction, kept by a checkpoint load. A
+   * checkpoint of the same lineage can be updated segment by segment.
+   */
+  final long lineage;
+
+  /** The applied LSN of the newest checkpoint of these columns; -1 when none was written. */
+  volatile long checkpointedLsn = -1;
+
+  /** {@link System#nanoTime()} when that checkpoint was written or loaded. */
+  volatile long checkpointedNanos;
 
   /** True once the changelog moved to a schema this entity's columns no longer describe. */
   boolean stale;
 
-  private EntityColumns(EntityDef def, long schemaVersion) {
+  EntityColumns(EntityDef def, long schemaVersion, long lineage) {
     this.def = def;
     this.schemaVersion = schemaVersion;
+    this.lineage = lineage;
     this.columns = new Column[def.fields().size()];
     int id = -1;
     for (int i = 0; i < columns.length; i++) {
@@ -70,7 +87,7 @@ public final class EntityColumns {
    * its column.
    */
   public static EntityColumns build(ReadView view, EntityDef entity) {
-    EntityColumns ec = new EntityColumns(entity, view.schema().version());
+    EntityColumns ec = new EntityColumns(entity, view.schema().version(), newLineage());
     for (Iterator<Row> it = view.scan(entity.name()); it.hasNext(); ) {
       Row r = it.next();
       ec.append(r.fields(), r.version());
@@ -79,6 +96,20 @@ public final class EntityColumns {
     ec.base = view.lsn();
     ec.publish();
     return ec;
+  }
+
+  static long newLineage() {
+    return java.util.concurrent.ThreadLocalRandom.current().nextLong();
+  }
+
+  /** The applied LSN of the newest checkpoint written or loaded for these columns, or -1. */
+  public long checkpointedLsn() {
+    return checkpointedLsn;
+  }
+
+  /** When that checkpoint was written or loaded ({@link System#nanoTime()}). */
+  public long checkpointedNanos() {
+    return checkpointedNanos;
   }
 
   public EntityDef def() {
@@ -153,12 +184,14 @@ public final class EntityColumns {
     }
   }
 
-  private Value key(Value id) {
+  Value key(Value id) {
     return Values.convert(id, def.identity().type().base());
   }
 
   private void kill(int s, long at) {
-    deleted[s >>> Column.SEG_BITS][s & Column.SEG_MASK] = at;
+    int seg = s >>> Column.SEG_BITS;
+    killedMax[seg] = Math.max(killedMax[seg], at);
+    deleted[seg][s & Column.SEG_MASK] = at;
     dead++;
   }
 
@@ -213,7 +246,7 @@ public final class EntityColumns {
    * must not be maintained any more (readers still using it are unaffected).
    */
   public EntityColumns compacted(long horizon) {
-    EntityColumns c = new EntityColumns(def, schemaVersion);
+    EntityColumns c = new EntityColumns(def, schemaVersion, newLineage());
     List<Integer> keep = new ArrayList<>();
     for (int s = 0; s < size; s++) {
       if (deleted[s >>> Column.SEG_BITS][s & Column.SEG_MASK] > horizon) {

@@ -1,0 +1,43 @@
+package io.ormdb.store.internal;
+
+import org.h2.mvstore.MVMap;
+
+/**
+ * A byte-keyed map of the store file (keys in unsigned byte order) that any thread may read and
+ * only the committer thread may write, from a slice passed to {@link Engine#runOnCommitter}. Reads
+ * see the newest writes, committed or not.
+ */
+public final class BytesMap {
+  private final Engine engine;
+  private final MVMap<byte[], byte[]> map;
+
+  BytesMap(Engine engine, MVMap<byte[], byte[]> map) {
+    this.engine = engine;
+    this.map = map;
+  }
+
+  public byte[] get(byte[] key) {
+    return map.get(key);
+  }
+
+  /** The smallest key above {@code key}, or null. */
+  public byte[] higherKey(byte[] key) {
+    return map.higherKey(key);
+  }
+
+  public void put(byte[] key, byte[] value) {
+    checkWriter();
+    map.put(key, value);
+  }
+
+  public void remove(byte[] key) {
+    checkWriter();
+    map.remove(key);
+  }
+
+  private void checkWriter() {
+    if (!engine.onCommitter()) {
+      throw new IllegalStateException("only the committer thread writes " + map.getName());
+    }
+  }
+}
