@@ -9,8 +9,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -33,19 +31,23 @@ public final class CursorCodec {
   /** A decoded cursor. {@code parentId} is null for a root cursor. */
   public record Position(long fingerprint, Value parentId, List<Value> values) {}
 
-  /** A stable 64-bit fingerprint of a shape string. */
+  /**
+   * A stable 64-bit fingerprint of a shape string: FNV-1a over its UTF-16 code units, then a
+   * finalizing mix. It runs for every query (a cryptographic digest here cost more than the whole
+   * point read); telling cursors of different queries apart needs no more than this, since a forged
+   * cursor can only name a position in a result the query could read anyway.
+   */
   public static long fingerprint(String shape) {
-    try {
-      byte[] d =
-          MessageDigest.getInstance("SHA-256").digest(shape.getBytes(StandardCharsets.UTF_8));
-      long fp = 0;
-      for (int i = 0; i < 8; i++) {
-        fp = (fp << 8) | (d[i] & 0xff);
-      }
-      return fp;
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < shape.length(); i++) {
+      h ^= shape.charAt(i);
+      h *= 0x100000001b3L;
     }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
   }
 
   public static String encode(Position p) {
