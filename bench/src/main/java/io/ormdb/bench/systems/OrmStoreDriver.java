@@ -404,15 +404,13 @@ public final class OrmStoreDriver implements Driver {
 
     @Override
     public List<Map<String, Object>> users(long firstId, int count, int depth) {
-      // The ids as an IN list: ORMDB plans that as primary-key lookups, while a range on the
-      // identity (id >= a && id < b) is planned as a full scan today (see bench/README.md).
-      List<Value> ids = new ArrayList<>(count);
-      for (long id = firstId; id < firstId + count; id++) {
-        ids.add(Value.of(id));
-      }
+      // The same identity range the SQL systems use: a seek in the store, not a scan.
       GraphQuery.Builder b =
           GraphQuery.from("User")
-              .where(new Filter.In("id", ids, false))
+              .where(
+                  Filter.and(
+                      Filter.cmp("id", Filter.Op.GE, firstId),
+                      Filter.cmp("id", Filter.Op.LT, firstId + count)))
               .orderBy(OrderSpec.asc("id"));
       if (depth >= 2) {
         b.include(ordered("posts", "id"));
