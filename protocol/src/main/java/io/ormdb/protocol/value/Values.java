@@ -122,6 +122,23 @@ public final class Values {
   }
 
   /**
+   * A representative of {@code v} for hash maps and sets: two values of the same type, or two
+   * integers (int32 / int64), have equal representatives exactly when {@link #compare} finds them
+   * equal. Integers become int64 and decimals drop trailing zeros; every other value represents
+   * itself. Values of different numeric kinds (an integer and a float, a float and a decimal) are
+   * not unified — join keys never mix them, as a relation's key fields share one type.
+   */
+  public static Value hashKey(Value v) {
+    if (v instanceof Value.Int32 i) {
+      return new Value.Int64(i.value());
+    } else if (v instanceof Value.Decimal d) {
+      BigDecimal b = d.value();
+      return new Value.Decimal(b.signum() == 0 ? BigDecimal.ZERO : b.stripTrailingZeros());
+    }
+    return v;
+  }
+
+  /**
    * A total order over all values: null first; numbers (int32, int64, float32, float64, decimal)
    * compare by numeric value across types; other values compare within their type; values of
    * unrelated types order by type.

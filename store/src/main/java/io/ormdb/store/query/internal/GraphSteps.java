@@ -14,13 +14,15 @@ import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -208,16 +210,16 @@ public final class GraphSteps {
       }
       List<Row> candidates = new ArrayList<>();
       if (secondByKey == null) {
-        candidates.addAll(firstByKey.getOrDefault(key, List.of()));
+        candidates.addAll(firstByKey.getOrDefault(Values.hashKey(key), List.of()));
       } else {
-        Map<Value, Boolean> seen = new TreeMap<>(Values::compare);
-        for (Row edge : firstByKey.getOrDefault(key, List.of())) {
+        Set<Value> seen = new HashSet<>();
+        for (Row edge : firstByKey.getOrDefault(Values.hashKey(key), List.of())) {
           Value k2 = edge.get(join.edgeKeyField());
           if (k2.isNull()) {
             continue;
           }
-          for (Row r : secondByKey.getOrDefault(k2, List.of())) {
-            if (seen.put(r.id(), Boolean.TRUE) == null) {
+          for (Row r : secondByKey.getOrDefault(Values.hashKey(k2), List.of())) {
+            if (seen.add(Values.hashKey(r.id()))) {
               candidates.add(r);
             }
           }
@@ -258,12 +260,13 @@ public final class GraphSteps {
         new ArrayList<>(distinct.values()), new EdgeBlock(lv.path(), toMany, edges, pages));
   }
 
+  /** Rows by {@link Values#hashKey} of {@code field} (the join's key fields share one type). */
   private static Map<Value, List<Row>> group(Collection<Row> rows, String field) {
-    Map<Value, List<Row>> byKey = new TreeMap<>(Values::compare);
+    Map<Value, List<Row>> byKey = new HashMap<>();
     for (Row r : rows) {
       Value k = r.get(field);
       if (!k.isNull()) {
-        byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+        byKey.computeIfAbsent(Values.hashKey(k), x -> new ArrayList<>()).add(r);
       }
     }
     return byKey;

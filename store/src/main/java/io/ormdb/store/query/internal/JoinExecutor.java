@@ -6,10 +6,12 @@ import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -51,7 +53,8 @@ public final class JoinExecutor {
   }
 
   public static Fetched fetch(ReadView view, JoinPlan.Hop hop, TreeSet<Value> keys, long fanout) {
-    Map<Value, List<Row>> byKey = new TreeMap<>(Values::compare);
+    // keyed by Values.hashKey: the join's key fields share one type, so hashing is exact
+    Map<Value, List<Row>> byKey = new HashMap<>();
     if (keys.isEmpty()) {
       return new Fetched(byKey, strategy(hop, 0, 0, 0), 0);
     }
@@ -61,7 +64,7 @@ public final class JoinExecutor {
     if (strategy.equals("pk-batch")) {
       for (Row r : view.getAll(hop.entity(), new ArrayList<>(keys))) {
         read++;
-        byKey.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
+        byKey.computeIfAbsent(Values.hashKey(r.id()), k -> new ArrayList<>()).add(r);
       }
       return new Fetched(byKey, strategy, read);
     }
@@ -86,12 +89,19 @@ public final class JoinExecutor {
                   new KeyRange.Bound(keys.last(), true)),
               false);
     }
+    Set<Value> wanted = new HashSet<>(keys.size() * 2);
+    for (Value k : keys) {
+      wanted.add(Values.hashKey(k));
+    }
     while (it.hasNext()) {
       Row r = it.next();
       read++;
       Value k = r.get(hop.field());
-      if (!k.isNull() && keys.contains(k)) {
-        byKey.computeIfAbsent(k, x -> new ArrayList<>()).add(r);
+      if (!k.isNull()) {
+        Value hk = Values.hashKey(k);
+        if (wanted.contains(hk)) {
+          byKey.computeIfAbsent(hk, x -> new ArrayList<>()).add(r);
+        }
       }
     }
     return new Fetched(byKey, strategy, read);
