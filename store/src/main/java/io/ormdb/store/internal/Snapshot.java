@@ -33,6 +33,9 @@ import org.h2.mvstore.RootReference;
  * versions by LSN, so it never sees part of a batch and never blocks the writer.
  */
 final class Snapshot implements ReadView {
+  /** Index entries resolved per batched row lookup. */
+  private static final int INDEX_CHUNK = 256;
+
   private final Engine engine;
   private final long lsn;
   private final Catalog cat;
@@ -108,14 +111,19 @@ final class Snapshot implements ReadView {
   public List<Row> getAll(String entity, List<Value> ids) {
     open();
     EntityInfo e = cat.entity(entity);
-    List<Row> out = new ArrayList<>(ids.size());
+    byte[][] keys = new byte[ids.size()][];
+    int n = 0;
     for (Value id : ids) {
       byte[] idKey = idKey(e, id);
       if (idKey != null) {
-        RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
-        if (r != null) {
-          out.add(toRow(e, r));
-        }
+        keys[n++] = idKey;
+      }
+    }
+    RowData[] found = Storage.versions(rows, rowsRoot, e, java.util.Arrays.copyOf(keys, n), lsn);
+    List<Row> out = new ArrayList<>(n);
+    for (RowData r : found) {
+      if (r != null && r.live()) {
+        out.add(toRow(e, r));
       }
     }
     return out;
@@ -255,31 +263,67 @@ final class Snapshot implements ReadView {
       c = idx.cursor(idxRoot, lo, null, false);
     }
     return new Iterator<>() {
+      // index entries are read in chunks; each chunk's rows are looked up in one batched pass
+      final List<byte[]> entries = new ArrayList<>();
+      final List<Integer> ends = new ArrayList<>();
+      RowData[] versions = new RowData[0];
+      int pos;
+      boolean exhausted;
       Row next = advance();
 
-      private Row advance() {
-        while (c.hasNext()) {
+      private void fill() {
+        entries.clear();
+        ends.clear();
+        pos = 0;
+        while (entries.size() < INDEX_CHUNK && c.hasNext()) {
           byte[] k = c.next();
           if (descending
               ? ByteKeys.compare(k, lo) < 0
               : hi != null && ByteKeys.compare(k, hi) >= 0) {
-            return null;
+            exhausted = true;
+            break;
           }
           if (!ByteKeys.startsWith(k, ix.prefix)) {
-            return null;
+            exhausted = true;
+            break;
           }
-          int end = Storage.valuesEnd(ix, k);
-          byte[] idKey = java.util.Arrays.copyOfRange(k, end, k.length);
-          RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
-          if (r == null) {
+          entries.add(k);
+          ends.add(Storage.valuesEnd(ix, k));
+        }
+        if (!c.hasNext()) {
+          exhausted = true;
+        }
+        byte[][] idKeys = new byte[entries.size()][];
+        for (int i = 0; i < idKeys.length; i++) {
+          byte[] k = entries.get(i);
+          idKeys[i] = java.util.Arrays.copyOfRange(k, ends.get(i), k.length);
+        }
+        versions = Storage.versions(rows, rowsRoot, e, idKeys, lsn);
+      }
+
+      private Row advance() {
+        while (true) {
+          if (pos == entries.size()) {
+            if (exhausted) {
+              return null;
+            }
+            fill();
+            if (entries.isEmpty()) {
+              return null;
+            }
+          }
+          int i = pos++;
+          RowData r = versions[i];
+          if (r == null || !r.live()) {
             continue;
           }
+          byte[] k = entries.get(i);
+          int end = ends.get(i);
           byte[] vals = Storage.indexValues(ix, r.fields());
           if (vals.length == end - 4 && java.util.Arrays.equals(vals, 0, vals.length, k, 4, end)) {
             return toRow(e, r);
           }
         }
-        return null;
       }
 
       @Override

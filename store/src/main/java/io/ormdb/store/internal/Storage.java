@@ -97,6 +97,51 @@ final class Storage {
     return null;
   }
 
+  /** How many keys a batched lookup walks forward before it seeks afresh. */
+  private static final int MAX_SKIP = 32;
+
+  /**
+   * The versions visible at {@code maxLsn} of several rows at once: {@code out[i]} for {@code
+   * idKeys[i]} (null when there is none). The keys are visited in key order with one forward cursor
+   * that walks short gaps and seeks afresh over long ones, so clustered keys (children inserted
+   * together, ranges of ids) cost a step each instead of a descent from the root.
+   */
+  static RowData[] versions(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      byte[][] idKeys,
+      long maxLsn) {
+    int n = idKeys.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> ByteKeys.compare(idKeys[a], idKeys[b]));
+    RowData[] out = new RowData[n];
+    Cursor<byte[], byte[]> c = null;
+    byte[] at = null;
+    for (int o = 0; o < n; o++) {
+      int i = order[o];
+      byte[] prefix = rowPrefix(e, idKeys[i]);
+      byte[] from =
+          new Buf(prefix.length + 8).put(prefix).putLong(Long.MAX_VALUE - maxLsn).toBytes();
+      int steps = 0;
+      while (c != null && at != null && ByteKeys.compare(at, from) < 0 && steps < MAX_SKIP) {
+        at = c.hasNext() ? c.next() : null;
+        steps++;
+      }
+      if (c == null || (at != null && ByteKeys.compare(at, from) < 0)) {
+        c = rows.cursor(root, from, null, false);
+        at = c.hasNext() ? c.next() : null;
+      }
+      if (at != null && at.length == prefix.length + 8 && ByteKeys.startsWith(at, prefix)) {
+        out[i] = RowCodec.decode(e, c.getValue(), lsnOf(at));
+      }
+    }
+    return out;
+  }
+
   /** The live row visible at {@code maxLsn}, or null. */
   static RowData live(
       MVMap<byte[], byte[]> rows,
