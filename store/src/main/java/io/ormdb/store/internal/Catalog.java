@@ -404,6 +404,36 @@ final class Catalog {
       }
     }
 
+    private FieldMap.Layout layout;
+
+    /** The decoding layout of this entity's rows (built on first use; fields never change). */
+    FieldMap.Layout layout() {
+      FieldMap.Layout l = layout;
+      if (l == null) {
+        int n = fields.size();
+        String[] names = new String[n];
+        Map<String, Integer> slots = new java.util.HashMap<>(n * 2);
+        int maxId = 0;
+        for (int fid : fieldsById.keySet()) {
+          maxId = Math.max(maxId, fid);
+        }
+        int[] slotByFieldId = new int[maxId + 1];
+        java.util.Arrays.fill(slotByFieldId, -1);
+        io.ormdb.protocol.value.Value[] absent = new io.ormdb.protocol.value.Value[n];
+        int slot = 0;
+        for (Map.Entry<Integer, FieldDef> f : fieldsById.entrySet()) {
+          names[slot] = f.getValue().name();
+          slots.put(names[slot], slot);
+          slotByFieldId[f.getKey()] = slot;
+          absent[slot] = RowCodec.absent(f.getValue());
+          slot++;
+        }
+        l = new FieldMap.Layout(names, Map.copyOf(slots), slotByFieldId, absent);
+        layout = l;
+      }
+      return l;
+    }
+
     void addIndex(IndexInfo ix) {
       indexes.add(ix);
       indexByName.put(ix.def.name(), ix);

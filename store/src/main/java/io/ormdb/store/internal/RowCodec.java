@@ -4,7 +4,6 @@ import io.ormdb.protocol.schema.DefaultValue;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -53,16 +52,16 @@ final class RowCodec {
     }
     Buf.In in = new Buf.In(stored, 1);
     int n = in.getVarInt();
-    Map<Integer, Value> byId = new java.util.HashMap<>(n * 2);
+    FieldMap.Layout layout = e.layout();
+    Value[] values = layout.absent.clone();
     for (int i = 0; i < n; i++) {
-      int fid = in.getVarInt();
-      byId.put(fid, ValueCodec.read(in));
+      int slot = layout.slot(in.getVarInt());
+      Value v = ValueCodec.read(in);
+      if (slot >= 0) {
+        values[slot] = v;
+      }
     }
-    Map<String, Value> fields = new LinkedHashMap<>();
-    for (Map.Entry<Integer, FieldDef> f : e.fieldsById.entrySet()) {
-      Value v = byId.get(f.getKey());
-      fields.put(f.getValue().name(), v != null ? v : absent(f.getValue()));
-    }
+    Map<String, Value> fields = new FieldMap(layout, values);
     return new RowData(state, version, fields);
   }
 

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.h2.mvstore.Cursor;
@@ -80,8 +81,11 @@ final class Snapshot implements ReadView {
   }
 
   private Row toRow(EntityInfo e, RowData r) {
+    Map<String, Value> fields = r.fields();
     return new Row(
-        r.fields().get(e.identity.name()), r.version(), Collections.unmodifiableMap(r.fields()));
+        fields.get(e.identity.name()),
+        r.version(),
+        fields instanceof FieldMap ? fields : Collections.unmodifiableMap(fields));
   }
 
   @Override

@@ -1,0 +1,100 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.value.Value;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The fields of a decoded row: an immutable map over an array of values laid out by the entity's
+ * {@link Layout} (one slot per declared field, in declaration order), so decoding a row fills an
+ * array instead of building hash maps. Equal to any map with the same entries.
+ */
+final class FieldMap extends AbstractMap<String, Value> {
+
+  /** Where each field of an entity lives in a row's value array; shared by all its rows. */
+  static final class Layout {
+    final String[] names;
+    final Map<String, Integer> slots;
+    final int[] slotByFieldId;
+    final Value[] absent;
+
+    Layout(String[] names, Map<String, Integer> slots, int[] slotByFieldId, Value[] absent) {
+      this.names = names;
+      this.slots = slots;
+      this.slotByFieldId = slotByFieldId;
+      this.absent = absent;
+    }
+
+    /** The slot of stored field id {@code fid}, or -1 for a field the entity no longer has. */
+    int slot(int fid) {
+      return fid >= 0 && fid < slotByFieldId.length ? slotByFieldId[fid] : -1;
+    }
+  }
+
+  private final Layout layout;
+  private final Value[] values;
+
+  FieldMap(Layout layout, Value[] values) {
+    this.layout = layout;
+    this.values = values;
+  }
+
+  @Override
+  public Value get(Object key) {
+    Integer slot = layout.slots.get(key);
+    return slot == null ? null : values[slot];
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return layout.slots.containsKey(key);
+  }
+
+  @Override
+  public int size() {
+    return values.length;
+  }
+
+  @Override
+  public void forEach(BiConsumer<? super String, ? super Value> action) {
+    for (int i = 0; i < values.length; i++) {
+      action.accept(layout.names[i], values[i]);
+    }
+  }
+
+  @Override
+  public Set<Entry<String, Value>> entrySet() {
+    return new AbstractSet<>() {
+      @Override
+      public int size() {
+        return values.length;
+      }
+
+      @Override
+      public Iterator<Entry<String, Value>> iterator() {
+        return new Iterator<>() {
+          int i;
+
+          @Override
+          public boolean hasNext() {
+            return i < values.length;
+          }
+
+          @Override
+          public Entry<String, Value> next() {
+            if (i >= values.length) {
+              throw new NoSuchElementException();
+            }
+            int at = i++;
+            return new SimpleImmutableEntry<>(layout.names[at], values[at]);
+          }
+        };
+      }
+    };
+  }
+}
