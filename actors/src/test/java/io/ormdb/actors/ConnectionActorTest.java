@@ -156,4 +156,65 @@ class ConnectionActorTest {
       assertThat(e.message()).contains("3 shard(s) did not answer");
     }
   }
+
+  @Test
+  void aPrimaryKeyReadAsksOnlyTheShardsOwningItsIdentities() {
+    try (TestDb db = TestDb.blog(testKit.system(), 8)) {
+      db.store.commit(
+          io.ormdb.protocol.mutation.MutationBatch.of(
+              new io.ormdb.protocol.mutation.Mutation.Insert(
+                  "User",
+                  Map.of(
+                      "id",
+                      io.ormdb.protocol.value.Value.of(42L),
+                      "email",
+                      io.ormdb.protocol.value.Value.of("a@x.io"),
+                      "name",
+                      io.ormdb.protocol.value.Value.of("Ann")))));
+      ShardRouter real = db.actors.router();
+      List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+      ShardRouter counting =
+          new ShardRouter() {
+            @Override
+            public void tell(String entity, int partition, EntityShard.Command message) {
+              asked.add(partition);
+              real.tell(entity, partition, message);
+            }
+
+            @Override
+            public int partitions() {
+              return real.partitions();
+            }
+
+            @Override
+            public String hosting() {
+              return real.hosting();
+            }
+          };
+      PreparedQuery pq;
+      long lsn;
+      try (ReadView view = db.store.snapshot()) {
+        pq =
+            db.store
+                .queryEngine()
+                .prepare(
+                    view,
+                    GraphQuery.from("User")
+                        .where(io.ormdb.protocol.query.Filter.eq("id", 42L))
+                        .build(),
+                    Map.of(),
+                    QueryBudget.DEFAULT);
+        lsn = view.lsn();
+      }
+      TestProbe<Message.Response> probe = testKit.createTestProbe();
+      testKit.spawn(
+          QueryExecutor.create(pq, lsn, Map.of(), counting, Duration.ofSeconds(3), 5, probe.ref()));
+      Message.QueryReply reply =
+          probe.expectMessageClass(Message.QueryReply.class, Duration.ofSeconds(3));
+      assertThat(reply.result().root().size()).isEqualTo(1);
+      assertThat(asked)
+          .containsExactly(
+              io.ormdb.store.Partitioning.partitionOf(io.ormdb.protocol.value.Value.of(42L), 8));
+    }
+  }
 }

@@ -116,9 +116,28 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
   private Behavior<Command> start() {
     String entity = pq.entity(0);
     beginStep("root candidates of " + entity);
+    // a primary-key read asks only the partitions owning the identities; other reads ask all
+    java.util.Set<Integer> owners = new java.util.TreeSet<>();
+    List<Value> ids = pq.rootIdentities();
     for (int p = 0; p < router.partitions(); p++) {
+      owners.add(p);
+    }
+    if (ids != null) {
+      owners.clear();
+      for (Value id : ids) {
+        owners.add(Partitioning.partitionOf(id, router.partitions()));
+      }
+    }
+    for (int p : owners) {
       router.tell(entity, p, new EntityShard.FetchRoots(tag, pq.query(), session, lsn, answers));
       awaiting++;
+    }
+    if (awaiting == 0) {
+      try {
+        return stepDone();
+      } catch (OrmDbException e) {
+        return fail(e.code(), e.getMessage());
+      }
     }
     return this;
   }

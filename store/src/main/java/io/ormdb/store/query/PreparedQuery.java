@@ -128,6 +128,14 @@ public final class PreparedQuery {
   }
 
   /**
+   * The root identities when the root is read by its primary key (identity equality or IN), else
+   * null: only the partitions owning them can hold root rows.
+   */
+  public List<Value> rootIdentities() {
+    return steps.rootIdentities();
+  }
+
+  /**
    * The root rows of {@code view} that {@code owns} accepts (null = all), filtered, after the
    * cursor, in the root order, cut to {@code offset + limit + 1} when the query has a limit.
    */

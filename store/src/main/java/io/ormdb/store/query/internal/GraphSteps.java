@@ -63,6 +63,28 @@ public final class GraphSteps {
     return rq;
   }
 
+  /**
+   * The identities the root reads when its access path is the primary key (an identity equality or
+   * IN list), else null: a partitioned executor asks only the sources that own them.
+   */
+  public List<Value> rootIdentities() {
+    AccessPlan access = plan.root();
+    if (access.access() != AccessPlan.Access.PRIMARY_KEY) {
+      return null;
+    }
+    Filter c = Conjuncts.of(rq.root().filter()).get(access.keyConjuncts().get(0));
+    if (c instanceof Filter.Compare cmp) {
+      return List.of(cmp.value());
+    }
+    List<Value> ids = new ArrayList<>();
+    for (Value v : ((Filter.In) c).values()) {
+      if (!v.isNull()) {
+        ids.add(v);
+      }
+    }
+    return ids;
+  }
+
   public QueryPlan plan() {
     return plan;
   }
