@@ -40,6 +40,13 @@ final class Goals {
                 + "×)",
             "n/a (pending)"));
     out.add(atLeast("Point read: ORMDB ÷ raw MVStore get", 1.0 / 3, results, "point", Plan.RAW));
+    out.add(
+        atLeast(
+            "Point read through the actors: OrmDb extension ÷ OrmStore (within 2×)",
+            0.5,
+            find(results, "point", Plan.ORMDB_EXTENSION),
+            find(results, "point", Plan.ORMDB),
+            ""));
     Measurement one = find(results, "insert1", Plan.ORMDB);
     Measurement sixteen = find(results, "insert16", Plan.ORMDB);
     out.add(

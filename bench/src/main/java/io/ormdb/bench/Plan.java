@@ -11,6 +11,7 @@ final class Plan {
   /** A child JVM kind: its driver main class and classpath kind. */
   enum Child {
     ORMDB("ormdb", "io.ormdb.bench.systems.OrmStoreDriver", "ormdb"),
+    ORMDB_EXT("ormdb-ext", "io.ormdb.bench.systems.OrmDbExtensionDriver", "ormdb"),
     MVSTORE("mvstore", "io.ormdb.bench.systems.RawMvStoreDriver", "ormdb"),
     H2("h2", "io.ormdb.bench.systems.H2Driver", "h2"),
     SQLITE("sqlite", "io.ormdb.bench.systems.SqliteDriver", "sqlite");
@@ -66,8 +67,7 @@ final class Plan {
 
   static final Entry ORMDB_ROW = Entry.of(ORMDB, Child.ORMDB, "", "embedded");
   static final Entry RAW_ROW = Entry.of(RAW, Child.MVSTORE, "", "embedded");
-  static final Entry EXTENSION_PENDING =
-      Entry.notRun(ORMDB_EXTENSION, "pending: actor layer not merged");
+  static final Entry EXTENSION_ROW = Entry.of(ORMDB_EXTENSION, Child.ORMDB_EXT, "", "embedded");
   static final Entry SERVER_PENDING = Entry.notRun(ORMDB_SERVER, "pending: server not built yet");
 
   static List<Case> cases(String postgresStatus) {
@@ -75,6 +75,7 @@ final class Plan {
     List<Entry> simpleReads =
         List.of(
             ORMDB_ROW,
+            EXTENSION_ROW,
             RAW_ROW,
             Entry.of("H2 SQL embedded", Child.H2, "", "embedded"),
             Entry.of("H2 SQL TCP (loopback)", Child.H2, "", "tcp"),
@@ -91,7 +92,7 @@ final class Plan {
             Entry.of("SQLite (WAL), JOIN + assembly", Child.SQLITE, "join", "embedded"),
             Entry.of("SQLite (WAL), batched IN", Child.SQLITE, "in", "embedded"),
             Entry.of("ORM N+1 on SQLite", Child.SQLITE, "n1", "embedded"),
-            EXTENSION_PENDING,
+            EXTENSION_ROW,
             SERVER_PENDING,
             postgres);
     List<Entry> movie =
@@ -102,7 +103,7 @@ final class Plan {
             Entry.of("ORM N+1 on H2 embedded", Child.H2, "n1", "embedded"),
             Entry.of("SQLite (WAL), JOIN per relation", Child.SQLITE, "join", "embedded"),
             Entry.of("ORM N+1 on SQLite", Child.SQLITE, "n1", "embedded"),
-            EXTENSION_PENDING,
+            EXTENSION_ROW,
             SERVER_PENDING,
             postgres);
     List<Entry> embeddedOnly =
@@ -114,6 +115,7 @@ final class Plan {
     List<Entry> writes =
         List.of(
             ORMDB_ROW,
+            EXTENSION_ROW,
             RAW_ROW,
             Entry.of("H2 SQL embedded, durable", Child.H2, "durable", "embedded"),
             Entry.of("H2 SQL embedded, default (no fsync)", Child.H2, "nosync", "embedded"),

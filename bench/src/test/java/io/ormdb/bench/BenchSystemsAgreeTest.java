@@ -34,6 +34,7 @@ class BenchSystemsAgreeTest {
   private static final List<Object[]> READERS =
       List.of(
           new Object[] {Plan.Child.ORMDB, "", "embedded"},
+          new Object[] {Plan.Child.ORMDB_EXT, "", "embedded"},
           new Object[] {Plan.Child.MVSTORE, "", "embedded"},
           new Object[] {Plan.Child.H2, "join", "embedded"},
           new Object[] {Plan.Child.H2, "in", "embedded"},

@@ -133,9 +133,47 @@ public final class OrmStoreDriver implements Driver {
       """;
 
   private OrmStore store;
+  private final java.util.function.Function<Path, OrmStore> opener;
+
+  public OrmStoreDriver() {
+    this(dir -> OrmStore.open(StoreConfig.of(dir)));
+  }
+
+  /** A driver whose store comes from {@code opener} (the OrmDb extension driver's own store). */
+  OrmStoreDriver(java.util.function.Function<Path, OrmStore> opener) {
+    this.opener = opener;
+  }
 
   public static void main(String[] args) {
     ChildLoop.serve(new OrmStoreDriver());
+  }
+
+  /** What a session calls: the store directly, or the embedded extension's actor path. */
+  interface Api {
+    QueryResult query(GraphQuery q);
+
+    MutationResult commit(MutationBatch batch);
+
+    AggregateResult aggregate(AggregateQuery q);
+  }
+
+  static Api direct(OrmStore store) {
+    return new Api() {
+      @Override
+      public QueryResult query(GraphQuery q) {
+        return store.query(q);
+      }
+
+      @Override
+      public MutationResult commit(MutationBatch batch) {
+        return store.commit(batch);
+      }
+
+      @Override
+      public AggregateResult aggregate(AggregateQuery q) {
+        return store.aggregate(q);
+      }
+    };
   }
 
   /** The open store (for the JMH benchmarks, which share the JVM). */
@@ -145,7 +183,7 @@ public final class OrmStoreDriver implements Driver {
 
   @Override
   public void load(Dataset data, Path dir) throws Exception {
-    store = OrmStore.open(StoreConfig.of(dir));
+    store = opener.apply(dir);
     store.applySchema(SchemaParser.parse(SCHEMA));
     Loader l = new Loader(store);
     data.items(
@@ -283,7 +321,7 @@ public final class OrmStoreDriver implements Driver {
     if (!"embedded".equals(conn)) {
       throw new UnsupportedOperationException("ORMDB server (TCP) is not built yet");
     }
-    return new OrmSession(store);
+    return new OrmSession(direct(store));
   }
 
   @Override
@@ -366,9 +404,9 @@ public final class OrmStoreDriver implements Driver {
 
   /** Graph queries built with the Java builder, results assembled with ResultObjects. */
   static final class OrmSession implements Session {
-    private final OrmStore store;
+    private final Api store;
 
-    OrmSession(OrmStore store) {
+    OrmSession(Api store) {
       this.store = store;
     }
 
