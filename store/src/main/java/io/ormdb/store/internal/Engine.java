@@ -25,9 +25,12 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -74,6 +77,19 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong versionsRemoved = new AtomicLong();
 
+  /** Completes waiters of the watermarks, so that the committer never runs their callbacks. */
+  private final ExecutorService notifier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "ormdb-commit-notifier");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private Watermark visibleMark;
+  private JournalMaps journal;
+  private OffsetMap offsets;
+
   private Engine(StoreConfig config, String fileKey, MVStore store) {
     this.config = config;
     this.fileKey = fileKey;
@@ -89,6 +105,7 @@ public final class Engine implements AutoCloseable {
     }
     catalogList = List.copyOf(list);
     recover();
+    openJournal();
     this.committer = new Thread(this::runCommitter, "ormdb-committer");
     this.committer.setDaemon(true);
     this.nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
@@ -396,6 +413,7 @@ public final class Engine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeNotifications();
     try {
       if (broken == null) {
         store.close();
@@ -454,6 +472,31 @@ public final class Engine implements AutoCloseable {
     long horizon = -1;
     byte[] resume;
     long removed;
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  /** A write of another component (journal, offsets) that shares the group commit. */
+  private static final class WriteTask<T> extends Task {
+    final Supplier<T> write;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+
+    WriteTask(Supplier<T> write) {
+      this.write = write;
+    }
+
+    /** Applies the write (committer thread); returns what completes it after the commit. */
+    Runnable run() {
+      try {
+        T r = write.get();
+        return () -> future.complete(r);
+      } catch (OrmDbException e) {
+        return () -> future.completeExceptionally(e);
+      }
+    }
 
     @Override
     void fail(OrmDbException e) {
@@ -580,6 +623,9 @@ public final class Engine implements AutoCloseable {
           } catch (OrmDbException e) {
             completions.add(() -> s.future.completeExceptionally(e));
           }
+        } else if (t instanceof WriteTask<?> w) {
+          wrote = true;
+          completions.add(w.run());
         } else if (t instanceof CompactTask c) {
           wrote = true;
           if (compactSlice(c)) {
@@ -603,6 +649,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     visibleLsn = lastLsn;
+    publishVisible();
     completions.forEach(Runnable::run);
     if (unsynced) {
       syncIfDue();
@@ -818,5 +865,52 @@ public final class Engine implements AutoCloseable {
 
   private static int readInt(byte[] b) {
     return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // journal, consumer offsets and commit notifications
+
+  private void openJournal() {
+    visibleMark = new Watermark(visibleLsn, notifier);
+    journal = new JournalMaps(this, store, meta, notifier);
+    offsets = new OffsetMap(this, store);
+  }
+
+  /**
+   * Runs {@code write} on the committer thread as part of the next commit group; the future
+   * completes once that group is durable per the durability mode (fails when the write throws an
+   * OrmDbException — it must then have written nothing — or the store fails).
+   */
+  <T> CompletableFuture<T> writeDurably(Supplier<T> write) {
+    WriteTask<T> t = new WriteTask<>(write);
+    submit(t);
+    return t.future;
+  }
+
+  /** Called by the committer once a group is visible: wakes the waiters of the watermarks. */
+  private void publishVisible() {
+    visibleMark.publish(visibleLsn);
+    journal.publish();
+  }
+
+  private void closeNotifications() {
+    visibleMark.close();
+    journal.close();
+    notifier.shutdown();
+  }
+
+  /** Completes (with the newest LSN) once a batch with an LSN above {@code lsn} is visible. */
+  public CompletableFuture<Long> lsnAfter(long lsn) {
+    return visibleMark.after(lsn);
+  }
+
+  /** The store's Pekko Persistence storage. */
+  public JournalMaps journal() {
+    return journal;
+  }
+
+  /** Named change-feed consumer offsets. */
+  public OffsetMap offsets() {
+    return offsets;
   }
 }
