@@ -46,28 +46,39 @@ final class FeedReader implements ChunkReader<ChangeFeedItem> {
     return out;
   }
 
+  /**
+   * Adds the change set's items after {@code after}: its accepted events, framed by markers when
+   * asked for — a change set without accepted events has no items at all.
+   */
   private void addItems(ChangeSet cs, List<ChangeFeedItem> out) {
-    List<ChangeEvent> events = new ArrayList<>();
+    List<ChangeEvent> accepted = new ArrayList<>();
     for (ChangeEvent e : cs.events()) {
-      if (filter.accepts(e) && after.isBefore(new ConsumerOffset(cs.lsn(), e.index()))) {
-        events.add(e);
+      if (filter.accepts(e)) {
+        accepted.add(e);
       }
     }
-    if (events.isEmpty()) {
+    if (accepted.isEmpty()) {
       return;
     }
-    if (filter.txMarkers()
-        && after.isBefore(new ConsumerOffset(cs.lsn(), ConsumerOffset.TX_BEGIN))) {
+    if (filter.txMarkers() && isNew(cs.lsn(), ConsumerOffset.TX_BEGIN)) {
       out.add(new ChangeFeedItem.TxBegin(cs.lsn(), cs.txId(), cs.commitTsMicros()));
     }
-    out.addAll(events);
-    if (filter.txMarkers()) {
+    for (ChangeEvent e : accepted) {
+      if (isNew(cs.lsn(), e.index())) {
+        out.add(e);
+      }
+    }
+    if (filter.txMarkers() && isNew(cs.lsn(), ConsumerOffset.TX_END)) {
       Map<String, Integer> perEntity = new LinkedHashMap<>();
       for (ChangeEvent e : cs.events()) {
         perEntity.merge(e.entity(), 1, Integer::sum);
       }
       out.add(new ChangeFeedItem.TxEnd(cs.lsn(), cs.txId(), cs.events().size(), perEntity));
     }
+  }
+
+  private boolean isNew(long lsn, int index) {
+    return after.isBefore(new ConsumerOffset(lsn, index));
   }
 
   @Override

@@ -209,6 +209,21 @@ class ChangeFeedTest {
   }
 
   @Test
+  void resumingAfterTheLastEventOfAChangeSetStillDeliversItsEndMarker() throws Exception {
+    commit(store, item(1, "a"), item(2, "b"));
+    commit(store, item(3, "c"));
+    List<ChangeFeedItem> items =
+        feed.itemsAfter(new ConsumerOffset(1, 1), ChangeFilter.all().withTxMarkers())
+            .take(2)
+            .runWith(Sink.seq(), testKit.system())
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    assertThat(items)
+        .extracting(ChangeFeedTest::describe)
+        .containsExactly("1 end 2 {Item=2}", "2 begin");
+  }
+
+  @Test
   void namedConsumerResumesFromItsDurableOffset() throws Exception {
     commit(store, item(1, "a"), item(2, "b"));
     commit(store, item(3, "c"));
