@@ -169,7 +169,11 @@ public final class OrmStore implements AutoCloseable {
     return options.asOfLsn() > 0 ? snapshotAt(options.asOfLsn()) : snapshot();
   }
 
-  /** Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order. */
+  /**
+   * Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order.
+   * INVALID_LSN naming the oldest available LSN when {@code fromLsnInclusive} is older than the
+   * changelog's retention ({@link #oldestChangelogLsn()}).
+   */
   public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
     return engine.changes(fromLsnInclusive, maxEntries);
   }
@@ -213,6 +217,14 @@ public final class OrmStore implements AutoCloseable {
   /** The LSN of the newest committed (visible) batch; 0 when none. */
   public long currentLsn() {
     return engine.currentLsn();
+  }
+
+  /**
+   * The oldest LSN whose change set {@link #changes} can still return (1 until compaction removed
+   * entries older than {@link StoreConfig#changelogRetention()}).
+   */
+  public long oldestChangelogLsn() {
+    return engine.oldestChangelogLsn();
   }
 
   /** The oldest LSN {@link #snapshotAt} accepts. */

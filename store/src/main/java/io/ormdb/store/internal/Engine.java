@@ -87,6 +87,8 @@ public final class Engine implements AutoCloseable {
           });
 
   private Watermark visibleMark;
+  private volatile long oldestLogLsn = 1;
+  private static final String OLDEST_LOG = "changelog.oldest";
   private JournalMaps journal;
   private OffsetMap offsets;
 
@@ -105,6 +107,8 @@ public final class Engine implements AutoCloseable {
     }
     catalogList = List.copyOf(list);
     recover();
+    String oldestLog = meta.get(OLDEST_LOG);
+    oldestLogLsn = oldestLog == null ? 1 : Long.parseLong(oldestLog);
     openJournal();
     this.committer = new Thread(this::runCommitter, "ormdb-committer");
     this.committer.setDaemon(true);
@@ -383,10 +387,12 @@ public final class Engine implements AutoCloseable {
     if (fromLsnInclusive > newest + 1) {
       throw invalidLsn(fromLsnInclusive, newest);
     }
+    checkRetained(Math.max(1, fromLsnInclusive));
     List<ChangeSet> out = new ArrayList<>();
     for (long l = Math.max(1, fromLsnInclusive); l <= newest && out.size() < maxEntries; l++) {
       byte[] b = log.get(l);
       if (b == null) {
+        checkRetained(l); // truncated meanwhile
         throw OrmDbException.internal("changelog entry " + l + " is missing", null);
       }
       out.add(ChangeSetCodec.decode(l, b));
@@ -470,6 +476,8 @@ public final class Engine implements AutoCloseable {
   private static final class CompactTask extends Task {
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long horizon = -1;
+    long logHorizon = -1;
+    long logResume;
     byte[] resume;
     long removed;
 
@@ -747,7 +755,7 @@ public final class Engine implements AutoCloseable {
   /** The newest LSN committed at or before now minus the retention window. */
   private long horizon() {
     long target = currentMicros() - config.historyRetention().toNanos() / 1000;
-    long lo = Math.max(oldestLsn, 1);
+    long lo = Math.max(Math.max(oldestLsn, oldestLogLsn), 1);
     long hi = lastLsn;
     long best = oldestLsn;
     while (lo <= hi) {
@@ -764,6 +772,9 @@ public final class Engine implements AutoCloseable {
 
   /** Compacts the next slice of rows; true when the pass is complete. */
   private boolean compactSlice(CompactTask c) {
+    if (!truncateChangelogSlice(c)) {
+      return false;
+    }
     if (c.horizon < 0) {
       c.horizon = horizon();
       if (c.horizon > oldestLsn) {
@@ -912,5 +923,70 @@ public final class Engine implements AutoCloseable {
   /** Named change-feed consumer offsets. */
   public OffsetMap offsets() {
     return offsets;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // changelog retention
+
+  public long oldestChangelogLsn() {
+    return oldestLogLsn;
+  }
+
+  private void checkRetained(long lsn) {
+    long oldest = oldestLogLsn;
+    if (lsn < oldest) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "the changelog from lsn "
+              + lsn
+              + " is no longer retained: the oldest available LSN is "
+              + oldest
+              + " and the newest is "
+              + visibleLsn);
+    }
+  }
+
+  /**
+   * Removes, in slices, the changelog entries committed more than {@code changelogRetention} ago
+   * (never the newest entry: recovery reads it). Publishes the new oldest LSN before removing, so a
+   * reader either sees it and fails with INVALID_LSN or reads entries that are still there. True
+   * when this pass's truncation is complete.
+   */
+  private boolean truncateChangelogSlice(CompactTask c) {
+    if (config.keepsWholeChangelog() || lastLsn <= 1) {
+      return true;
+    }
+    if (c.logHorizon < 0) {
+      long target =
+          currentMicros()
+              - Math.min(config.changelogRetention().toMillis(), Long.MAX_VALUE / 1000) * 1000;
+      long lo = oldestLogLsn;
+      long hi = lastLsn - 1;
+      long best = lo - 1;
+      while (lo <= hi) {
+        long mid = (lo + hi) >>> 1;
+        if (ChangeSetCodec.commitTs(log.get(mid)) <= target) {
+          best = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      c.logHorizon = best;
+      if (best + 1 > oldestLogLsn) {
+        long from = oldestLogLsn;
+        oldestLogLsn = best + 1;
+        meta.put(OLDEST_LOG, Long.toString(best + 1));
+        c.logResume = from;
+      } else {
+        c.logResume = best + 1;
+      }
+    }
+    long end = Math.min(c.logHorizon + 1, c.logResume + COMPACTION_SLICE);
+    for (long l = c.logResume; l < end; l++) {
+      log.remove(l);
+    }
+    c.logResume = end;
+    return end >= c.logHorizon + 1;
   }
 }
