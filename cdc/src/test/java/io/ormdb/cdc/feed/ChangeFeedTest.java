@@ -298,6 +298,37 @@ class ChangeFeedTest {
   }
 
   @Test
+  void aFeedOlderThanTheChangelogRetentionFailsWithInvalidLsnNamingTheOldest() throws Exception {
+    store.close();
+    store =
+        OrmStore.open(
+            StoreConfig.of(dir)
+                .withRetention(java.time.Duration.ZERO, java.time.Duration.ZERO)
+                .withChangelogRetention(java.time.Duration.ZERO));
+    feed = ChangeFeed.create(testKit.system(), store);
+    for (int i = 1; i <= 4; i++) {
+      commit(store, item(i, "x"));
+    }
+    store.compact();
+    var failed = feed.changes(2).runWith(Sink.seq(), testKit.system()).toCompletableFuture();
+    java.util.concurrent.ExecutionException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            java.util.concurrent.ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+    assertThat(e.getCause()).isInstanceOf(io.ormdb.protocol.OrmDbException.class);
+    assertThat(((io.ormdb.protocol.OrmDbException) e.getCause()).code())
+        .isEqualTo(io.ormdb.protocol.ErrorCode.INVALID_LSN);
+    assertThat(e.getCause().getMessage()).contains("the oldest available LSN is 4");
+    assertThat(
+            feed.changes(4)
+                .take(1)
+                .runWith(Sink.seq(), testKit.system())
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS))
+        .extracting(ChangeEvent::lsn)
+        .containsExactly(4L);
+  }
+
+  @Test
   void markersAreRefusedOnTheEventOnlySource() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> feed.changes(0, ChangeFilter.all().withTxMarkers()))
