@@ -59,7 +59,7 @@ class ChangeFeedCrashTest {
     String ctx = "seed " + seed;
     List<Round> runs = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
-      int killAfter = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(120);
+      int killAfter = random.nextInt(4) == 0 ? 0 : 1 + random.nextInt(80);
       runs.add(runChild(round, killAfter, false, ctx));
     }
     runs.add(runChild(rounds + 1, 0, true, ctx));
