@@ -17,11 +17,14 @@ import io.ormdb.store.columnar.ColumnStore;
 import io.ormdb.store.internal.BytesMap;
 import io.ormdb.store.internal.Engine;
 import io.ormdb.store.internal.ValueCodec;
+import io.ormdb.store.journal.ConsumerOffset;
+import io.ormdb.store.journal.JournalStorage;
 import io.ormdb.store.query.QueryEngine;
 import io.ormdb.store.view.ReadView;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -173,14 +176,62 @@ public final class OrmStore implements AutoCloseable {
     return options.asOfLsn() > 0 ? snapshotAt(options.asOfLsn()) : snapshot();
   }
 
-  /** Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order. */
+  /**
+   * Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order.
+   * INVALID_LSN naming the oldest available LSN when {@code fromLsnInclusive} is older than the
+   * changelog's retention ({@link #oldestChangelogLsn()}).
+   */
   public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
     return engine.changes(fromLsnInclusive, maxEntries);
+  }
+
+  /**
+   * Completes with the newest LSN once a batch with an LSN above {@code lsn} is committed and
+   * visible (at once when one already is); fails when the store closes first. Completion runs on a
+   * store notification thread: keep callbacks short and never block in them. This is how change
+   * feeds wait for commits without polling.
+   */
+  public CompletableFuture<Long> lsnAfter(long lsn) {
+    return engine.lsnAfter(lsn);
+  }
+
+  /**
+   * The store's Pekko Persistence storage (events of ordinary persistence ids, tags, snapshots),
+   * kept in the same file and written through the same group commit as the tables.
+   */
+  public JournalStorage journal() {
+    return engine.journal();
+  }
+
+  /**
+   * Stores the offset of the named change-feed consumer; the future completes once it is durable
+   * (it shares the group commit of concurrent batches).
+   */
+  public CompletableFuture<Void> commitOffset(String consumer, ConsumerOffset offset) {
+    return engine.offsets().commit(consumer, offset);
+  }
+
+  /** The stored offset of the named consumer, if it ever committed one. */
+  public Optional<ConsumerOffset> consumerOffset(String consumer) {
+    return engine.offsets().get(consumer);
+  }
+
+  /** Forgets the named consumer's offset, durably. */
+  public CompletableFuture<Void> removeConsumerOffset(String consumer) {
+    return engine.offsets().remove(consumer);
   }
 
   /** The LSN of the newest committed (visible) batch; 0 when none. */
   public long currentLsn() {
     return engine.currentLsn();
+  }
+
+  /**
+   * The oldest LSN whose change set {@link #changes} can still return (1 until compaction removed
+   * entries older than {@link StoreConfig#changelogRetention()}).
+   */
+  public long oldestChangelogLsn() {
+    return engine.oldestChangelogLsn();
   }
 
   /** The oldest LSN {@link #snapshotAt} accepts. */

@@ -3,6 +3,7 @@ package io.ormdb.store;
 import io.ormdb.protocol.OrmDbException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 
 /**
@@ -19,6 +20,9 @@ import java.util.Objects;
  * @param compactionInterval how often background compaction removes versions and tombstones older
  *     than the retention window; {@link Duration#ZERO} disables the background task
  * @param maxValueBytes the largest encoded field value accepted by a write, in bytes
+ * @param changelogRetention how long changelog entries (change sets) stay readable by {@link
+ *     OrmStore#changes} and change feeds; older ones are removed by compaction (the newest entry is
+ *     always kept). {@link #KEEP_CHANGELOG} (the default, also for null) keeps every entry
  */
 public record StoreConfig(
     String dataDir,
@@ -26,7 +30,11 @@ public record StoreConfig(
     long maxDelayMillis,
     Duration historyRetention,
     Duration compactionInterval,
-    int maxValueBytes) {
+    int maxValueBytes,
+    Duration changelogRetention) {
+
+  /** The {@code changelogRetention} that keeps the whole changelog. */
+  public static final Duration KEEP_CHANGELOG = ChronoUnit.FOREVER.getDuration();
 
   /** The {@code dataDir} of a store that is never written to disk. */
   public static final String IN_MEMORY = ":memory:";
@@ -47,6 +55,10 @@ public record StoreConfig(
     durability = durability == null ? Durability.SYNC : durability;
     historyRetention = historyRetention == null ? Duration.ofMinutes(10) : historyRetention;
     compactionInterval = compactionInterval == null ? Duration.ofMinutes(1) : compactionInterval;
+    changelogRetention = changelogRetention == null ? KEEP_CHANGELOG : changelogRetention;
+    if (changelogRetention.isNegative()) {
+      throw OrmDbException.invalid("changelogRetention must not be negative");
+    }
     if (maxDelayMillis < 0) {
       throw OrmDbException.invalid("maxDelayMillis must be >= 0 but is " + maxDelayMillis);
     }
@@ -56,6 +68,29 @@ public record StoreConfig(
     if (maxValueBytes <= 0) {
       throw OrmDbException.invalid("maxValueBytes must be > 0 but is " + maxValueBytes);
     }
+  }
+
+  /** A configuration that keeps the whole changelog (the form before changelog retention). */
+  public StoreConfig(
+      String dataDir,
+      Durability durability,
+      long maxDelayMillis,
+      Duration historyRetention,
+      Duration compactionInterval,
+      int maxValueBytes) {
+    this(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        KEEP_CHANGELOG);
+  }
+
+  /** Whether the whole changelog is kept. */
+  public boolean keepsWholeChangelog() {
+    return changelogRetention.equals(KEEP_CHANGELOG);
   }
 
   /** Defaults: SYNC, 10 minutes of history, compaction every minute, 16 MiB values. */
@@ -86,16 +121,44 @@ public record StoreConfig(
         maxDelayMillis,
         historyRetention,
         compactionInterval,
-        maxValueBytes);
+        maxValueBytes,
+        changelogRetention);
   }
 
   public StoreConfig withRetention(Duration retention, Duration compactionEvery) {
     return new StoreConfig(
-        dataDir, durability, maxDelayMillis, retention, compactionEvery, maxValueBytes);
+        dataDir,
+        durability,
+        maxDelayMillis,
+        retention,
+        compactionEvery,
+        maxValueBytes,
+        changelogRetention);
   }
 
   public StoreConfig withMaxValueBytes(int bytes) {
     return new StoreConfig(
-        dataDir, durability, maxDelayMillis, historyRetention, compactionInterval, bytes);
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        bytes,
+        changelogRetention);
+  }
+
+  /**
+   * How long changelog entries are kept ({@link #KEEP_CHANGELOG}: all); compaction removes older
+   * ones, after which {@link OrmStore#changes} from an older LSN fails with INVALID_LSN.
+   */
+  public StoreConfig withChangelogRetention(Duration retention) {
+    return new StoreConfig(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        retention);
   }
 }

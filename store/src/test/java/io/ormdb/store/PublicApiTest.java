@@ -25,7 +25,13 @@ class PublicApiTest {
             ReadView.class,
             Row.class,
             KeyRange.class,
-            Engine.class)) {
+            Engine.class,
+            io.ormdb.store.internal.JournalMaps.class,
+            io.ormdb.store.internal.OffsetMap.class,
+            io.ormdb.store.journal.JournalStorage.class,
+            io.ormdb.store.journal.JournalEntry.class,
+            io.ormdb.store.journal.SnapshotEntry.class,
+            io.ormdb.store.journal.ConsumerOffset.class)) {
       for (Method m : c.getDeclaredMethods()) {
         if (!Modifier.isPublic(m.getModifiers())) {
           continue;

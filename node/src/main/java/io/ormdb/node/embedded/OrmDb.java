@@ -4,8 +4,15 @@ import io.ormdb.actors.OrmDbActors;
 import io.ormdb.actors.commit.CommitCoordinator;
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
+import io.ormdb.cdc.FeedControl;
+import io.ormdb.cdc.OrmStoreRegistry;
+import io.ormdb.cdc.feed.ChangeFeed;
+import io.ormdb.cdc.feed.ChangeFilter;
+import io.ormdb.cdc.feed.NamedConsumer;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
@@ -27,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * ORMDB embedded in a Pekko application: {@code OrmDb.get(system)} opens the store configured under
@@ -35,7 +43,11 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * CompletionStage}s plus the actor protocols for actor-native callers.
  *
  * <p>Failed requests complete exceptionally with an {@link OrmDbException} carrying the error code.
- * Change feeds ({@code changes(fromLsn)}) come with the change data capture module.
+ * Committed changes are available as change feeds ({@link #changes(long)}, {@link
+ * #consumer(String)}); the extension registers its store with {@link OrmStoreRegistry} so that the
+ * cdc module's Pekko Persistence plugins ({@code ormdb.journal}, {@code ormdb.snapshot-store}) and
+ * read journal ({@code ormdb.query}) use the same file — select them in your configuration, they
+ * are not made the defaults.
  *
  * <p>The store is closed by a CoordinatedShutdown task (phase {@code
  * before-actor-system-terminate}) once the commits already handed to it are durable; the file is
@@ -47,6 +59,7 @@ public final class OrmDb implements Extension {
   private final OrmStore store;
   private final OrmDbActors actors;
   private final ActorRef<ConnectionActor.Command> session;
+  private final ChangeFeed feed;
   private final AtomicLong requestIds = new AtomicLong();
   private final Duration askTimeout;
 
@@ -54,6 +67,8 @@ public final class OrmDb implements Extension {
     this.system = system;
     this.settings = OrmDbSettings.create(system.settings().config());
     this.store = OrmStore.open(settings.store());
+    OrmStoreRegistry.get(system).register(store);
+    this.feed = ChangeFeed.create(system, store);
     this.actors = OrmDbActors.start(system, "default", store, settings.actors());
     this.session = actors.connectEmbedded();
     // the connection answers TIMEOUT by then; the ask only guards against a stopped session
@@ -65,6 +80,7 @@ public final class OrmDb implements Extension {
             () ->
                 CompletableFuture.supplyAsync(
                     () -> {
+                      OrmStoreRegistry.get(system).unregister(store);
                       store.close();
                       return Done.getInstance();
                     }));
@@ -125,6 +141,37 @@ public final class OrmDb implements Extension {
   public CompletionStage<ExplainResult> explain(GraphQuery query, boolean analyze) {
     return request(id -> new Message.Explain(id, 0, query, analyze), Message.ExplainReply.class)
         .thenApply(Message.ExplainReply::result);
+  }
+
+  /**
+   * Every committed change from {@code fromLsn} on (inclusive; 0 = from the oldest), in LSN order,
+   * continuing live; backpressured end to end. See {@link ChangeFeed}.
+   */
+  public Source<ChangeEvent, FeedControl> changes(long fromLsn) {
+    return feed.changes(fromLsn);
+  }
+
+  /** The committed changes from {@code fromLsn} that pass {@code filter} (no markers). */
+  public Source<ChangeEvent, FeedControl> changes(long fromLsn, ChangeFilter filter) {
+    return feed.changes(fromLsn, filter);
+  }
+
+  /** Like {@link #changes(long, ChangeFilter)}, with transaction markers when the filter asks. */
+  public Source<ChangeFeedItem, FeedControl> changeItems(long fromLsn, ChangeFilter filter) {
+    return feed.items(fromLsn, filter);
+  }
+
+  /**
+   * A named consumer whose offset is stored durably in the database file; see {@link NamedConsumer}
+   * for the delivery contract.
+   */
+  public NamedConsumer consumer(String name) {
+    return feed.consumer(name);
+  }
+
+  /** The change feed over this extension's store. */
+  public ChangeFeed changeFeed() {
+    return feed;
   }
 
   /** A new embedded session speaking the wire protocol's messages (already handshaken). */

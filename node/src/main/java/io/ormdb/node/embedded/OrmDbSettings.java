@@ -35,7 +35,10 @@ public record OrmDbSettings(StoreConfig store, ActorSettings actors) {
             d == StoreConfig.Durability.ASYNC ? delay.toMillis() : 0,
             o.getDuration("history-retention"),
             o.getDuration("compaction-interval"),
-            o.getInt("max-value-bytes"));
+            o.getInt("max-value-bytes"),
+            o.getString("changelog-retention").equals("forever")
+                ? StoreConfig.KEEP_CHANGELOG
+                : o.getDuration("changelog-retention"));
     return new OrmDbSettings(store, ActorSettings.create(config));
   }
 }

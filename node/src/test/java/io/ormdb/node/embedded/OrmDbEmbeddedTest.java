@@ -84,6 +84,46 @@ class OrmDbEmbeddedTest {
     }
   }
 
+  @Test
+  void changesFeedAndNamedConsumerOfTheEmbeddedNode() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      assertThat(io.ormdb.cdc.OrmStoreRegistry.get(s).store())
+          .as("registered for the journal plugins")
+          .isSameAs(db.store());
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      var live =
+          db.changes(0)
+              .take(3)
+              .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), s)
+              .toCompletableFuture();
+      db.mutate(MutationBatch.of(note(1), note(2))).toCompletableFuture().join();
+      db.mutate(MutationBatch.of(new Mutation.Delete("Note", Value.of(1L), 0)))
+          .toCompletableFuture()
+          .join();
+      assertThat(live.get(10, TimeUnit.SECONDS))
+          .extracting(e -> e.lsn() + " " + e.op().code() + " " + e.id().render())
+          .containsExactly("1 c 1", "1 c 2", "2 d 1");
+      var consumer = db.consumer("audit");
+      consumer
+          .commit(new io.ormdb.store.journal.ConsumerOffset(1, 1))
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      assertThat(
+              consumer
+                  .resume(io.ormdb.cdc.feed.ChangeFilter.all())
+                  .take(1)
+                  .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), s)
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS))
+          .extracting(e -> e.lsn())
+          .containsExactly(2L);
+    } finally {
+      terminate(s);
+    }
+  }
+
   /** Acknowledged writes survive a restart of the ActorSystem; the file is released on shutdown. */
   @Test
   void acknowledgedWritesSurviveARestart(@TempDir Path dir) throws Exception {

@@ -433,7 +433,17 @@ public final class ColumnStore implements AggregateSource {
     }
     Map<String, Boolean> versionOk = new java.util.HashMap<>();
     while (true) {
-      List<ChangeSet> batch = changelog.changes(from, CATCH_UP_CHUNK);
+      List<ChangeSet> batch;
+      try {
+        batch = changelog.changes(from, CATCH_UP_CHUNK);
+      } catch (io.ormdb.protocol.OrmDbException e) {
+        if (e.code() != io.ormdb.protocol.ErrorCode.INVALID_LSN) {
+          throw e;
+        }
+        // the changelog was truncated past these columns: rebuild them from the next view
+        all.forEach(EntityColumns::markStale);
+        return;
+      }
       for (ChangeSet cs : batch) {
         for (EntityColumns ec : all) {
           if (ec.stale() || ec.appliedLsn() >= cs.lsn()) {

@@ -25,10 +25,13 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
@@ -77,6 +80,21 @@ public final class Engine implements AutoCloseable {
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong versionsRemoved = new AtomicLong();
 
+  /** Completes waiters of the watermarks, so that the committer never runs their callbacks. */
+  private final ExecutorService notifier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "ormdb-commit-notifier");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private Watermark visibleMark;
+  private volatile long oldestLogLsn = 1;
+  private static final String OLDEST_LOG = "changelog.oldest";
+  private JournalMaps journal;
+  private OffsetMap offsets;
+
   private Engine(StoreConfig config, String fileKey, MVStore store) {
     this.config = config;
     this.fileKey = fileKey;
@@ -94,6 +112,9 @@ public final class Engine implements AutoCloseable {
     }
     catalogList = List.copyOf(list);
     recover();
+    String oldestLog = meta.get(OLDEST_LOG);
+    oldestLogLsn = oldestLog == null ? 1 : Long.parseLong(oldestLog);
+    openJournal();
     this.committer = new Thread(this::runCommitter, "ormdb-committer");
     this.committer.setDaemon(true);
     this.nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
@@ -399,10 +420,12 @@ public final class Engine implements AutoCloseable {
     if (fromLsnInclusive > newest + 1) {
       throw invalidLsn(fromLsnInclusive, newest);
     }
+    checkRetained(Math.max(1, fromLsnInclusive));
     List<ChangeSet> out = new ArrayList<>();
     for (long l = Math.max(1, fromLsnInclusive); l <= newest && out.size() < maxEntries; l++) {
       byte[] b = log.get(l);
       if (b == null) {
+        checkRetained(l); // truncated meanwhile
         throw OrmDbException.internal("changelog entry " + l + " is missing", null);
       }
       out.add(ChangeSetCodec.decode(l, b));
@@ -429,6 +452,7 @@ public final class Engine implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    closeNotifications();
     try {
       if (broken == null) {
         store.close();
@@ -485,6 +509,8 @@ public final class Engine implements AutoCloseable {
   private static final class CompactTask extends Task {
     final CompletableFuture<Long> future = new CompletableFuture<>();
     long horizon = -1;
+    long logHorizon = -1;
+    long logResume;
     byte[] resume;
     long removed;
 
@@ -500,6 +526,31 @@ public final class Engine implements AutoCloseable {
 
     SliceTask(BooleanSupplier slice) {
       this.slice = slice;
+    }
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
+  /** A write of another component (journal, offsets) that shares the group commit. */
+  private static final class WriteTask<T> extends Task {
+    final Supplier<T> write;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+
+    WriteTask(Supplier<T> write) {
+      this.write = write;
+    }
+
+    /** Applies the write (committer thread); returns what completes it after the commit. */
+    Runnable run() {
+      try {
+        T r = write.get();
+        return () -> future.complete(r);
+      } catch (OrmDbException e) {
+        return () -> future.completeExceptionally(e);
+      }
     }
 
     @Override
@@ -627,6 +678,9 @@ public final class Engine implements AutoCloseable {
           } catch (OrmDbException e) {
             completions.add(() -> s.future.completeExceptionally(e));
           }
+        } else if (t instanceof WriteTask<?> w) {
+          wrote = true;
+          completions.add(w.run());
         } else if (t instanceof CompactTask c) {
           wrote = true;
           if (compactSlice(c)) {
@@ -664,6 +718,7 @@ public final class Engine implements AutoCloseable {
       return;
     }
     visibleLsn = lastLsn;
+    publishVisible();
     completions.forEach(Runnable::run);
     if (unsynced) {
       syncIfDue();
@@ -761,7 +816,7 @@ public final class Engine implements AutoCloseable {
   /** The newest LSN committed at or before now minus the retention window. */
   private long horizon() {
     long target = currentMicros() - config.historyRetention().toNanos() / 1000;
-    long lo = Math.max(oldestLsn, 1);
+    long lo = Math.max(Math.max(oldestLsn, oldestLogLsn), 1);
     long hi = lastLsn;
     long best = oldestLsn;
     while (lo <= hi) {
@@ -778,6 +833,9 @@ public final class Engine implements AutoCloseable {
 
   /** Compacts the next slice of rows; true when the pass is complete. */
   private boolean compactSlice(CompactTask c) {
+    if (!truncateChangelogSlice(c)) {
+      return false;
+    }
     if (c.horizon < 0) {
       c.horizon = horizon();
       if (c.horizon > oldestLsn) {
@@ -879,5 +937,117 @@ public final class Engine implements AutoCloseable {
 
   private static int readInt(byte[] b) {
     return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // journal, consumer offsets and commit notifications
+
+  private void openJournal() {
+    visibleMark = new Watermark(visibleLsn, notifier);
+    journal = new JournalMaps(this, store, meta, notifier);
+    offsets = new OffsetMap(this, store);
+  }
+
+  /**
+   * Runs {@code write} on the committer thread as part of the next commit group; the future
+   * completes once that group is durable per the durability mode (fails when the write throws an
+   * OrmDbException — it must then have written nothing — or the store fails).
+   */
+  <T> CompletableFuture<T> writeDurably(Supplier<T> write) {
+    WriteTask<T> t = new WriteTask<>(write);
+    submit(t);
+    return t.future;
+  }
+
+  /** Called by the committer once a group is visible: wakes the waiters of the watermarks. */
+  private void publishVisible() {
+    visibleMark.publish(visibleLsn);
+    journal.publish();
+  }
+
+  private void closeNotifications() {
+    visibleMark.close();
+    journal.close();
+    notifier.shutdown();
+  }
+
+  /** Completes (with the newest LSN) once a batch with an LSN above {@code lsn} is visible. */
+  public CompletableFuture<Long> lsnAfter(long lsn) {
+    return visibleMark.after(lsn);
+  }
+
+  /** The store's Pekko Persistence storage. */
+  public JournalMaps journal() {
+    return journal;
+  }
+
+  /** Named change-feed consumer offsets. */
+  public OffsetMap offsets() {
+    return offsets;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // changelog retention
+
+  public long oldestChangelogLsn() {
+    return oldestLogLsn;
+  }
+
+  private void checkRetained(long lsn) {
+    long oldest = oldestLogLsn;
+    if (lsn < oldest) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "the changelog from lsn "
+              + lsn
+              + " is no longer retained: the oldest available LSN is "
+              + oldest
+              + " and the newest is "
+              + visibleLsn);
+    }
+  }
+
+  /**
+   * Removes, in slices, the changelog entries committed more than {@code changelogRetention} ago
+   * (never the newest entry: recovery reads it). Publishes the new oldest LSN before removing, so a
+   * reader either sees it and fails with INVALID_LSN or reads entries that are still there. True
+   * when this pass's truncation is complete.
+   */
+  private boolean truncateChangelogSlice(CompactTask c) {
+    if (config.keepsWholeChangelog() || lastLsn <= 1) {
+      return true;
+    }
+    if (c.logHorizon < 0) {
+      long target =
+          currentMicros()
+              - Math.min(config.changelogRetention().toMillis(), Long.MAX_VALUE / 1000) * 1000;
+      long lo = oldestLogLsn;
+      long hi = lastLsn - 1;
+      long best = lo - 1;
+      while (lo <= hi) {
+        long mid = (lo + hi) >>> 1;
+        if (ChangeSetCodec.commitTs(log.get(mid)) <= target) {
+          best = mid;
+          lo = mid + 1;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      c.logHorizon = best;
+      if (best + 1 > oldestLogLsn) {
+        long from = oldestLogLsn;
+        oldestLogLsn = best + 1;
+        meta.put(OLDEST_LOG, Long.toString(best + 1));
+        c.logResume = from;
+      } else {
+        c.logResume = best + 1;
+      }
+    }
+    long end = Math.min(c.logHorizon + 1, c.logResume + COMPACTION_SLICE);
+    for (long l = c.logResume; l < end; l++) {
+      log.remove(l);
+    }
+    c.logResume = end;
+    return end >= c.logHorizon + 1;
   }
 }

@@ -1,0 +1,19 @@
+package io.ormdb.cdc;
+
+/**
+ * Controls a running change stream (the materialized value of a change feed {@code Source}).
+ *
+ * <p>The stream reads from the store only when downstream demands elements, one chunk at a time:
+ * {@link #buffered()} is how many items it has read and not yet emitted, never more than one read's
+ * worth ({@link #maxBuffered()} records the highest value seen, for tests and metrics).
+ */
+public interface FeedControl {
+  /** Completes the stream: no further element is emitted (idempotent). */
+  void stop();
+
+  /** Items read from the store and not yet emitted downstream. */
+  long buffered();
+
+  /** The highest {@link #buffered()} seen so far. */
+  long maxBuffered();
+}

@@ -1,0 +1,2 @@
+/** The bounded, notification-driven source stage behind change feeds and read-journal queries. */
+package io.ormdb.cdc.internal;
