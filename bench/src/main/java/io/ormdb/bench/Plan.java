@@ -64,6 +64,7 @@ final class Plan {
   static final String ORMDB_SERVER = "ORMDB server (TCP)";
   static final String RAW = "raw MVStore (the limit)";
   static final String POSTGRES = "PostgreSQL";
+  static final String PUSH_FEED = "ORMDB push feed (OrmDb.changes subscriber)";
 
   static final Entry ORMDB_ROW = Entry.of(ORMDB, Child.ORMDB, "", "embedded");
   static final Entry RAW_ROW = Entry.of(RAW, Child.MVSTORE, "", "embedded");
@@ -221,8 +222,7 @@ final class Plan {
             16,
             false,
             List.of(
-                Entry.notRun(
-                    "ORMDB push feed (subscription)", "pending: CDC push feed not built yet"),
+                Entry.of(PUSH_FEED, Child.ORMDB_EXT, "", "embedded"),
                 Entry.of(
                     "ORMDB, commit → visible via changes() polling", Child.ORMDB, "", "embedded"),
                 Entry.notRun("H2 / SQLite", "n/a: no change feed"))));

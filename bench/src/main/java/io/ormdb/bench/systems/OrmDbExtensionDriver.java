@@ -89,6 +89,77 @@ public final class OrmDbExtensionDriver implements Driver {
     }
   }
 
+  /**
+   * 16 (or {@code writers}) threads commit single-row inserts carrying their start time; an {@code
+   * OrmDb.changes()} subscriber (the push feed, a Pekko Streams source woken by commit
+   * notifications) records the time from the start of each commit call to its receipt.
+   */
+  @Override
+  public ChangeTiming changes(int writers, long millis, long firstId) throws Exception {
+    org.HdrHistogram.Histogram h = ChildLoop.newHistogram();
+    java.util.concurrent.atomic.AtomicLong ids =
+        new java.util.concurrent.atomic.AtomicLong(firstId);
+    java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+    long fromLsn = db.store().currentLsn() + 1;
+    io.ormdb.cdc.FeedControl control =
+        db.changes(fromLsn, io.ormdb.cdc.feed.ChangeFilter.all().withEntities("Event"))
+            .to(
+                org.apache.pekko.stream.javadsl.Sink.foreach(
+                    e -> {
+                      long now = System.nanoTime();
+                      io.ormdb.protocol.value.Value p = e.after().get("payload");
+                      if (p != null) {
+                        synchronized (h) {
+                          h.recordValue(Math.max(1, now - Long.parseLong(p.asString())));
+                        }
+                        received.incrementAndGet();
+                      }
+                    }))
+            .run(system);
+    Thread[] ws = new Thread[writers];
+    for (int t = 0; t < writers; t++) {
+      final int ti = t;
+      ws[t] =
+          new Thread(
+              () -> {
+                long end = System.nanoTime() + millis * 1_000_000L;
+                while (System.nanoTime() < end) {
+                  long id = ids.getAndIncrement();
+                  db.store()
+                      .commit(
+                          MutationBatch.of(
+                              new io.ormdb.protocol.mutation.Mutation.Insert(
+                                  "Event",
+                                  java.util.Map.of(
+                                      "id", io.ormdb.protocol.value.Value.of(id),
+                                      "writer", io.ormdb.protocol.value.Value.of(ti),
+                                      "payload",
+                                          io.ormdb.protocol.value.Value.of(
+                                              Long.toString(System.nanoTime()))))));
+                  commits.incrementAndGet();
+                }
+              });
+      ws[t].start();
+    }
+    for (Thread w : ws) {
+      w.join();
+    }
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (received.get() < commits.get() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    control.stop();
+    return new ChangeTiming(
+        h,
+        commits.get(),
+        "commit call → event received by an OrmDb.changes() subscriber (push feed); "
+            + received.get()
+            + " of "
+            + commits.get()
+            + " received");
+  }
+
   @Override
   public String durability(String variant) {
     return loader.durability(variant);
