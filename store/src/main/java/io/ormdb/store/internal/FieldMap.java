@@ -46,6 +46,16 @@ final class FieldMap extends AbstractMap<String, Value> {
 
   @Override
   public Value get(Object key) {
+    // Callers mostly pass the schema's own name strings: an identity scan of a few names is
+    // cheaper than hashing.
+    String[] names = layout.names;
+    if (names.length <= 16) {
+      for (int i = 0; i < names.length; i++) {
+        if (names[i] == key) {
+          return values[i];
+        }
+      }
+    }
     Integer slot = layout.slots.get(key);
     return slot == null ? null : values[slot];
   }
