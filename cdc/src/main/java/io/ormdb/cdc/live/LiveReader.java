@@ -42,6 +42,7 @@ final class LiveReader implements ChunkReader<LiveEvent> {
   private long next; // the first LSN not yet examined
   private Set<String> entities = Set.of();
   private long entitiesSchemaVersion = -1;
+  private long queriesRun;
 
   LiveReader(
       OrmStore store,
@@ -88,6 +89,7 @@ final class LiveReader implements ChunkReader<LiveEvent> {
     QueryResult first;
     long at;
     if (fromLsn == 0) {
+      queriesRun++;
       try (ReadView view = store.snapshot()) {
         at = view.lsn();
         learnEntities(view.schema());
@@ -114,8 +116,14 @@ final class LiveReader implements ChunkReader<LiveEvent> {
     return new LiveEvent.Snapshot(at, first);
   }
 
+  /** How many times this subscription ran its query (snapshot included): the cost counter. */
+  long queriesRun() {
+    return queriesRun;
+  }
+
   /** The query's result as of {@code lsn} (INVALID_LSN outside the retained history). */
   private QueryResult resultAt(long lsn) {
+    queriesRun++;
     try (ReadView view = store.snapshotAt(lsn)) {
       learnEntities(view.schema());
       return store.queryEngine().query(view, query, sessionAttributes);
