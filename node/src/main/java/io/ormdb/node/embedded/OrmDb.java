@@ -9,6 +9,8 @@ import io.ormdb.cdc.OrmStoreRegistry;
 import io.ormdb.cdc.feed.ChangeFeed;
 import io.ormdb.cdc.feed.ChangeFilter;
 import io.ormdb.cdc.feed.NamedConsumer;
+import io.ormdb.cdc.live.LiveEvent;
+import io.ormdb.cdc.live.LiveQueries;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
@@ -172,6 +174,15 @@ public final class OrmDb implements Extension {
   /** The change feed over this extension's store. */
   public ChangeFeed changeFeed() {
     return feed;
+  }
+
+  /**
+   * Subscribes to a graph query: its result as of {@code fromLsn} (0 = now), then what entered,
+   * changed or left it for every committed change that affects it; resume with the LSN of the last
+   * event applied. See {@link LiveQueries}; {@link io.ormdb.cdc.live.LiveView} applies the events.
+   */
+  public Source<LiveEvent, FeedControl> liveQuery(GraphQuery query, long fromLsn) {
+    return LiveQueries.create(system, store).subscribe(query, fromLsn);
   }
 
   /** A new embedded session speaking the wire protocol's messages (already handshaken). */

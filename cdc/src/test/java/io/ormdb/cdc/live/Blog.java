@@ -1,0 +1,119 @@
+package io.ormdb.cdc.live;
+
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.IndexDef;
+import io.ormdb.protocol.schema.OnDelete;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Users → posts → comments, post.author (many-to-one), post.tags (many-to-many through PostTag),
+ * and an unrelated Note entity, for the live query tests.
+ */
+final class Blog {
+  private Blog() {}
+
+  private static FieldDef f(String name, ValueType t) {
+    return FieldDef.of(name, FieldType.of(t));
+  }
+
+  static SchemaBundle schema() {
+    return new SchemaBundle(
+        1,
+        List.of(),
+        List.of(
+            new EntityDef(
+                "User",
+                "id",
+                List.of(
+                    f("id", ValueType.INT64),
+                    f("name", ValueType.STRING),
+                    f("city", ValueType.STRING).asOptional(),
+                    f("age", ValueType.INT32).asOptional()),
+                false,
+                List.of()),
+            new EntityDef(
+                "Post",
+                "id",
+                List.of(
+                    f("id", ValueType.INT64),
+                    f("authorId", ValueType.INT64),
+                    f("title", ValueType.STRING),
+                    f("score", ValueType.INT32)),
+                false,
+                List.of()),
+            new EntityDef(
+                "Comment",
+                "id",
+                List.of(
+                    f("id", ValueType.INT64),
+                    f("postId", ValueType.INT64),
+                    f("body", ValueType.STRING),
+                    f("likes", ValueType.INT32)),
+                false,
+                List.of()),
+            new EntityDef(
+                "Tag",
+                "id",
+                List.of(f("id", ValueType.INT64), f("label", ValueType.STRING)),
+                false,
+                List.of()),
+            new EntityDef(
+                "PostTag",
+                "id",
+                List.of(
+                    f("id", ValueType.INT64),
+                    f("postId", ValueType.INT64),
+                    f("tagId", ValueType.INT64)),
+                false,
+                List.of()),
+            new EntityDef(
+                "Note",
+                "id",
+                List.of(f("id", ValueType.INT64), f("text", ValueType.STRING)),
+                false,
+                List.of())),
+        List.of(
+            RelationDef.oneToMany("posts", "User", "id", "Post", "authorId", OnDelete.CASCADE),
+            RelationDef.manyToOne("author", "Post", "authorId", "User", "id"),
+            RelationDef.oneToMany("comments", "Post", "id", "Comment", "postId", OnDelete.CASCADE),
+            RelationDef.manyToOne("post", "Comment", "postId", "Post", "id"),
+            RelationDef.manyToMany(
+                "tags", "Post", "id", "Tag", "id", "PostTag", "postId", "tagId")),
+        List.of(),
+        List.of(
+            new IndexDef("Post_score_idx", "Post", List.of("score"), IndexDef.Kind.BTREE, false),
+            new IndexDef(
+                "Comment_likes_idx", "Comment", List.of("likes"), IndexDef.Kind.BTREE, false)),
+        List.of());
+  }
+
+  /** An insert of {@code entity} with alternating field names and plain values. */
+  static Mutation insert(String entity, Object... kv) {
+    return new Mutation.Insert(entity, values(kv));
+  }
+
+  static Mutation update(String entity, long id, Object... kv) {
+    return new Mutation.Update(entity, Value.of(id), values(kv), 0);
+  }
+
+  static Mutation delete(String entity, long id) {
+    return new Mutation.Delete(entity, Value.of(id), 0);
+  }
+
+  private static Map<String, Value> values(Object... kv) {
+    Map<String, Value> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1] == null ? Value.NULL : Value.of(kv[i + 1]));
+    }
+    return m;
+  }
+}

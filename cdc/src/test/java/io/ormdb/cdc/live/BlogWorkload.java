@@ -1,0 +1,286 @@
+package io.ormdb.cdc.live;
+
+import static io.ormdb.cdc.live.Blog.delete;
+import static io.ormdb.cdc.live.Blog.insert;
+import static io.ormdb.cdc.live.Blog.update;
+
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.Pagination;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Random mutation batches over the {@link Blog} schema, with a model of which rows exist (cascades
+ * included) so every batch commits: inserts, updates that move children between parents or make
+ * rows enter and leave filters, deletes, tag edges and unrelated notes. Also random graph queries
+ * with filters, include filters, orders, per-parent limits and root limits.
+ */
+final class BlogWorkload {
+  static final String[] CITIES = {"Berlin", "Paris", "Rome", null};
+  static final String[] NAMES = {"ann", "bob", "cid", "dee", "eve", "fay"};
+
+  private final Random rnd;
+  private long nextId = 1000;
+  private final List<Long> users = new ArrayList<>();
+  private final Map<Long, Long> posts = new LinkedHashMap<>(); // post → author
+  private final Map<Long, Long> comments = new LinkedHashMap<>(); // comment → post
+  private final Map<Long, Long> postTags = new LinkedHashMap<>(); // edge → post
+
+  BlogWorkload(Random rnd) {
+    this.rnd = rnd;
+  }
+
+  /** A first batch: tags, a few users with posts and comments. */
+  MutationBatch initial() {
+    List<Mutation> ms = new ArrayList<>();
+    for (long t = 1; t <= 3; t++) {
+      ms.add(insert("Tag", "id", t, "label", "tag" + t));
+    }
+    for (int i = 0; i < 5; i++) {
+      ms.add(insertUser());
+    }
+    for (int i = 0; i < 10; i++) {
+      ms.add(insertPost());
+    }
+    for (int i = 0; i < 25; i++) {
+      ms.add(insertComment());
+    }
+    return new MutationBatch(ms);
+  }
+
+  /** A random batch of 1..4 mutations. */
+  MutationBatch next() {
+    List<Mutation> ms = new ArrayList<>();
+    int n = 1 + rnd.nextInt(4);
+    while (ms.size() < n) {
+      Mutation m = one();
+      if (m != null) {
+        ms.add(m);
+      }
+    }
+    return new MutationBatch(ms);
+  }
+
+  private Mutation one() {
+    switch (rnd.nextInt(15)) {
+      case 0:
+        return users.size() < 12 ? insertUser() : null;
+      case 1:
+      case 2:
+        return users.isEmpty() ? null : updateUser();
+      case 3:
+        return users.size() > 3 && rnd.nextInt(3) == 0 ? deleteUser(pick(users)) : null;
+      case 4:
+        return users.isEmpty() || posts.size() > 30 ? null : insertPost();
+      case 5:
+      case 6:
+        return posts.isEmpty() ? null : updatePost();
+      case 7:
+        return posts.size() > 4 ? deletePost(pick(new ArrayList<>(posts.keySet()))) : null;
+      case 8:
+        return posts.isEmpty() || comments.size() > 80 ? null : insertComment();
+      case 9:
+      case 10:
+        return comments.isEmpty() ? null : updateComment();
+      case 11:
+        return comments.size() > 5 ? deleteComment() : null;
+      case 12:
+        return posts.isEmpty() ? null : insertPostTag();
+      case 13:
+        return postTags.isEmpty() ? null : deletePostTag();
+      default:
+        return rnd.nextBoolean()
+            ? insert("Note", "id", nextId++, "text", "n")
+            : update("Tag", 1 + rnd.nextInt(3), "label", "tag" + rnd.nextInt(9));
+    }
+  }
+
+  private <T> T pick(List<T> l) {
+    return l.get(rnd.nextInt(l.size()));
+  }
+
+  private Mutation insertUser() {
+    long id = nextId++;
+    users.add(id);
+    return insert(
+        "User",
+        "id",
+        id,
+        "name",
+        pick(List.of(NAMES)) + id,
+        "city",
+        CITIES[rnd.nextInt(CITIES.length)],
+        "age",
+        rnd.nextInt(5) == 0 ? null : 20 + rnd.nextInt(40));
+  }
+
+  private Mutation updateUser() {
+    long id = pick(users);
+    switch (rnd.nextInt(3)) {
+      case 0:
+        return update("User", id, "city", CITIES[rnd.nextInt(CITIES.length)]);
+      case 1:
+        return update("User", id, "name", pick(List.of(NAMES)) + rnd.nextInt(100));
+      default:
+        return update("User", id, "age", rnd.nextInt(5) == 0 ? null : 20 + rnd.nextInt(40));
+    }
+  }
+
+  private Mutation deleteUser(long id) {
+    users.remove(id);
+    for (Long p : new ArrayList<>(posts.keySet())) {
+      if (posts.get(p) == id) {
+        forgetPost(p);
+      }
+    }
+    return delete("User", id);
+  }
+
+  private Mutation insertPost() {
+    long id = nextId++;
+    posts.put(id, pick(users));
+    return insert(
+        "Post",
+        "id",
+        id,
+        "authorId",
+        posts.get(id),
+        "title",
+        "t" + rnd.nextInt(50),
+        "score",
+        rnd.nextInt(10));
+  }
+
+  private Mutation updatePost() {
+    long id = pick(new ArrayList<>(posts.keySet()));
+    switch (rnd.nextInt(3)) {
+      case 0:
+        long author = pick(users);
+        posts.put(id, author);
+        return update("Post", id, "authorId", author);
+      case 1:
+        return update("Post", id, "title", "t" + rnd.nextInt(50));
+      default:
+        return update("Post", id, "score", rnd.nextInt(10));
+    }
+  }
+
+  private Mutation deletePost(long id) {
+    forgetPost(id);
+    return delete("Post", id);
+  }
+
+  private void forgetPost(long id) {
+    posts.remove(id);
+    comments.values().removeIf(p -> p == id);
+    postTags.values().removeIf(p -> p == id);
+  }
+
+  private Mutation insertComment() {
+    long id = nextId++;
+    comments.put(id, pick(new ArrayList<>(posts.keySet())));
+    return insert(
+        "Comment",
+        "id",
+        id,
+        "postId",
+        comments.get(id),
+        "body",
+        "b" + rnd.nextInt(20),
+        "likes",
+        rnd.nextInt(10));
+  }
+
+  private Mutation updateComment() {
+    long id = pick(new ArrayList<>(comments.keySet()));
+    switch (rnd.nextInt(3)) {
+      case 0:
+        long post = pick(new ArrayList<>(posts.keySet()));
+        comments.put(id, post);
+        return update("Comment", id, "postId", post);
+      case 1:
+        return update("Comment", id, "body", "b" + rnd.nextInt(20));
+      default:
+        return update("Comment", id, "likes", rnd.nextInt(10));
+    }
+  }
+
+  private Mutation deleteComment() {
+    long id = pick(new ArrayList<>(comments.keySet()));
+    comments.remove(id);
+    return delete("Comment", id);
+  }
+
+  private Mutation insertPostTag() {
+    long id = nextId++;
+    long post = pick(new ArrayList<>(posts.keySet()));
+    postTags.put(id, post);
+    return insert("PostTag", "id", id, "postId", post, "tagId", 1L + rnd.nextInt(3));
+  }
+
+  private Mutation deletePostTag() {
+    long id = pick(new ArrayList<>(postTags.keySet()));
+    postTags.remove(id);
+    return delete("PostTag", id);
+  }
+
+  /** A few random graph queries over the schema. */
+  List<GraphQuery> queries() {
+    List<GraphQuery> qs = new ArrayList<>();
+    String city = CITIES[rnd.nextInt(3)];
+    qs.add(
+        GraphQuery.from("User")
+            .where(
+                Filter.or(
+                    Filter.eq("city", city), Filter.cmp("age", Filter.Op.GE, 30 + rnd.nextInt(20))))
+            .orderBy(OrderSpec.asc("name"))
+            .include(
+                new Include(
+                    "posts",
+                    List.of(),
+                    Filter.cmp("score", Filter.Op.GE, rnd.nextInt(5)),
+                    List.of(OrderSpec.desc("score")),
+                    Pagination.limit(1 + rnd.nextInt(3))))
+            .include(
+                new Include(
+                    "posts.comments",
+                    List.of("body", "likes"),
+                    null,
+                    List.of(OrderSpec.desc("likes")),
+                    Pagination.limit(1 + rnd.nextInt(3))))
+            .build());
+    qs.add(
+        GraphQuery.from("Post")
+            .orderBy(OrderSpec.desc("score"))
+            .limit(2 + rnd.nextInt(5))
+            .include("author")
+            .include(
+                new Include(
+                    "comments",
+                    List.of(),
+                    Filter.cmp("likes", Filter.Op.GT, rnd.nextInt(8)),
+                    List.of(),
+                    Pagination.NONE))
+            .include("tags")
+            .build());
+    qs.add(
+        GraphQuery.from("Comment")
+            .where(Filter.cmp("likes", Filter.Op.GE, 3 + rnd.nextInt(5)))
+            .orderBy(OrderSpec.desc("likes"))
+            .limit(5 + rnd.nextInt(10))
+            .include("post")
+            .include("post.author")
+            .build());
+    qs.add(
+        GraphQuery.from("User").select("name").include("posts").include("posts.comments").build());
+    return qs;
+  }
+}

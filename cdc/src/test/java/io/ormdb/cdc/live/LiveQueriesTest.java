@@ -1,0 +1,375 @@
+package io.ormdb.cdc.live;
+
+import static io.ormdb.cdc.live.Blog.delete;
+import static io.ormdb.cdc.live.Blog.insert;
+import static io.ormdb.cdc.live.Blog.update;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.ormdb.cdc.FeedControl;
+import io.ormdb.cdc.live.LiveEvent.Children;
+import io.ormdb.cdc.live.LiveEvent.Delta;
+import io.ormdb.cdc.live.LiveEvent.Row;
+import io.ormdb.cdc.live.LiveEvent.RowKey;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.StoreConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.SinkQueueWithCancel;
+import org.apache.pekko.stream.javadsl.Source;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveQueriesTest {
+  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create();
+
+  @TempDir Path dir;
+  private OrmStore store;
+  private LiveQueries live;
+
+  @BeforeEach
+  void open() {
+    open(StoreConfig.of(dir));
+  }
+
+  private void open(StoreConfig config) {
+    store = OrmStore.open(config);
+    if (store.schema().entities().isEmpty()) {
+      store.applySchema(Blog.schema());
+    }
+    live = LiveQueries.create(testKit.system(), store);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  private long commit(Mutation... ms) {
+    return store.commit(MutationBatch.of(ms)).lsn();
+  }
+
+  private Pair<FeedControl, SinkQueueWithCancel<LiveEvent>> run(Source<LiveEvent, FeedControl> s) {
+    return s.toMat(Sink.queue(), Keep.both()).run(testKit.system());
+  }
+
+  private static LiveEvent pull(SinkQueueWithCancel<LiveEvent> q) throws Exception {
+    Optional<LiveEvent> o = q.pull().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(o).as("an event, not the end of the stream").isPresent();
+    return o.get();
+  }
+
+  private static Mutation user(long id, String city) {
+    return insert("User", "id", id, "name", "u" + id, "city", city, "age", 30);
+  }
+
+  private static Mutation post(long id, long author, int score) {
+    return insert("Post", "id", id, "authorId", author, "title", "p" + id, "score", score);
+  }
+
+  private static Mutation comment(long id, long post, int likes) {
+    return insert("Comment", "id", id, "postId", post, "body", "c" + id, "likes", likes);
+  }
+
+  private static Value v(long id) {
+    return Value.of(id);
+  }
+
+  private static List<Value> ids(List<Row> rows) {
+    return rows.stream().map(Row::id).toList();
+  }
+
+  @Test
+  void startsWithTheResultAtTheCurrentLsn() throws Exception {
+    long lsn = commit(user(1, "Rome"), user(2, "Paris"));
+    var q = run(live.subscribe(GraphQuery.from("User").build(), 0)).second();
+    LiveEvent first = pull(q);
+    assertThat(first).isInstanceOf(LiveEvent.Snapshot.class);
+    assertThat(first.lsn()).isEqualTo(lsn);
+    assertThat(((LiveEvent.Snapshot) first).result().root().ids()).containsExactly(v(1), v(2));
+  }
+
+  @Test
+  void changeSetsThatDoNotAffectTheResultProduceNoEvent() throws Exception {
+    commit(
+        user(1, "Rome"), user(2, "Berlin"), post(10, 1, 5), insert("Tag", "id", 1L, "label", "t"));
+    GraphQuery rome =
+        GraphQuery.from("User").where(Filter.eq("city", "Rome")).include("posts").build();
+    var q = run(live.subscribe(rome, 0)).second();
+    LiveView view = new LiveView().apply(pull(q));
+    commit(insert("Note", "id", 1L, "text", "unrelated entity"));
+    commit(comment(100, 10, 1)); // Comment is not read by the query
+    commit(update("Tag", 1, "label", "x"), insert("Note", "id", 2L, "text", "n"));
+    commit(update("User", 2, "name", "renamed")); // read, but not in the result
+    commit(post(11, 2, 9)); // a post of a user outside the result
+    long rename = commit(update("User", 1, "name", "ann"));
+    LiveEvent e = pull(q);
+    assertThat(e.lsn()).as("the first change set that changed the result").isEqualTo(rename);
+    Delta d = (Delta) e;
+    assertThat(d.entered()).isEmpty();
+    assertThat(d.left()).isEmpty();
+    assertThat(d.children()).isEmpty();
+    assertThat(d.rootOrder()).isNull();
+    assertThat(d.changed()).hasSize(1);
+    assertThat(d.changed().get(0).fields()).containsEntry("name", Value.of("ann"));
+    view.apply(e);
+    assertThat(view.root().get(0).fields().get("name")).isEqualTo(Value.of("ann"));
+  }
+
+  @Test
+  void aRowThatStopsMatchingTheFilterLeavesWithItsChildren() throws Exception {
+    commit(user(1, "Rome"), user(2, "Rome"), post(10, 1, 5), post(11, 1, 6));
+    GraphQuery rome =
+        GraphQuery.from("User").where(Filter.eq("city", "Rome")).include("posts").build();
+    var q = run(live.subscribe(rome, 0)).second();
+    LiveView view = new LiveView().apply(pull(q));
+    assertThat(view.children("posts", v(1))).containsExactly(v(10), v(11));
+    long moved = commit(update("User", 1, "city", "Paris"));
+    Delta d = (Delta) pull(q);
+    assertThat(d.lsn()).isEqualTo(moved);
+    assertThat(d.left())
+        .containsExactlyInAnyOrder(
+            new RowKey("", v(1)), new RowKey("posts", v(10)), new RowKey("posts", v(11)));
+    assertThat(d.rootOrder()).containsExactly(v(2));
+    view.apply(d);
+    assertThat(ids(view.root())).containsExactly(v(2));
+    assertThat(view.rows("posts")).isEmpty();
+    assertThat(view.state()).isEqualTo(LiveView.of(store.query(rome)).state());
+
+    long back = commit(update("User", 1, "city", "Rome"));
+    Delta d2 = (Delta) pull(q);
+    assertThat(d2.lsn()).isEqualTo(back);
+    assertThat(d2.entered())
+        .extracting(Row::key)
+        .containsExactlyInAnyOrder(
+            new RowKey("", v(1)), new RowKey("posts", v(10)), new RowKey("posts", v(11)));
+    assertThat(d2.children())
+        .containsExactly(new Children("posts", v(1), List.of(v(10), v(11)), null));
+    view.apply(d2);
+    assertThat(view.toMaps()).hasSize(2);
+    assertThat(view.state()).isEqualTo(LiveView.of(store.query(rome)).state());
+  }
+
+  @Test
+  void aRowPushedOutByTheRootLimitLeaves() throws Exception {
+    commit(user(1, "Rome"), post(10, 1, 5), post(11, 1, 4), post(12, 1, 3));
+    GraphQuery top2 = GraphQuery.from("Post").orderBy(OrderSpec.desc("score")).limit(2).build();
+    var q = run(live.subscribe(top2, 0)).second();
+    LiveView view = new LiveView().apply(pull(q));
+    assertThat(ids(view.root())).containsExactly(v(10), v(11));
+    assertThat(view.hasMore()).isTrue();
+    long lsn = commit(post(13, 1, 9));
+    Delta d = (Delta) pull(q);
+    assertThat(d.lsn()).isEqualTo(lsn);
+    assertThat(d.entered()).extracting(Row::id).containsExactly(v(13));
+    assertThat(d.left()).containsExactly(new RowKey("", v(11)));
+    assertThat(d.rootOrder()).containsExactly(v(13), v(10));
+    view.apply(d);
+    assertThat(ids(view.root())).containsExactly(v(13), v(10));
+    // deleting a row of the page pulls the next one back in
+    long del = commit(delete("Post", 13));
+    Delta d2 = (Delta) pull(q);
+    assertThat(d2.lsn()).isEqualTo(del);
+    assertThat(d2.left()).containsExactly(new RowKey("", v(13)));
+    assertThat(d2.entered()).extracting(Row::id).containsExactly(v(11));
+    view.apply(d2);
+    assertThat(view.state()).isEqualTo(LiveView.of(store.query(top2)).state());
+  }
+
+  @Test
+  void aChildPushedOutByAPerParentLimitLeavesAndMovedChildrenChangeBothParents() throws Exception {
+    commit(user(1, "Rome"), user(2, "Rome"), post(10, 1, 5), post(20, 2, 1));
+    GraphQuery best =
+        GraphQuery.from("User")
+            .include(
+                new Include(
+                    "posts",
+                    List.of(),
+                    null,
+                    List.of(OrderSpec.desc("score")),
+                    Pagination.limit(1)))
+            .build();
+    var q = run(live.subscribe(best, 0)).second();
+    LiveView view = new LiveView().apply(pull(q));
+    assertThat(view.children("posts", v(1))).containsExactly(v(10));
+    long lsn = commit(post(11, 1, 8));
+    Delta d = (Delta) pull(q);
+    assertThat(d.lsn()).isEqualTo(lsn);
+    assertThat(d.entered()).extracting(Row::key).containsExactly(new RowKey("posts", v(11)));
+    assertThat(d.left()).containsExactly(new RowKey("posts", v(10)));
+    assertThat(d.children()).hasSize(1);
+    assertThat(d.children().get(0).childIds()).containsExactly(v(11));
+    assertThat(d.children().get(0).nextCursor()).as("the parent's page is cut").isNotNull();
+    view.apply(d);
+    // the best post moves to user 2: user 1's list falls back to post 10, user 2's becomes post 11
+    long move = commit(update("Post", 11, "authorId", 2L));
+    Delta m = (Delta) pull(q);
+    assertThat(m.lsn()).isEqualTo(move);
+    assertThat(m.children())
+        .extracting(Children::parentId, Children::childIds)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(v(1), List.of(v(10))),
+            org.assertj.core.groups.Tuple.tuple(v(2), List.of(v(11))));
+    assertThat(m.changed()).extracting(Row::id).containsExactly(v(11));
+    assertThat(m.left()).containsExactly(new RowKey("posts", v(20)));
+    view.apply(m);
+    assertThat(view.state()).isEqualTo(LiveView.of(store.query(best)).state());
+    assertThat(view.toMaps())
+        .isEqualTo(io.ormdb.protocol.result.ResultObjects.toMaps(store.query(best)));
+  }
+
+  @Test
+  void resumesFromTheLastAppliedLsn() throws Exception {
+    Random rnd = new Random(42);
+    BlogWorkload work = new BlogWorkload(rnd);
+    GraphQuery query = work.queries().get(0);
+    store.commit(work.initial());
+    LiveView view = new LiveView();
+    long from = 0;
+    int resumed = 0;
+    for (int round = 0; round < 6; round++) {
+      var run = run(live.subscribe(query, from));
+      LiveEvent first = pull(run.second());
+      assertThat(first).isInstanceOf(LiveEvent.Snapshot.class);
+      if (from > 0) {
+        assertThat(first.lsn()).isEqualTo(from);
+        assertThat(LiveView.of(((LiveEvent.Snapshot) first).result()).state())
+            .as("the snapshot at the resume LSN is what the subscriber already has")
+            .isEqualTo(view.state());
+        resumed++;
+      }
+      view.apply(first);
+      // the changes committed while disconnected arrive first
+      catchUp(query, view, run.second(), first.lsn(), store.currentLsn());
+      // then commit until a few more events arrived live, and disconnect
+      int applied = 0;
+      while (applied < 5) {
+        long lsn = store.commit(work.next()).lsn();
+        if (catchUp(query, view, run.second(), lsn - 1, lsn)) {
+          applied++;
+        }
+      }
+      run.first().stop();
+      for (int i = 0; i < 20; i++) {
+        store.commit(work.next());
+      }
+      from = view.lsn();
+    }
+    var last = run(live.subscribe(query, from));
+    view.apply(pull(last.second()));
+    long end = store.currentLsn();
+    catchUp(query, view, last.second(), from, end);
+    last.first().stop();
+    assertThat(resumed).isEqualTo(5);
+    assertThat(view.state())
+        .isEqualTo(LiveQueryInvariantTest.expectedAt(store, query, end).state());
+  }
+
+  /**
+   * Applies the events for LSNs {@code after + 1 .. upTo}, checking that one arrives exactly where
+   * the result changed; true when one did.
+   */
+  private boolean catchUp(
+      GraphQuery query, LiveView view, SinkQueueWithCancel<LiveEvent> q, long after, long upTo)
+      throws Exception {
+    boolean any = false;
+    for (long x = after + 1; x <= upTo; x++) {
+      LiveView want = LiveQueryInvariantTest.expectedAt(store, query, x);
+      if (!want.state().equals(view.state())) {
+        LiveEvent e = pull(q);
+        assertThat(e.lsn()).isEqualTo(x);
+        view.apply(e);
+        assertThat(view.state()).isEqualTo(want.state());
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  @Test
+  void aStartOutsideTheRetainedChangelogFailsWithInvalidLsn() throws Exception {
+    store.close();
+    // history kept, changelog not: the snapshot could be read, the changes after it cannot
+    open(StoreConfig.of(dir).withChangelogRetention(Duration.ZERO));
+    for (int i = 1; i <= 4; i++) {
+      commit(user(i, "Rome"));
+    }
+    store.compact();
+    assertThat(store.oldestChangelogLsn()).isGreaterThan(3);
+    OrmDbException e = failure(live.subscribe(GraphQuery.from("User").build(), 2));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_LSN);
+    assertThat(e.getMessage()).contains("no longer retained").contains("oldest available LSN");
+    // the newest LSN is always resumable
+    var ok = run(live.subscribe(GraphQuery.from("User").build(), store.currentLsn())).second();
+    assertThat(pull(ok).lsn()).isEqualTo(store.currentLsn());
+
+    store.close();
+    // neither history nor changelog kept: the as-of read itself is refused
+    open(
+        StoreConfig.of(dir)
+            .withRetention(Duration.ZERO, Duration.ZERO)
+            .withChangelogRetention(Duration.ZERO));
+    commit(user(5, "Rome"));
+    commit(user(6, "Rome"));
+    store.compact();
+    assertThat(failure(live.subscribe(GraphQuery.from("User").build(), 2)).code())
+        .isEqualTo(ErrorCode.INVALID_LSN);
+    assertThat(
+            failure(live.subscribe(GraphQuery.from("User").build(), store.currentLsn() + 5)).code())
+        .as("a future LSN")
+        .isEqualTo(ErrorCode.INVALID_LSN);
+  }
+
+  private OrmDbException failure(Source<LiveEvent, FeedControl> s) throws Exception {
+    var f = s.runWith(Sink.seq(), testKit.system()).toCompletableFuture();
+    ExecutionException e =
+        catchThrowableOfType(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+    assertThat(e).as("the stream fails").isNotNull();
+    assertThat(e.getCause()).isInstanceOf(OrmDbException.class);
+    return (OrmDbException) e.getCause();
+  }
+
+  @Test
+  void aQueryWithItsOwnAsOfLsnIsRefused() {
+    GraphQuery q = GraphQuery.from("User").readOptions(ReadOptions.asOf(3)).build();
+    assertThatThrownBy(() -> live.subscribe(q, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pass it as fromLsn");
+  }
+
+  @Test
+  void entitiesReadIncludeTargetsAndManyToManyEdges() {
+    GraphQuery q = GraphQuery.from("Comment").include("post").include("post.tags").build();
+    assertThat(LiveReader.entitiesRead(Blog.schema(), q))
+        .containsExactlyInAnyOrder("Comment", "Post", "Tag", "PostTag");
+  }
+}
