@@ -36,11 +36,19 @@ import java.util.Optional;
 public final class JsonLinesFileDestination implements AuditDestination {
   private static final int SCAN_CHUNK = 8192;
 
+  /**
+   * Directories locked by this JVM: a second open must not even open the lock file, because closing
+   * any descriptor of a file releases the process's POSIX lock on it.
+   */
+  private static final java.util.Set<Path> LOCKED_HERE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private final Path dir;
   private final long maxFileBytes;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream(64 * 1024);
   private FileChannel lockChannel;
   private FileLock lock;
+  private Path lockedDir;
   private FileChannel active;
   private long activeSeq;
   private long activeSize; // bytes in the active file, pending ones included
@@ -70,6 +78,11 @@ public final class JsonLinesFileDestination implements AuditDestination {
 
   private void open() throws IOException {
     Files.createDirectories(dir);
+    Path key = dir.toRealPath();
+    if (!LOCKED_HERE.add(key)) {
+      throw inUse();
+    }
+    lockedDir = key;
     lockChannel =
         FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
@@ -78,9 +91,8 @@ public final class JsonLinesFileDestination implements AuditDestination {
       lock = null;
     }
     if (lock == null) {
-      lockChannel.close();
-      throw OrmDbException.conflict(
-          "the audit directory " + dir + " is already written by another audit sink");
+      close();
+      throw inUse();
     }
     List<Path> files = AuditFiles.files(dir);
     if (files.isEmpty()) {
@@ -98,6 +110,11 @@ public final class JsonLinesFileDestination implements AuditDestination {
         lastWritten = lastPosition(older, false);
       }
     }
+  }
+
+  private OrmDbException inUse() {
+    return OrmDbException.conflict(
+        "the audit directory " + dir + " is already written by another audit sink");
   }
 
   @Override
@@ -145,6 +162,10 @@ public final class JsonLinesFileDestination implements AuditDestination {
       if (lockChannel != null) {
         lockChannel.close();
         lockChannel = null;
+      }
+      if (lockedDir != null) {
+        LOCKED_HERE.remove(lockedDir);
+        lockedDir = null;
       }
     }
   }

@@ -254,7 +254,13 @@ class AuditSinkTest {
     assertThatThrownBy(() -> second.done().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasRootCauseInstanceOf(io.ormdb.protocol.OrmDbException.class)
         .hasStackTraceContaining("already written by another audit sink");
-    assertThat(AuditFiles.readLines(auditDir)).hasSize(1);
+    // the refused sink released nothing of the first one's: it keeps writing, a third is refused
+    commit(store, item(2, "b"));
+    awaitFilesHoldTheChangelog();
+    AuditSink third = AuditSink.start(testKit.system(), feed, settings.withConsumerName("third"));
+    assertThatThrownBy(() -> third.done().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .hasStackTraceContaining("already written by another audit sink");
+    assertThat(AuditFiles.readLines(auditDir)).hasSize(2);
   }
 
   /** Records what it is given; durable at flush. */
