@@ -32,6 +32,7 @@ final class EmbeddedNode implements AutoCloseable {
     this.system = ActorSystem.create(Behaviors.empty(), name, config);
     try {
       this.db = OrmDb.get(system);
+      db.startConfiguredAuditSink(); // ormdb.audit.enabled (off by default)
     } catch (RuntimeException e) {
       close();
       throw e;

@@ -6,6 +6,9 @@ import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.cdc.FeedControl;
 import io.ormdb.cdc.OrmStoreRegistry;
+import io.ormdb.cdc.audit.AuditDestination;
+import io.ormdb.cdc.audit.AuditSettings;
+import io.ormdb.cdc.audit.AuditSink;
 import io.ormdb.cdc.feed.ChangeFeed;
 import io.ormdb.cdc.feed.ChangeFilter;
 import io.ormdb.cdc.feed.NamedConsumer;
@@ -24,7 +27,9 @@ import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -169,6 +174,41 @@ public final class OrmDb implements Extension {
    */
   public NamedConsumer consumer(String name) {
     return feed.consumer(name);
+  }
+
+  /**
+   * Starts the audit sink configured under {@code ormdb.audit} (whatever {@code enabled} says):
+   * every committed change as a JSON line in rotated files, exactly once across restarts and
+   * crashes. See {@link AuditSink}.
+   */
+  public AuditSink startAuditSink() {
+    return startAuditSink(AuditSettings.create(system.settings().config()));
+  }
+
+  /**
+   * Starts a JSON-lines audit sink; without a directory it writes to {@code audit} inside the data
+   * directory.
+   */
+  public AuditSink startAuditSink(AuditSettings settings) {
+    return AuditSink.start(system, feed, auditDirectory(settings));
+  }
+
+  /** Starts an audit sink into a destination of your own (at least once; see {@link AuditSink}). */
+  public AuditSink startAuditSink(AuditSettings settings, AuditDestination destination) {
+    return AuditSink.start(system, feed, settings, destination);
+  }
+
+  /** Starts the configured audit sink when {@code ormdb.audit.enabled = on} (a node does this). */
+  public Optional<AuditSink> startConfiguredAuditSink() {
+    AuditSettings s = AuditSettings.create(system.settings().config());
+    return s.enabled() ? Optional.of(startAuditSink(s)) : Optional.empty();
+  }
+
+  private AuditSettings auditDirectory(AuditSettings s) {
+    if (s.directory().isPresent() || settings.store().isInMemory()) {
+      return s;
+    }
+    return s.withDirectory(Path.of(settings.store().dataDir()).resolve("audit"));
   }
 
   /** The change feed over this extension's store. */

@@ -1,0 +1,192 @@
+package io.ormdb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ormdb.cdc.audit.AuditFiles;
+import io.ormdb.cdc.audit.AuditJson;
+import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.StoreConfig;
+import io.ormdb.store.journal.ConsumerOffset;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The audit sink under SIGKILL: a child JVM runs a node with concurrent writers and the audit sink
+ * enabled by configuration (4 KiB files, so rotation happens under the kills too); the parent kills
+ * it at random moments, and finally a writer-less child drains the sink and shuts down cleanly. The
+ * audit files (a torn last line dropped, as {@link AuditFiles#readLines} does) must then hold every
+ * committed change of the store's changelog exactly once, in LSN order, byte for byte as {@link
+ * AuditJson} renders it, in files no larger than the limit unless they hold a single line.
+ *
+ * <p>Between rounds the parent records whether the files were ahead of the stored consumer offset
+ * (lines written and fsynced, offset not yet committed: the case the sink's dedupe handles) and
+ * whether the newest file ended in a torn line. {@code -Dormdb.audit.crash.rounds=N} (default 6)
+ * sets the number of kills, {@code -Dormdb.audit.crash.seed} the random seed.
+ */
+class AuditSinkCrashTest {
+  @TempDir Path dir;
+
+  @Test
+  void theAuditFilesHoldEveryCommittedChangeExactlyOnceAcrossSigkills() throws Exception {
+    int rounds = Integer.getInteger("ormdb.audit.crash.rounds", 6);
+    long seed = Long.getLong("ormdb.audit.crash.seed", System.nanoTime());
+    Random random = new Random(seed);
+    String ctx = "seed " + seed;
+    Path audit = dir.resolve("audit");
+    int filesAhead = 0;
+    int tornTails = 0;
+    for (int round = 1; round <= rounds; round++) {
+      int killAfter = random.nextInt(5) == 0 ? 0 : 1 + random.nextInt(300);
+      runChild(round, killAfter, false, ctx);
+      if (tornTail(audit)) {
+        tornTails++;
+      }
+      if (filesAheadOfOffset(audit)) {
+        filesAhead++;
+      }
+    }
+    runChild(rounds + 1, 0, true, ctx);
+
+    List<String> expected = new ArrayList<>();
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
+      long from = 1;
+      List<ChangeSet> page;
+      do {
+        page = store.changes(from, 500);
+        for (ChangeSet cs : page) {
+          for (ChangeEvent e : cs.events()) {
+            expected.add(AuditJson.lineText(e));
+          }
+          from = cs.lsn() + 1;
+        }
+      } while (!page.isEmpty());
+    }
+    List<String> lines = AuditFiles.readLines(audit);
+    assertThat(expected.size())
+        .as("the writers committed something (%s)", ctx)
+        .isGreaterThan(rounds);
+    assertThat(lines.size()).as("line count (%s)", ctx).isEqualTo(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(lines.get(i))
+          .as("line %d, exactly once in LSN order (%s)", i, ctx)
+          .isEqualTo(expected.get(i));
+    }
+    List<Path> files = AuditFiles.files(audit);
+    for (int f = 0; f < files.size(); f++) {
+      assertThat(files.get(f).getFileName().toString()).isEqualTo(AuditFiles.fileName(f + 1));
+      if (Files.size(files.get(f)) > AuditCrashChild.MAX_FILE_BYTES) {
+        assertThat(Files.readAllLines(files.get(f)))
+            .as("only a single line makes a file exceed the limit (%s)", ctx)
+            .hasSize(1);
+      }
+    }
+    System.out.println(
+        "audit crash test: "
+            + rounds
+            + " SIGKILL rounds, "
+            + lines.size()
+            + " lines checked in "
+            + files.size()
+            + " files, files ahead of the stored offset after "
+            + filesAhead
+            + " kills, a torn last line after "
+            + tornTails
+            + ", "
+            + ctx);
+  }
+
+  private static boolean tornTail(Path audit) throws Exception {
+    List<Path> files = AuditFiles.files(audit);
+    if (files.isEmpty()) {
+      return false;
+    }
+    byte[] b = Files.readAllBytes(files.get(files.size() - 1));
+    return b.length > 0 && b[b.length - 1] != '\n';
+  }
+
+  /** Whether the last complete line is after the consumer's stored offset. */
+  private boolean filesAheadOfOffset(Path audit) throws Exception {
+    List<String> lines = AuditFiles.readLines(audit);
+    if (lines.isEmpty()) {
+      return false;
+    }
+    ConsumerOffset written = AuditJson.position(lines.get(lines.size() - 1)).orElseThrow();
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
+      return store.consumerOffset("audit").orElse(ConsumerOffset.START).isBefore(written);
+    }
+  }
+
+  private void runChild(int round, int killAfter, boolean drain, String ctx) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse(javaBin()));
+    cmd.add("-Xmx256m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(AuditCrashChild.class.getName());
+    cmd.add(dir.toString());
+    cmd.add(Integer.toString(round));
+    cmd.add("4");
+    if (drain) {
+      cmd.add("drain");
+    }
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    CountDownLatch ready = new CountDownLatch(1);
+    CountDownLatch enough = new CountDownLatch(1);
+    AtomicInteger acks = new AtomicInteger();
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (line.equals("READY")) {
+                    ready.countDown();
+                  } else if (line.startsWith("A ")) {
+                    if (!drain && acks.incrementAndGet() >= killAfter) {
+                      enough.countDown();
+                    }
+                  } else if (line.equals("DONE")) {
+                    enough.countDown();
+                  }
+                }
+              } catch (Exception e) {
+                // the pipe breaks when the child is killed
+              }
+            });
+    reader.start();
+    assertThat(ready.await(60, TimeUnit.SECONDS)).as("child ready (%s)", ctx).isTrue();
+    if (killAfter == 0 && !drain) {
+      enough.countDown();
+    }
+    assertThat(enough.await(90, TimeUnit.SECONDS))
+        .as("child round %d progressed (%s)", round, ctx)
+        .isTrue();
+    if (drain) {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("drained child exits (%s)", ctx).isTrue();
+    } else {
+      p.destroyForcibly(); // SIGKILL
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+    reader.join(10_000);
+  }
+
+  private static String javaBin() {
+    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+}
