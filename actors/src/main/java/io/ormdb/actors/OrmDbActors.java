@@ -7,6 +7,7 @@ import io.ormdb.actors.planner.PlannerHooks;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.store.OrmStore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -78,10 +79,19 @@ public final class OrmDbActors {
         Props.empty());
   }
 
-  /** A new embedded session: handshaken, every capability. */
+  /** A new embedded session: handshaken, every capability, every field in clear. */
   public ActorRef<ConnectionActor.Command> connectEmbedded() {
+    return connectEmbedded(Sensitivity.RESTRICTED);
+  }
+
+  /**
+   * A new embedded session, handshaken, that sees fields up to {@code clearance} in clear: fields
+   * declared more sensitive are masked in its query results (per their {@code @mask}), and it may
+   * not order, filter or aggregate by them (PERMISSION_DENIED).
+   */
+  public ActorRef<ConnectionActor.Command> connectEmbedded(Sensitivity clearance) {
     return system.systemActorOf(
-        ConnectionActor.embedded(ctx.store(), planner, ctx.settings()),
+        ConnectionActor.embedded(ctx.store(), planner, ctx.settings(), clearance),
         "ormdb-embedded-" + name + "-" + sessions.incrementAndGet(),
         Props.empty());
   }

@@ -95,6 +95,13 @@ final class TestDb implements AutoCloseable {
   private final java.util.List<ActorRef<ConnectionActor.Command>> clients =
       new java.util.ArrayList<>();
 
+  /** Sends {@code request} on {@code session} (built with a fresh request id); waits for it. */
+  Message.Response callOn(
+      ActorRef<ConnectionActor.Command> session,
+      java.util.function.LongFunction<Message.Request> request) {
+    return askVia(session, request).toCompletableFuture().join();
+  }
+
   private CompletionStage<Message.Response> askVia(
       ActorRef<ConnectionActor.Command> to,
       java.util.function.LongFunction<Message.Request> request) {

@@ -4,6 +4,7 @@ import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
@@ -27,6 +28,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   <li>The first request must be a {@link Message.Handshake} (sessions made by {@link #embedded}
  *       start handshaken). Protocol version 1 only. Credentials are not checked yet: every session
  *       gets {@link #ALL_CAPABILITIES} until the security work fills this in.
+ *   <li>The session has a <em>clearance</em>, the highest {@link Sensitivity} it sees in clear;
+ *       every query result is masked for it (fields above it per their {@code @mask}) and requests
+ *       that would reveal masked values (ordering, filtering, aggregating on them) are refused with
+ *       PERMISSION_DENIED. Default {@link Sensitivity#RESTRICTED}: everything in clear, as with
+ *       every capability; an embedded session may be opened with a lower one.
  *   <li>Every reply carries its request's id. A request id already in flight is refused.
  *   <li>At most {@code max-in-flight} requests in flight; one more is refused at once with
  *       BUDGET_EXCEEDED, never queued.
@@ -62,22 +68,40 @@ public final class ConnectionActor {
 
   private record TimedOut(long requestId) implements Command, NoSerializationVerificationNeeded {}
 
-  /** A session that must start with a handshake. */
+  /** A session that must start with a handshake (clearance RESTRICTED until credentials exist). */
   public static Behavior<Command> create(
       OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings, String serverId) {
     return Behaviors.setup(
         c ->
             Behaviors.withTimers(
-                t -> new Session(c, t, store, planner, settings, serverId, false).behavior()));
+                t ->
+                    new Session(
+                            c, t, store, planner, settings, serverId, false, Sensitivity.RESTRICTED)
+                        .behavior()));
   }
 
-  /** A session of the embedded API: already handshaken, every capability. */
+  /** A session of the embedded API: already handshaken, every capability, everything in clear. */
   public static Behavior<Command> embedded(
       OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings) {
+    return embedded(store, planner, settings, Sensitivity.RESTRICTED);
+  }
+
+  /**
+   * A session of the embedded API that sees fields up to {@code clearance} in clear and every field
+   * above it masked.
+   */
+  public static Behavior<Command> embedded(
+      OrmStore store,
+      ActorRef<Planner.Command> planner,
+      ActorSettings settings,
+      Sensitivity clearance) {
+    Objects.requireNonNull(clearance, "clearance");
     return Behaviors.setup(
         c ->
             Behaviors.withTimers(
-                t -> new Session(c, t, store, planner, settings, "embedded", true).behavior()));
+                t ->
+                    new Session(c, t, store, planner, settings, "embedded", true, clearance)
+                        .behavior()));
   }
 
   private static final class Session {
@@ -88,6 +112,7 @@ public final class ConnectionActor {
     private final ActorSettings settings;
     private final String serverId;
     private final ActorRef<Message.Response> answers;
+    private final Sensitivity clearance;
     private final Map<Long, ActorRef<Message.Response>> inFlight = new HashMap<>();
     private boolean handshaken;
     private Map<String, Value> attributes = Map.of();
@@ -100,7 +125,8 @@ public final class ConnectionActor {
         ActorRef<Planner.Command> planner,
         ActorSettings settings,
         String serverId,
-        boolean handshaken) {
+        boolean handshaken,
+        Sensitivity clearance) {
       this.context = context;
       this.timers = timers;
       this.store = store;
@@ -108,6 +134,7 @@ public final class ConnectionActor {
       this.settings = settings;
       this.serverId = serverId;
       this.handshaken = handshaken;
+      this.clearance = clearance;
       this.answers = context.messageAdapter(Message.Response.class, Answered::new);
     }
 
@@ -176,7 +203,7 @@ public final class ConnectionActor {
       }
       inFlight.put(id, r.replyTo());
       timers.startSingleTimer(id, new TimedOut(id), settings.requestTimeout());
-      planner.tell(new Planner.Plan(req, attributes, answers));
+      planner.tell(new Planner.Plan(req, attributes, clearance, answers));
       return Behaviors.same();
     }
 

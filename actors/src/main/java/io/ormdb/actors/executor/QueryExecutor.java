@@ -4,9 +4,12 @@ import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.Partitioning;
+import io.ormdb.store.query.FieldMasker;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.view.Row;
 import java.time.Duration;
@@ -31,8 +34,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * shard only the keys it owns; a hop by a foreign key sends every shard of the child entity all
  * keys, each answering with its own partition's children), merges per parent and assembles the
  * columnar result with the store's {@link PreparedQuery} steps — the same code {@code
- * OrmStore.query} runs. Replies {@link Message.QueryReply} or {@link Message.Error} (TIMEOUT when
- * the shards of one step do not all answer within the shard timeout) and stops.
+ * OrmStore.query} runs; then masks it for the session's clearance ({@link FieldMasker#mask}: every
+ * block, root and includes, fields above the clearance per their {@code @mask}). Replies {@link
+ * Message.QueryReply} or {@link Message.Error} (TIMEOUT when the shards of one step do not all
+ * answer within the shard timeout) and stops.
  *
  * <p>Merging runs on this actor's thread: it is CPU work on rows already read, never store I/O.
  */
@@ -49,6 +54,8 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
   private final PreparedQuery pq;
   private final long lsn;
   private final Map<String, Value> session;
+  private final SchemaBundle maskSchema;
+  private final Sensitivity clearance;
   private final ShardRouter router;
   private final Duration shardTimeout;
   private final long requestId;
@@ -76,11 +83,15 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
       PreparedQuery pq,
       long lsn,
       Map<String, Value> session,
+      SchemaBundle maskSchema,
+      Sensitivity clearance,
       ShardRouter router,
       Duration shardTimeout,
       long requestId,
       ActorRef<Message.Response> replyTo) {
     super(context);
+    this.maskSchema = maskSchema;
+    this.clearance = clearance;
     this.timers = timers;
     this.pq = pq;
     this.lsn = lsn;
@@ -93,8 +104,8 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
   }
 
   /**
-   * An executor for {@code pq} at {@code lsn}; it starts at once and replies to {@code replyTo}
-   * with {@code requestId}.
+   * An executor for {@code pq} at {@code lsn} whose result is not masked (clearance RESTRICTED); it
+   * starts at once and replies to {@code replyTo} with {@code requestId}.
    */
   public static Behavior<Command> create(
       PreparedQuery pq,
@@ -104,12 +115,51 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
       Duration shardTimeout,
       long requestId,
       ActorRef<Message.Response> replyTo) {
+    return create(
+        pq,
+        lsn,
+        session,
+        SchemaBundle.empty(),
+        Sensitivity.RESTRICTED,
+        router,
+        shardTimeout,
+        requestId,
+        replyTo);
+  }
+
+  /**
+   * An executor for {@code pq} at {@code lsn} whose result is masked for {@code clearance} by the
+   * field sensitivities of {@code maskSchema}; it starts at once and replies to {@code replyTo}
+   * with {@code requestId}.
+   */
+  public static Behavior<Command> create(
+      PreparedQuery pq,
+      long lsn,
+      Map<String, Value> session,
+      SchemaBundle maskSchema,
+      Sensitivity clearance,
+      ShardRouter router,
+      Duration shardTimeout,
+      long requestId,
+      ActorRef<Message.Response> replyTo) {
+    java.util.Objects.requireNonNull(maskSchema, "maskSchema");
+    java.util.Objects.requireNonNull(clearance, "clearance");
     return Behaviors.setup(
         c ->
             Behaviors.withTimers(
                 t ->
                     new QueryExecutor(
-                            c, t, pq, lsn, session, router, shardTimeout, requestId, replyTo)
+                            c,
+                            t,
+                            pq,
+                            lsn,
+                            session,
+                            maskSchema,
+                            clearance,
+                            router,
+                            shardTimeout,
+                            requestId,
+                            replyTo)
                         .start()));
   }
 
@@ -233,7 +283,10 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
       }
       if (level >= pq.levels()) {
         timers.cancel("step");
-        replyTo.tell(new Message.QueryReply(requestId, pq.assemble(root, includes, lsn)));
+        replyTo.tell(
+            new Message.QueryReply(
+                requestId,
+                FieldMasker.mask(pq.assemble(root, includes, lsn), maskSchema, clearance)));
         return Behaviors.stopped();
       }
       SortedSet<Value> keys =

@@ -11,11 +11,14 @@ import io.ormdb.protocol.lang.query.QueryParser;
 import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.lang.schema.SchemaPrinter;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
+import io.ormdb.store.query.FieldMasker;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
@@ -40,6 +43,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * <p>Security hooks (capabilities, RLS rewrite, budgets) go through {@link PlannerHooks}; the
  * default lets everything through with the default budget until the security work fills them in.
  * Session attributes travel with every request and bind {@code $attr} references of filters.
+ *
+ * <p>Field masking: each request carries its session's clearance. Before the hooks rewrite
+ * anything, a query or explain that orders or filters by a field masked for that clearance, and an
+ * aggregate naming one, is refused with PERMISSION_DENIED ({@link FieldMasker#checkQuery}, {@link
+ * FieldMasker#checkAggregate}); the executor masks the result. Both use the current schema's
+ * sensitivities, also for as-of reads.
  */
 public final class Planner {
   private Planner() {}
@@ -48,15 +57,26 @@ public final class Planner {
   public sealed interface Command extends OrmDbMessage permits Plan, Ready {}
 
   /**
-   * Plans and runs {@code request} for a session with {@code session} attributes; the answer (one
-   * {@link Message.Response} with the request's id) goes to {@code replyTo}.
+   * Plans and runs {@code request} for a session with {@code session} attributes and {@code
+   * clearance}; the answer (one {@link Message.Response} with the request's id) goes to {@code
+   * replyTo}.
    */
   public record Plan(
-      Message.Request request, Map<String, Value> session, ActorRef<Message.Response> replyTo)
+      Message.Request request,
+      Map<String, Value> session,
+      Sensitivity clearance,
+      ActorRef<Message.Response> replyTo)
       implements Command {
     public Plan {
       Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(clearance, "clearance");
       session = Map.copyOf(session);
+    }
+
+    /** A request of a session that sees everything in clear (clearance RESTRICTED). */
+    public Plan(
+        Message.Request request, Map<String, Value> session, ActorRef<Message.Response> replyTo) {
+      this(request, session, Sensitivity.RESTRICTED, replyTo);
     }
   }
 
@@ -65,6 +85,8 @@ public final class Planner {
       PreparedQuery plan,
       long lsn,
       Map<String, Value> session,
+      SchemaBundle maskSchema,
+      Sensitivity clearance,
       Message.Response answer,
       long requestId,
       ActorRef<Message.Response> replyTo)
@@ -120,8 +142,9 @@ public final class Planner {
           if (s instanceof Statement.Find f) {
             planQuery(id, f.query(), p);
           } else if (s instanceof Statement.Aggregate a) {
-            onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a.query())));
+            aggregate(id, a.query(), p);
           } else if (s instanceof Statement.Explain e) {
+            FieldMasker.checkQuery(e.query(), store.schema(), p.clearance());
             onStore(
                 p,
                 () ->
@@ -140,9 +163,10 @@ public final class Planner {
                   id, hooks.mutation(m.batch(), p.session()), p.replyTo()));
         } else if (r instanceof Message.Aggregate a) {
           checkVersion(a.schemaVersion());
-          onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a.query())));
+          aggregate(id, a.query(), p);
         } else if (r instanceof Message.Explain e) {
           checkVersion(e.schemaVersion());
+          FieldMasker.checkQuery(e.query(), store.schema(), p.clearance());
           GraphQuery q = hooks.query(e.query(), p.session());
           onStore(p, () -> new Message.ExplainReply(id, store.explain(q, e.analyze())));
         } else if (r instanceof Message.GetSchema g) {
@@ -177,8 +201,19 @@ public final class Planner {
       }
     }
 
-    /** Resolves and plans at one snapshot on the store dispatcher; then an executor runs it. */
+    private void aggregate(long id, AggregateQuery a, Plan p) {
+      FieldMasker.checkAggregate(a, store.schema(), p.clearance());
+      onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a)));
+    }
+
+    /**
+     * Checks the client's query against the session's clearance (before any rewrite), resolves and
+     * plans it at one snapshot on the store dispatcher; then an executor runs it and masks its
+     * result.
+     */
     private void planQuery(long id, GraphQuery query, Plan p) {
+      SchemaBundle current = store.schema();
+      FieldMasker.checkQuery(query, current, p.clearance());
       GraphQuery q = hooks.query(query, p.session());
       QueryBudget budget = hooks.budget(p.session());
       CompletableFuture<Ready> f =
@@ -187,7 +222,8 @@ public final class Planner {
                 long asOf = q.readOptions().asOfLsn();
                 try (ReadView view = asOf > 0 ? store.snapshotAt(asOf) : store.snapshot()) {
                   PreparedQuery pq = store.queryEngine().prepare(view, q, p.session(), budget);
-                  return new Ready(pq, view.lsn(), p.session(), null, id, p.replyTo());
+                  return new Ready(
+                      pq, view.lsn(), p.session(), current, p.clearance(), null, id, p.replyTo());
                 }
               },
               ctx.storeExecutor());
@@ -198,7 +234,8 @@ public final class Planner {
       long id = p.request().requestId();
       pipe(
           CompletableFuture.supplyAsync(
-              () -> new Ready(null, 0, Map.of(), work.get(), id, p.replyTo()), ctx.storeExecutor()),
+              () -> new Ready(null, 0, Map.of(), null, p.clearance(), work.get(), id, p.replyTo()),
+              ctx.storeExecutor()),
           id,
           p.replyTo());
     }
@@ -221,7 +258,7 @@ public final class Planner {
               context.getLog().error("request {} failed", id, cause);
               e = new Message.Error(id, ErrorCode.INTERNAL.code(), "request failed: " + cause);
             }
-            return new Ready(null, 0, Map.of(), e, id, replyTo);
+            return new Ready(null, 0, Map.of(), null, Sensitivity.RESTRICTED, e, id, replyTo);
           });
     }
 
@@ -234,6 +271,8 @@ public final class Planner {
                 r.plan(),
                 r.lsn(),
                 r.session(),
+                r.maskSchema(),
+                r.clearance(),
                 router,
                 ctx.settings().shardTimeout(),
                 r.requestId(),

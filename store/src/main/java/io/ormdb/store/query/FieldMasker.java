@@ -1,0 +1,396 @@
+package io.ormdb.store.query;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.result.Column;
+import io.ormdb.protocol.result.EntityBlock;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.Masking;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.schema.Sensitivity;
+import io.ormdb.protocol.value.Value;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Field masking: how a session with a given clearance sees a query result, and which requests it
+ * may not make because they would reveal masked values some other way. Pure functions over the
+ * schema; the actor layer's executor applies them to every query result before it leaves.
+ *
+ * <p>A field is <em>masked</em> for a session when the field's {@link Sensitivity} is above the
+ * session's clearance ({@code PUBLIC < INTERNAL < SENSITIVE < RESTRICTED}); a clearance of {@code
+ * RESTRICTED} sees everything in clear. A masked column is rewritten per the field's {@link
+ * Masking} (null masking = {@link Masking.Nullify}):
+ *
+ * <ul>
+ *   <li>{@link Masking.Omit}: the column is removed from its block;
+ *   <li>{@link Masking.Nullify}: every value becomes null;
+ *   <li>{@link Masking.Redact}: every non-null value becomes the replacement text (a string);
+ *   <li>{@link Masking.Partial}: every non-null value, as its {@linkplain #canonicalText canonical
+ *       text}, keeps {@code visibleChars} characters (Unicode code points) at its start or end and
+ *       has all others replaced by {@code maskChar}; a value no longer than {@code visibleChars}
+ *       stays whole (a string);
+ *   <li>{@link Masking.Hash}: every non-null value becomes the lowercase hex SHA-256 digest of the
+ *       UTF-8 bytes of its canonical text (a string of 64 characters) — for a string field that is
+ *       the digest of the string itself.
+ * </ul>
+ *
+ * Except for Omit, null values stay null: a masked column still says which rows have no value.
+ *
+ * <p>The identity column is never masked, whatever its declared sensitivity: identities travel in
+ * every block's {@code ids}, in edges and in cursors anyway, and a row must stay addressable (for
+ * updates with an expected version). Masking applies to every block, root and includes alike.
+ *
+ * <p>Requests that would reveal masked values without returning them are refused with
+ * PERMISSION_DENIED ({@link #checkQuery}, {@link #checkAggregate}):
+ *
+ * <ul>
+ *   <li><b>Ordering</b> by a masked field, explicitly or through the entity's default order (root
+ *       and includes): a next-page cursor carries the clear sort-key values of the last row, and
+ *       the order itself ranks the hidden values.
+ *   <li><b>Filtering</b> on a masked field (root and include filters): a filter is an oracle —
+ *       {@code ssn > "5"} and a few more range filters recover the value exactly.
+ *   <li><b>Aggregates</b> naming a masked field (aggregated, grouped by or filtered on); {@code
+ *       count()} without a field is allowed.
+ * </ul>
+ *
+ * These checks apply to what the client asked, before any row-level-security rewrite adds filters
+ * of its own (a policy may filter on a field the session cannot see).
+ */
+public final class FieldMasker {
+  private FieldMasker() {}
+
+  /** Whether {@code field} of {@code entity} is masked for a session with {@code clearance}. */
+  public static boolean isMasked(EntityDef entity, FieldDef field, Sensitivity clearance) {
+    return field.sensitivity().compareTo(clearance) > 0
+        && !field.name().equals(entity.identityField());
+  }
+
+  /** The masking a masked field gets: its own, or {@link Masking.Nullify} when it declares none. */
+  public static Masking maskingOf(FieldDef field) {
+    return field.masking() == null ? new Masking.Nullify() : field.masking();
+  }
+
+  /**
+   * {@code result} as a session with {@code clearance} may see it, every block masked against the
+   * entity definitions of {@code schema} (the schema the result was read with). Returns {@code
+   * result} itself when nothing is masked. A block of an entity the schema does not know, or a
+   * column that is not a field of it, is left as it is.
+   */
+  public static QueryResult mask(QueryResult result, SchemaBundle schema, Sensitivity clearance) {
+    if (clearance == Sensitivity.RESTRICTED) {
+      return result;
+    }
+    List<EntityBlock> blocks = new ArrayList<>(result.entities().size());
+    boolean changed = false;
+    for (EntityBlock b : result.entities()) {
+      EntityBlock m = maskBlock(b, schema, clearance);
+      changed |= m != b;
+      blocks.add(m);
+    }
+    if (!changed) {
+      return result;
+    }
+    return new QueryResult(
+        blocks, result.edges(), result.hasMore(), result.nextCursor(), result.snapshotLsn());
+  }
+
+  private static EntityBlock maskBlock(EntityBlock b, SchemaBundle schema, Sensitivity clearance) {
+    Optional<EntityDef> entity = schema.entity(b.entity());
+    if (entity.isEmpty()) {
+      return b;
+    }
+    EntityDef e = entity.get();
+    List<Column> columns = new ArrayList<>(b.columns().size());
+    boolean changed = false;
+    for (Column c : b.columns()) {
+      Optional<FieldDef> f = e.field(c.name());
+      if (f.isEmpty() || !isMasked(e, f.get(), clearance)) {
+        columns.add(c);
+        continue;
+      }
+      changed = true;
+      Masking m = maskingOf(f.get());
+      if (!(m instanceof Masking.Omit)) {
+        columns.add(maskColumn(c, m));
+      }
+    }
+    return changed ? new EntityBlock(b.path(), b.entity(), b.ids(), b.versions(), columns) : b;
+  }
+
+  private static Column maskColumn(Column c, Masking m) {
+    List<Value> out = new ArrayList<>(c.values().size());
+    for (Value v : c.values()) {
+      out.add(v == null || v.isNull() ? Value.NULL : maskValue(v, m));
+    }
+    return new Column(c.name(), out);
+  }
+
+  /** One non-null value under {@code m} (not {@link Masking.Omit}, which removes the column). */
+  static Value maskValue(Value v, Masking m) {
+    if (m instanceof Masking.Nullify || m instanceof Masking.Omit) {
+      return Value.NULL;
+    }
+    if (m instanceof Masking.Redact r) {
+      return new Value.Str(r.replacement());
+    }
+    if (m instanceof Masking.Partial p) {
+      return new Value.Str(partial(canonicalText(v), p));
+    }
+    if (m instanceof Masking.Hash) {
+      return new Value.Str(sha256Hex(canonicalText(v)));
+    }
+    throw new IllegalStateException("unknown masking " + m);
+  }
+
+  private static String partial(String text, Masking.Partial p) {
+    int[] cps = text.codePoints().toArray();
+    int visible = Math.min(p.visibleChars(), cps.length);
+    int hidden = cps.length - visible;
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int i = 0; i < cps.length; i++) {
+      boolean shown = p.fromEnd() ? i >= hidden : i < visible;
+      if (shown) {
+        sb.appendCodePoint(cps[i]);
+      } else {
+        sb.append(p.maskChar());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
+  }
+
+  /**
+   * The text that Partial masks and Hash digests: a string, enum variant or JSON document as is;
+   * bytes as lowercase hex without prefix; booleans and numbers as Java prints them (decimals
+   * without exponent); timestamps as ISO-8601 instants ({@code 2024-01-02T03:04:05Z}); dates as
+   * {@code 2024-02-29}; UUIDs in their lowercase 36-character form; arrays as {@code [a,b]} of
+   * their elements' canonical texts ({@code null} for a null element).
+   */
+  public static String canonicalText(Value v) {
+    if (v instanceof Value.Str s) {
+      return s.value();
+    }
+    if (v instanceof Value.Enum e) {
+      return e.variant();
+    }
+    if (v instanceof Value.Json j) {
+      return j.text();
+    }
+    if (v instanceof Value.Bytes b) {
+      return HexFormat.of().formatHex(b.value());
+    }
+    if (v instanceof Value.Array a) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < a.elements().size(); i++) {
+        if (i > 0) {
+          sb.append(',');
+        }
+        Value e = a.elements().get(i);
+        sb.append(e.isNull() ? "null" : canonicalText(e));
+      }
+      return sb.append(']').toString();
+    }
+    // bool, integers, floats, decimal, timestamp, date, uuid, null: render() is complete for these
+    return v.render();
+  }
+
+  /**
+   * Refuses with PERMISSION_DENIED a graph query that orders or filters (root or any include) by a
+   * field masked for {@code clearance}; see the class comment. Entities, relations and fields the
+   * schema does not know are skipped: resolving the query reports them.
+   */
+  public static void checkQuery(GraphQuery q, SchemaBundle schema, Sensitivity clearance) {
+    if (clearance == Sensitivity.RESTRICTED) {
+      return;
+    }
+    Optional<EntityDef> root = schema.entity(q.rootEntity());
+    if (root.isEmpty()) {
+      return;
+    }
+    checkLevel(root.get(), "", q.filter(), q.orderBy(), clearance);
+    Map<String, EntityDef> byPath = new HashMap<>();
+    byPath.put("", root.get());
+    List<Include> sorted = new ArrayList<>(q.includes());
+    sorted.sort((a, b) -> Integer.compare(a.depth(), b.depth()));
+    for (Include inc : sorted) {
+      EntityDef parent = byPath.get(inc.parentPath());
+      if (parent == null) {
+        continue;
+      }
+      Optional<RelationDef> rel = schema.relation(parent.name(), inc.relationName());
+      if (rel.isEmpty()) {
+        continue;
+      }
+      Optional<EntityDef> target = schema.entity(rel.get().toEntity());
+      if (target.isEmpty()) {
+        continue;
+      }
+      byPath.put(inc.path(), target.get());
+      checkLevel(target.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
+    }
+  }
+
+  private static void checkLevel(
+      EntityDef e, String path, Filter filter, List<OrderSpec> orderBy, Sensitivity clearance) {
+    String of = path.isEmpty() ? "" : " of include '" + path + "'";
+    boolean explicit = !orderBy.isEmpty();
+    for (OrderSpec s : explicit ? orderBy : e.defaultOrder()) {
+      FieldDef f = maskedField(e, s.field(), clearance);
+      if (f != null) {
+        throw denied(
+            "order by"
+                + of
+                + ": field "
+                + e.name()
+                + "."
+                + f.name()
+                + " is "
+                + level(f)
+                + " and masked for this session (clearance "
+                + level(clearance)
+                + "); ordering by it would reveal its values (and cursors carry them)"
+                + (explicit
+                    ? ""
+                    : "; it is the entity's default order, so give an order by a visible field"));
+      }
+    }
+    checkFilter(e, filter, "filter" + of, clearance);
+  }
+
+  /**
+   * Refuses with PERMISSION_DENIED an aggregate that aggregates, groups by or filters on a field
+   * masked for {@code clearance}; {@code count()} of rows is allowed.
+   */
+  public static void checkAggregate(AggregateQuery q, SchemaBundle schema, Sensitivity clearance) {
+    if (clearance == Sensitivity.RESTRICTED) {
+      return;
+    }
+    Optional<EntityDef> entity = schema.entity(q.entity());
+    if (entity.isEmpty()) {
+      return;
+    }
+    EntityDef e = entity.get();
+    for (AggregateQuery.Aggregation a : q.aggregations()) {
+      if (a.field() == null) {
+        continue;
+      }
+      FieldDef f = maskedField(e, a.field(), clearance);
+      if (f != null) {
+        throw denied(
+            "aggregate "
+                + a.label()
+                + ": field "
+                + e.name()
+                + "."
+                + f.name()
+                + " is "
+                + level(f)
+                + " and masked for this session (clearance "
+                + level(clearance)
+                + "); only count() of rows is allowed over it");
+      }
+    }
+    for (String g : q.groupBy()) {
+      FieldDef f = maskedField(e, g, clearance);
+      if (f != null) {
+        throw denied(
+            "group by: field "
+                + e.name()
+                + "."
+                + f.name()
+                + " is "
+                + level(f)
+                + " and masked for this session (clearance "
+                + level(clearance)
+                + ")");
+      }
+    }
+    checkFilter(e, q.filter(), "filter", clearance);
+  }
+
+  private static void checkFilter(EntityDef e, Filter filter, String where, Sensitivity clr) {
+    if (filter == null) {
+      return;
+    }
+    String field = null;
+    if (filter instanceof Filter.Compare c) {
+      field = c.field();
+    } else if (filter instanceof Filter.In in) {
+      field = in.field();
+    } else if (filter instanceof Filter.IsNull n) {
+      field = n.field();
+    } else if (filter instanceof Filter.Like l) {
+      field = l.field();
+    } else if (filter instanceof Filter.AttrCompare a) {
+      field = a.field();
+    } else if (filter instanceof Filter.And and) {
+      for (Filter f : and.operands()) {
+        checkFilter(e, f, where, clr);
+      }
+    } else if (filter instanceof Filter.Or or) {
+      for (Filter f : or.operands()) {
+        checkFilter(e, f, where, clr);
+      }
+    } else if (filter instanceof Filter.Not not) {
+      checkFilter(e, not.operand(), where, clr);
+    }
+    if (field == null) {
+      return;
+    }
+    FieldDef f = maskedField(e, field, clr);
+    if (f != null) {
+      throw denied(
+          where
+              + ": field "
+              + e.name()
+              + "."
+              + f.name()
+              + " is "
+              + level(f)
+              + " and masked for this session (clearance "
+              + level(clr)
+              + "); filtering on it would reveal its values");
+    }
+  }
+
+  private static FieldDef maskedField(EntityDef e, String name, Sensitivity clearance) {
+    Optional<FieldDef> f = e.field(name);
+    return f.isPresent() && isMasked(e, f.get(), clearance) ? f.get() : null;
+  }
+
+  private static String level(FieldDef f) {
+    return level(f.sensitivity());
+  }
+
+  private static String level(Sensitivity s) {
+    return s.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static OrmDbException denied(String message) {
+    return new OrmDbException(ErrorCode.PERMISSION_DENIED, message);
+  }
+}
