@@ -455,6 +455,10 @@ public final class Engine implements AutoCloseable {
     closeNotifications();
     try {
       if (broken == null) {
+        // A view closed while the committer held the store lock cannot advance MVStore's oldest
+        // version to keep (it only tries the lock); do it now, with nobody else holding it, so the
+        // close sees no stale pinned version.
+        store.deregisterVersionUsage(store.registerVersionUsage());
         store.close();
       } else {
         store.closeImmediately();
