@@ -34,8 +34,13 @@ import org.h2.mvstore.RootReference;
  * versions by LSN, so it never sees part of a batch and never blocks the writer.
  */
 final class Snapshot implements ReadView {
-  /** Index entries resolved per batched row lookup. */
-  private static final int INDEX_CHUNK = 256;
+  /**
+   * Index entries resolved per batched row lookup: the first chunk is small (a limited query often
+   * needs only a few rows), then each chunk doubles up to the maximum.
+   */
+  private static final int FIRST_INDEX_CHUNK = 8;
+
+  private static final int MAX_INDEX_CHUNK = 256;
 
   private final Engine engine;
   private final long lsn;
@@ -271,6 +276,7 @@ final class Snapshot implements ReadView {
       final List<byte[]> entries = new ArrayList<>();
       final List<Integer> ends = new ArrayList<>();
       RowData[] versions = new RowData[0];
+      int nextChunk = FIRST_INDEX_CHUNK;
       int pos;
       boolean exhausted;
       Row next = advance();
@@ -279,7 +285,9 @@ final class Snapshot implements ReadView {
         entries.clear();
         ends.clear();
         pos = 0;
-        while (entries.size() < INDEX_CHUNK && c.hasNext()) {
+        int chunk = nextChunk;
+        nextChunk = Math.min(MAX_INDEX_CHUNK, nextChunk * 2);
+        while (entries.size() < chunk && c.hasNext()) {
           byte[] k = c.next();
           if (descending
               ? ByteKeys.compare(k, lo) < 0
