@@ -65,6 +65,7 @@ final class Plan {
   static final String RAW = "raw MVStore (the limit)";
   static final String POSTGRES = "PostgreSQL";
   static final String PUSH_FEED = "ORMDB push feed (OrmDb.changes subscriber)";
+  static final String LIVE_QUERY = "ORMDB live query update (OrmDb.liveQuery subscriber)";
 
   static final Entry ORMDB_ROW = Entry.of(ORMDB, Child.ORMDB, "", "embedded");
   static final Entry RAW_ROW = Entry.of(RAW, Child.MVSTORE, "", "embedded");
@@ -223,6 +224,7 @@ final class Plan {
             false,
             List.of(
                 Entry.of(PUSH_FEED, Child.ORMDB_EXT, "", "embedded"),
+                Entry.of(LIVE_QUERY, Child.ORMDB_EXT, "live", "embedded"),
                 Entry.of(
                     "ORMDB, commit → visible via changes() polling", Child.ORMDB, "", "embedded"),
                 Entry.notRun("H2 / SQLite", "n/a: no change feed"))));

@@ -182,7 +182,7 @@ public final class ChildLoop {
       case SCAN:
         return scan(reply, variant, conn, warmup, millis);
       case CHANGES:
-        return changes(reply, threads, millis);
+        return changes(reply, variant, threads, millis);
       default:
         return timed(reply, w, variant, conn, threads, stream, millis, minOps);
     }
@@ -390,9 +390,10 @@ public final class ChildLoop {
     return reply;
   }
 
-  private ObjectNode changes(ObjectNode reply, int writers, long millis) throws Exception {
+  private ObjectNode changes(ObjectNode reply, String variant, int writers, long millis)
+      throws Exception {
     long first = nextEventId.getAndAdd(10_000_000L);
-    Driver.ChangeTiming t = driver.changes(writers, millis, first);
+    Driver.ChangeTiming t = driver.changes(variant, writers, millis, first);
     reply.put("ops", t.commits());
     reply.put("rows", t.latencies().getTotalCount());
     reply.put("elapsedNs", millis * 1_000_000L);

@@ -33,6 +33,19 @@ public interface Driver extends AutoCloseable {
     throw new UnsupportedOperationException("no change feed");
   }
 
+  /**
+   * Like {@link #changes(int, long, long)} for a variant of the change workload ({@code ""}: the
+   * change feed; {@code live}: a live query's deltas). Drivers without the variant throw {@link
+   * UnsupportedOperationException}.
+   */
+  default ChangeTiming changes(String variant, int writers, long millis, long firstId)
+      throws Exception {
+    if (!variant.isEmpty()) {
+      throw new UnsupportedOperationException("no '" + variant + "' change stream");
+    }
+    return changes(writers, millis, firstId);
+  }
+
   /** The result of {@link #changes}: latencies in a histogram and a name saying what was timed. */
   record ChangeTiming(org.HdrHistogram.Histogram latencies, long commits, String measured) {}
 

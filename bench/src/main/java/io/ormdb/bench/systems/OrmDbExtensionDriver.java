@@ -95,6 +95,101 @@ public final class OrmDbExtensionDriver implements Driver {
    * notifications) records the time from the start of each commit call to its receipt.
    */
   @Override
+  public ChangeTiming changes(String variant, int writers, long millis, long firstId)
+      throws Exception {
+    if (variant.equals("live")) {
+      return liveUpdates(writers, millis, firstId);
+    }
+    return Driver.super.changes(variant, writers, millis, firstId);
+  }
+
+  /**
+   * Live-query update latency: a subscriber holds the 10 newest events of this run ({@code
+   * Event.findMany().where(id >= first).orderBy(id.desc).limit(10)}); every insert enters that
+   * result. Records the time from the start of each commit call to the delta announcing its row.
+   */
+  private ChangeTiming liveUpdates(int writers, long millis, long firstId) throws Exception {
+    org.HdrHistogram.Histogram h = ChildLoop.newHistogram();
+    java.util.concurrent.atomic.AtomicLong ids =
+        new java.util.concurrent.atomic.AtomicLong(firstId);
+    java.util.concurrent.atomic.AtomicLong commits = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong deltas = new java.util.concurrent.atomic.AtomicLong();
+    GraphQuery q =
+        GraphQuery.from("Event")
+            .where(
+                io.ormdb.protocol.query.Filter.cmp(
+                    "id", io.ormdb.protocol.query.Filter.Op.GE, firstId))
+            .orderBy(io.ormdb.protocol.query.OrderSpec.desc("id"))
+            .limit(10)
+            .build();
+    io.ormdb.cdc.FeedControl control =
+        db.liveQuery(q, 0)
+            .to(
+                org.apache.pekko.stream.javadsl.Sink.foreach(
+                    ev -> {
+                      if (ev instanceof io.ormdb.cdc.live.LiveEvent.Delta d) {
+                        long now = System.nanoTime();
+                        deltas.incrementAndGet();
+                        for (io.ormdb.cdc.live.LiveEvent.Row r : d.entered()) {
+                          io.ormdb.protocol.value.Value p = r.fields().get("payload");
+                          if (p != null) {
+                            synchronized (h) {
+                              h.recordValue(Math.max(1, now - Long.parseLong(p.asString())));
+                            }
+                          }
+                        }
+                      }
+                    }))
+            .run(system);
+    Thread[] ws = new Thread[writers];
+    for (int t = 0; t < writers; t++) {
+      final int ti = t;
+      ws[t] =
+          new Thread(
+              () -> {
+                long end = System.nanoTime() + millis * 1_000_000L;
+                while (System.nanoTime() < end) {
+                  long id = ids.getAndIncrement();
+                  db.store()
+                      .commit(
+                          MutationBatch.of(
+                              new io.ormdb.protocol.mutation.Mutation.Insert(
+                                  "Event",
+                                  java.util.Map.of(
+                                      "id", io.ormdb.protocol.value.Value.of(id),
+                                      "writer", io.ormdb.protocol.value.Value.of(ti),
+                                      "payload",
+                                          io.ormdb.protocol.value.Value.of(
+                                              Long.toString(System.nanoTime()))))));
+                  commits.incrementAndGet();
+                }
+              });
+      ws[t].start();
+    }
+    for (Thread w : ws) {
+      w.join();
+    }
+    long target = db.store().currentLsn();
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (h.getTotalCount() < commits.get() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
+    control.stop();
+    return new ChangeTiming(
+        h,
+        commits.get(),
+        "commit call → live-query delta announcing the row (query: 10 newest events, re-run per"
+            + " change set); "
+            + h.getTotalCount()
+            + " of "
+            + commits.get()
+            + " rows announced in "
+            + deltas.get()
+            + " deltas up to lsn "
+            + target);
+  }
+
+  @Override
   public ChangeTiming changes(int writers, long millis, long firstId) throws Exception {
     org.HdrHistogram.Histogram h = ChildLoop.newHistogram();
     java.util.concurrent.atomic.AtomicLong ids =
