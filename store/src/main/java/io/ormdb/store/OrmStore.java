@@ -81,6 +81,62 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
+   * Opens or creates a read replica's store: tables change only through {@link #applyReplicated}
+   * and {@link #applyReplicatedSchema} (the primary's change sets and schema versions, at the
+   * primary's LSNs); {@link #commit} and {@link #applySchema} fail with READ_ONLY_REPLICA. Reads,
+   * as-of reads, aggregates and change feeds work as on a primary. A file opened as a replica
+   * refuses later to open as a primary.
+   */
+  public static OrmStore openReplica(StoreConfig config) {
+    return new OrmStore(Engine.open(config, true));
+  }
+
+  /** Whether this store is a read replica ({@link #openReplica}). */
+  public boolean isReplica() {
+    return engine.isReplica();
+  }
+
+  /**
+   * The database's id: random when a primary's file is created, copied by its replicas (empty for a
+   * replica that has received nothing yet). A replica refuses a primary with another id.
+   */
+  public Optional<String> databaseId() {
+    return Optional.ofNullable(engine.databaseId());
+  }
+
+  /** One schema version of the history and the LSN after which it applies. */
+  public record SchemaVersion(long version, long appliedAtLsn) {}
+
+  /** The schema history, oldest first: what a replica must apply, and where. */
+  public List<SchemaVersion> schemaHistory() {
+    List<SchemaVersion> out = new java.util.ArrayList<>();
+    for (long[] v : engine.schemaHistory()) {
+      out.add(new SchemaVersion(v[0], v[1]));
+    }
+    return out;
+  }
+
+  /**
+   * Replica only: applies a change set the primary committed (its LSN must follow the last applied
+   * one; one at or below it is skipped). Completes with the LSN once it is committed and durable
+   * (SYNC) — replicated change sets share group commits like batches. INVALID_LSN for a gap or a
+   * schema version the replica lacks; nothing is written then.
+   */
+  public CompletableFuture<Long> applyReplicated(ChangeSet set) {
+    return engine.applyReplicated(set);
+  }
+
+  /**
+   * Replica only: applies schema {@code version} of the primary {@code primaryId}, which applies
+   * after LSN {@code appliedAtLsn} (the replica must be exactly there). A version it already has is
+   * skipped; another primary's id is refused.
+   */
+  public CompletableFuture<Long> applyReplicatedSchema(
+      String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
+    return engine.applyReplicatedSchema(primaryId, version, appliedAtLsn, bundle);
+  }
+
+  /**
    * Validates and applies a schema; returns its version. Every problem of an invalid schema is
    * listed in one INVALID_REQUEST error; an incompatible change is refused (INVALID_REQUEST), as is
    * a new constraint that existing rows violate (CONSTRAINT_VIOLATION).

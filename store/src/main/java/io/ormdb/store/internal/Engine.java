@@ -47,6 +47,7 @@ public final class Engine implements AutoCloseable {
   private static final int COMPACTION_SLICE = 2000;
 
   private final StoreConfig config;
+  private final boolean replica;
   private final String fileKey;
   private final MVStore store;
   private final MVMap<byte[], byte[]> rows;
@@ -95,8 +96,13 @@ public final class Engine implements AutoCloseable {
   private JournalMaps journal;
   private OffsetMap offsets;
 
-  private Engine(StoreConfig config, String fileKey, MVStore store) {
+  private static final String ROLE = "role";
+  private static final String REPLICA_ROLE = "replica";
+  private static final String DATABASE_ID = "database.id";
+
+  private Engine(StoreConfig config, boolean replica, String fileKey, MVStore store) {
     this.config = config;
+    this.replica = replica;
     this.fileKey = fileKey;
     this.store = store;
     this.rows = openBytesMap("rows");
@@ -111,6 +117,7 @@ public final class Engine implements AutoCloseable {
       list.add(Catalog.decode(c.getValue()));
     }
     catalogList = List.copyOf(list);
+    claimRole(fileKey);
     recover();
     String oldestLog = meta.get(OLDEST_LOG);
     oldestLogLsn = oldestLog == null ? 1 : Long.parseLong(oldestLog);
@@ -131,6 +138,15 @@ public final class Engine implements AutoCloseable {
 
   /** Opens (creating when absent) the store described by {@code config}. */
   public static Engine open(StoreConfig config) {
+    return open(config, false);
+  }
+
+  /**
+   * Opens the store as a primary (writes accepted) or as a read replica (only {@link
+   * #applyReplicated} and {@link #applyReplicatedSchema} write tables; commits and schema changes
+   * are refused with READ_ONLY_REPLICA). A file once opened as a replica stays one.
+   */
+  public static Engine open(StoreConfig config, boolean replica) {
     MVStore.Builder b = new MVStore.Builder().autoCommitDisabled();
     String key;
     if (config.isInMemory()) {
@@ -163,7 +179,7 @@ public final class Engine implements AutoCloseable {
       throw new OrmDbException(ErrorCode.INVALID_REQUEST, "database file " + key + reason, e);
     }
     try {
-      return new Engine(config, key, store);
+      return new Engine(config, replica, key, store);
     } catch (RuntimeException e) {
       store.closeImmediately();
       if (key != null) {
@@ -171,6 +187,49 @@ public final class Engine implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Records the file's role: a replica file refuses to open as a primary (its LSNs are the
+   * primary's; local writes would fork them). A primary's file (a copy, a backup) may become a
+   * replica. A primary gets a random database id at creation; a replica takes its primary's.
+   */
+  private void claimRole(String file) {
+    boolean wasReplica = REPLICA_ROLE.equals(meta.get(ROLE));
+    if (wasReplica && !replica) {
+      throw OrmDbException.invalid(
+          "database file "
+              + (file == null ? "(in memory)" : file)
+              + " is a read replica of database "
+              + meta.get(DATABASE_ID)
+              + ": open it as a replica (promoting a replica is not supported yet)");
+    }
+    boolean changed = false;
+    if (replica && !wasReplica) {
+      meta.put(ROLE, REPLICA_ROLE);
+      changed = true;
+    }
+    if (!replica && meta.get(DATABASE_ID) == null) {
+      meta.put(DATABASE_ID, java.util.UUID.randomUUID().toString());
+      changed = true;
+    }
+    if (changed) {
+      store.commit();
+      sync();
+    }
+  }
+
+  /** Whether this store is a read replica. */
+  public boolean isReplica() {
+    return replica;
+  }
+
+  /**
+   * The database's id: random at a primary's creation, copied by its replicas (null for a replica
+   * that has not received anything yet).
+   */
+  public String databaseId() {
+    return meta.get(DATABASE_ID);
   }
 
   /**
@@ -283,15 +342,74 @@ public final class Engine implements AutoCloseable {
   }
 
   public CompletableFuture<Long> applySchema(SchemaBundle bundle) {
+    if (replica) {
+      return CompletableFuture.failedFuture(readOnly("schema changes"));
+    }
     SchemaTask t = new SchemaTask(bundle);
     submit(t);
     return t.future;
   }
 
   public CompletableFuture<MutationResult> commit(MutationBatch batch) {
+    if (replica) {
+      return CompletableFuture.failedFuture(readOnly("writes"));
+    }
     BatchTask t = new BatchTask(batch);
     submit(t);
     return t.future;
+  }
+
+  private OrmDbException readOnly(String what) {
+    return new OrmDbException(
+        ErrorCode.READ_ONLY_REPLICA,
+        "this node is a read replica of database "
+            + databaseId()
+            + ": "
+            + what
+            + " go to the primary");
+  }
+
+  /**
+   * Replica only: applies a change set committed by the primary, at the primary's LSN, with its
+   * before/after images (no constraint checks: the primary made them). Completes with the LSN once
+   * it is committed and durable like a batch (group commit). A change set at or below the last
+   * applied LSN is skipped (a resumed stream may repeat one); a gap, or a schema version the
+   * replica does not have, fails with INVALID_LSN and writes nothing.
+   */
+  public CompletableFuture<Long> applyReplicated(ChangeSet set) {
+    if (!replica) {
+      return CompletableFuture.failedFuture(
+          OrmDbException.invalid("applyReplicated: this store is not a replica"));
+    }
+    ReplicaTask t = new ReplicaTask(set, null);
+    submit(t);
+    return t.future;
+  }
+
+  /**
+   * Replica only: applies the primary's schema {@code version}, which the primary applied after LSN
+   * {@code appliedAtLsn}; the replica must have applied exactly that LSN. A version the replica
+   * already has is skipped. Also records the primary's database id.
+   */
+  public CompletableFuture<Long> applyReplicatedSchema(
+      String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
+    if (!replica) {
+      return CompletableFuture.failedFuture(
+          OrmDbException.invalid("applyReplicatedSchema: this store is not a replica"));
+    }
+    ReplicaTask t =
+        new ReplicaTask(null, new ReplicaSchema(primaryId, version, appliedAtLsn, bundle));
+    submit(t);
+    return t.future;
+  }
+
+  /** One applied schema version and the LSN after which it applies, oldest first. */
+  public List<long[]> schemaHistory() {
+    List<long[]> out = new ArrayList<>();
+    for (Catalog c : catalogList) {
+      out.add(new long[] {c.version, c.appliedAtLsn});
+    }
+    return out;
   }
 
   /** Runs one full compaction pass (in slices, interleaved with commits). */
@@ -563,6 +681,26 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  private record ReplicaSchema(
+      String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {}
+
+  /** A change set or a schema version replicated from the primary. */
+  private static final class ReplicaTask extends Task {
+    final ChangeSet set;
+    final ReplicaSchema schema;
+    final CompletableFuture<Long> future = new CompletableFuture<>();
+
+    ReplicaTask(ChangeSet set, ReplicaSchema schema) {
+      this.set = set;
+      this.schema = schema;
+    }
+
+    @Override
+    void fail(OrmDbException e) {
+      future.completeExceptionally(e);
+    }
+  }
+
   private static final class Poison extends Task {
     @Override
     void fail(OrmDbException e) {}
@@ -685,6 +823,14 @@ public final class Engine implements AutoCloseable {
         } else if (t instanceof WriteTask<?> w) {
           wrote = true;
           completions.add(w.run());
+        } else if (t instanceof ReplicaTask r) {
+          try {
+            long l = r.set != null ? applyReplicatedNow(r.set) : applyReplicatedSchemaNow(r.schema);
+            wrote = true;
+            completions.add(() -> r.future.complete(l));
+          } catch (OrmDbException e) {
+            completions.add(() -> r.future.completeExceptionally(e));
+          }
         } else if (t instanceof CompactTask c) {
           wrote = true;
           if (compactSlice(c)) {
@@ -808,6 +954,103 @@ public final class Engine implements AutoCloseable {
     l.add(cat);
     catalogList = List.copyOf(l);
     return version;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // replication (replica only; committer thread)
+
+  private long applyReplicatedNow(ChangeSet set) {
+    long lsn = set.lsn();
+    if (lsn <= lastLsn) {
+      return lastLsn;
+    }
+    if (lsn != lastLsn + 1) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "replicated change set " + lsn + " does not follow the last applied LSN " + lastLsn);
+    }
+    Catalog cat = latestCatalog();
+    long have = cat == null ? 0 : cat.version;
+    if (have != set.schemaVersion()) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "replicated change set "
+              + lsn
+              + " was written with schema version "
+              + set.schemaVersion()
+              + " but the replica has version "
+              + have);
+    }
+    meta.put("applying", Long.toString(lsn));
+    Map<Integer, Long> deltas = new java.util.HashMap<>();
+    for (ChangeEvent ev : set.events()) {
+      EntityInfo e = cat.entity(ev.entity());
+      byte[] idKey = KeyCodec.encode(ev.id());
+      boolean live = ev.op() != ChangeEvent.Op.DELETE;
+      Map<String, Value> fields = live ? ev.after() : Map.of();
+      rows.put(
+          Storage.rowKey(e, idKey, lsn),
+          RowCodec.encode(e, live ? RowCodec.LIVE : RowCodec.DELETED, fields));
+      if (live) {
+        for (IndexInfo ix : e.indexes) {
+          idx.put(Storage.indexKey(ix, Storage.indexValues(ix, fields), idKey), Storage.EMPTY);
+        }
+      }
+      if (ev.op() == ChangeEvent.Op.CREATE) {
+        deltas.merge(e.id, 1L, Long::sum);
+      } else if (ev.op() == ChangeEvent.Op.DELETE) {
+        deltas.merge(e.id, -1L, Long::sum);
+      }
+    }
+    deltas.forEach(
+        (id, d) -> {
+          String k = "count." + id;
+          String c = meta.get(k);
+          meta.put(k, Long.toString((c == null ? 0 : Long.parseLong(c)) + d));
+        });
+    log.put(lsn, ChangeSetCodec.encode(set));
+    lastLsn = lsn;
+    lastTs = Math.max(lastTs, set.commitTsMicros());
+    batchesCommitted.incrementAndGet();
+    return lsn;
+  }
+
+  private long applyReplicatedSchemaNow(ReplicaSchema s) {
+    String id = meta.get(DATABASE_ID);
+    if (id == null) {
+      meta.put(DATABASE_ID, s.primaryId());
+    } else if (!id.equals(s.primaryId())) {
+      throw OrmDbException.invalid(
+          "this replica follows database " + id + ", not " + s.primaryId());
+    }
+    Catalog old = latestCatalog();
+    long have = old == null ? 0 : old.version;
+    if (s.version() <= have) {
+      return s.version();
+    }
+    if (s.version() != have + 1 || s.appliedAtLsn() != lastLsn) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "replicated schema version "
+              + s.version()
+              + " applies after LSN "
+              + s.appliedAtLsn()
+              + " but the replica is at version "
+              + have
+              + ", LSN "
+              + lastLsn);
+    }
+    Catalog cat =
+        Catalog.compile(
+            s.bundle().withVersion(s.version()),
+            s.appliedAtLsn(),
+            old == null ? Catalog.Ids.empty() : old.ids);
+    SchemaEvolution.buildNewIndexes(this, old, cat);
+    catalogs.put(s.version(), cat.encode());
+    List<Catalog> l = new ArrayList<>(catalogList);
+    l.add(cat);
+    catalogList = List.copyOf(l);
+    return s.version();
   }
 
   void putIndexEntry(byte[] key) {
