@@ -73,6 +73,14 @@ public final class ChangeFeed {
             () -> new FeedReader(store, after, filter, settings.readChunk()), readExecutor));
   }
 
+  /**
+   * The executor this feed's store reads run on (the cdc read dispatcher when created by {@link
+   * #create}).
+   */
+  public Executor readExecutor() {
+    return readExecutor;
+  }
+
   /** A named consumer with a durable offset. */
   public NamedConsumer consumer(String name) {
     return new NamedConsumer(name, store, this);
