@@ -14,6 +14,10 @@ import io.ormdb.cdc.feed.ChangeFilter;
 import io.ormdb.cdc.feed.NamedConsumer;
 import io.ormdb.cdc.live.LiveEvent;
 import io.ormdb.cdc.live.LiveQueries;
+import io.ormdb.cdc.replica.Replica;
+import io.ormdb.cdc.replica.ReplicaStatus;
+import io.ormdb.cdc.replica.ReplicationSettings;
+import io.ormdb.cdc.replica.ReplicationSource;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
@@ -32,6 +36,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.apache.pekko.Done;
@@ -40,6 +45,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -69,15 +75,24 @@ public final class OrmDb implements Extension {
   private final ChangeFeed feed;
   private final AtomicLong requestIds = new AtomicLong();
   private final Duration askTimeout;
+  private final Replica replica;
 
   private OrmDb(ActorSystem<?> system) {
     this.system = system;
     this.settings = OrmDbSettings.create(system.settings().config());
-    this.store = OrmStore.open(settings.store());
+    ReplicationSettings rs = settings.replication();
+    this.store =
+        rs.isReplica() ? OrmStore.openReplica(settings.store()) : OrmStore.open(settings.store());
     OrmStoreRegistry.get(system).register(store);
     this.feed = ChangeFeed.create(system, store);
     this.actors = OrmDbActors.start(system, "default", store, settings.actors());
     this.session = actors.connectEmbedded();
+    Executor reads = feed.readExecutor();
+    if (rs.serve()) {
+      system.systemActorOf(
+          ReplicationSource.create(store, reads, rs), ReplicationSource.NAME, Props.empty());
+    }
+    this.replica = rs.isReplica() ? Replica.start(system, store, reads, rs) : null;
     // the connection answers TIMEOUT by then; the ask only guards against a stopped session
     this.askTimeout = settings.actors().requestTimeout().plusSeconds(5);
     CoordinatedShutdown.get(system)
@@ -223,6 +238,19 @@ public final class OrmDb implements Extension {
    */
   public Source<LiveEvent, FeedControl> liveQuery(GraphQuery query, long fromLsn) {
     return LiveQueries.create(system, store).subscribe(query, fromLsn);
+  }
+
+  /**
+   * Whether this node is a read replica ({@code ormdb.replica.primary} set): it follows its
+   * primary's changelog, serves reads and refuses writes and schema changes with READ_ONLY_REPLICA.
+   */
+  public boolean isReplica() {
+    return replica != null;
+  }
+
+  /** Where this replica stands (applied LSN, the primary's, lag); empty on a primary. */
+  public Optional<ReplicaStatus> replicaStatus() {
+    return replica == null ? Optional.empty() : Optional.of(replica.status());
   }
 
   /** A new embedded session speaking the wire protocol's messages (already handshaken). */

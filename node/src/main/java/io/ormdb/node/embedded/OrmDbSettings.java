@@ -2,6 +2,7 @@ package io.ormdb.node.embedded;
 
 import com.typesafe.config.Config;
 import io.ormdb.actors.settings.ActorSettings;
+import io.ormdb.cdc.replica.ReplicationSettings;
 import io.ormdb.store.StoreConfig;
 import java.time.Duration;
 import java.util.Locale;
@@ -12,8 +13,11 @@ import java.util.Locale;
  *
  * @param store how the store is opened ({@code data-dir = ":memory:"} for in-memory)
  * @param actors the actor layer's settings (partitions, timeouts, in-flight bound, hosting)
+ * @param replication whether this node serves replicas, and whether it is one ({@code
+ *     ormdb.replication}, {@code ormdb.replica} in the cdc module's {@code reference.conf})
  */
-public record OrmDbSettings(StoreConfig store, ActorSettings actors) {
+public record OrmDbSettings(
+    StoreConfig store, ActorSettings actors, ReplicationSettings replication) {
 
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
@@ -39,6 +43,12 @@ public record OrmDbSettings(StoreConfig store, ActorSettings actors) {
             o.getString("changelog-retention").equals("forever")
                 ? StoreConfig.KEEP_CHANGELOG
                 : o.getDuration("changelog-retention"));
-    return new OrmDbSettings(store, ActorSettings.create(config));
+    ReplicationSettings replication = ReplicationSettings.create(config);
+    if (replication.isReplica() && store.isInMemory()) {
+      throw new IllegalArgumentException(
+          "ormdb.replica.primary is set but ormdb.data-dir is :memory: (a replica keeps what it"
+              + " applied on disk, to resume where it stopped)");
+    }
+    return new OrmDbSettings(store, ActorSettings.create(config), replication);
   }
 }
