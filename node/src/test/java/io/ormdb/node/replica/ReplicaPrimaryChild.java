@@ -109,6 +109,8 @@ public final class ReplicaPrimaryChild {
         default -> out.println("ERR unknown command " + line);
       }
     }
+    // stdin closed: the parent is gone; do not outlive it
+    Runtime.getRuntime().halt(3);
   }
 
   /** Four writers, {@code batches} batches in all, some refused (duplicate owners). */

@@ -85,7 +85,12 @@ class ReplicaTwoJvmTest {
               });
       reader.setDaemon(true);
       reader.start();
-      this.port = Integer.parseInt(expect("PORT "));
+      try {
+        this.port = Integer.parseInt(expect("PORT "));
+      } catch (RuntimeException | Error | InterruptedException e) {
+        process.destroyForcibly(); // never leave a child behind
+        throw e;
+      }
     }
 
     /** The next answer (log lines in between are skipped), which must start with prefix. */
