@@ -139,6 +139,12 @@ public final class Values {
   }
 
   /**
+   * {@link #compare} as one shared comparator instance: sorted sets built with it recognise each
+   * other (copying one into another is then linear, not a sorted insert per element).
+   */
+  public static final java.util.Comparator<Value> ORDER = Values::compare;
+
+  /**
    * A total order over all values: null first; numbers (int32, int64, float32, float64, decimal)
    * compare by numeric value across types; other values compare within their type; values of
    * unrelated types order by type.

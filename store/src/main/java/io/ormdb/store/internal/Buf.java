@@ -87,6 +87,17 @@ final class Buf {
     return Arrays.copyOf(data, len);
   }
 
+  /** Empties the buffer for reuse (keeps its capacity). */
+  Buf clear() {
+    len = 0;
+    return this;
+  }
+
+  /** Whether the buffer's bytes equal {@code other[from, to)}. */
+  boolean contentEquals(byte[] other, int from, int to) {
+    return to - from == len && Arrays.equals(data, 0, len, other, from, to);
+  }
+
   /** A reader over a byte array. */
   static final class In {
     private final byte[] data;

@@ -44,6 +44,14 @@ final class FieldMap extends AbstractMap<String, Value> {
     this.values = values;
   }
 
+  Layout layout() {
+    return layout;
+  }
+
+  Value valueAt(int slot) {
+    return values[slot];
+  }
+
   @Override
   public Value get(Object key) {
     // Callers mostly pass the schema's own name strings: an identity scan of a few names is
@@ -55,6 +63,13 @@ final class FieldMap extends AbstractMap<String, Value> {
           return values[i];
         }
       }
+      // another instance of the name (query text, a literal): compare a few short strings
+      for (int i = 0; i < names.length; i++) {
+        if (names[i].equals(key)) {
+          return values[i];
+        }
+      }
+      return null;
     }
     Integer slot = layout.slots.get(key);
     return slot == null ? null : values[slot];

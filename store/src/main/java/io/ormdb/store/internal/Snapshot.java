@@ -276,6 +276,7 @@ final class Snapshot implements ReadView {
       final List<byte[]> entries = new ArrayList<>();
       final List<Integer> ends = new ArrayList<>();
       RowData[] versions = new RowData[0];
+      final Buf scratch = new Buf(32);
       int nextChunk = FIRST_INDEX_CHUNK;
       int pos;
       boolean exhausted;
@@ -331,8 +332,8 @@ final class Snapshot implements ReadView {
           }
           byte[] k = entries.get(i);
           int end = ends.get(i);
-          byte[] vals = Storage.indexValues(ix, r.fields());
-          if (vals.length == end - 4 && java.util.Arrays.equals(vals, 0, vals.length, k, 4, end)) {
+          // a superset entry: keep the row only when its values at this LSN are the entry's
+          if (Storage.indexValuesMatch(ix, r.fields(), k, 4, end, scratch)) {
             return toRow(e, r);
           }
         }

@@ -61,6 +61,25 @@ final class Storage {
     return KeyCodec.encodeAll(vals);
   }
 
+  /**
+   * Whether the row's current values of the index's fields encode to {@code key[from, to)} — an
+   * index entry's value part — using {@code scratch} instead of allocating (read path).
+   */
+  static boolean indexValuesMatch(
+      Catalog.IndexInfo ix,
+      java.util.Map<String, Value> fields,
+      byte[] key,
+      int from,
+      int to,
+      Buf scratch) {
+    scratch.clear();
+    for (var f : ix.fields) {
+      Value v = fields.get(f.name());
+      KeyCodec.encode(v == null ? Value.NULL : v, scratch);
+    }
+    return scratch.contentEquals(key, from, to);
+  }
+
   static byte[] indexKey(Catalog.IndexInfo ix, byte[] values, byte[] idKey) {
     return new Buf(4 + values.length + idKey.length)
         .put(ix.prefix)

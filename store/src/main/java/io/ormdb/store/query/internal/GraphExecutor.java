@@ -4,6 +4,7 @@ import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.internal.FieldSlot;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
@@ -60,8 +61,9 @@ public final class GraphExecutor {
     List<Column> columns = new ArrayList<>(level.fields().size());
     for (String f : level.fields()) {
       List<Value> values = new ArrayList<>(rows.size());
+      FieldSlot slot = new FieldSlot(f);
       for (Row r : rows) {
-        values.add(r.get(f));
+        values.add(slot.of(r));
       }
       columns.add(new Column(f, values));
     }

@@ -9,6 +9,7 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import io.ormdb.store.filter.FilterEvaluator;
+import io.ormdb.store.internal.FieldSlot;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
@@ -184,14 +185,22 @@ public final class GraphSteps {
         hop == 0
             ? rq.levels().get(rq.levels().get(level).parent()).entity().name()
             : join.first().entity();
-    TreeSet<Value> sorted = new TreeSet<>(Values::compare);
-    sorted.addAll(keys);
+    TreeSet<Value> sorted;
+    if (keys instanceof TreeSet<Value> t && t.comparator() == Values.ORDER) {
+      sorted = t;
+    } else {
+      sorted = new TreeSet<>(Values.ORDER);
+      sorted.addAll(keys);
+    }
     JoinExecutor.Fetched f = JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from));
     boolean last = hop == hops(level) - 1;
     Filter filter = rq.levels().get(level).filter();
-    List<Row> out = new ArrayList<>();
-    for (List<Row> list : f.byKey().values()) {
-      for (Row r : list) {
+    List<Row> out;
+    if (owns == null && (!last || filter == null)) {
+      out = f.rows();
+    } else {
+      out = new ArrayList<>(f.rows().size());
+      for (Row r : f.rows()) {
         if ((owns == null || owns.test(r.id()))
             && (!last || FilterEvaluator.matches(filter, r::get))) {
           out.add(r);
@@ -221,7 +230,14 @@ public final class GraphSteps {
     Map<Value, List<Row>> secondByKey =
         second == null ? null : group(second, join.second().field());
 
-    Map<Value, Row> distinct = new LinkedHashMap<>();
+    // A child found by its own foreign key to the parent's identity belongs to one parent only:
+    // no de-duplication needed (many-to-one and many-to-many children may repeat).
+    boolean childrenUnique =
+        secondByKey == null
+            && !join.first().byIdentity()
+            && join.parentKeyField().equals(rq.levels().get(lv.parent()).entity().identityField());
+    Map<Value, Row> distinct = childrenUnique ? null : new LinkedHashMap<>();
+    List<Row> unique = childrenUnique ? new ArrayList<>(first.size()) : null;
     List<EdgeBlock.Edge> edges = new ArrayList<>();
     List<EdgeBlock.ParentPage> pages = new ArrayList<>();
     CursorCodec.Position cursor = lv.cursor();
@@ -230,10 +246,11 @@ public final class GraphSteps {
       if (key.isNull()) {
         continue;
       }
-      List<Row> candidates = new ArrayList<>();
+      List<Row> candidates;
       if (secondByKey == null) {
-        candidates.addAll(firstByKey.getOrDefault(Values.hashKey(key), List.of()));
+        candidates = firstByKey.getOrDefault(Values.hashKey(key), List.of());
       } else {
+        candidates = new ArrayList<>();
         Set<Value> seen = new HashSet<>();
         for (Row edge : firstByKey.getOrDefault(Values.hashKey(key), List.of())) {
           Value k2 = edge.get(join.edgeKeyField());
@@ -263,7 +280,10 @@ public final class GraphSteps {
       Paging.Page page = Paging.cut(candidates, lv.offset(), toMany ? lv.limit() : 1, 0);
       for (Row child : page.rows()) {
         edges.add(new EdgeBlock.Edge(parent.id(), child.id()));
-        if (distinct.putIfAbsent(child.id(), child) == null) {
+        if (childrenUnique) {
+          unique.add(child);
+          countEntities(1);
+        } else if (distinct.putIfAbsent(child.id(), child) == null) {
           countEntities(1);
         }
       }
@@ -279,14 +299,16 @@ public final class GraphSteps {
       }
     }
     return new Attached(
-        new ArrayList<>(distinct.values()), new EdgeBlock(lv.path(), toMany, edges, pages));
+        childrenUnique ? unique : new ArrayList<>(distinct.values()),
+        new EdgeBlock(lv.path(), toMany, edges, pages));
   }
 
   /** Rows by {@link Values#hashKey} of {@code field} (the join's key fields share one type). */
   private static Map<Value, List<Row>> group(Collection<Row> rows, String field) {
     Map<Value, List<Row>> byKey = new HashMap<>();
+    FieldSlot slot = new FieldSlot(field);
     for (Row r : rows) {
-      Value k = r.get(field);
+      Value k = slot.of(r);
       if (!k.isNull()) {
         byKey.computeIfAbsent(Values.hashKey(k), x -> new ArrayList<>()).add(r);
       }

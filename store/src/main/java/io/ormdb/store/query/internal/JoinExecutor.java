@@ -2,15 +2,14 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.internal.FieldSlot;
 import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -34,8 +33,12 @@ public final class JoinExecutor {
 
   private JoinExecutor() {}
 
-  /** Fetched rows grouped by their key value, and the strategy used. */
-  public record Fetched(Map<Value, List<Row>> byKey, String strategy, long rowsRead) {}
+  /**
+   * The rows whose key is one of the keys (in the order the strategy read them: identity order,
+   * index order, or entity order), and the strategy used. Grouping by key is left to the caller,
+   * which groups once (by parent) instead of twice.
+   */
+  public record Fetched(List<Row> rows, String strategy, long rowsRead) {}
 
   /** The strategy {@link #fetch} will use for {@code keys} keys. */
   public static String strategy(JoinPlan.Hop hop, long keys, long estimatedRows, long entityRows) {
@@ -53,21 +56,16 @@ public final class JoinExecutor {
   }
 
   public static Fetched fetch(ReadView view, JoinPlan.Hop hop, TreeSet<Value> keys, long fanout) {
-    // keyed by Values.hashKey: the join's key fields share one type, so hashing is exact
-    Map<Value, List<Row>> byKey = new HashMap<>();
     if (keys.isEmpty()) {
-      return new Fetched(byKey, strategy(hop, 0, 0, 0), 0);
+      return new Fetched(List.of(), strategy(hop, 0, 0, 0), 0);
     }
     long entityRows = view.count(hop.entity());
     String strategy = strategy(hop, keys.size(), keys.size() * fanout, entityRows);
-    long read = 0;
     if (strategy.equals("pk-batch")) {
-      for (Row r : view.getAll(hop.entity(), new ArrayList<>(keys))) {
-        read++;
-        byKey.computeIfAbsent(Values.hashKey(r.id()), k -> new ArrayList<>()).add(r);
-      }
-      return new Fetched(byKey, strategy, read);
+      List<Row> rows = view.getAll(hop.entity(), new ArrayList<>(keys));
+      return new Fetched(rows, strategy, rows.size());
     }
+    long read = 0;
     Iterator<Row> it;
     if (strategy.equals("hash")) {
       it = view.scan(hop.entity());
@@ -89,29 +87,31 @@ public final class JoinExecutor {
                   new KeyRange.Bound(keys.last(), true)),
               false);
     }
+    // keep rows whose key is wanted (by Values.hashKey: the join's key fields share one type, so
+    // hashing is exact)
     Set<Value> wanted = new HashSet<>(keys.size() * 2);
     for (Value k : keys) {
       wanted.add(Values.hashKey(k));
     }
+    List<Row> out = new ArrayList<>();
+    FieldSlot slot = new FieldSlot(hop.field());
     while (it.hasNext()) {
       Row r = it.next();
       read++;
-      Value k = r.get(hop.field());
-      if (!k.isNull()) {
-        Value hk = Values.hashKey(k);
-        if (wanted.contains(hk)) {
-          byKey.computeIfAbsent(hk, x -> new ArrayList<>()).add(r);
-        }
+      Value k = slot.of(r);
+      if (!k.isNull() && wanted.contains(Values.hashKey(k))) {
+        out.add(r);
       }
     }
-    return new Fetched(byKey, strategy, read);
+    return new Fetched(out, strategy, read);
   }
 
   /** The distinct non-null values of {@code field} over {@code rows}, sorted. */
   public static TreeSet<Value> keys(List<Row> rows, String field) {
-    TreeSet<Value> keys = new TreeSet<>(Values::compare);
+    TreeSet<Value> keys = new TreeSet<>(Values.ORDER);
+    FieldSlot slot = new FieldSlot(field);
     for (Row r : rows) {
-      Value v = r.get(field);
+      Value v = slot.of(r);
       if (!v.isNull()) {
         keys.add(v);
       }

@@ -1,0 +1,36 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.value.Value;
+import io.ormdb.store.view.Row;
+import java.util.Map;
+
+/**
+ * Reads one field of many rows without a name lookup per row: rows decoded by the engine share
+ * their entity's layout, so the field's slot is found once per layout and then read from the row's
+ * value array. Not thread-safe: make one per loop (it caches the last layout it saw). Rows of
+ * another kind fall back to a map lookup.
+ */
+public final class FieldSlot {
+  private final String name;
+  private FieldMap.Layout layout;
+  private int slot = -1;
+
+  public FieldSlot(String name) {
+    this.name = name;
+  }
+
+  /** The field's value in {@code row} ({@link Value#NULL} when the row has no such field). */
+  public Value of(Row row) {
+    Map<String, Value> fields = row.fields();
+    if (fields instanceof FieldMap fm) {
+      if (fm.layout() != layout) {
+        layout = fm.layout();
+        Integer s = layout.slots.get(name);
+        slot = s == null ? -1 : s;
+      }
+      return slot < 0 ? Value.NULL : fm.valueAt(slot);
+    }
+    Value v = fields.get(name);
+    return v == null ? Value.NULL : v;
+  }
+}
