@@ -1,6 +1,7 @@
 package io.ormdb.store.internal;
 
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.view.SlottedFields;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -14,7 +15,7 @@ import java.util.function.BiConsumer;
  * {@link Layout} (one slot per declared field, in declaration order), so decoding a row fills an
  * array instead of building hash maps. Equal to any map with the same entries.
  */
-final class FieldMap extends AbstractMap<String, Value> {
+final class FieldMap extends AbstractMap<String, Value> implements SlottedFields {
 
   /** Where each field of an entity lives in a row's value array; shared by all its rows. */
   static final class Layout {
@@ -44,11 +45,19 @@ final class FieldMap extends AbstractMap<String, Value> {
     this.values = values;
   }
 
-  Layout layout() {
+  @Override
+  public Object layout() {
     return layout;
   }
 
-  Value valueAt(int slot) {
+  @Override
+  public int slotOf(String field) {
+    Integer s = layout.slots.get(field);
+    return s == null ? -1 : s;
+  }
+
+  @Override
+  public Value valueAt(int slot) {
     return values[slot];
   }
 

@@ -2,7 +2,7 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
-import io.ormdb.store.internal.FieldSlot;
+import io.ormdb.store.view.FieldSlot;
 import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
