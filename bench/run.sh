@@ -5,7 +5,7 @@
 #   bench/run.sh full  [--jfr] [options]   about 30 minutes
 #   bench/run.sh jmh   [JMH options]       the JMH micro-benchmarks (ORMDB vs raw MVStore)
 #
-# Options for quick/full: --jfr (record the ORMDB child with Flight Recorder), --only=point,graph3,
+# Options for quick/full: --jfr (record the ORMDB children with Flight Recorder), --only=point,graph3,
 # --reps=N, --warmup-ms=N, --measure-ms=N, --seed=N, --note="text for the report header".
 # BENCH_SKIP_BUILD=1 skips the Maven build.
 set -euo pipefail

@@ -4,6 +4,7 @@ import io.ormdb.actors.commit.CommitCoordinator;
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.planner.PlannerHooks;
+import io.ormdb.actors.planner.QueryGate;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
@@ -26,6 +27,7 @@ public final class OrmDbActors {
   private final ShardRouter router;
   private final ActorRef<CommitCoordinator.Command> coordinator;
   private final ActorRef<Planner.Command> planner;
+  private final QueryGate gate;
   private final AtomicLong sessions = new AtomicLong();
 
   private OrmDbActors(
@@ -34,8 +36,10 @@ public final class OrmDbActors {
       ShardContext ctx,
       ShardRouter router,
       ActorRef<CommitCoordinator.Command> coordinator,
-      ActorRef<Planner.Command> planner) {
+      ActorRef<Planner.Command> planner,
+      QueryGate gate) {
     this.system = system;
+    this.gate = gate;
     this.name = name;
     this.ctx = ctx;
     this.router = router;
@@ -63,18 +67,19 @@ public final class OrmDbActors {
     ActorRef<CommitCoordinator.Command> coordinator =
         system.systemActorOf(
             CommitCoordinator.create(ctx, router), "ormdb-commit-" + name, Props.empty());
+    QueryGate gate = new QueryGate(store, router, hooks);
     ActorRef<Planner.Command> planner =
         system.systemActorOf(
-            Planner.create(ctx, router, coordinator, hooks),
+            Planner.create(ctx, router, coordinator, hooks, gate),
             "ormdb-planner-" + name,
             Props.empty());
-    return new OrmDbActors(system, name, ctx, router, coordinator, planner);
+    return new OrmDbActors(system, name, ctx, router, coordinator, planner, gate);
   }
 
   /** A new session that starts with a handshake (for network servers). */
   public ActorRef<ConnectionActor.Command> connect() {
     return system.systemActorOf(
-        ConnectionActor.create(ctx.store(), planner, ctx.settings(), name),
+        ConnectionActor.create(ctx.store(), planner, gate, ctx.settings(), name),
         "ormdb-session-" + name + "-" + sessions.incrementAndGet(),
         Props.empty());
   }
@@ -91,9 +96,17 @@ public final class OrmDbActors {
    */
   public ActorRef<ConnectionActor.Command> connectEmbedded(Sensitivity clearance) {
     return system.systemActorOf(
-        ConnectionActor.embedded(ctx.store(), planner, ctx.settings(), clearance),
+        ConnectionActor.embedded(ctx.store(), planner, gate, ctx.settings(), clearance),
         "ormdb-embedded-" + name + "-" + sessions.incrementAndGet(),
         Props.empty());
+  }
+
+  /**
+   * How many graph queries took the fast path (primary-key reads sent by the sessions or the
+   * planner straight to their entity shard; see {@link QueryGate}).
+   */
+  public long directReads() {
+    return gate.directReads();
   }
 
   public ActorRef<Planner.Command> planner() {

@@ -156,6 +156,93 @@ abstract class ActorProtocolContract {
     }
   }
 
+  /**
+   * Primary-key reads within one partition take the fast path (session → owning shard → session)
+   * once their plan is cached, whichever partition owns the id, and answer exactly what the store
+   * answers: present ids, a missing id, query text; reads over several partitions and reads with
+   * includes go through the executor, with the same answers; a wrong schema version is refused.
+   */
+  @Test
+  void primaryKeyReadsTakeTheFastPathAndAnswerWhatTheStoreAnswers() {
+    try (TestDb db = TestDb.blog(kit().system(), PARTITIONS)) {
+      List<Mutation> users = new ArrayList<>();
+      for (long id = 1; id <= 16; id++) {
+        users.add(user(id, "u" + id + "@x"));
+      }
+      TestDb.ok(
+          db.call(id -> new Message.Mutate(id, 0, new MutationBatch(users))),
+          Message.MutateReply.class);
+      GraphQuery first = byId(1);
+      assertThat(query(db, first)).isEqualTo(db.store.query(first)); // plans and caches the shape
+      long before = db.actors.directReads();
+      Set<Integer> owners = new HashSet<>();
+      for (long id = 1; id <= 16; id++) {
+        GraphQuery q = byId(id);
+        assertThat(query(db, q)).as("id %d", id).isEqualTo(db.store.query(q));
+        owners.add(Partitioning.partitionOf(Value.of(id), PARTITIONS));
+      }
+      assertThat(owners).hasSize(PARTITIONS); // every shard answered some, not only partition 0
+      assertThat(db.actors.directReads() - before).isEqualTo(16);
+
+      GraphQuery missing = byId(999);
+      QueryResult none = query(db, missing);
+      assertThat(none.root().size()).isZero();
+      assertThat(none).isEqualTo(db.store.query(missing));
+      assertThat(db.actors.directReads() - before).isEqualTo(17);
+
+      QueryResult text =
+          TestDb.ok(
+                  db.call(id -> new Message.QueryText(id, 0, "User.findMany().where(id == 5)")),
+                  Message.QueryReply.class)
+              .result();
+      assertThat(text).isEqualTo(db.store.query(byId(5)));
+      assertThat(db.actors.directReads() - before).isEqualTo(18);
+
+      List<Value> spread = new ArrayList<>();
+      for (long id = 1; spread.size() < 2; id++) {
+        if (spread.isEmpty()
+            || Partitioning.partitionOf(Value.of(id), PARTITIONS)
+                != Partitioning.partitionOf(spread.get(0), PARTITIONS)) {
+          spread.add(Value.of(id));
+        }
+      }
+      GraphQuery two =
+          GraphQuery.from("User")
+              .where(new io.ormdb.protocol.query.Filter.In("id", spread, false))
+              .build();
+      assertThat(query(db, two)).isEqualTo(db.store.query(two));
+      assertThat(query(db, two).root().size()).isEqualTo(2);
+      GraphQuery withPosts =
+          GraphQuery.from("User")
+              .where(io.ormdb.protocol.query.Filter.eq("id", 3L))
+              .include("posts")
+              .build();
+      assertThat(query(db, withPosts)).isEqualTo(db.store.query(withPosts));
+      assertThat(query(db, withPosts)).isEqualTo(db.store.query(withPosts));
+      assertThat(db.actors.directReads() - before).isEqualTo(18);
+
+      long current = db.store.schema().version();
+      Message.Error e = error(db.call(id -> new Message.Query(id, current + 1, byId(2))));
+      assertThat(e.code()).isEqualTo(ErrorCode.SCHEMA_MISMATCH.code());
+      assertThat(db.actors.directReads() - before).isEqualTo(18);
+      assertThat(
+              TestDb.ok(
+                      db.call(id -> new Message.Query(id, current, byId(2))),
+                      Message.QueryReply.class)
+                  .result())
+          .isEqualTo(db.store.query(byId(2)));
+      assertThat(db.actors.directReads() - before).isEqualTo(19);
+    }
+  }
+
+  static GraphQuery byId(long id) {
+    return GraphQuery.from("User").where(io.ormdb.protocol.query.Filter.eq("id", id)).build();
+  }
+
+  static QueryResult query(TestDb db, GraphQuery q) {
+    return TestDb.ok(db.call(id -> new Message.Query(id, 0, q)), Message.QueryReply.class).result();
+  }
+
   /** A batch over at least three partitions whose last mutation fails leaves nothing anywhere. */
   @Test
   void multiShardBatchIsAtomic() {

@@ -18,6 +18,7 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.query.FieldMasker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -173,6 +174,47 @@ class FieldMaskingTest {
                 Message.QueryReply.class)
             .result();
     assertThat(p.root().column("email").values().get(0)).isEqualTo(s(sha256("c1@example.com")));
+  }
+
+  /**
+   * A primary-key read takes the fast path (the owning shard answers the session) and is masked
+   * exactly as the store's result masked for the session; filtering by a masked field is refused
+   * before any read, also when a query of that shape could take the fast path.
+   */
+  @Test
+  void aPrimaryKeyReadOnTheFastPathIsMaskedAndFilteringByAMaskedFieldIsRefused() {
+    TestDb.ok(
+        db.callOn(internal, id -> new Message.Query(id, 0, customer(1))), Message.QueryReply.class);
+    long before = db.actors.directReads();
+    QueryResult r =
+        TestDb.ok(
+                db.callOn(internal, id -> new Message.Query(id, 0, customer(2))),
+                Message.QueryReply.class)
+            .result();
+    assertThat(db.actors.directReads()).isEqualTo(before + 1);
+    assertThat(r)
+        .isEqualTo(
+            FieldMasker.mask(db.store.query(customer(2)), db.store.schema(), Sensitivity.INTERNAL));
+    assertThat(r.root().ids()).containsExactly(Value.of(2L));
+    assertThat(r.root().column("ssn").values()).containsExactly(s("*******6782"));
+    assertThat(r.root().column("notes")).isNull();
+
+    GraphQuery bySsn =
+        GraphQuery.from("Customer")
+            .where(Filter.and(Filter.eq("id", 2L), Filter.eq("ssn", "123-45-6782")))
+            .build();
+    // a session cleared for ssn: the first read caches the shape, the second takes the fast path
+    for (int i = 0; i < 2; i++) {
+      assertThat(db.call(id -> new Message.Query(id, 0, bySsn)))
+          .isInstanceOf(Message.QueryReply.class);
+    }
+    assertThat(db.actors.directReads()).isEqualTo(before + 2);
+    assertThat(refused(new Message.Query(11, 0, bySsn)).message()).contains("Customer.ssn");
+    assertThat(db.actors.directReads()).isEqualTo(before + 2);
+  }
+
+  private static GraphQuery customer(long id) {
+    return GraphQuery.from("Customer").where(Filter.eq("id", id)).build();
   }
 
   @Test

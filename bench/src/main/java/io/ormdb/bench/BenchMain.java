@@ -175,11 +175,10 @@ public final class BenchMain {
     try {
       for (Plan.Child c : needed) {
         List<String> jvm = new ArrayList<>(List.of("-Xms" + s.heap(), "-Xmx" + s.heap()));
-        if (s.jfr() && c == Plan.Child.ORMDB) {
-          jvm.add(
-              "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                  + results.resolve(stamp + "-" + s.mode() + "-ormdb.jfr"));
-          header.put("jfr", results.resolve(stamp + "-" + s.mode() + "-ormdb.jfr").toString());
+        if (s.jfr() && (c == Plan.Child.ORMDB || c == Plan.Child.ORMDB_EXT)) {
+          Path jfr = results.resolve(stamp + "-" + s.mode() + "-" + c.id + ".jfr");
+          jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+          header.put(c == Plan.Child.ORMDB ? "jfr" : "jfr-ext", jfr.toString());
         }
         children.put(
             c,

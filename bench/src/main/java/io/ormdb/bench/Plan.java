@@ -130,6 +130,15 @@ final class Plan {
             Entry.of("SQLite (WAL)", Child.SQLITE, "durable", "embedded"));
     List<Case> cases = new ArrayList<>();
     cases.add(new Case("point", 1, "Point read by id", Workload.POINT, 1, false, simpleReads));
+    cases.add(
+        new Case(
+            "point16",
+            1,
+            "Point read by id, 16 callers (each waits for its answer)",
+            Workload.POINT,
+            16,
+            false,
+            List.of(ORMDB_ROW, EXTENSION_ROW)));
     cases.add(new Case("eq", 1, "Indexed equality (~10 rows)", Workload.EQ, 1, false, simpleReads));
     cases.add(
         new Case("range", 1, "Range + order by + limit 20", Workload.RANGE, 1, false, simpleReads));

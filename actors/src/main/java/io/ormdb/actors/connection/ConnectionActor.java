@@ -2,8 +2,13 @@ package io.ormdb.actors.connection;
 
 import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.planner.QueryGate;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.query.QueryParser;
+import io.ormdb.protocol.lang.query.Statement;
+import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
@@ -37,6 +42,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   <li>At most {@code max-in-flight} requests in flight; one more is refused at once with
  *       BUDGET_EXCEEDED, never queued.
  *   <li>A request unanswered after {@code request-timeout} gets TIMEOUT; a later answer is dropped.
+ *   <li>With a {@link QueryGate} (sessions of {@code OrmDbActors}), graph queries run the planner's
+ *       checks here and a primary-key read goes straight to its entity shard, which answers this
+ *       session (the fast path; see {@link QueryGate}); other graph queries go to the planner
+ *       already checked. Every other request goes to the planner.
  *   <li>Ping is answered here; subscriptions are refused (change feeds come with CDC).
  *   <li>{@link Close} answers every request in flight with an error and stops the session.
  * </ul>
@@ -71,12 +80,34 @@ public final class ConnectionActor {
   /** A session that must start with a handshake (clearance RESTRICTED until credentials exist). */
   public static Behavior<Command> create(
       OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings, String serverId) {
+    return create(store, planner, null, settings, serverId);
+  }
+
+  /**
+   * Like {@link #create(OrmStore, ActorRef, ActorSettings, String)}; graph queries pass through
+   * {@code gate} here (the planner's checks, and the fast path of primary-key reads) unless it is
+   * null, when every request goes to the planner.
+   */
+  public static Behavior<Command> create(
+      OrmStore store,
+      ActorRef<Planner.Command> planner,
+      QueryGate gate,
+      ActorSettings settings,
+      String serverId) {
     return Behaviors.setup(
         c ->
             Behaviors.withTimers(
                 t ->
                     new Session(
-                            c, t, store, planner, settings, serverId, false, Sensitivity.RESTRICTED)
+                            c,
+                            t,
+                            store,
+                            planner,
+                            gate,
+                            settings,
+                            serverId,
+                            false,
+                            Sensitivity.RESTRICTED)
                         .behavior()));
   }
 
@@ -95,12 +126,25 @@ public final class ConnectionActor {
       ActorRef<Planner.Command> planner,
       ActorSettings settings,
       Sensitivity clearance) {
+    return embedded(store, planner, null, settings, clearance);
+  }
+
+  /**
+   * Like {@link #embedded(OrmStore, ActorRef, ActorSettings, Sensitivity)}, with graph queries
+   * passing through {@code gate} here unless it is null.
+   */
+  public static Behavior<Command> embedded(
+      OrmStore store,
+      ActorRef<Planner.Command> planner,
+      QueryGate gate,
+      ActorSettings settings,
+      Sensitivity clearance) {
     Objects.requireNonNull(clearance, "clearance");
     return Behaviors.setup(
         c ->
             Behaviors.withTimers(
                 t ->
-                    new Session(c, t, store, planner, settings, "embedded", true, clearance)
+                    new Session(c, t, store, planner, gate, settings, "embedded", true, clearance)
                         .behavior()));
   }
 
@@ -109,6 +153,7 @@ public final class ConnectionActor {
     private final TimerScheduler<Command> timers;
     private final OrmStore store;
     private final ActorRef<Planner.Command> planner;
+    private final QueryGate gate;
     private final ActorSettings settings;
     private final String serverId;
     private final ActorRef<Message.Response> answers;
@@ -123,11 +168,13 @@ public final class ConnectionActor {
         TimerScheduler<Command> timers,
         OrmStore store,
         ActorRef<Planner.Command> planner,
+        QueryGate gate,
         ActorSettings settings,
         String serverId,
         boolean handshaken,
         Sensitivity clearance) {
       this.context = context;
+      this.gate = gate;
       this.timers = timers;
       this.store = store;
       this.planner = planner;
@@ -203,19 +250,63 @@ public final class ConnectionActor {
       }
       inFlight.put(id, r.replyTo());
       timers.startSingleTimer(id, new TimedOut(id), settings.requestTimeout());
-      planner.tell(new Planner.Plan(req, attributes, clearance, answers));
+      if (gate == null || !runGraphQuery(req)) {
+        planner.tell(new Planner.Plan(req, attributes, clearance, answers));
+      }
       return Behaviors.same();
     }
 
+    /**
+     * Runs a graph query ({@code Query}, or {@code QueryText} holding a {@code find}) through the
+     * gate: the planner's checks here, then straight to the owning shard when it is a primary-key
+     * read the gate can send there, else to the planner as a checked query. False for any other
+     * request (the planner handles it).
+     */
+    private boolean runGraphQuery(Message.Request req) {
+      long id = req.requestId();
+      try {
+        GraphQuery query;
+        if (req instanceof Message.Query q) {
+          gate.checkVersion(q.schemaVersion());
+          query = q.query();
+        } else if (req instanceof Message.QueryText t) {
+          gate.checkVersion(t.schemaVersion());
+          Statement s = QueryParser.parse(t.text());
+          if (!(s instanceof Statement.Find f)) {
+            return false; // the planner parses it again: writes, aggregates and explains
+          }
+          query = f.query();
+        } else {
+          return false;
+        }
+        QueryGate.Checked c = gate.check(query, attributes, clearance);
+        if (!gate.tryDirect(id, c, attributes, clearance, answers)) {
+          planner.tell(
+              new Planner.RunChecked(id, c.query(), c.budget(), attributes, clearance, answers));
+        }
+      } catch (OrmDbException e) {
+        deliver(new Message.Error(id, e.code().code(), e.getMessage()));
+      } catch (RuntimeException e) {
+        context.getLog().error("request {} failed", id, e);
+        deliver(new Message.Error(id, ErrorCode.INTERNAL.code(), "request failed: " + e));
+      }
+      return true;
+    }
+
     private Behavior<Command> onAnswered(Answered a) {
-      long id = a.response().requestId();
+      deliver(a.response());
+      return Behaviors.same();
+    }
+
+    /** Hands the answer of a request in flight to its requester; drops it when not in flight. */
+    private void deliver(Message.Response response) {
+      long id = response.requestId();
       ActorRef<Message.Response> to = inFlight.remove(id);
       if (to != null) {
         timers.cancel(id);
         served++;
-        to.tell(a.response());
+        to.tell(response);
       }
-      return Behaviors.same();
     }
 
     private Behavior<Command> onTimedOut(TimedOut t) {

@@ -40,6 +40,12 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * QueryExecutor}; sends mutation batches to the {@link CommitCoordinator}; runs aggregates,
  * explains and schema operations on the store dispatcher.
  *
+ * <p>Fast path: a graph query that reads its root by primary key within one partition, without
+ * includes, at the newest snapshot, and whose plan is cached for the current schema goes from the
+ * {@link QueryGate} straight to its owning entity shard, which answers the requester itself (no
+ * planning on the store dispatcher, no executor). Sessions run the gate themselves and send the
+ * planner only the queries it lets through ({@link RunChecked}), so the checks run once per query.
+ *
  * <p>Security hooks (capabilities, RLS rewrite, budgets) go through {@link PlannerHooks}; the
  * default lets everything through with the default budget until the security work fills them in.
  * Session attributes travel with every request and bind {@code $attr} references of filters.
@@ -54,7 +60,7 @@ public final class Planner {
   private Planner() {}
 
   /** Messages the planner accepts. */
-  public sealed interface Command extends OrmDbMessage permits Plan, Ready {}
+  public sealed interface Command extends OrmDbMessage permits Plan, RunChecked, Ready {}
 
   /**
    * Plans and runs {@code request} for a session with {@code session} attributes and {@code
@@ -80,6 +86,29 @@ public final class Planner {
     }
   }
 
+  /**
+   * A graph query a session already ran through {@link QueryGate#check} (so {@code query} is the
+   * rewritten one and {@code budget} the session's) and that did not qualify for the fast path:
+   * planned at one snapshot on the store dispatcher and run by a new executor; the answer goes to
+   * {@code replyTo}.
+   */
+  public record RunChecked(
+      long requestId,
+      GraphQuery query,
+      QueryBudget budget,
+      Map<String, Value> session,
+      Sensitivity clearance,
+      ActorRef<Message.Response> replyTo)
+      implements Command {
+    public RunChecked {
+      Objects.requireNonNull(query, "query");
+      Objects.requireNonNull(budget, "budget");
+      Objects.requireNonNull(clearance, "clearance");
+      Objects.requireNonNull(replyTo, "replyTo");
+      session = Map.copyOf(session);
+    }
+  }
+
   /** A graph query planned at a snapshot, or the answer itself. */
   private record Ready(
       PreparedQuery plan,
@@ -97,7 +126,21 @@ public final class Planner {
       ShardRouter router,
       ActorRef<CommitCoordinator.Command> coordinator,
       PlannerHooks hooks) {
-    return Behaviors.setup(c -> new Running(c, ctx, router, coordinator, hooks).behavior());
+    return create(ctx, router, coordinator, hooks, new QueryGate(ctx.store(), router, hooks));
+  }
+
+  /**
+   * A planner whose graph queries pass through {@code gate} (built over the same store, router and
+   * {@code hooks}), shared with the sessions that take the fast path themselves.
+   */
+  public static Behavior<Command> create(
+      ShardContext ctx,
+      ShardRouter router,
+      ActorRef<CommitCoordinator.Command> coordinator,
+      PlannerHooks hooks,
+      QueryGate gate) {
+    Objects.requireNonNull(gate, "gate");
+    return Behaviors.setup(c -> new Running(c, ctx, router, coordinator, hooks, gate).behavior());
   }
 
   private static final class Running {
@@ -107,24 +150,28 @@ public final class Planner {
     private final ShardRouter router;
     private final ActorRef<CommitCoordinator.Command> coordinator;
     private final PlannerHooks hooks;
+    private final QueryGate gate;
 
     Running(
         ActorContext<Command> context,
         ShardContext ctx,
         ShardRouter router,
         ActorRef<CommitCoordinator.Command> coordinator,
-        PlannerHooks hooks) {
+        PlannerHooks hooks,
+        QueryGate gate) {
       this.context = context;
       this.ctx = ctx;
       this.store = ctx.store();
       this.router = router;
       this.coordinator = coordinator;
       this.hooks = hooks;
+      this.gate = gate;
     }
 
     Behavior<Command> behavior() {
       return Behaviors.receive(Command.class)
           .onMessage(Plan.class, this::onPlan)
+          .onMessage(RunChecked.class, this::onRunChecked)
           .onMessage(Ready.class, this::onReady)
           .build();
     }
@@ -190,15 +237,7 @@ public final class Planner {
     }
 
     private void checkVersion(long requested) {
-      long current = store.schema().version();
-      if (requested != 0 && requested != current) {
-        throw new OrmDbException(
-            ErrorCode.SCHEMA_MISMATCH,
-            "the request was built against schema version "
-                + requested
-                + " but the current version is "
-                + current);
-      }
+      gate.checkVersion(requested);
     }
 
     private void aggregate(long id, AggregateQuery a, Plan p) {
@@ -207,27 +246,53 @@ public final class Planner {
     }
 
     /**
-     * Checks the client's query against the session's clearance (before any rewrite), resolves and
-     * plans it at one snapshot on the store dispatcher; then an executor runs it and masks its
-     * result.
+     * Checks the client's query against the session's clearance (before any rewrite) and lets the
+     * hooks rewrite it ({@link QueryGate#check}); a primary-key read the gate can send straight to
+     * its shard goes there, any other query is planned at one snapshot on the store dispatcher and
+     * run by an executor that masks its result.
      */
     private void planQuery(long id, GraphQuery query, Plan p) {
-      SchemaBundle current = store.schema();
-      FieldMasker.checkQuery(query, current, p.clearance());
-      GraphQuery q = hooks.query(query, p.session());
-      QueryBudget budget = hooks.budget(p.session());
+      QueryGate.Checked c = gate.check(query, p.session(), p.clearance());
+      if (!gate.tryDirect(id, c, p.session(), p.clearance(), p.replyTo())) {
+        prepare(id, c.query(), c.budget(), c.schema(), p.session(), p.clearance(), p.replyTo());
+      }
+    }
+
+    private Behavior<Command> onRunChecked(RunChecked r) {
+      prepare(
+          r.requestId(),
+          r.query(),
+          r.budget(),
+          store.schema(),
+          r.session(),
+          r.clearance(),
+          r.replyTo());
+      return Behaviors.same();
+    }
+
+    /**
+     * Resolves and plans the checked query {@code q} at one snapshot on the store dispatcher; an
+     * executor then runs it and masks its result by {@code current}'s sensitivities.
+     */
+    private void prepare(
+        long id,
+        GraphQuery q,
+        QueryBudget budget,
+        SchemaBundle current,
+        Map<String, Value> session,
+        Sensitivity clearance,
+        ActorRef<Message.Response> replyTo) {
       CompletableFuture<Ready> f =
           CompletableFuture.supplyAsync(
               () -> {
                 long asOf = q.readOptions().asOfLsn();
                 try (ReadView view = asOf > 0 ? store.snapshotAt(asOf) : store.snapshot()) {
-                  PreparedQuery pq = store.queryEngine().prepare(view, q, p.session(), budget);
-                  return new Ready(
-                      pq, view.lsn(), p.session(), current, p.clearance(), null, id, p.replyTo());
+                  PreparedQuery pq = store.queryEngine().prepare(view, q, session, budget);
+                  return new Ready(pq, view.lsn(), session, current, clearance, null, id, replyTo);
                 }
               },
               ctx.storeExecutor());
-      pipe(f, id, p.replyTo());
+      pipe(f, id, replyTo);
     }
 
     private void onStore(Plan p, Supplier<Message.Response> work) {

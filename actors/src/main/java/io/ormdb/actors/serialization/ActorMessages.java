@@ -6,6 +6,7 @@ import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.internal.LocalShardRouter;
 import io.ormdb.protocol.codec.CodecExtension;
+import io.ormdb.store.query.QueryBudget;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -29,6 +30,7 @@ public final class ActorMessages {
     t.put(1000, ConnectionActor.Request.class);
     t.put(1001, ConnectionActor.Close.class);
     t.put(1020, Planner.Plan.class);
+    t.put(1021, Planner.RunChecked.class);
     t.put(1040, CommitCoordinator.Commit.class);
     t.put(1060, EntityShard.FetchRoots.class);
     t.put(1061, EntityShard.FetchHop.class);
@@ -38,6 +40,8 @@ public final class ActorMessages {
     t.put(1065, EntityShard.Refused.class);
     t.put(1066, EntityShard.WireRow.class);
     t.put(1067, LocalShardRouter.Deliver.class);
+    t.put(1068, EntityShard.DirectRead.class);
+    t.put(1069, QueryBudget.class);
     return t;
   }
 

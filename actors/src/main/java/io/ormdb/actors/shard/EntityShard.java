@@ -5,10 +5,14 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.MutationValidator;
 import io.ormdb.store.Partitioning;
+import io.ormdb.store.query.FieldMasker;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
@@ -27,22 +31,25 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
 
 /**
  * One partition of one entity type (identity {@code Entity|partition}): serves reads of the rows it
  * owns at a snapshot named by its LSN, and validates its part of a mutation batch. Hosted by a
  * local shard host or by Cluster Sharding (see {@link ShardRouter}); the behaviour is the same.
  *
- * <p>Every store call runs on the store dispatcher and comes back through {@code pipeToSelf}.
- * Requests are independent, so a shard serves many at once; the bound on work in flight is the
- * connections' bound on requests in flight.
+ * <p>Every store call runs on the store dispatcher and comes back through {@code pipeToSelf},
+ * except a {@link DirectRead}, whose answer goes from the store dispatcher straight to the session
+ * (the fast path of primary-key reads; it touches no shard state). Requests are independent, so a
+ * shard serves many at once; the bound on work in flight is the connections' bound on requests in
+ * flight.
  */
 public final class EntityShard {
   private EntityShard() {}
 
   /** Messages an entity shard accepts. */
   public sealed interface Command extends OrmDbMessage
-      permits FetchRoots, FetchHop, Validate, Finished {}
+      permits FetchRoots, FetchHop, Validate, DirectRead, Finished {}
 
   /**
    * The root candidates this shard owns for {@code query} at {@code lsn}: filtered, after the
@@ -92,6 +99,30 @@ public final class EntityShard {
       if (indexes.size() != mutations.size()) {
         throw new IllegalArgumentException("one index per mutation");
       }
+    }
+  }
+
+  /**
+   * A whole query this shard answers alone: the planner found it reads the root by primary key with
+   * every identity in this shard's partition and has no includes (see {@code QueryGate}). Read at
+   * the newest snapshot, prepared under the session's {@code budget}, masked for {@code clearance};
+   * the answer ({@link Message.QueryReply} or {@link Message.Error} with {@code requestId}) goes
+   * from the store dispatcher straight to {@code replyTo}.
+   */
+  public record DirectRead(
+      long requestId,
+      GraphQuery query,
+      Map<String, Value> session,
+      QueryBudget budget,
+      Sensitivity clearance,
+      ActorRef<Message.Response> replyTo)
+      implements Command {
+    public DirectRead {
+      Objects.requireNonNull(query, "query");
+      Objects.requireNonNull(budget, "budget");
+      Objects.requireNonNull(clearance, "clearance");
+      Objects.requireNonNull(replyTo, "replyTo");
+      session = Map.copyOf(session);
     }
   }
 
@@ -161,12 +192,14 @@ public final class EntityShard {
     private final int partition;
     private final ShardContext ctx;
     private final Predicate<Value> owns;
+    private final Logger log;
 
     Running(ActorContext<Command> context, String entity, int partition, ShardContext ctx) {
       this.context = context;
       this.entity = entity;
       this.partition = partition;
       this.ctx = ctx;
+      this.log = context.getLog();
       int n = ctx.partitions();
       this.owns = n == 1 ? null : id -> Partitioning.partitionOf(id, n) == partition;
     }
@@ -176,6 +209,7 @@ public final class EntityShard {
           .onMessage(FetchRoots.class, m -> run(m.replyTo(), m.tag(), -1, () -> roots(m)))
           .onMessage(FetchHop.class, m -> run(m.replyTo(), m.tag(), -1, () -> hop(m)))
           .onMessage(Validate.class, m -> run(m.replyTo(), m.tag(), -1, () -> validate(m)))
+          .onMessage(DirectRead.class, this::onDirectRead)
           .onMessage(
               Finished.class,
               m -> {
@@ -214,6 +248,46 @@ public final class EntityShard {
                     index));
           });
       return Behaviors.same();
+    }
+
+    /**
+     * Answers on the store dispatcher and replies from there: the task touches no state of this
+     * actor (it only tells {@code replyTo}, which any thread may do), so coming back through
+     * pipeToSelf would add a hand-off without protecting anything.
+     */
+    private Behavior<Command> onDirectRead(DirectRead m) {
+      ctx.storeExecutor().execute(() -> m.replyTo().tell(directRead(m)));
+      return Behaviors.same();
+    }
+
+    private Message.Response directRead(DirectRead m) {
+      try (ReadView view = ctx.store().snapshot()) {
+        PreparedQuery pq =
+            ctx.store().queryEngine().prepare(view, m.query(), m.session(), m.budget());
+        if (pq.levels() != 1) {
+          throw new OrmDbException(
+              ErrorCode.INTERNAL,
+              "entity shard "
+                  + entity
+                  + "|"
+                  + partition
+                  + " answers direct reads without includes only");
+        }
+        PreparedQuery.RootPage root = pq.rootPage(pq.rootCandidates(view, owns).rows());
+        List<PreparedQuery.IncludePage> none = new ArrayList<>(1);
+        none.add(null);
+        QueryResult result = pq.assemble(root, none, view.lsn());
+        return new Message.QueryReply(
+            m.requestId(), FieldMasker.mask(result, view.schema(), m.clearance()));
+      } catch (OrmDbException e) {
+        return new Message.Error(m.requestId(), e.code().code(), e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("entity shard {}|{} failed", entity, partition, e);
+        return new Message.Error(
+            m.requestId(),
+            ErrorCode.INTERNAL.code(),
+            "entity shard " + entity + "|" + partition + " failed: " + e);
+      }
     }
 
     private Reply roots(FetchRoots m) {

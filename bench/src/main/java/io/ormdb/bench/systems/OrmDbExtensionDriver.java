@@ -23,9 +23,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * ORMDB embedded the way an application embeds it: a Pekko ActorSystem with the {@link OrmDb}
- * extension, every request going through the connection, planner, executor and entity-shard actors.
- * The data is loaded through the extension's store; the measured calls use the extension's {@code
- * CompletionStage} API and wait for each answer, as a blocking caller would.
+ * extension, every request going through the actors: connection, planner, executor and entity
+ * shards, or for a primary-key read whose plan is cached, the fast path connection → owning entity
+ * shard → connection (docs/design-notes.md, Actors A9). The data is loaded through the extension's
+ * store; the measured calls use the extension's {@code CompletionStage} API and wait for each
+ * answer, as a blocking caller would.
  */
 public final class OrmDbExtensionDriver implements Driver {
   private ActorSystem<Void> system;

@@ -84,6 +84,30 @@ class OrmDbEmbeddedTest {
     }
   }
 
+  /**
+   * The stages are plain CompletableFutures completed on the thread that delivers the answer: the
+   * ask's Scala stage runs even non-async callbacks on the default executor, which on a machine
+   * with one or two cores is a new thread per callback ("Thread-N"), and the common pool elsewhere.
+   */
+  @Test
+  void stagesCompleteOnTheAnsweringThreadNotOnANewThreadPerCallback() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      db.mutate(MutationBatch.of(note(1))).toCompletableFuture().join();
+      for (int i = 0; i < 20; i++) {
+        CompletableFuture<QueryResult> q =
+            db.query(GraphQuery.from("Note").build()).toCompletableFuture();
+        assertThat(q.getClass()).isEqualTo(CompletableFuture.class);
+        String thread = q.thenApply(r -> Thread.currentThread().getName()).join();
+        assertThat(thread).doesNotStartWith("Thread-").doesNotContain("commonPool");
+      }
+    } finally {
+      terminate(s);
+    }
+  }
+
   @Test
   void changesFeedAndNamedConsumerOfTheEmbeddedNode() throws Exception {
     ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);

@@ -80,6 +80,20 @@ public final class QueryEngine {
     return new PreparedQuery(q, new GraphSteps(rq, plan(view, rq, null), budget));
   }
 
+  /**
+   * Like {@link #prepare} when the plan of this query's shape is already cached for {@code schema},
+   * without a view: resolving is CPU work over the schema, so this reads nothing from the store and
+   * may run on any thread. Null when no plan of this shape is cached for {@code schema} (then
+   * {@link #prepare} at a snapshot plans it). Throws what {@link #prepare} throws for an invalid
+   * query.
+   */
+  public PreparedQuery prepareIfCached(
+      SchemaBundle schema, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
+    ResolvedQuery rq = QueryResolver.resolve(schema, q, sessionAttributes, budget);
+    QueryPlan plan = cache.peek(schema, rq.shapeKey());
+    return plan == null ? null : new PreparedQuery(q, new GraphSteps(rq, plan, budget));
+  }
+
   public AggregateResult aggregate(
       ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes) {
     return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource);

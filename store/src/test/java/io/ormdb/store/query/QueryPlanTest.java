@@ -219,6 +219,32 @@ class QueryPlanTest {
   }
 
   @Test
+  void prepareIfCachedNeedsACachedPlanOfTheSameSchemaAndSharesItAcrossLiterals() {
+    QueryEngine fresh = new QueryEngine();
+    GraphQuery first = GraphQuery.from("User").where(Filter.eq("id", 3L)).build();
+    GraphQuery other = GraphQuery.from("User").where(Filter.eq("id", 7L)).build();
+    assertThat(fresh.prepareIfCached(view.schema(), first, Map.of(), QueryBudget.DEFAULT)).isNull();
+    fresh.prepare(view, first, Map.of(), QueryBudget.DEFAULT);
+    PreparedQuery cached =
+        fresh.prepareIfCached(view.schema(), other, Map.of(), QueryBudget.DEFAULT);
+    assertThat(cached).isNotNull();
+    assertThat(cached.rootIdentities()).containsExactly(Value.of(7L));
+    assertThat(cached.levels()).isEqualTo(1);
+    assertThat(cached.rootCandidates(view, null).rows())
+        .isEqualTo(
+            fresh
+                .prepare(view, other, Map.of(), QueryBudget.DEFAULT)
+                .rootCandidates(view, null)
+                .rows());
+    // another schema: no plan, and the probe leaves the cache alone
+    assertThat(
+            fresh.prepareIfCached(
+                view.schema().withVersion(9), other, Map.of(), QueryBudget.DEFAULT))
+        .isNull();
+    assertThat(fresh.cachedPlans()).isEqualTo(1);
+  }
+
+  @Test
   void perParentPaginationAppearsInExplain() {
     GraphQuery q =
         GraphQuery.from("User")

@@ -9,20 +9,29 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Shards as children of one local host actor, spawned on first use. No cluster, no port. */
+/**
+ * Shards as children of one local host actor, spawned on first use. No cluster, no port. Once the
+ * host has spawned a shard it publishes its reference, and later messages go to the shard directly
+ * rather than through the host (one hand-off less per message; the shards' requests are
+ * independent, so the order between the first messages and the later ones does not matter).
+ */
 public final class LocalShardRouter implements ShardRouter {
   private final ActorRef<Deliver> host;
   private final int partitions;
+  private final Map<String, ActorRef<EntityShard.Command>> spawned;
 
-  private LocalShardRouter(ActorRef<Deliver> host, int partitions) {
+  private LocalShardRouter(
+      ActorRef<Deliver> host, int partitions, Map<String, ActorRef<EntityShard.Command>> spawned) {
     this.host = host;
     this.partitions = partitions;
+    this.spawned = spawned;
   }
 
   /** A message for the shard {@code entityId}. */
@@ -34,15 +43,20 @@ public final class LocalShardRouter implements ShardRouter {
   }
 
   public static LocalShardRouter start(ActorSystem<?> system, ShardContext ctx, String name) {
-    ActorRef<Deliver> host = system.systemActorOf(host(ctx), "ormdb-shards-" + name, Props.empty());
-    return new LocalShardRouter(host, ctx.partitions());
+    Map<String, ActorRef<EntityShard.Command>> spawned = new ConcurrentHashMap<>();
+    ActorRef<Deliver> host =
+        system.systemActorOf(host(ctx, spawned), "ormdb-shards-" + name, Props.empty());
+    return new LocalShardRouter(host, ctx.partitions(), spawned);
   }
 
-  static Behavior<Deliver> host(ShardContext ctx) {
-    return Behaviors.setup(c -> hosting(ctx));
+  /** The host; it publishes every shard it spawns in {@code spawned} under its entity id. */
+  static Behavior<Deliver> host(
+      ShardContext ctx, Map<String, ActorRef<EntityShard.Command>> spawned) {
+    return Behaviors.setup(c -> hosting(ctx, spawned));
   }
 
-  private static Behavior<Deliver> hosting(ShardContext ctx) {
+  private static Behavior<Deliver> hosting(
+      ShardContext ctx, Map<String, ActorRef<EntityShard.Command>> spawned) {
     Map<String, ActorRef<EntityShard.Command>> shards = new HashMap<>();
     return Behaviors.receive(
         (context, d) -> {
@@ -51,6 +65,7 @@ public final class LocalShardRouter implements ShardRouter {
           if (shard == null) {
             shard = context.spawn(EntityShard.create(d.entityId(), ctx), child);
             shards.put(child, shard);
+            spawned.put(d.entityId(), shard);
           }
           shard.tell(d.message());
           return Behaviors.same();
@@ -59,7 +74,13 @@ public final class LocalShardRouter implements ShardRouter {
 
   @Override
   public void tell(String entity, int partition, EntityShard.Command message) {
-    host.tell(new Deliver(EntityShard.entityId(entity, partition), message));
+    String id = EntityShard.entityId(entity, partition);
+    ActorRef<EntityShard.Command> shard = spawned.get(id);
+    if (shard != null) {
+      shard.tell(message);
+    } else {
+      host.tell(new Deliver(id, message));
+    }
   }
 
   @Override

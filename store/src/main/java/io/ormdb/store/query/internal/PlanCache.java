@@ -46,6 +46,15 @@ public final class PlanCache {
     return p;
   }
 
+  /**
+   * The cached plan for {@code key} when the cache holds plans of {@code forSchema}, else null;
+   * unlike {@link #get} it neither drops the cache for another schema nor counts a hit or miss (a
+   * probe, not a planning).
+   */
+  public synchronized QueryPlan peek(SchemaBundle forSchema, String key) {
+    return sameSchema(forSchema) ? plans.get(key) : null;
+  }
+
   public synchronized void put(SchemaBundle forSchema, String key, QueryPlan plan) {
     if (sameSchema(forSchema) && capacity > 0) {
       plans.put(key, plan);

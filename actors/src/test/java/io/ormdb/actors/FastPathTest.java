@@ -1,0 +1,217 @@
+package io.ormdb.actors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.planner.PlannerHooks;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.schema.SchemaParser;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.StoreConfig;
+import io.ormdb.store.query.QueryBudget;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The fast path of primary-key reads (session → owning entity shard → session) keeps every check of
+ * the planner: the hooks' rewrite, refusals and budget apply, once per query; it is taken only for
+ * a plan cached under the current schema; actor-native callers of the planner get it too.
+ */
+@ExtendWith(TestKitJUnit5Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FastPathTest {
+  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create();
+
+  /** Row-level security stand-in: hides users named "hidden", refuses comments, counts calls. */
+  static final class Hooks implements PlannerHooks {
+    final AtomicInteger queries = new AtomicInteger();
+    volatile QueryBudget budget = QueryBudget.DEFAULT;
+
+    @Override
+    public GraphQuery query(GraphQuery q, Map<String, Value> session) {
+      queries.incrementAndGet();
+      if (q.rootEntity().equals("Comment")) {
+        throw new OrmDbException(ErrorCode.PERMISSION_DENIED, "no comments for this session");
+      }
+      if (!q.rootEntity().equals("User")) {
+        return q;
+      }
+      Filter visible = Filter.cmp("name", Filter.Op.NE, "hidden");
+      return new GraphQuery(
+          q.rootEntity(),
+          q.fields(),
+          q.filter() == null ? visible : Filter.and(q.filter(), visible),
+          q.orderBy(),
+          q.pagination(),
+          q.includes(),
+          q.readOptions());
+    }
+
+    @Override
+    public MutationBatch mutation(MutationBatch batch, Map<String, Value> session) {
+      return batch;
+    }
+
+    @Override
+    public QueryBudget budget(Map<String, Value> session) {
+      return budget;
+    }
+  }
+
+  private final Hooks hooks = new Hooks();
+  private OrmStore store;
+  private OrmDbActors actors;
+  private ActorRef<ConnectionActor.Command> session;
+  private final AtomicInteger ids = new AtomicInteger();
+
+  @BeforeAll
+  void setUp() {
+    store = OrmStore.open(StoreConfig.inMemory());
+    store.applySchema(SchemaParser.parse(TestDb.BLOG));
+    actors =
+        OrmDbActors.start(
+            testKit.system(),
+            "fast",
+            store,
+            io.ormdb.actors.settings.ActorSettings.create(testKit.system()).withPartitions(4),
+            hooks);
+    session = actors.connectEmbedded();
+    List<Mutation> rows = new ArrayList<>();
+    for (long id = 1; id <= 8; id++) {
+      rows.add(
+          new Mutation.Insert(
+              "User",
+              Map.of(
+                  "id",
+                  Value.of(id),
+                  "email",
+                  Value.of("u" + id + "@x"),
+                  "name",
+                  Value.of(id == 4 ? "hidden" : "n" + id))));
+    }
+    store.commit(new MutationBatch(rows));
+  }
+
+  @AfterAll
+  void tearDown() {
+    store.close();
+  }
+
+  private Message.Response call(GraphQuery q) {
+    return call(session, q);
+  }
+
+  private Message.Response call(ActorRef<ConnectionActor.Command> on, GraphQuery q) {
+    TestProbe<Message.Response> probe = testKit.createTestProbe();
+    long id = ids.incrementAndGet();
+    on.tell(new ConnectionActor.Request(new Message.Query(id, 0, q), probe.ref()));
+    Message.Response r = probe.receiveMessage();
+    assertThat(r.requestId()).isEqualTo(id);
+    return r;
+  }
+
+  private QueryResult result(GraphQuery q) {
+    return TestDb.ok(call(q), Message.QueryReply.class).result();
+  }
+
+  private static GraphQuery user(long id) {
+    return GraphQuery.from("User").where(Filter.eq("id", id)).build();
+  }
+
+  @Test
+  void theHooksRewriteAppliesOnTheFastPathAndRunsOncePerQuery() {
+    result(user(1)); // caches the plan of the shape
+    long direct = actors.directReads();
+    int calls = hooks.queries.get();
+    QueryResult visible = result(user(2));
+    QueryResult hidden = result(user(4));
+    assertThat(actors.directReads() - direct).isEqualTo(2);
+    assertThat(hooks.queries.get() - calls).isEqualTo(2);
+    assertThat(visible).isEqualTo(store.query(hooks.query(user(2), Map.of())));
+    assertThat(visible.root().ids()).containsExactly(Value.of(2L));
+    assertThat(hidden.root().size()).isZero(); // the store alone would find it
+    assertThat(store.query(user(4)).root().size()).isEqualTo(1);
+
+    // a query the executor runs passes the hooks once too
+    calls = hooks.queries.get();
+    assertThat(result(GraphQuery.from("User").include("posts").build()).root().ids())
+        .doesNotContain(Value.of(4L))
+        .hasSize(7);
+    assertThat(hooks.queries.get() - calls).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusalOfTheHooksAndTheSessionsBudgetApplyOnTheFastPath() {
+    Message.Response refused = call(GraphQuery.from("Comment").where(Filter.eq("id", 1L)).build());
+    assertThat(((Message.Error) refused).code()).isEqualTo(ErrorCode.PERMISSION_DENIED.code());
+
+    result(user(3));
+    long direct = actors.directReads();
+    hooks.budget = new QueryBudget(5, 0, 50_000);
+    try {
+      Message.Response over = call(user(3));
+      assertThat(over).isInstanceOf(Message.Error.class);
+      assertThat(((Message.Error) over).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED.code());
+      assertThat(actors.directReads() - direct).isEqualTo(1);
+    } finally {
+      hooks.budget = QueryBudget.DEFAULT;
+    }
+    assertThat(result(user(3)).root().ids()).containsExactly(Value.of(3L));
+  }
+
+  @Test
+  void aNewSchemaVersionTakesThePlannerOnceThenTheFastPathAgain() {
+    result(user(5));
+    long version = store.schema().version();
+    store.applySchema(
+        SchemaParser.parse(TestDb.BLOG + "\nentity Tag {\n  id int64 @id\n  label string\n}\n"));
+    assertThat(store.schema().version()).isGreaterThan(version);
+    long direct = actors.directReads();
+    assertThat(result(user(5))).isEqualTo(store.query(hooks.query(user(5), Map.of())));
+    assertThat(actors.directReads()).isEqualTo(direct); // no plan cached for the new schema yet
+    assertThat(result(user(6))).isEqualTo(store.query(hooks.query(user(6), Map.of())));
+    assertThat(actors.directReads()).isEqualTo(direct + 1);
+  }
+
+  @Test
+  void actorNativeCallersOfThePlannerAndSessionsWithoutAGateGetTheSameAnswers() {
+    result(user(7));
+    long direct = actors.directReads();
+    TestProbe<Message.Response> probe = testKit.createTestProbe();
+    actors
+        .planner()
+        .tell(new Planner.Plan(new Message.Query(77, 0, user(7)), Map.of(), probe.ref()));
+    Message.QueryReply viaPlanner = probe.expectMessageClass(Message.QueryReply.class);
+    assertThat(viaPlanner.requestId()).isEqualTo(77);
+    assertThat(viaPlanner.result()).isEqualTo(store.query(hooks.query(user(7), Map.of())));
+    assertThat(actors.directReads()).isEqualTo(direct + 1);
+
+    // a session built without the gate sends everything to the planner, which takes the fast path
+    ActorRef<ConnectionActor.Command> plain =
+        testKit.spawn(ConnectionActor.embedded(store, actors.planner(), actors.settings()));
+    assertThat(TestDb.ok(call(plain, user(7)), Message.QueryReply.class).result())
+        .isEqualTo(viaPlanner.result());
+    assertThat(actors.directReads()).isEqualTo(direct + 2);
+  }
+}
