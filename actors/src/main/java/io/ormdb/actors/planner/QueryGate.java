@@ -125,11 +125,12 @@ public final class QueryGate {
         return false;
       }
     }
+    // counted before the read is sent: its answer may reach the caller before this thread goes on
+    direct.increment();
     router.tell(
         pq.entity(0),
         partition,
         new EntityShard.DirectRead(requestId, q, session, c.budget(), clearance, replyTo));
-    direct.increment();
     return true;
   }
 
