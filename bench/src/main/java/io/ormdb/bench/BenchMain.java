@@ -74,8 +74,9 @@ public final class BenchMain {
     String mode = args[0];
     Scale scale = Scale.named(mode);
     int reps = "full".equals(mode) ? 5 : "quick".equals(mode) ? 3 : 2;
-    long warmup = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 500 : 100;
-    long measure = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 700 : 150;
+    // quick stays within 5 minutes on 2 cores, build included, with every case of the plan
+    long warmup = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 400 : 100;
+    long measure = "full".equals(mode) ? 3000 : "quick".equals(mode) ? 550 : 150;
     String heap = "full".equals(mode) ? "4g" : "1g";
     boolean jfr = false;
     Set<String> only = new HashSet<>();
@@ -270,7 +271,8 @@ public final class BenchMain {
         running.add(m);
       }
     }
-    long measureMs = c.slow() ? Math.max(s.measureMs(), 1500) : s.measureMs();
+    long measureMs =
+        c.slow() ? Math.max(s.measureMs(), "quick".equals(s.mode()) ? 1200 : 1500) : s.measureMs();
     int reps = s.reps();
     if (c.workload().kind() == Workload.Kind.SCAN) {
       // One repetition is a whole pass over the table: fewer of them, each capped in time.
