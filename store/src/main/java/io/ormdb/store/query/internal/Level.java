@@ -58,7 +58,8 @@ public record Level(
         + ":"
         + entity.name()
         + " fields"
-        + fields
+        // planning does not depend on which fields are returned, only on the query's shape
+        + (fields.size() == entity.fields().size() ? "*" : fields.toString())
         + " where["
         + filterShape
         + "] order"

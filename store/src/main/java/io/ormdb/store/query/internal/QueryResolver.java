@@ -218,15 +218,20 @@ public final class QueryResolver {
     if (page.cursor() != null && page.offset() > 0) {
       throw OrmDbException.invalid("pagination" + of + ": offset cannot be combined with a cursor");
     }
+    // Only a paged level hands out or accepts cursors: the others need no fingerprint (a point
+    // read then builds no strings for it).
+    boolean paged = page.limit() > 0 || page.cursor() != null;
     long fingerprint =
-        CursorCodec.fingerprint(
-            (path.isEmpty() ? "root" : "include " + rootEntity + "." + path)
-                + " "
-                + entity.name()
-                + " where["
-                + filterShape
-                + "] order"
-                + keys);
+        !paged
+            ? 0L
+            : CursorCodec.fingerprint(
+                (path.isEmpty() ? "root" : "include " + rootEntity + "." + path)
+                    + " "
+                    + entity.name()
+                    + " where["
+                    + filterShape
+                    + "] order"
+                    + keys);
     CursorCodec.Position cursor = null;
     if (page.cursor() != null) {
       String prefix = path.isEmpty() ? "" : "include '" + path + "': ";
