@@ -3,6 +3,7 @@ package io.ormdb.protocol.result;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,22 +22,40 @@ public final class ResultObjects {
     if (result.entities().isEmpty()) {
       return List.of();
     }
-    Map<String, Map<Value, Map<String, Object>>> rowsByPath = new HashMap<>();
-    for (EntityBlock block : result.entities()) {
-      rowsByPath.put(block.path(), rows(block));
+    Map<String, Integer> includesOf = new HashMap<>();
+    for (EdgeBlock eb : result.edges()) {
+      includesOf.merge(parentPath(eb.path()), 1, Integer::sum);
     }
+    Map<String, BlockObjects> objectsByPath = new HashMap<>();
+    for (EntityBlock block : result.entities()) {
+      objectsByPath.put(
+          block.path(), new BlockObjects(block, includesOf.getOrDefault(block.path(), 0)));
+    }
+    BlockObjects none = new BlockObjects(List.of(), new Map[0]);
     // Rows are shared by reference, so edges can be attached in any order.
     for (EdgeBlock eb : result.edges()) {
-      String parentPath = parentPath(eb.path());
       String name = eb.path().substring(eb.path().lastIndexOf('.') + 1);
-      Map<Value, Map<String, Object>> parents = rowsByPath.getOrDefault(parentPath, Map.of());
-      Map<Value, Map<String, Object>> children = rowsByPath.getOrDefault(eb.path(), Map.of());
-      for (Map<String, Object> parent : parents.values()) {
+      BlockObjects parents = objectsByPath.getOrDefault(parentPath(eb.path()), none);
+      BlockObjects children = objectsByPath.getOrDefault(eb.path(), none);
+      for (Map<String, Object> parent : parents.rows) {
         parent.put(name, eb.toMany() ? new ArrayList<>() : null);
       }
+      // Edges come grouped by parent, and children usually in block order: remember the last
+      // parent and try the next child position before looking an id up.
+      Value lastFrom = null;
+      Map<String, Object> parent = null;
+      int nextChild = 0;
       for (EdgeBlock.Edge e : eb.edges()) {
-        Map<String, Object> parent = parents.get(e.from());
-        Map<String, Object> child = children.get(e.to());
+        if (lastFrom == null || !lastFrom.equals(e.from())) {
+          lastFrom = e.from();
+          parent = parents.byId(lastFrom);
+        }
+        Map<String, Object> child;
+        if (nextChild < children.ids.size() && children.ids.get(nextChild).equals(e.to())) {
+          child = children.rows[nextChild++];
+        } else {
+          child = children.byId(e.to());
+        }
         if (parent == null || child == null) {
           continue;
         }
@@ -49,7 +68,34 @@ public final class ResultObjects {
         }
       }
     }
-    return new ArrayList<>(rowsByPath.get(result.root().path()).values());
+    return new ArrayList<>(Arrays.asList(objectsByPath.get(result.root().path()).rows));
+  }
+
+  /** The rows of one block as maps, in block order, and found by id. */
+  private static final class BlockObjects {
+    final List<Value> ids;
+    final Map<String, Object>[] rows;
+    private Map<Value, Integer> positions;
+
+    BlockObjects(List<Value> ids, Map<String, Object>[] rows) {
+      this.ids = ids;
+      this.rows = rows;
+    }
+
+    BlockObjects(EntityBlock block, int includes) {
+      this(block.ids(), rows(block, includes));
+    }
+
+    Map<String, Object> byId(Value id) {
+      if (positions == null) {
+        positions = new HashMap<>(capacity(ids.size()));
+        for (int i = 0; i < ids.size(); i++) {
+          positions.putIfAbsent(ids.get(i), i);
+        }
+      }
+      Integer at = positions.get(id);
+      return at == null ? null : rows[at];
+    }
   }
 
   private static String parentPath(String path) {
@@ -57,15 +103,31 @@ public final class ResultObjects {
     return i < 0 ? "" : path.substring(0, i);
   }
 
-  private static Map<Value, Map<String, Object>> rows(EntityBlock block) {
-    Map<Value, Map<String, Object>> out = new LinkedHashMap<>();
-    for (int r = 0; r < block.size(); r++) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (Column c : block.columns()) {
-        row.put(c.name(), Values.toJava(c.values().get(r)));
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object>[] rows(EntityBlock block, int includes) {
+    int n = block.size();
+    List<Column> columns = block.columns();
+    int width = columns.size();
+    String[] names = new String[width];
+    List<?>[] values = new List<?>[width];
+    for (int c = 0; c < width; c++) {
+      names[c] = columns.get(c).name();
+      values[c] = columns.get(c).values();
+    }
+    // sized so that no row map ever grows (fields plus the includes attached later)
+    int rowCapacity = capacity(width + includes);
+    Map<String, Object>[] out = new Map[n];
+    for (int r = 0; r < n; r++) {
+      Map<String, Object> row = new LinkedHashMap<>(rowCapacity);
+      for (int c = 0; c < width; c++) {
+        row.put(names[c], Values.toJava((Value) values[c].get(r)));
       }
-      out.put(block.ids().get(r), row);
+      out[r] = row;
     }
     return out;
+  }
+
+  private static int capacity(int entries) {
+    return (int) (entries / 0.75f) + 1;
   }
 }
