@@ -14,8 +14,23 @@ final class ByteKeys {
   }
 
   static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length
-        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    return key.length >= prefix.length && regionEquals(key, prefix, prefix.length);
+  }
+
+  /**
+   * Whether the first {@code n} bytes of {@code a} and {@code b} are equal (both have at least
+   * {@code n}). Keys and prefixes are short: a plain loop beats the vectorized mismatch's set-up.
+   */
+  static boolean regionEquals(byte[] a, byte[] b, int n) {
+    if (n > 32) {
+      return Arrays.equals(a, 0, n, b, 0, n);
+    }
+    for (int i = n - 1; i >= 0; i--) {
+      if (a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -29,6 +29,9 @@ import java.util.List;
 public final class KeyCodec {
   private KeyCodec() {}
 
+  /** {@code ValueType.values()} copies its array on every call: decoding reads this one. */
+  private static final ValueType[] TYPES = ValueType.values();
+
   static final int NULL = 0x01;
   private static final int BOOL = 0x10;
   private static final int INT32 = 0x20;
@@ -209,7 +212,7 @@ public final class KeyCodec {
         return new Value.Uuid(in.getLong(), in.getLong());
       case ARRAY:
         {
-          ValueType elementType = ValueType.values()[in.get()];
+          ValueType elementType = TYPES[in.get()];
           List<Value> elements = new ArrayList<>();
           while (true) {
             if (peek(in) == 0) {
@@ -281,8 +284,60 @@ public final class KeyCodec {
 
   /** The position just after the encoded value starting at {@code pos}. */
   static int skip(byte[] key, int pos) {
-    Buf.In in = new Buf.In(key, pos);
-    decode(in);
-    return in.pos;
+    // walks the encoding without building the value: index walks call this for every entry
+    int tag = key[pos++] & 0xFF;
+    switch (tag) {
+      case NULL:
+        return pos;
+      case BOOL:
+        return pos + 1;
+      case INT32:
+      case FLOAT32:
+      case DATE:
+        return pos + 4;
+      case INT64:
+      case FLOAT64:
+      case TIMESTAMP:
+        return pos + 8;
+      case UUID:
+        return pos + 16;
+      case STRING:
+      case ENUM:
+      case JSON:
+        while (true) {
+          int b = key[pos++] & 0xFF;
+          if (b == 0) {
+            return pos;
+          }
+          pos += b < 0x80 ? 0 : b < 0xC0 ? 1 : 2;
+        }
+      case DECIMAL:
+        {
+          int sign = key[pos++] & 0xFF;
+          if (sign == 2) {
+            return pos;
+          }
+          int mask = sign == 1 ? 0xFF : 0;
+          pos += 4;
+          while (((key[pos++] & 0xFF) ^ mask) != 0) {
+            // digits
+          }
+          return pos;
+        }
+      case BYTES:
+        while (true) {
+          if (key[pos++] == 0 && key[pos++] == 1) {
+            return pos;
+          }
+        }
+      case ARRAY:
+        pos++; // element type
+        while (key[pos] != 0) {
+          pos = skip(key, pos);
+        }
+        return pos + 1;
+      default:
+        throw new IllegalStateException("corrupt key: unknown tag " + tag + " at " + (pos - 1));
+    }
   }
 }

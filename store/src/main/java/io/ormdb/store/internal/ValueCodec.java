@@ -15,6 +15,9 @@ import java.util.List;
 public final class ValueCodec {
   private ValueCodec() {}
 
+  /** {@code ValueType.values()} copies its array on every call: decoding reads this one. */
+  private static final ValueType[] TYPES = ValueType.values();
+
   /** Values {@code [from, to)} of {@code values} one after another ({@code null} as NULL). */
   public static byte[] encodeAll(Value[] values, int from, int to) {
     Buf out = new Buf(Math.max(16, (to - from) * 4));
@@ -103,7 +106,7 @@ public final class ValueCodec {
   }
 
   static Value read(Buf.In in) {
-    ValueType t = ValueType.values()[in.get()];
+    ValueType t = TYPES[in.get()];
     switch (t) {
       case NULL:
         return Value.NULL;
@@ -139,7 +142,7 @@ public final class ValueCodec {
         return new Value.Uuid(in.getLong(), in.getLong());
       case ARRAY:
         {
-          ValueType et = ValueType.values()[in.get()];
+          ValueType et = TYPES[in.get()];
           int n = in.getVarInt();
           List<Value> elements = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {

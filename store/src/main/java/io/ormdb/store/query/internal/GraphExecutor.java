@@ -52,21 +52,30 @@ public final class GraphExecutor {
   }
 
   static EntityBlock block(Level level, List<Row> rows) {
-    List<Value> ids = new ArrayList<>(rows.size());
-    List<Long> versions = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      ids.add(r.id());
-      versions.add(r.version());
+    int n = rows.size();
+    List<String> fields = level.fields();
+    int width = fields.size();
+    Value[] ids = new Value[n];
+    Long[] versions = new Long[n];
+    Value[][] values = new Value[width][n];
+    FieldSlot[] slots = new FieldSlot[width];
+    for (int f = 0; f < width; f++) {
+      slots[f] = new FieldSlot(fields.get(f));
     }
-    List<Column> columns = new ArrayList<>(level.fields().size());
-    for (String f : level.fields()) {
-      List<Value> values = new ArrayList<>(rows.size());
-      FieldSlot slot = new FieldSlot(f);
-      for (Row r : rows) {
-        values.add(slot.of(r));
+    // row by row: each row's values are read while they are in cache, not once per column
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      ids[i] = r.id();
+      versions[i] = r.version();
+      for (int f = 0; f < width; f++) {
+        values[f][i] = slots[f].of(r);
       }
-      columns.add(new Column(f, values));
     }
-    return new EntityBlock(level.path(), level.entity().name(), ids, versions, columns);
+    Column[] columns = new Column[width];
+    for (int f = 0; f < width; f++) {
+      columns[f] = new Column(fields.get(f), List.of(values[f]));
+    }
+    return new EntityBlock(
+        level.path(), level.entity().name(), List.of(ids), List.of(versions), List.of(columns));
   }
 }

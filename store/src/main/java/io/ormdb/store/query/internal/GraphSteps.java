@@ -307,11 +307,20 @@ public final class GraphSteps {
   private static Map<Value, List<Row>> group(Collection<Row> rows, String field) {
     Map<Value, List<Row>> byKey = new HashMap<>();
     FieldSlot slot = new FieldSlot(field);
+    // Rows read through an index on the key arrive in runs of one key: a row whose key equals the
+    // previous row's joins that run's list without a hash lookup.
+    Value runKey = null;
+    List<Row> run = null;
     for (Row r : rows) {
       Value k = slot.of(r);
-      if (!k.isNull()) {
-        byKey.computeIfAbsent(Values.hashKey(k), x -> new ArrayList<>()).add(r);
+      if (k.isNull()) {
+        continue;
       }
+      if (run == null || !k.equals(runKey)) {
+        runKey = k;
+        run = byKey.computeIfAbsent(Values.hashKey(k), x -> new ArrayList<>(4));
+      }
+      run.add(r);
     }
     return byKey;
   }
