@@ -187,6 +187,17 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
+   * {@link #snapshotAt(long)} restricted to one logical partition ({@link Partitioning}): every
+   * read returns only rows whose identity is in partition {@code partition} of {@code partitions}
+   * (a lookup of another partition's identity finds nothing). Rows of other partitions are skipped
+   * on their key bytes, before they are fetched or decoded, so reading a partition costs about its
+   * share of the rows (an index walk still passes over every entry in its range).
+   */
+  public ReadView snapshotAt(long lsn, int partition, int partitions) {
+    return engine.snapshotAt(lsn, partition, partitions);
+  }
+
+  /**
    * Runs a graph query at one snapshot: the newest, or the state right after {@code
    * readOptions().asOfLsn()} when that is set (INVALID_LSN outside the retained history).
    */

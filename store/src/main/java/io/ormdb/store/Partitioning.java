@@ -2,6 +2,7 @@ package io.ormdb.store;
 
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.internal.KeyCodec;
+import io.ormdb.store.internal.KeyHash;
 
 /**
  * Which partition a row belongs to: {@code floorMod(hash(key encoding of its identity),
@@ -14,9 +15,6 @@ import io.ormdb.store.internal.KeyCodec;
  * <p>Changing this function moves rows between partitions: treat it as part of the storage format.
  */
 public final class Partitioning {
-  private static final int FNV_OFFSET = 0x811C9DC5;
-  private static final int FNV_PRIME = 0x01000193;
-
   private Partitioning() {}
 
   /** The partition, in {@code [0, partitions)}, of the row with identity {@code identity}. */
@@ -33,11 +31,7 @@ public final class Partitioning {
   /** The stable 32-bit hash of an identity value. */
   public static int hash(Value identity) {
     Value v = identity instanceof Value.Int32 i ? new Value.Int64(i.value()) : identity;
-    int h = FNV_OFFSET;
-    for (byte b : KeyCodec.encode(v)) {
-      h ^= b & 0xFF;
-      h *= FNV_PRIME;
-    }
-    return h;
+    byte[] key = KeyCodec.encode(v);
+    return KeyHash.fnv1a(key, 0, key.length);
   }
 }

@@ -17,6 +17,7 @@ import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
+import io.ormdb.store.view.SlottedFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,9 @@ public final class EntityShard {
   public record WireRow(Value id, long version, Map<String, Value> fields) {
     public WireRow {
       Objects.requireNonNull(id, "id");
-      fields = Map.copyOf(fields);
+      // a row decoded by the store is an immutable slotted map: kept as is, so that a local
+      // receiver reads fields by slot (a remote one gets a plain map from the wire)
+      fields = fields instanceof SlottedFields ? fields : Map.copyOf(fields);
     }
 
     public static WireRow of(Row r) {
@@ -290,20 +293,28 @@ public final class EntityShard {
       }
     }
 
+    /**
+     * This partition's rows as of {@code lsn}: rows of other partitions are skipped on their key
+     * bytes, before they are fetched or decoded.
+     */
+    private ReadView partitionView(long lsn) {
+      int n = ctx.partitions();
+      return n == 1 ? ctx.store().snapshotAt(lsn) : ctx.store().snapshotAt(lsn, partition, n);
+    }
+
     private Reply roots(FetchRoots m) {
-      try (ReadView view = ctx.store().snapshotAt(m.lsn())) {
+      try (ReadView view = partitionView(m.lsn())) {
         PreparedQuery pq = prepare(view, m.query(), m.session());
-        PreparedQuery.Rows rows = pq.rootCandidates(view, owns);
+        PreparedQuery.Rows rows = pq.rootCandidates(view, null);
         return new Rows(m.tag(), partition, wire(rows.rows()), rows.rowsRead());
       }
     }
 
     private Reply hop(FetchHop m) {
-      try (ReadView view = ctx.store().snapshotAt(m.lsn())) {
+      try (ReadView view = partitionView(m.lsn())) {
         PreparedQuery pq = prepare(view, m.query(), m.session());
-        TreeSet<Value> keys = new TreeSet<>(io.ormdb.protocol.value.Values::compare);
-        keys.addAll(m.keys());
-        PreparedQuery.Rows rows = pq.fetch(view, m.level(), m.hop(), keys, owns);
+        TreeSet<Value> keys = PreparedQuery.sortedKeys(m.keys());
+        PreparedQuery.Rows rows = pq.fetch(view, m.level(), m.hop(), keys, null);
         return new Rows(m.tag(), partition, wire(rows.rows()), rows.rowsRead());
       }
     }

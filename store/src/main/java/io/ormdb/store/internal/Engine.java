@@ -470,7 +470,7 @@ public final class Engine implements AutoCloseable {
   public ReadView snapshot() {
     while (true) {
       long lsn = visibleLsn;
-      ReadView v = tryOpenView(lsn);
+      ReadView v = tryOpenView(lsn, KeyOwner.ALL);
       if (v != null) {
         return v;
       }
@@ -478,11 +478,23 @@ public final class Engine implements AutoCloseable {
   }
 
   public ReadView snapshotAt(long lsn) {
+    return snapshotAt(lsn, KeyOwner.ALL);
+  }
+
+  /**
+   * {@link #snapshotAt(long)} restricted to the rows of one logical partition: the other rows are
+   * skipped on their key bytes, before they are looked up or decoded.
+   */
+  public ReadView snapshotAt(long lsn, int partition, int partitions) {
+    return snapshotAt(lsn, KeyOwner.partition(partition, partitions));
+  }
+
+  private ReadView snapshotAt(long lsn, KeyOwner owner) {
     long newest = visibleLsn;
     if (lsn < oldestLsn || lsn > newest) {
       throw invalidLsn(lsn, newest);
     }
-    ReadView v = tryOpenView(lsn);
+    ReadView v = tryOpenView(lsn, owner);
     if (v == null) {
       throw invalidLsn(lsn, visibleLsn);
     }
@@ -500,10 +512,10 @@ public final class Engine implements AutoCloseable {
             + newest);
   }
 
-  private ReadView tryOpenView(long lsn) {
+  private ReadView tryOpenView(long lsn, KeyOwner owner) {
     MVStore.TxCounter counter = store.registerVersionUsage();
     Catalog cat = catalogAt(lsn);
-    Snapshot s = new Snapshot(this, lsn, cat, rows, idx, counter);
+    Snapshot s = new Snapshot(this, lsn, cat, rows, idx, counter, owner);
     if (lsn < oldestLsn) { // compaction began before the roots were pinned
       s.close();
       return null;

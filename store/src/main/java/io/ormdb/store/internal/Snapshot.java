@@ -50,6 +50,7 @@ final class Snapshot implements ReadView {
   private final RootReference<byte[], byte[]> rowsRoot;
   private final RootReference<byte[], byte[]> idxRoot;
   private final MVStore.TxCounter counter;
+  private final KeyOwner owner;
   private volatile boolean closed;
 
   Snapshot(
@@ -58,8 +59,10 @@ final class Snapshot implements ReadView {
       Catalog cat,
       MVMap<byte[], byte[]> rows,
       MVMap<byte[], byte[]> idx,
-      MVStore.TxCounter counter) {
+      MVStore.TxCounter counter,
+      KeyOwner owner) {
     this.engine = engine;
+    this.owner = owner;
     this.lsn = lsn;
     this.cat = cat;
     this.rows = rows;
@@ -98,7 +101,7 @@ final class Snapshot implements ReadView {
     open();
     EntityInfo e = cat.entity(entity);
     byte[] idKey = idKey(e, id);
-    if (idKey == null) {
+    if (idKey == null || !owner.owns(e, idKey, 0, idKey.length)) {
       return Optional.empty();
     }
     RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
@@ -124,7 +127,7 @@ final class Snapshot implements ReadView {
     int n = 0;
     for (Value id : ids) {
       byte[] idKey = idKey(e, id);
-      if (idKey != null) {
+      if (idKey != null && owner.owns(e, idKey, 0, idKey.length)) {
         keys[n++] = idKey;
       }
     }
@@ -142,7 +145,7 @@ final class Snapshot implements ReadView {
   public Iterator<Row> scan(String entity) {
     open();
     EntityInfo e = cat.entity(entity);
-    Iterator<Storage.Keyed> it = Storage.scan(rows, rowsRoot, e, lsn, true);
+    Iterator<Storage.Keyed> it = Storage.scan(rows, rowsRoot, e, lsn, true, owner);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -173,7 +176,8 @@ final class Snapshot implements ReadView {
             lower != null && lower.inclusive(),
             hi,
             upper != null && upper.inclusive(),
-            descending);
+            descending,
+            owner);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -273,8 +277,9 @@ final class Snapshot implements ReadView {
     }
     return new Iterator<>() {
       // index entries are read in chunks; each chunk's rows are looked up in one batched pass
-      final List<byte[]> entries = new ArrayList<>();
-      final List<Integer> ends = new ArrayList<>();
+      byte[][] entries = new byte[MAX_INDEX_CHUNK][];
+      final int[] ends = new int[MAX_INDEX_CHUNK];
+      int size;
       RowData[] versions = new RowData[0];
       final Buf scratch = new Buf(32);
       int nextChunk = FIRST_INDEX_CHUNK;
@@ -283,12 +288,11 @@ final class Snapshot implements ReadView {
       Row next = advance();
 
       private void fill() {
-        entries.clear();
-        ends.clear();
+        size = 0;
         pos = 0;
         int chunk = nextChunk;
         nextChunk = Math.min(MAX_INDEX_CHUNK, nextChunk * 2);
-        while (entries.size() < chunk && c.hasNext()) {
+        while (size < chunk && c.hasNext()) {
           byte[] k = c.next();
           if (descending
               ? ByteKeys.compare(k, lo) < 0
@@ -300,28 +304,33 @@ final class Snapshot implements ReadView {
             exhausted = true;
             break;
           }
-          entries.add(k);
-          ends.add(Storage.valuesEnd(ix, k));
+          int end = Storage.valuesEnd(ix, k);
+          if (!owner.owns(e, k, end, k.length)) {
+            continue;
+          }
+          entries[size] = k;
+          ends[size] = end;
+          size++;
         }
         if (!c.hasNext()) {
           exhausted = true;
         }
-        byte[][] idKeys = new byte[entries.size()][];
-        for (int i = 0; i < idKeys.length; i++) {
-          byte[] k = entries.get(i);
-          idKeys[i] = java.util.Arrays.copyOfRange(k, ends.get(i), k.length);
+        byte[][] idKeys = new byte[size][];
+        for (int i = 0; i < size; i++) {
+          byte[] k = entries[i];
+          idKeys[i] = java.util.Arrays.copyOfRange(k, ends[i], k.length);
         }
         versions = Storage.versions(rows, rowsRoot, e, idKeys, lsn);
       }
 
       private Row advance() {
         while (true) {
-          if (pos == entries.size()) {
+          if (pos == size) {
             if (exhausted) {
               return null;
             }
             fill();
-            if (entries.isEmpty()) {
+            if (size == 0) {
               return null;
             }
           }
@@ -330,10 +339,8 @@ final class Snapshot implements ReadView {
           if (r == null || !r.live()) {
             continue;
           }
-          byte[] k = entries.get(i);
-          int end = ends.get(i);
           // a superset entry: keep the row only when its values at this LSN are the entry's
-          if (Storage.indexValuesMatch(ix, r.fields(), k, 4, end, scratch)) {
+          if (Storage.indexValuesMatch(ix, r.fields(), entries[i], 4, ends[i], scratch)) {
             return toRow(e, r);
           }
         }

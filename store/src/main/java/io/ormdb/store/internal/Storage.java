@@ -132,23 +132,23 @@ final class Storage {
       byte[][] idKeys,
       long maxLsn) {
     int n = idKeys.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    java.util.Arrays.sort(order, (a, b) -> ByteKeys.compare(idKeys[a], idKeys[b]));
+    int[] order = keyOrder(idKeys);
     RowData[] out = new RowData[n];
     Cursor<byte[], byte[]> c = null;
     byte[] at = null;
+    int pre = e.prefix.length;
     // How far to walk before seeking: keys close together (children inserted together) are a
     // step or two apart; scattered keys (people of a cast) are not, and a walk only wastes time.
     // The budget doubles after a walk that arrived and halves after one that had to seek.
     int budget = MAX_SKIP / 4;
     for (int o = 0; o < n; o++) {
-      int i = order[o];
-      byte[] prefix = rowPrefix(e, idKeys[i]);
-      byte[] from =
-          new Buf(prefix.length + 8).put(prefix).putLong(Long.MAX_VALUE - maxLsn).toBytes();
+      int i = order == null ? o : order[o];
+      byte[] idKey = idKeys[i];
+      // the row group's first key at or after maxLsn: prefix, identity, ~maxLsn
+      byte[] from = new byte[pre + idKey.length + 8];
+      System.arraycopy(e.prefix, 0, from, 0, pre);
+      System.arraycopy(idKey, 0, from, pre, idKey.length);
+      putLong(from, pre + idKey.length, Long.MAX_VALUE - maxLsn);
       int steps = 0;
       while (c != null && at != null && ByteKeys.compare(at, from) < 0 && steps < budget) {
         at = c.hasNext() ? c.next() : null;
@@ -163,11 +163,45 @@ final class Storage {
       } else if (steps > 0) {
         budget = Math.min(MAX_SKIP, budget * 2);
       }
-      if (at != null && at.length == prefix.length + 8 && ByteKeys.startsWith(at, prefix)) {
+      if (at != null
+          && at.length == from.length
+          && ByteKeys.regionEquals(at, from, from.length - 8)) {
         out[i] = RowCodec.decode(e, c.getValue(), lsnOf(at));
       }
     }
     return out;
+  }
+
+  /**
+   * The positions of {@code keys} in ascending key order, or null when they are in that order
+   * already (children read through an index usually are).
+   */
+  private static int[] keyOrder(byte[][] keys) {
+    int n = keys.length;
+    boolean sorted = true;
+    for (int i = 1; i < n && sorted; i++) {
+      sorted = ByteKeys.compare(keys[i - 1], keys[i]) <= 0;
+    }
+    if (sorted) {
+      return null;
+    }
+    Integer[] boxed = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      boxed[i] = i;
+    }
+    java.util.Arrays.sort(boxed, (a, b) -> ByteKeys.compare(keys[a], keys[b]));
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = boxed[i];
+    }
+    return order;
+  }
+
+  private static void putLong(byte[] out, int at, long v) {
+    for (int i = 7; i >= 0; i--) {
+      out[at + i] = (byte) v;
+      v >>>= 8;
+    }
   }
 
   /** The live row visible at {@code maxLsn}, or null. */
@@ -191,6 +225,17 @@ final class Storage {
       Catalog.EntityInfo e,
       long maxLsn,
       boolean liveOnly) {
+    return scan(rows, root, e, maxLsn, liveOnly, KeyOwner.ALL);
+  }
+
+  /** Like {@link #scan}, skipping rows {@code owner} does not own before decoding them. */
+  static Iterator<Keyed> scan(
+      MVMap<byte[], byte[]> rows,
+      RootReference<byte[], byte[]> root,
+      Catalog.EntityInfo e,
+      long maxLsn,
+      boolean liveOnly,
+      KeyOwner owner) {
     Cursor<byte[], byte[]> c = rows.cursor(root, e.prefix, null, false);
     return new Iterator<>() {
       byte[] lastGroup;
@@ -211,6 +256,9 @@ final class Storage {
             continue;
           }
           lastGroup = group;
+          if (!owner.owns(e, k, e.prefix.length, k.length - 8)) {
+            continue;
+          }
           byte[] stored = c.getValue();
           if (liveOnly && RowCodec.state(stored) != RowCodec.LIVE) {
             continue;
@@ -251,7 +299,8 @@ final class Storage {
       boolean lowerInclusive,
       byte[] upperId,
       boolean upperInclusive,
-      boolean descending) {
+      boolean descending,
+      KeyOwner owner) {
     byte[] from;
     if (!descending) {
       from = lowerId == null ? e.prefix : ByteKeys.concat(e.prefix, lowerId);
@@ -306,7 +355,7 @@ final class Storage {
           if (beyond(idKey)) {
             return null;
           }
-          if (excludedStart(idKey)) {
+          if (excludedStart(idKey) || !owner.owns(e, idKey, 0, idKey.length)) {
             lastGroup = group;
             continue;
           }

@@ -4,6 +4,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.query.internal.GraphSteps;
+import io.ormdb.store.query.internal.JoinExecutor;
 import io.ormdb.store.query.internal.JoinPlan;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -157,6 +159,14 @@ public final class PreparedQuery {
   /** The keys hop 1 of a many-to-many {@code level} looks up for these hop-0 (edge) rows. */
   public SortedSet<Value> edgeKeys(int level, Collection<Row> edgeRows) {
     return steps.edgeKeys(level, edgeRows);
+  }
+
+  /**
+   * The distinct non-null {@code keys} as the sorted set {@link #fetch} takes (linear when they
+   * arrive sorted, as the executor sends them).
+   */
+  public static TreeSet<Value> sortedKeys(List<Value> keys) {
+    return JoinExecutor.sortedKeys(keys);
   }
 
   /**

@@ -1,0 +1,58 @@
+package io.ormdb.store.internal;
+
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+
+/**
+ * Which rows a read view returns, decided on the identity's key bytes before a row is looked up or
+ * decoded: all of them, or those of one logical partition (see {@code io.ormdb.store.Partitioning},
+ * which hashes the same bytes).
+ */
+abstract class KeyOwner {
+  static final KeyOwner ALL =
+      new KeyOwner() {
+        @Override
+        boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to) {
+          return true;
+        }
+
+        @Override
+        boolean all() {
+          return true;
+        }
+      };
+
+  /** Whether the identity encoded in {@code key[from, to)} of a row of {@code e} is owned. */
+  abstract boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to);
+
+  /** Whether this owner accepts every row. */
+  boolean all() {
+    return false;
+  }
+
+  /** The rows of partition {@code partition} out of {@code partitions}. */
+  static KeyOwner partition(int partition, int partitions) {
+    if (partitions < 1 || partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException(
+          "partition " + partition + " of " + partitions + " does not exist");
+    }
+    if (partitions == 1) {
+      return ALL;
+    }
+    return new KeyOwner() {
+      @Override
+      boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to) {
+        int hash;
+        if (e.identity.type().base() == ValueType.INT32) {
+          // a 32-bit identity hashes as the equal 64-bit value (its key encoding differs)
+          byte[] wide =
+              KeyCodec.encode(new Value.Int64(KeyCodec.decode(new Buf.In(key, from)).asLong()));
+          hash = KeyHash.fnv1a(wide, 0, wide.length);
+        } else {
+          hash = KeyHash.fnv1a(key, from, to);
+        }
+        return Math.floorMod(hash, partitions) == partition;
+      }
+    };
+  }
+}
