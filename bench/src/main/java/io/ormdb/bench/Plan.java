@@ -198,6 +198,15 @@ final class Plan {
             writes));
     cases.add(
         new Case(
+            "insert16p",
+            4,
+            "Durable single-row inserts, 16 writers with 4 commits in flight each (ops = 4 commits)",
+            Workload.INSERT_PIPELINED,
+            16,
+            false,
+            List.of(ORMDB_ROW, EXTENSION_ROW)));
+    cases.add(
+        new Case(
             "batch1000",
             4,
             "Durable 1,000-row batches (ops = batches)",

@@ -300,6 +300,10 @@ public final class ChildLoop {
           s.insertEvent(id, thread, "event " + id);
           return 1;
         }
+      case INSERT_PIPELINED:
+        s.insertEventsPipelined(
+            nextEventId.getAndAdd(Workload.PIPELINE), Workload.PIPELINE, thread);
+        return Workload.PIPELINE;
       case BATCH:
         s.insertEvents(nextEventId.getAndAdd(Workload.BATCH_ROWS), Workload.BATCH_ROWS, thread);
         return Workload.BATCH_ROWS;

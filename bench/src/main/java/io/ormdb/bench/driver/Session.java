@@ -40,6 +40,15 @@ public interface Session extends AutoCloseable {
 
   void insertEvent(long id, int writer, String payload) throws Exception;
 
+  /**
+   * Inserts events {@code firstId .. firstId + n - 1} as {@code n} separate durable commits, all
+   * submitted before waiting for any (a committer with {@code n} commits in flight). Only systems
+   * with an asynchronous commit run it.
+   */
+  default void insertEventsPipelined(long firstId, int n, int writer) throws Exception {
+    throw new UnsupportedOperationException("no asynchronous commit");
+  }
+
   /** Inserts events {@code firstId .. firstId + n - 1} in one atomic, durable commit. */
   void insertEvents(long firstId, int n, int writer) throws Exception;
 

@@ -18,6 +18,11 @@ public enum Workload {
       Kind.TIMED),
   KEYSET("keyset", "keyset pagination, 100-row pages, through every item", Kind.SCAN),
   INSERT("insert", "durable single-row inserts (one commit per row)", Kind.TIMED),
+  INSERT_PIPELINED(
+      "insert-pipelined",
+      "durable single-row inserts (one commit per row), each writer submitting "
+          + "4 commits before waiting for them (one op = 4 commits)",
+      Kind.TIMED),
   BATCH("batch1000", "durable 1,000-row insert batches (one commit per batch)", Kind.TIMED),
   UPDATE(
       "update",
@@ -45,6 +50,9 @@ public enum Workload {
   public static final int PAGE_SIZE = 100;
 
   public static final int BATCH_ROWS = 1000;
+
+  /** Commits a pipelined writer has in flight. */
+  public static final int PIPELINE = 4;
 
   private final String id;
   private final String description;

@@ -74,6 +74,11 @@ public final class OrmDbExtensionDriver implements Driver {
           }
 
           @Override
+          public CompletionStage<MutationResult> commitAsync(MutationBatch batch) {
+            return db.mutate(batch);
+          }
+
+          @Override
           public AggregateResult aggregate(AggregateQuery q) {
             return await(db.aggregate(q));
           }

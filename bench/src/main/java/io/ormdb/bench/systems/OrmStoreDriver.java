@@ -154,6 +154,9 @@ public final class OrmStoreDriver implements Driver {
 
     MutationResult commit(MutationBatch batch);
 
+    /** The commit without waiting: completes once the batch is durable (or refused). */
+    java.util.concurrent.CompletionStage<MutationResult> commitAsync(MutationBatch batch);
+
     AggregateResult aggregate(AggregateQuery q);
   }
 
@@ -167,6 +170,11 @@ public final class OrmStoreDriver implements Driver {
       @Override
       public MutationResult commit(MutationBatch batch) {
         return store.commit(batch);
+      }
+
+      @Override
+      public java.util.concurrent.CompletionStage<MutationResult> commitAsync(MutationBatch batch) {
+        return store.commitAsync(batch);
       }
 
       @Override
@@ -513,6 +521,20 @@ public final class OrmStoreDriver implements Driver {
       return new Mutation.Insert(
           "Event",
           Map.of("id", Value.of(id), "writer", Value.of(writer), "payload", Value.of(payload)));
+    }
+
+    @Override
+    public void insertEventsPipelined(long firstId, int n, int writer) {
+      java.util.concurrent.CompletableFuture<?>[] inFlight =
+          new java.util.concurrent.CompletableFuture<?>[n];
+      for (int i = 0; i < n; i++) {
+        long id = firstId + i;
+        inFlight[i] =
+            store
+                .commitAsync(MutationBatch.of(event(id, writer, "event " + id)))
+                .toCompletableFuture();
+      }
+      java.util.concurrent.CompletableFuture.allOf(inFlight).join();
     }
 
     @Override
