@@ -74,9 +74,17 @@ public final class MutationValidator {
 
   private static void insert(SchemaBundle schema, EntityDef e, Mutation.Insert ins) {
     fields(schema, e, ins.data());
+    // a key field a nested to-one insert sets (the row it refers to is inserted first)
+    java.util.Set<String> setByNested = new java.util.HashSet<>();
+    for (Mutation.NestedInsert n : ins.nested()) {
+      schema
+          .relation(e.name(), n.relation())
+          .filter(r -> keyOnSource(schema, r))
+          .ifPresent(r -> setByNested.add(r.fromField()));
+    }
     for (FieldDef f : e.fields()) {
       Value v = ins.data().get(f.name());
-      boolean given = v != null && !v.isNull();
+      boolean given = (v != null && !v.isNull()) || setByNested.contains(f.name());
       boolean generated =
           f.name().equals(e.identityField())
               && (f.type().base() == ValueType.UUID
@@ -87,6 +95,19 @@ public final class MutationValidator {
       }
     }
     nested(schema, e, ins.nested());
+  }
+
+  /**
+   * Whether a relation's key is on its source row (many-to-one, and one-to-one pointing at the
+   * target's identity): a nested insert through it inserts the target first and sets the key.
+   */
+  static boolean keyOnSource(SchemaBundle schema, RelationDef r) {
+    return r.cardinality() == io.ormdb.protocol.schema.Cardinality.MANY_TO_ONE
+        || (r.cardinality() == io.ormdb.protocol.schema.Cardinality.ONE_TO_ONE
+            && schema
+                .entity(r.toEntity())
+                .map(t -> t.identityField().equals(r.toField()))
+                .orElse(false));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ormdb.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ormdb.protocol.ErrorCode;
@@ -27,6 +28,22 @@ class MutationValidatorTest {
                 new Mutation.NestedInsert(
                     "posts", List.of(new Mutation.Insert("", Map.of("title", Value.of("t")))))));
     assertThatCode(() -> MutationValidator.validate(schema, 0, m)).doesNotThrowAnyException();
+  }
+
+  @Test
+  void aKeySetByANestedToOneInsertCountsAsGiven() {
+    Mutation.Insert author =
+        new Mutation.Insert("", Map.of("email", Value.of("a@x"), "name", Value.of("A")));
+    Mutation withAuthor =
+        new Mutation.Insert(
+            "Post",
+            Map.of("title", Value.of("t")),
+            List.of(new Mutation.NestedInsert("author", List.of(author))));
+    assertThatCode(() -> MutationValidator.validate(schema, 0, withAuthor))
+        .doesNotThrowAnyException();
+    Mutation without = new Mutation.Insert("Post", Map.of("title", Value.of("t")));
+    assertThatThrownBy(() -> MutationValidator.validate(schema, 0, without))
+        .hasMessageContaining("field Post.authorId is required");
   }
 
   @Test

@@ -8,8 +8,10 @@ import static io.ormdb.store.StoreTestSupport.insert;
 import static io.ormdb.store.StoreTestSupport.list;
 import static io.ormdb.store.StoreTestSupport.m;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.Mutation;
@@ -319,6 +321,64 @@ class WritePathTest {
             "User",
             m("email", "b@x.io", "name", "n"),
             List.of(new Mutation.NestedInsert("postz", List.of(post)))));
+  }
+
+  @Test
+  void nestedInsertThroughAToOneRelationInsertsTheReferencedRowFirst() {
+    Mutation.Insert author = new Mutation.Insert("", m("email", "ann@x.io", "name", "Ann"));
+    Mutation.Insert post =
+        new Mutation.Insert(
+            "Post",
+            m("title", "first"),
+            List.of(new Mutation.NestedInsert("author", List.of(author))));
+    MutationResult r = store.commit(MutationBatch.of(post));
+    assertThat(r.insertedIds()).hasSize(2); // the author, then the post referring to it
+    Row u = all(store, "User").get(0);
+    Row p = all(store, "Post").get(0);
+    assertThat(u.get("email")).isEqualTo(Value.of("ann@x.io"));
+    assertThat(r.insertedIds()).containsExactly(u.id(), p.id());
+    assertThat(p.get("authorId")).isEqualTo(u.id());
+
+    assertRefused(
+        store,
+        ErrorCode.INVALID_REQUEST,
+        "mutation 0 (insert into Post): nested insert author[0] into User: relation author refers"
+            + " to one User: give exactly one row, not 2",
+        new Mutation.Insert(
+            "Post",
+            m("title", "second"),
+            List.of(
+                new Mutation.NestedInsert(
+                    "author",
+                    List.of(
+                        new Mutation.Insert("", m("email", "b@x.io", "name", "B")),
+                        new Mutation.Insert("", m("email", "c@x.io", "name", "C")))))));
+    assertRefused(
+        store,
+        ErrorCode.INVALID_REQUEST,
+        "mutation 0 (insert into Post): nested insert author[0] into User: field Post.authorId is"
+            + " set by the nested insert; the row also gives "
+            + u.id().render(),
+        new Mutation.Insert(
+            "Post",
+            m("title", "third", "authorId", u.id()),
+            List.of(new Mutation.NestedInsert("author", List.of(author)))));
+    // the referenced row breaks a constraint: nothing of the batch stays
+    OrmDbException dup =
+        catchThrowableOfType(
+            OrmDbException.class,
+            () ->
+                store.commit(
+                    MutationBatch.of(
+                        new Mutation.Insert(
+                            "Post",
+                            m("title", "fourth"),
+                            List.of(new Mutation.NestedInsert("author", List.of(author)))))));
+    assertThat(dup.code()).isEqualTo(ErrorCode.CONSTRAINT_VIOLATION);
+    assertThat(dup.getMessage())
+        .startsWith("mutation 0 (insert into Post): nested insert author[0] into User: ");
+    assertThat(all(store, "User")).hasSize(1);
+    assertThat(all(store, "Post")).hasSize(1);
   }
 
   @Test

@@ -279,6 +279,14 @@ final class WriteTx {
 
   private Value insert(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
     Map<String, Value> given = convertAll(e, ins.data());
+    // Rows this row refers to (a to-one relation whose key is on this row) are inserted first, so
+    // that this row's foreign key is set from them and checked against them.
+    for (Mutation.NestedInsert n : ins.nested()) {
+      RelationDef r = nestedRelation(e, n);
+      if (keyOnSource(r)) {
+        referenced(e, given, r, n);
+      }
+    }
     if (forced != null) {
       for (Map.Entry<String, Value> f : forced.entrySet()) {
         Value g = given.get(f.getKey());
@@ -324,76 +332,134 @@ final class WriteTx {
     checkRow(e, idKey, row, null);
     insertedIds.add(id);
     for (Mutation.NestedInsert n : ins.nested()) {
-      nested(e, row, n);
+      RelationDef r = nestedRelation(e, n);
+      if (!keyOnSource(r)) {
+        nested(e, row, r, n);
+      }
     }
     return id;
   }
 
-  private void nested(EntityInfo parent, Map<String, Value> parentRow, Mutation.NestedInsert n) {
-    RelationDef r =
-        cat.bundle
-            .relation(parent.name(), n.relation())
-            .orElseThrow(
-                () ->
-                    OrmDbException.invalid(
-                        "unknown relation '"
-                            + n.relation()
-                            + "' on entity "
-                            + parent.name()
-                            + Suggestions.didYouMean(
-                                n.relation(),
-                                cat.bundle.relationsFrom(parent.name()).stream()
-                                    .map(RelationDef::name)
-                                    .toList())));
+  private RelationDef nestedRelation(EntityInfo parent, Mutation.NestedInsert n) {
+    return cat.bundle
+        .relation(parent.name(), n.relation())
+        .orElseThrow(
+            () ->
+                OrmDbException.invalid(
+                    "unknown relation '"
+                        + n.relation()
+                        + "' on entity "
+                        + parent.name()
+                        + Suggestions.didYouMean(
+                            n.relation(),
+                            cat.bundle.relationsFrom(parent.name()).stream()
+                                .map(RelationDef::name)
+                                .toList())));
+  }
+
+  /**
+   * Whether the relation's key is on its source row: many-to-one, and one-to-one pointing at the
+   * target's identity.
+   */
+  private boolean keyOnSource(RelationDef r) {
+    return r.cardinality() == Cardinality.MANY_TO_ONE
+        || (r.cardinality() == Cardinality.ONE_TO_ONE
+            && r.toField().equals(cat.entity(r.toEntity()).identity.name()));
+  }
+
+  /**
+   * Inserts the one row a to-one relation with the key on {@code source} refers to, and sets the
+   * source's key field ({@code given}, before the source row is built) to the new row's key.
+   */
+  private void referenced(
+      EntityInfo source, Map<String, Value> given, RelationDef r, Mutation.NestedInsert n) {
     EntityInfo target = cat.entity(r.toEntity());
-    boolean keyOnTarget =
-        r.cardinality() == Cardinality.ONE_TO_MANY
-            || (r.cardinality() == Cardinality.ONE_TO_ONE
-                && !r.toField().equals(target.identity.name()));
+    withContext(
+        n,
+        target,
+        0,
+        () -> {
+          if (n.rows().size() != 1) {
+            throw OrmDbException.invalid(
+                "relation "
+                    + r.name()
+                    + " refers to one "
+                    + target.name()
+                    + ": give exactly one row, not "
+                    + n.rows().size());
+          }
+          Mutation.Insert row = n.rows().get(0);
+          checkTarget(r, target, row);
+          Value given0 = given.get(r.fromField());
+          if (given0 != null && !given0.isNull()) {
+            throw OrmDbException.invalid(
+                "field "
+                    + source.name()
+                    + "."
+                    + r.fromField()
+                    + " is set by the nested insert; the row also gives "
+                    + given0.render());
+          }
+          Value id = insert(target, row, null);
+          Value key = current(target, KeyCodec.encode(id)).fields().get(r.toField());
+          given.put(r.fromField(), convert(source, source.field(r.fromField()), key));
+        });
+  }
+
+  private static void checkTarget(RelationDef r, EntityInfo target, Mutation.Insert row) {
+    // An empty entity means "the relation's target" (the query language writes nested rows so).
+    if (!row.entity().isEmpty() && !row.entity().equals(target.name())) {
+      throw OrmDbException.invalid(
+          "relation " + r.name() + " leads to " + target.name() + ", not " + row.entity());
+    }
+  }
+
+  /** Runs {@code work}, prefixing a refusal with the nested insert it came from. */
+  private static void withContext(
+      Mutation.NestedInsert n, EntityInfo target, int index, Runnable work) {
+    try {
+      work.run();
+    } catch (OrmDbException ex) {
+      throw new OrmDbException(
+          ex.code(),
+          "nested insert "
+              + n.relation()
+              + "["
+              + index
+              + "] into "
+              + target.name()
+              + ": "
+              + ex.getMessage(),
+          ex);
+    }
+  }
+
+  private void nested(
+      EntityInfo parent, Map<String, Value> parentRow, RelationDef r, Mutation.NestedInsert n) {
+    EntityInfo target = cat.entity(r.toEntity());
     for (int i = 0; i < n.rows().size(); i++) {
       Mutation.Insert child = n.rows().get(i);
-      try {
-        // An empty entity means "the relation's target" (the query language writes nested rows so).
-        if (!child.entity().isEmpty() && !child.entity().equals(target.name())) {
-          throw OrmDbException.invalid(
-              "relation " + r.name() + " leads to " + target.name() + ", not " + child.entity());
-        }
-        Value key = parentRow.get(r.fromField());
-        if (r.cardinality() == Cardinality.MANY_TO_MANY) {
-          Value childId = insert(target, child, null);
-          Value childKey = current(target, KeyCodec.encode(childId)).fields().get(r.toField());
-          EntityInfo edge = cat.entity(r.edgeEntity());
-          Map<String, Value> edgeData = new LinkedHashMap<>();
-          edgeData.put(r.edgeFromField(), key);
-          edgeData.put(r.edgeToField(), childKey);
-          int before = insertedIds.size();
-          insert(edge, new Mutation.Insert(edge.name(), edgeData), null);
-          insertedIds.remove(before); // edge rows are not reported as inserted ids
-        } else if (keyOnTarget) {
-          insert(target, child, Map.of(r.toField(), key));
-        } else {
-          throw OrmDbException.invalid(
-              "nested insert through relation "
-                  + r.name()
-                  + " is not supported: the key is on "
-                  + parent.name()
-                  + "; insert the "
-                  + target.name()
-                  + " first");
-        }
-      } catch (OrmDbException ex) {
-        throw new OrmDbException(
-            ex.code(),
-            "nested insert "
-                + n.relation()
-                + "["
-                + i
-                + "] into "
-                + target.name()
-                + ": "
-                + ex.getMessage(),
-            ex);
-      }
+      withContext(
+          n,
+          target,
+          i,
+          () -> {
+            checkTarget(r, target, child);
+            Value key = parentRow.get(r.fromField());
+            if (r.cardinality() == Cardinality.MANY_TO_MANY) {
+              Value childId = insert(target, child, null);
+              Value childKey = current(target, KeyCodec.encode(childId)).fields().get(r.toField());
+              EntityInfo edge = cat.entity(r.edgeEntity());
+              Map<String, Value> edgeData = new LinkedHashMap<>();
+              edgeData.put(r.edgeFromField(), key);
+              edgeData.put(r.edgeToField(), childKey);
+              int before = insertedIds.size();
+              insert(edge, new Mutation.Insert(edge.name(), edgeData), null);
+              insertedIds.remove(before); // edge rows are not reported as inserted ids
+            } else {
+              insert(target, child, Map.of(r.toField(), key));
+            }
+          });
     }
   }
 
