@@ -388,7 +388,7 @@ class QueryModelTest {
           for (FieldDef f : e.fields()) {
             r.put(f.name(), f.name().equals("id") ? Value.of(id) : writeValue(f));
           }
-          ms.add(new Mutation.Insert(e.name(), r));
+          ms.add(rnd.nextInt(4) == 0 ? withNested(e, r) : new Mutation.Insert(e.name(), r));
         } else if (kind < 8) {
           Value id =
               rnd.nextInt(15) == 0
@@ -410,6 +410,79 @@ class QueryModelTest {
         }
       }
       return new MutationBatch(ms);
+    }
+
+    /**
+     * The insert of {@code row} with related rows nested in it: a new parent through the row's
+     * many-to-one relation (inserted first; it sets the row's key), or new children through one of
+     * its one-to-many relations (their keys come from the row).
+     */
+    private Mutation.Insert withNested(EntityDef e, Map<String, Value> row) {
+      List<RelationDef> rels = schema.relationsFrom(e.name());
+      if (rels.isEmpty()) {
+        return new Mutation.Insert(e.name(), row);
+      }
+      RelationDef r = rels.get(rnd.nextInt(rels.size()));
+      EntityDef target = schema.entity(r.toEntity()).orElseThrow();
+      List<Mutation.Insert> nested = new ArrayList<>();
+      int count = r.cardinality() == Cardinality.MANY_TO_ONE ? 1 : 1 + rnd.nextInt(2);
+      for (int i = 0; i < count; i++) {
+        Map<String, Value> t = new LinkedHashMap<>();
+        for (FieldDef f : target.fields()) {
+          t.put(
+              f.name(),
+              f.name().equals("id") ? Value.of(100L + rnd.nextInt(100_000)) : writeValue(f));
+        }
+        if (r.cardinality() == Cardinality.ONE_TO_MANY) {
+          t.remove(r.toField()); // set from the row
+        }
+        nested.add(new Mutation.Insert("", t));
+      }
+      Map<String, Value> data = new LinkedHashMap<>(row);
+      if (r.cardinality() == Cardinality.MANY_TO_ONE) {
+        data.remove(r.fromField()); // set from the new parent
+      }
+      return new Mutation.Insert(
+          e.name(), data, List.of(new Mutation.NestedInsert(r.name(), nested)));
+    }
+
+    /**
+     * Applies an insert and its nested rows to {@code state} as the store does: rows a to-one
+     * relation refers to first, then the row, then its to-many children; false when a real store
+     * must refuse it.
+     */
+    private boolean insert(
+        Map<String, List<Map<String, Value>>> state, String entity, Mutation.Insert ins) {
+      Map<String, Value> data = new LinkedHashMap<>(ins.data());
+      for (Mutation.NestedInsert n : ins.nested()) {
+        RelationDef r = schema.relation(entity, n.relation()).orElseThrow();
+        if (r.cardinality() == Cardinality.MANY_TO_ONE) {
+          Mutation.Insert parent = n.rows().get(0);
+          if (!insert(state, r.toEntity(), parent)) {
+            return false;
+          }
+          data.put(r.fromField(), parent.data().get(r.toField()));
+        }
+      }
+      List<Map<String, Value>> list = state.get(entity);
+      if (find(list, data.get("id")) != null || !refsExist(state, entity, data)) {
+        return false;
+      }
+      list.add(data);
+      for (Mutation.NestedInsert n : ins.nested()) {
+        RelationDef r = schema.relation(entity, n.relation()).orElseThrow();
+        if (r.cardinality() == Cardinality.ONE_TO_MANY) {
+          for (Mutation.Insert child : n.rows()) {
+            Map<String, Value> c = new LinkedHashMap<>(child.data());
+            c.put(r.toField(), data.get(r.fromField()));
+            if (!insert(
+                state, r.toEntity(), new Mutation.Insert(r.toEntity(), c, child.nested()))) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
     }
 
     private Value writeValue(FieldDef f) {
@@ -438,11 +511,9 @@ class QueryModelTest {
       for (Mutation mu : batch.mutations()) {
         List<Map<String, Value>> list = next.get(mu.entity());
         if (mu instanceof Mutation.Insert ins) {
-          Value id = ins.data().get("id");
-          if (find(list, id) != null || !refsExist(next, mu.entity(), ins.data())) {
+          if (!insert(next, mu.entity(), ins)) {
             return null;
           }
-          list.add(new LinkedHashMap<>(ins.data()));
         } else if (mu instanceof Mutation.Update up) {
           Map<String, Value> row = find(list, up.id());
           if (row == null || !refsExist(next, mu.entity(), up.data())) {
