@@ -1,7 +1,9 @@
 package io.ormdb.store.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.nio.ByteOrder;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
@@ -31,10 +33,33 @@ final class ByteArrayType extends BasicDataType<byte[]> {
     return b;
   }
 
+  /**
+   * Unsigned lexicographic order, eight bytes at a time: keys are short (4-byte entity or index
+   * prefix, a tagged value, an 8-byte version), so this beats the set-up of the vectorised
+   * mismatch, and every B-tree descent runs it a few dozen times.
+   */
   @Override
   public int compare(byte[] a, byte[] b) {
-    return Arrays.compareUnsigned(a, b);
+    int n = Math.min(a.length, b.length);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      long x = (long) LONGS.get(a, i);
+      long y = (long) LONGS.get(b, i);
+      if (x != y) {
+        return Long.compareUnsigned(x, y);
+      }
+    }
+    for (; i < n; i++) {
+      int c = (a[i] & 0xFF) - (b[i] & 0xFF);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return a.length - b.length;
   }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   @Override
   public byte[][] createStorage(int size) {
