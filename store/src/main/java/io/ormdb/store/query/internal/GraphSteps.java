@@ -241,8 +241,10 @@ public final class GraphSteps {
     List<EdgeBlock.Edge> edges = new ArrayList<>();
     List<EdgeBlock.ParentPage> pages = new ArrayList<>();
     CursorCodec.Position cursor = lv.cursor();
+    java.util.Comparator<Row> order = lv.order().slotted();
+    FieldSlot parentKey = new FieldSlot(join.parentKeyField());
     for (Row parent : parents) {
-      Value key = parent.get(join.parentKeyField());
+      Value key = parentKey.of(parent);
       if (key.isNull()) {
         continue;
       }
@@ -267,7 +269,7 @@ public final class GraphSteps {
       if (candidates.isEmpty()) {
         continue;
       }
-      candidates.sort(lv.order());
+      candidates.sort(order);
       if (cursor != null && Values.compare(cursor.parentId(), parent.id()) == 0) {
         List<Row> kept = new ArrayList<>();
         for (Row r : candidates) {

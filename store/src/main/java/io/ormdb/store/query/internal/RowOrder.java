@@ -2,6 +2,7 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.view.FieldSlot;
 import io.ormdb.store.view.Row;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,6 +32,29 @@ public final class RowOrder implements Comparator<Row> {
       }
     }
     return 0;
+  }
+
+  /**
+   * This order as a comparator for one thread that reads the sort fields by slot ({@link
+   * FieldSlot}); make one per sort loop.
+   */
+  public Comparator<Row> slotted() {
+    int n = keys.size();
+    FieldSlot[] slots = new FieldSlot[n];
+    boolean[] descending = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      slots[i] = new FieldSlot(keys.get(i).field());
+      descending[i] = keys.get(i).descending();
+    }
+    return (a, b) -> {
+      for (int i = 0; i < n; i++) {
+        int c = Values.compare(slots[i].of(a), slots[i].of(b));
+        if (c != 0) {
+          return descending[i] ? -c : c;
+        }
+      }
+      return 0;
+    };
   }
 
   /** Compares a row with a position (the sort-key values of a row, as kept in a cursor). */
