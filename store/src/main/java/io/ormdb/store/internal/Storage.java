@@ -104,13 +104,12 @@ final class Storage {
       Catalog.EntityInfo e,
       byte[] idKey,
       long maxLsn) {
-    byte[] prefix = rowPrefix(e, idKey);
-    byte[] from = new Buf(prefix.length + 8).put(prefix).putLong(Long.MAX_VALUE - maxLsn).toBytes();
-    Cursor<byte[], byte[]> c = rows.cursor(root, from, null, false);
-    if (c.hasNext()) {
-      byte[] k = c.next();
-      if (k.length == prefix.length + 8 && ByteKeys.startsWith(k, prefix)) {
-        return RowCodec.decode(e, c.getValue(), lsnOf(k));
+    byte[] from = seekKey(e, idKey, maxLsn);
+    LeafCursor c = new LeafCursor(root);
+    if (c.seek(from)) {
+      byte[] k = c.key();
+      if (k.length == from.length && ByteKeys.regionEquals(k, from, from.length - 8)) {
+        return RowCodec.decode(e, c.value(), lsnOf(k));
       }
     }
     return null;
@@ -134,39 +133,34 @@ final class Storage {
     int n = idKeys.length;
     int[] order = keyOrder(idKeys);
     RowData[] out = new RowData[n];
-    Cursor<byte[], byte[]> c = null;
+    LeafCursor c = null;
     byte[] at = null;
-    int pre = e.prefix.length;
     // How far to walk before seeking: keys close together (children inserted together) are a
     // step or two apart; scattered keys (people of a cast) are not, and a walk only wastes time.
     // The budget doubles after a walk that arrived and halves after one that had to seek.
     int budget = MAX_SKIP / 4;
     for (int o = 0; o < n; o++) {
       int i = order == null ? o : order[o];
-      byte[] idKey = idKeys[i];
-      // the row group's first key at or after maxLsn: prefix, identity, ~maxLsn
-      byte[] from = new byte[pre + idKey.length + 8];
-      System.arraycopy(e.prefix, 0, from, 0, pre);
-      System.arraycopy(idKey, 0, from, pre, idKey.length);
-      putLong(from, pre + idKey.length, Long.MAX_VALUE - maxLsn);
+      byte[] from = seekKey(e, idKeys[i], maxLsn);
       int steps = 0;
       while (c != null && at != null && ByteKeys.compare(at, from) < 0 && steps < budget) {
-        at = c.hasNext() ? c.next() : null;
+        at = c.next() ? c.key() : null;
         steps++;
       }
       if (c == null || (at != null && ByteKeys.compare(at, from) < 0)) {
         if (c != null) {
           budget = Math.max(1, budget / 2);
+        } else {
+          c = new LeafCursor(root);
         }
-        c = rows.cursor(root, from, null, false);
-        at = c.hasNext() ? c.next() : null;
+        at = c.seek(from) ? c.key() : null;
       } else if (steps > 0) {
         budget = Math.min(MAX_SKIP, budget * 2);
       }
       if (at != null
           && at.length == from.length
           && ByteKeys.regionEquals(at, from, from.length - 8)) {
-        out[i] = RowCodec.decode(e, c.getValue(), lsnOf(at));
+        out[i] = RowCodec.decode(e, c.value(), lsnOf(at));
       }
     }
     return out;
@@ -195,6 +189,16 @@ final class Storage {
       order[i] = boxed[i];
     }
     return order;
+  }
+
+  /** The first key of a row's version group visible at {@code maxLsn}: prefix, identity, ~lsn. */
+  private static byte[] seekKey(Catalog.EntityInfo e, byte[] idKey, long maxLsn) {
+    int pre = e.prefix.length;
+    byte[] from = new byte[pre + idKey.length + 8];
+    System.arraycopy(e.prefix, 0, from, 0, pre);
+    System.arraycopy(idKey, 0, from, pre, idKey.length);
+    putLong(from, pre + idKey.length, Long.MAX_VALUE - maxLsn);
+    return from;
   }
 
   private static void putLong(byte[] out, int at, long v) {
