@@ -34,19 +34,35 @@ public record SchemaBundle(
     return new SchemaBundle(newVersion, enums, entities, relations, constraints, indexes, policies);
   }
 
+  // Lookups are plain loops: every query resolves names through them, and a schema has few
+  // entities and relations.
+
   public Optional<EntityDef> entity(String name) {
-    return entities.stream().filter(e -> e.name().equals(name)).findFirst();
+    for (EntityDef e : entities) {
+      if (e.name().equals(name)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<EnumDef> enumDef(String name) {
-    return enums.stream().filter(e -> e.name().equals(name)).findFirst();
+    for (EnumDef e : enums) {
+      if (e.name().equals(name)) {
+        return Optional.of(e);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The relation named {@code name} leaving {@code fromEntity}. */
   public Optional<RelationDef> relation(String fromEntity, String name) {
-    return relations.stream()
-        .filter(r -> r.fromEntity().equals(fromEntity) && r.name().equals(name))
-        .findFirst();
+    for (RelationDef r : relations) {
+      if (r.fromEntity().equals(fromEntity) && r.name().equals(name)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   public List<RelationDef> relationsFrom(String fromEntity) {
