@@ -117,21 +117,7 @@ public final class MutationValidator {
   private static void nested(
       SchemaBundle schema, EntityDef e, java.util.List<Mutation.NestedInsert> nestedInserts) {
     for (Mutation.NestedInsert n : nestedInserts) {
-      RelationDef r =
-          schema
-              .relation(e.name(), n.relation())
-              .orElseThrow(
-                  () ->
-                      OrmDbException.invalid(
-                          "unknown relation '"
-                              + n.relation()
-                              + "' on entity "
-                              + e.name()
-                              + Suggestions.didYouMean(
-                                  n.relation(),
-                                  schema.relationsFrom(e.name()).stream()
-                                      .map(RelationDef::name)
-                                      .toList())));
+      RelationDef r = schema.requireRelation(e.name(), n.relation());
       EntityDef target = entity(schema, r.toEntity());
       for (int i = 0; i < n.rows().size(); i++) {
         Mutation.Insert child = n.rows().get(i);

@@ -1,5 +1,7 @@
 package io.ormdb.protocol.schema;
 
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.Suggestions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +65,24 @@ public record SchemaBundle(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The relation named {@code name} leaving {@code fromEntity}, or an INVALID_REQUEST error that
+   * names it and suggests the closest relation of that entity.
+   */
+  public RelationDef requireRelation(String fromEntity, String name) {
+    return relation(fromEntity, name)
+        .orElseThrow(
+            () ->
+                OrmDbException.invalid(
+                    "unknown relation '"
+                        + name
+                        + "' on entity "
+                        + fromEntity
+                        + Suggestions.didYouMean(
+                            name,
+                            relationsFrom(fromEntity).stream().map(RelationDef::name).toList())));
   }
 
   public List<RelationDef> relationsFrom(String fromEntity) {

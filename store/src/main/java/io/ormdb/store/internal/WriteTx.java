@@ -341,20 +341,7 @@ final class WriteTx {
   }
 
   private RelationDef nestedRelation(EntityInfo parent, Mutation.NestedInsert n) {
-    return cat.bundle
-        .relation(parent.name(), n.relation())
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown relation '"
-                        + n.relation()
-                        + "' on entity "
-                        + parent.name()
-                        + Suggestions.didYouMean(
-                            n.relation(),
-                            cat.bundle.relationsFrom(parent.name()).stream()
-                                .map(RelationDef::name)
-                                .toList())));
+    return cat.bundle.requireRelation(parent.name(), n.relation());
   }
 
   /**
