@@ -20,6 +20,14 @@ public class OrmDbException extends RuntimeException {
     this.code = Objects.requireNonNull(code, "code");
   }
 
+  /**
+   * The same refusal with {@code context} in front of its message ({@code "context: message"}), for
+   * callers that know where in a request it happened; the code is kept, this is the cause.
+   */
+  public OrmDbException within(String context) {
+    return new OrmDbException(code, context + ": " + getMessage(), this);
+  }
+
   public ErrorCode code() {
     return code;
   }

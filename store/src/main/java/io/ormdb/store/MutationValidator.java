@@ -33,8 +33,7 @@ public final class MutationValidator {
     try {
       check(schema, m);
     } catch (OrmDbException e) {
-      throw new OrmDbException(
-          e.code(), "mutation " + index + " (" + describe(m) + "): " + e.getMessage(), e);
+      throw e.within("mutation " + index + " (" + describe(m) + ")");
     }
   }
 
@@ -129,17 +128,7 @@ public final class MutationValidator {
           fields(schema, target, child.data());
           nested(schema, target, child.nested());
         } catch (OrmDbException ex) {
-          throw new OrmDbException(
-              ex.code(),
-              "nested insert "
-                  + n.relation()
-                  + "["
-                  + i
-                  + "] into "
-                  + target.name()
-                  + ": "
-                  + ex.getMessage(),
-              ex);
+          throw ex.within("nested insert " + n.relation() + "[" + i + "] into " + target.name());
         }
       }
     }

@@ -85,8 +85,7 @@ final class WriteTx {
       try {
         apply(m);
       } catch (OrmDbException e) {
-        throw new OrmDbException(
-            e.code(), "mutation " + i + " (" + describe(m) + "): " + e.getMessage(), e);
+        throw e.within("mutation " + i + " (" + describe(m) + ")");
       }
     }
   }
@@ -407,17 +406,7 @@ final class WriteTx {
     try {
       work.run();
     } catch (OrmDbException ex) {
-      throw new OrmDbException(
-          ex.code(),
-          "nested insert "
-              + n.relation()
-              + "["
-              + index
-              + "] into "
-              + target.name()
-              + ": "
-              + ex.getMessage(),
-          ex);
+      throw ex.within("nested insert " + n.relation() + "[" + index + "] into " + target.name());
     }
   }
 
