@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
+import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -313,7 +313,7 @@ public final class EntityShard {
     private Reply hop(FetchHop m) {
       try (ReadView view = partitionView(m.lsn())) {
         PreparedQuery pq = prepare(view, m.query(), m.session());
-        TreeSet<Value> keys = PreparedQuery.sortedKeys(m.keys());
+        SortedSet<Value> keys = PreparedQuery.sortedKeys(m.keys());
         PreparedQuery.Rows rows = pq.fetch(view, m.level(), m.hop(), keys, null);
         return new Rows(m.tag(), partition, wire(rows.rows()), rows.rowsRead());
       }

@@ -4,15 +4,14 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.query.internal.GraphSteps;
-import io.ormdb.store.query.internal.JoinExecutor;
 import io.ormdb.store.query.internal.JoinPlan;
+import io.ormdb.store.query.internal.SortedKeys;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -165,8 +164,8 @@ public final class PreparedQuery {
    * The distinct non-null {@code keys} as the sorted set {@link #fetch} takes (linear when they
    * arrive sorted, as the executor sends them).
    */
-  public static TreeSet<Value> sortedKeys(List<Value> keys) {
-    return JoinExecutor.sortedKeys(keys);
+  public static SortedSet<Value> sortedKeys(List<Value> keys) {
+    return SortedKeys.of(keys);
   }
 
   /**

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SortedSet;
-import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -163,12 +162,12 @@ public final class GraphSteps {
    * The keys the first hop of {@code level} looks up: the distinct non-null key values of the
    * parent rows, sorted.
    */
-  public TreeSet<Value> parentKeys(int level, Collection<Row> parents) {
+  public SortedSet<Value> parentKeys(int level, Collection<Row> parents) {
     return JoinExecutor.keys(new ArrayList<>(parents), plan.joins().get(level).parentKeyField());
   }
 
   /** The keys the second hop of a many-to-many level looks up, from the first hop's edge rows. */
-  public TreeSet<Value> edgeKeys(int level, Collection<Row> edgeRows) {
+  public SortedSet<Value> edgeKeys(int level, Collection<Row> edgeRows) {
     return JoinExecutor.keys(new ArrayList<>(edgeRows), plan.joins().get(level).edgeKeyField());
   }
 
@@ -185,13 +184,7 @@ public final class GraphSteps {
         hop == 0
             ? rq.levels().get(rq.levels().get(level).parent()).entity().name()
             : join.first().entity();
-    TreeSet<Value> sorted;
-    if (keys instanceof TreeSet<Value> t && t.comparator() == Values.ORDER) {
-      sorted = t;
-    } else {
-      sorted = new TreeSet<>(Values.ORDER);
-      sorted.addAll(keys);
-    }
+    SortedSet<Value> sorted = keys.comparator() == Values.ORDER ? keys : SortedKeys.of(keys);
     JoinExecutor.Fetched f = JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from));
     boolean last = hop == hops(level) - 1;
     Filter filter = rq.levels().get(level).filter();

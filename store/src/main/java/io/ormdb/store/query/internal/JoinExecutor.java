@@ -11,7 +11,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.SortedSet;
 
 /**
  * Runs one batched lookup ({@link JoinPlan.Hop}) for all keys of a level at once: never one read
@@ -55,7 +55,7 @@ public final class JoinExecutor {
     return "hash";
   }
 
-  public static Fetched fetch(ReadView view, JoinPlan.Hop hop, TreeSet<Value> keys, long fanout) {
+  public static Fetched fetch(ReadView view, JoinPlan.Hop hop, SortedSet<Value> keys, long fanout) {
     if (keys.isEmpty()) {
       return new Fetched(List.of(), strategy(hop, 0, 0, 0), 0);
     }
@@ -107,91 +107,12 @@ public final class JoinExecutor {
   }
 
   /** The distinct non-null values of {@code field} over {@code rows}, sorted. */
-  public static TreeSet<Value> keys(List<Row> rows, String field) {
+  public static SortedKeys keys(List<Row> rows, String field) {
     FieldSlot slot = new FieldSlot(field);
     List<Value> values = new ArrayList<>(rows.size());
     for (Row r : rows) {
       values.add(slot.of(r));
     }
-    return sortedKeys(values);
-  }
-
-  /**
-   * The distinct non-null {@code values}, sorted by {@link Values#ORDER}. Values that arrive in
-   * ascending order (keys of parents read in key order, or a key list sent already sorted) are
-   * built into the set in one linear pass instead of a sorted insert each.
-   */
-  public static TreeSet<Value> sortedKeys(List<Value> values) {
-    List<Value> ascending = new ArrayList<>(values.size());
-    TreeSet<Value> keys = null;
-    for (Value v : values) {
-      if (v.isNull()) {
-        continue;
-      }
-      if (keys != null) {
-        keys.add(v);
-        continue;
-      }
-      int c = ascending.isEmpty() ? 1 : Values.compare(v, ascending.get(ascending.size() - 1));
-      if (c > 0) {
-        ascending.add(v);
-      } else if (c < 0) {
-        // out of order: fall back to sorted inserts
-        keys = new TreeSet<>(Values.ORDER);
-        keys.addAll(ascending);
-        keys.add(v);
-      }
-    }
-    return keys != null ? keys : new TreeSet<>(new Ascending(ascending));
-  }
-
-  /** Distinct values already in {@link Values#ORDER}; only what copying into a TreeSet reads. */
-  private static final class Ascending extends java.util.AbstractSet<Value>
-      implements java.util.SortedSet<Value> {
-    private final List<Value> values;
-
-    Ascending(List<Value> values) {
-      this.values = values;
-    }
-
-    @Override
-    public java.util.Comparator<? super Value> comparator() {
-      return Values.ORDER;
-    }
-
-    @Override
-    public Iterator<Value> iterator() {
-      return values.iterator();
-    }
-
-    @Override
-    public int size() {
-      return values.size();
-    }
-
-    @Override
-    public java.util.SortedSet<Value> subSet(Value from, Value to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.SortedSet<Value> headSet(Value to) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public java.util.SortedSet<Value> tailSet(Value from) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Value first() {
-      return values.get(0);
-    }
-
-    @Override
-    public Value last() {
-      return values.get(values.size() - 1);
-    }
+    return SortedKeys.of(values);
   }
 }
