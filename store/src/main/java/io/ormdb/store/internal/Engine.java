@@ -284,7 +284,7 @@ public final class Engine implements AutoCloseable {
   }
 
   RowData latestVersion(EntityInfo e, byte[] idKey) {
-    return Storage.version(rows, rows.flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
+    return Storage.version(rows.flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
   }
 
   RowData latestLive(EntityInfo e, byte[] idKey) {

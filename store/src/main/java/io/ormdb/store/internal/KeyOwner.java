@@ -15,20 +15,10 @@ abstract class KeyOwner {
         boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to) {
           return true;
         }
-
-        @Override
-        boolean all() {
-          return true;
-        }
       };
 
   /** Whether the identity encoded in {@code key[from, to)} of a row of {@code e} is owned. */
   abstract boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to);
-
-  /** Whether this owner accepts every row. */
-  boolean all() {
-    return false;
-  }
 
   /** The rows of partition {@code partition} out of {@code partitions}. */
   static KeyOwner partition(int partition, int partitions) {

@@ -104,7 +104,7 @@ final class Snapshot implements ReadView {
     if (idKey == null || !owner.owns(e, idKey, 0, idKey.length)) {
       return Optional.empty();
     }
-    RowData r = Storage.live(rows, rowsRoot, e, idKey, lsn);
+    RowData r = Storage.live(rowsRoot, e, idKey, lsn);
     return r == null ? Optional.empty() : Optional.of(toRow(e, r));
   }
 
@@ -131,7 +131,7 @@ final class Snapshot implements ReadView {
         keys[n++] = idKey;
       }
     }
-    RowData[] found = Storage.versions(rows, rowsRoot, e, java.util.Arrays.copyOf(keys, n), lsn);
+    RowData[] found = Storage.versions(rowsRoot, e, java.util.Arrays.copyOf(keys, n), lsn);
     List<Row> out = new ArrayList<>(n);
     for (RowData r : found) {
       if (r != null && r.live()) {
@@ -277,7 +277,7 @@ final class Snapshot implements ReadView {
     }
     return new Iterator<>() {
       // index entries are read in chunks; each chunk's rows are looked up in one batched pass
-      byte[][] entries = new byte[MAX_INDEX_CHUNK][];
+      final byte[][] entries = new byte[MAX_INDEX_CHUNK][];
       final int[] ends = new int[MAX_INDEX_CHUNK];
       int size;
       RowData[] versions = new RowData[0];
@@ -320,7 +320,7 @@ final class Snapshot implements ReadView {
           byte[] k = entries[i];
           idKeys[i] = java.util.Arrays.copyOfRange(k, ends[i], k.length);
         }
-        versions = Storage.versions(rows, rowsRoot, e, idKeys, lsn);
+        versions = Storage.versions(rowsRoot, e, idKeys, lsn);
       }
 
       private Row advance() {

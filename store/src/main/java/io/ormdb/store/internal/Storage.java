@@ -99,11 +99,7 @@ final class Storage {
 
   /** The version of a row visible at {@code maxLsn} (possibly a deletion), or null. */
   static RowData version(
-      MVMap<byte[], byte[]> rows,
-      RootReference<byte[], byte[]> root,
-      Catalog.EntityInfo e,
-      byte[] idKey,
-      long maxLsn) {
+      RootReference<byte[], byte[]> root, Catalog.EntityInfo e, byte[] idKey, long maxLsn) {
     byte[] from = seekKey(e, idKey, maxLsn);
     LeafCursor c = new LeafCursor(root);
     if (c.seek(from)) {
@@ -125,11 +121,7 @@ final class Storage {
    * together, ranges of ids) cost a step each instead of a descent from the root.
    */
   static RowData[] versions(
-      MVMap<byte[], byte[]> rows,
-      RootReference<byte[], byte[]> root,
-      Catalog.EntityInfo e,
-      byte[][] idKeys,
-      long maxLsn) {
+      RootReference<byte[], byte[]> root, Catalog.EntityInfo e, byte[][] idKeys, long maxLsn) {
     int n = idKeys.length;
     int[] order = keyOrder(idKeys);
     RowData[] out = new RowData[n];
@@ -210,12 +202,8 @@ final class Storage {
 
   /** The live row visible at {@code maxLsn}, or null. */
   static RowData live(
-      MVMap<byte[], byte[]> rows,
-      RootReference<byte[], byte[]> root,
-      Catalog.EntityInfo e,
-      byte[] idKey,
-      long maxLsn) {
-    RowData r = version(rows, root, e, idKey, maxLsn);
+      RootReference<byte[], byte[]> root, Catalog.EntityInfo e, byte[] idKey, long maxLsn) {
+    RowData r = version(root, e, idKey, maxLsn);
     return r != null && r.live() ? r : null;
   }
 
@@ -366,7 +354,7 @@ final class Storage {
           RowData r;
           if (descending) {
             lastGroup = group;
-            r = version(rows, root, e, idKey, maxLsn);
+            r = version(root, e, idKey, maxLsn);
           } else {
             long lsn = lsnOf(k);
             if (lsn > maxLsn) {

@@ -57,9 +57,7 @@ public record Level(
     return path
         + ":"
         + entity.name()
-        + " fields"
-        // planning does not depend on which fields are returned, only on the query's shape
-        + (fields.size() == entity.fields().size() ? "*" : fields.toString())
+        // not the returned fields: a plan (access path and joins) does not depend on them
         + " where["
         + filterShape
         + "] order"
