@@ -164,7 +164,12 @@ class ReplicaTwoJvmTest {
 
       primary.in.println("flood 2");
       primary.expect("FLOODING");
-      Thread.sleep(1500);
+      // kill the primary while the replica is following the flood, not before it arrives
+      long floodStart = lsn;
+      OrmDb following = db;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> following.replicaStatus().orElseThrow().appliedLsn() >= floodStart + 50);
       primary.kill();
       primary = new Child(p, port);
       lsn = primary.call("write 100 3");
