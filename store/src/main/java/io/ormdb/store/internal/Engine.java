@@ -163,7 +163,7 @@ public final class Engine implements AutoCloseable {
         throw OrmDbException.invalid(
             "database file " + key + " is already open in this process (one owner per file)");
       }
-      b.fileName(key);
+      b.fileName(ReopeningFilePath.prefixed(key));
     }
     MVStore store;
     try {
