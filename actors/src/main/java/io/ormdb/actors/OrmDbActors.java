@@ -8,8 +8,11 @@ import io.ormdb.actors.planner.QueryGate;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.store.OrmStore;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -107,6 +110,24 @@ public final class OrmDbActors {
    */
   public long directReads() {
     return gate.directReads();
+  }
+
+  /** How many graph queries were answered on their caller's thread ({@link #readOnCaller}). */
+  public long callerReads() {
+    return gate.callerReads();
+  }
+
+  /**
+   * Answers {@code query} on the calling thread when it is a fast-path read — the newest snapshot,
+   * no includes, the root by primary key, its plan cached — for an embedded session that sees
+   * fields up to {@code clearance} in clear: the planner's checks (refusals are thrown as {@link
+   * io.ormdb.protocol.OrmDbException}), then the read, exactly as the owning shard would answer it.
+   * Returns null for any other query: send it through a session. For threads that may block on the
+   * store (not actors: the read may wait for the file when a page is not cached).
+   */
+  public QueryResult readOnCaller(GraphQuery query, Sensitivity clearance) {
+    QueryGate.Checked c = gate.check(query, Map.of(), clearance);
+    return gate.readHere(c, Map.of(), clearance);
   }
 
   public ActorRef<Planner.Command> planner() {

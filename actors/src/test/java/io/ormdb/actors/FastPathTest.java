@@ -1,6 +1,7 @@
 package io.ormdb.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
@@ -13,6 +14,7 @@ import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
@@ -159,6 +161,67 @@ class FastPathTest {
         .doesNotContain(Value.of(4L))
         .hasSize(7);
     assertThat(hooks.queries.get() - calls).isEqualTo(1);
+  }
+
+  /**
+   * {@link OrmDbActors#readOnCaller} answers a fast-path query on the calling thread with the same
+   * checks and the same answer as the owning shard (hooks' rewrite and refusals, budget), and
+   * leaves every other query to the actors.
+   */
+  @Test
+  void readOnCallerGivesTheShardsAnswerAfterTheSameChecks() {
+    result(user(2)); // caches the plan of the shape
+    long here = actors.callerReads();
+    int calls = hooks.queries.get();
+    QueryResult onCaller = actors.readOnCaller(user(2), Sensitivity.RESTRICTED);
+    assertThat(hooks.queries.get() - calls).as("the hooks run once").isEqualTo(1);
+    assertThat(onCaller).isEqualTo(result(user(2)));
+    assertThat(actors.readOnCaller(user(4), Sensitivity.RESTRICTED).root().size())
+        .as("the hooks' rewrite hides it, as on the shard")
+        .isZero();
+    GraphQuery twoPartitions =
+        GraphQuery.from("User")
+            .where(
+                new Filter.In(
+                    "id",
+                    List.of(Value.of(1L), Value.of(2L), Value.of(3L), Value.of(5L), Value.of(8L)),
+                    false))
+            .build();
+    result(twoPartitions);
+    assertThat(actors.readOnCaller(twoPartitions, Sensitivity.RESTRICTED))
+        .as("keys of several partitions: one snapshot holds them all")
+        .isEqualTo(store.query(hooks.query(twoPartitions, Map.of())));
+    assertThat(actors.callerReads() - here).isEqualTo(3);
+
+    assertThat(
+            actors.readOnCaller(
+                GraphQuery.from("User").include("posts").build(), Sensitivity.RESTRICTED))
+        .as("includes go through the executor")
+        .isNull();
+    GraphQuery byName = GraphQuery.from("User").where(Filter.eq("name", "n1")).build();
+    result(byName);
+    assertThat(actors.readOnCaller(byName, Sensitivity.RESTRICTED))
+        .as("not by primary key")
+        .isNull();
+    assertThat(actors.callerReads() - here).isEqualTo(3);
+
+    assertThatThrownBy(
+            () ->
+                actors.readOnCaller(
+                    GraphQuery.from("Comment").where(Filter.eq("id", 1L)).build(),
+                    Sensitivity.RESTRICTED))
+        .isInstanceOf(OrmDbException.class)
+        .satisfies(
+            e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
+    hooks.budget = new QueryBudget(5, 0, 50_000);
+    try {
+      assertThatThrownBy(() -> actors.readOnCaller(user(3), Sensitivity.RESTRICTED))
+          .isInstanceOf(OrmDbException.class)
+          .satisfies(
+              e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED));
+    } finally {
+      hooks.budget = QueryBudget.DEFAULT;
+    }
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.ormdb.actors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
@@ -211,6 +213,12 @@ class FieldMaskingTest {
     assertThat(db.actors.directReads()).isEqualTo(before + 2);
     assertThat(refused(new Message.Query(11, 0, bySsn)).message()).contains("Customer.ssn");
     assertThat(db.actors.directReads()).isEqualTo(before + 2);
+
+    // on the caller's thread: the same masking and the same refusal
+    assertThat(db.actors.readOnCaller(customer(2), Sensitivity.INTERNAL)).isEqualTo(r);
+    assertThatThrownBy(() -> db.actors.readOnCaller(bySsn, Sensitivity.INTERNAL))
+        .isInstanceOf(OrmDbException.class)
+        .hasMessageContaining("Customer.ssn");
   }
 
   private static GraphQuery customer(long id) {

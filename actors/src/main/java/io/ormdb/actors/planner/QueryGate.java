@@ -5,6 +5,7 @@ import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
@@ -14,6 +15,7 @@ import io.ormdb.store.Partitioning;
 import io.ormdb.store.query.FieldMasker;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
+import io.ormdb.store.view.ReadView;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +47,7 @@ public final class QueryGate {
   private final ShardRouter router;
   private final PlannerHooks hooks;
   private final LongAdder direct = new LongAdder();
+  private final LongAdder here = new LongAdder();
 
   public QueryGate(OrmStore store, ShardRouter router, PlannerHooks hooks) {
     this.store = Objects.requireNonNull(store, "store");
@@ -90,10 +93,31 @@ public final class QueryGate {
   }
 
   /**
+   * The prepared plan of {@code c} when it qualifies for the fast path (see the class comment),
+   * else null. An invalid query never qualifies: the executor path's planning reports its error.
+   */
+  private PreparedQuery fastPlan(Checked c, Map<String, Value> session) {
+    GraphQuery q = c.query();
+    if (q.readOptions().asOfLsn() > 0 || !q.includes().isEmpty()) {
+      return null;
+    }
+    PreparedQuery pq;
+    try {
+      pq = store.queryEngine().prepareIfCached(c.schema(), q, session, c.budget());
+    } catch (OrmDbException e) {
+      return null;
+    }
+    if (pq == null || pq.levels() != 1) {
+      return null;
+    }
+    List<Value> ids = pq.rootIdentities();
+    return ids == null || ids.isEmpty() ? null : pq;
+  }
+
+  /**
    * Sends {@code c} to the one shard that can answer it alone and returns true when it qualifies
    * (see the class comment); the answer then goes to {@code replyTo}. False leaves the query to the
-   * executor. An invalid query is never sent here: it is left to the executor path, whose planning
-   * reports the error.
+   * executor.
    */
   public boolean tryDirect(
       long requestId,
@@ -101,23 +125,11 @@ public final class QueryGate {
       Map<String, Value> session,
       Sensitivity clearance,
       ActorRef<Message.Response> replyTo) {
-    GraphQuery q = c.query();
-    if (q.readOptions().asOfLsn() > 0 || !q.includes().isEmpty()) {
-      return false;
-    }
-    PreparedQuery pq;
-    try {
-      pq = store.queryEngine().prepareIfCached(c.schema(), q, session, c.budget());
-    } catch (OrmDbException e) {
-      return false;
-    }
-    if (pq == null || pq.levels() != 1) {
+    PreparedQuery pq = fastPlan(c, session);
+    if (pq == null) {
       return false;
     }
     List<Value> ids = pq.rootIdentities();
-    if (ids == null || ids.isEmpty()) {
-      return false;
-    }
     int n = router.partitions();
     int partition = Partitioning.partitionOf(ids.get(0), n);
     for (Value id : ids) {
@@ -130,8 +142,35 @@ public final class QueryGate {
     router.tell(
         pq.entity(0),
         partition,
-        new EntityShard.DirectRead(requestId, q, session, c.budget(), clearance, replyTo));
+        new EntityShard.DirectRead(requestId, c.query(), session, c.budget(), clearance, replyTo));
     return true;
+  }
+
+  /**
+   * Answers {@code c} on the calling thread when it qualifies for the fast path, from the newest
+   * snapshot of this node's store (the one the shards read): the result, masked for {@code
+   * clearance}; null when it does not qualify (or the schema changed since the check) and must go
+   * through the actors. For callers that are not actors — it reads the store, which is usually
+   * cached pages but may be the file. Any key may be read this way, whichever partition owns it:
+   * ownership decides which shard serves a read, not what a snapshot holds.
+   */
+  public QueryResult readHere(Checked c, Map<String, Value> session, Sensitivity clearance) {
+    PreparedQuery pq = fastPlan(c, session);
+    if (pq == null) {
+      return null;
+    }
+    try (ReadView view = store.snapshot()) {
+      if (view.schema() != c.schema()) {
+        return null;
+      }
+      here.increment();
+      return FieldMasker.mask(pq.rootsOnly(view, null), view.schema(), clearance);
+    }
+  }
+
+  /** How many queries were answered on their caller's thread by {@link #readHere}. */
+  public long callerReads() {
+    return here.sum();
   }
 
   /** How many queries took the fast path so far. */

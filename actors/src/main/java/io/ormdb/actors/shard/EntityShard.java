@@ -5,7 +5,6 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.query.GraphQuery;
-import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
@@ -267,21 +266,9 @@ public final class EntityShard {
       try (ReadView view = ctx.store().snapshot()) {
         PreparedQuery pq =
             ctx.store().queryEngine().prepare(view, m.query(), m.session(), m.budget());
-        if (pq.levels() != 1) {
-          throw new OrmDbException(
-              ErrorCode.INTERNAL,
-              "entity shard "
-                  + entity
-                  + "|"
-                  + partition
-                  + " answers direct reads without includes only");
-        }
-        PreparedQuery.RootPage root = pq.rootPage(pq.rootCandidates(view, owns).rows());
-        List<PreparedQuery.IncludePage> none = new ArrayList<>(1);
-        none.add(null);
-        QueryResult result = pq.assemble(root, none, view.lsn());
         return new Message.QueryReply(
-            m.requestId(), FieldMasker.mask(result, view.schema(), m.clearance()));
+            m.requestId(),
+            FieldMasker.mask(pq.rootsOnly(view, owns), view.schema(), m.clearance()));
       } catch (OrmDbException e) {
         return new Message.Error(m.requestId(), e.code().code(), e.getMessage());
       } catch (RuntimeException e) {

@@ -22,6 +22,8 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeFeedItem;
+import io.ormdb.protocol.lang.query.QueryParser;
+import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
@@ -29,6 +31,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
 import java.nio.file.Path;
@@ -37,6 +40,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import org.apache.pekko.Done;
@@ -76,10 +80,12 @@ public final class OrmDb implements Extension {
   private final AtomicLong requestIds = new AtomicLong();
   private final Duration askTimeout;
   private final Replica replica;
+  private final String systemThreads;
 
   private OrmDb(ActorSystem<?> system) {
     this.system = system;
     this.settings = OrmDbSettings.create(system.settings().config());
+    this.systemThreads = system.name() + "-";
     ReplicationSettings rs = settings.replication();
     this.store =
         rs.isReplica() ? OrmStore.openReplica(settings.store()) : OrmStore.open(settings.store());
@@ -128,14 +134,48 @@ public final class OrmDb implements Extension {
         .thenApply(Message.SchemaApplied::version);
   }
 
-  /** Runs a graph query at one snapshot. */
+  /**
+   * Runs a graph query at one snapshot.
+   *
+   * <p>A primary-key read — no includes, the newest snapshot, a query shape that ran before — is
+   * answered on the calling thread when {@code ormdb.embedded.caller-thread-reads} is on (the
+   * default) and that thread is not a dispatcher's: the same checks and the same answer as the
+   * owning entity shard's, from an MVCC snapshot, without handing the request to another thread and
+   * waiting for its answer; the returned stage is then already complete. On an actor's thread (or
+   * any fork-join worker) every query goes through the actors, so actors never block on the store.
+   */
   public CompletionStage<QueryResult> query(GraphQuery query) {
+    if (mayReadHere()) {
+      try {
+        QueryResult here = actors.readOnCaller(query, Sensitivity.RESTRICTED);
+        if (here != null) {
+          return CompletableFuture.completedFuture(here);
+        }
+      } catch (OrmDbException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return request(id -> new Message.Query(id, 0, query), Message.QueryReply.class)
         .thenApply(Message.QueryReply::result);
   }
 
-  /** Runs a {@code find} statement of the query language. */
+  /**
+   * Runs a {@code find} statement of the query language (on the calling thread when it is a
+   * primary-key read, as {@link #query(GraphQuery)} does).
+   */
   public CompletionStage<QueryResult> query(String findStatement) {
+    if (mayReadHere()) {
+      try {
+        if (QueryParser.parse(findStatement) instanceof Statement.Find f) {
+          QueryResult here = actors.readOnCaller(f.query(), Sensitivity.RESTRICTED);
+          if (here != null) {
+            return CompletableFuture.completedFuture(here);
+          }
+        }
+      } catch (OrmDbException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
     return request(id -> new Message.QueryText(id, 0, findStatement), Message.Response.class)
         .thenApply(
             r -> {
@@ -312,6 +352,43 @@ public final class OrmDb implements Extension {
             },
             IN_PLACE);
     return answer;
+  }
+
+  /**
+   * Whether this thread may run a store read itself: caller-thread reads are on and it is not a
+   * dispatcher's thread ({@link #isDispatcherThread}); the answer is kept per thread.
+   */
+  private boolean mayReadHere() {
+    return settings.callerThreadReads() && !dispatcherThread.get();
+  }
+
+  private final ThreadLocal<Boolean> dispatcherThread =
+      ThreadLocal.withInitial(() -> isDispatcherThread(Thread.currentThread()));
+
+  /**
+   * A fork-join worker (Pekko's default dispatchers, the common pool), or a thread Pekko made for a
+   * dispatcher of this ActorSystem — named {@code <system>-<dispatcher id>-<n>} for a configured
+   * dispatcher id — or its scheduler's.
+   */
+  private boolean isDispatcherThread(Thread t) {
+    if (t instanceof ForkJoinWorkerThread) {
+      return true;
+    }
+    String name = t.getName();
+    int end = name.lastIndexOf('-');
+    if (!name.startsWith(systemThreads) || end <= systemThreads.length()) {
+      return false;
+    }
+    String id = name.substring(systemThreads.length(), end);
+    return id.equals("scheduler") || system.classicSystem().dispatchers().hasDispatcher(id);
+  }
+
+  /**
+   * How many queries this node answered on their callers' threads (see {@link #query(GraphQuery)});
+   * the rest went through the actors.
+   */
+  public long callerThreadReads() {
+    return actors.callerReads();
   }
 
   /** Runs a callback on the thread that completes the stage (the callbacks here are tiny). */

@@ -15,9 +15,14 @@ import java.util.Locale;
  * @param actors the actor layer's settings (partitions, timeouts, in-flight bound, hosting)
  * @param replication whether this node serves replicas, and whether it is one ({@code
  *     ormdb.replication}, {@code ormdb.replica} in the cdc module's {@code reference.conf})
+ * @param callerThreadReads whether {@link OrmDb#query} answers primary-key reads on the calling
+ *     thread when that thread is not a dispatcher's ({@code ormdb.embedded.caller-thread-reads})
  */
 public record OrmDbSettings(
-    StoreConfig store, ActorSettings actors, ReplicationSettings replication) {
+    StoreConfig store,
+    ActorSettings actors,
+    ReplicationSettings replication,
+    boolean callerThreadReads) {
 
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
@@ -49,6 +54,10 @@ public record OrmDbSettings(
           "ormdb.replica.primary is set but ormdb.data-dir is :memory: (a replica keeps what it"
               + " applied on disk, to resume where it stopped)");
     }
-    return new OrmDbSettings(store, ActorSettings.create(config), replication);
+    return new OrmDbSettings(
+        store,
+        ActorSettings.create(config),
+        replication,
+        o.getBoolean("embedded.caller-thread-reads"));
   }
 }

@@ -1,5 +1,7 @@
 package io.ormdb.store.query;
 
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
@@ -143,6 +145,22 @@ public final class PreparedQuery {
   public Rows rootCandidates(ReadView view, Predicate<Value> owns) {
     GraphSteps.Fetched f = steps.rootCandidates(view, owns);
     return new Rows(f.rows(), f.rowsRead());
+  }
+
+  /**
+   * The whole result of a query without includes over {@code view}: its root rows that {@code owns}
+   * accepts (null = all), paged and assembled (one step for the direct reads of primary keys).
+   * INTERNAL for a query with includes.
+   */
+  public QueryResult rootsOnly(ReadView view, Predicate<Value> owns) {
+    if (levels() != 1) {
+      throw new OrmDbException(
+          ErrorCode.INTERNAL, "rootsOnly answers queries without includes only");
+    }
+    RootPage root = rootPage(rootCandidates(view, owns).rows());
+    List<IncludePage> none = new ArrayList<>(1);
+    none.add(null);
+    return assemble(root, none, view.lsn());
   }
 
   /** The root page from the candidates of every source. */

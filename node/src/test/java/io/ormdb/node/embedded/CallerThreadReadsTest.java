@@ -1,0 +1,187 @@
+package io.ormdb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.value.Value;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Primary-key reads of the embedded API run on the caller's thread when that thread is not a
+ * dispatcher's: the same answers as through the actors, already-complete stages, and never on an
+ * actor's thread or a fork-join worker (those keep the actor path and never block on the store).
+ */
+class CallerThreadReadsTest {
+  private ActorSystem<Void> system;
+
+  private OrmDb start(boolean callerThreadReads) {
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "callerreads",
+            ConfigFactory.parseString(
+                    "ormdb.embedded.caller-thread-reads = "
+                        + (callerThreadReads ? "on" : "off")
+                        + "\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    OrmDb db = OrmDb.get(system);
+    db.applySchema(OrmDbEmbeddedTest.SCHEMA).toCompletableFuture().join();
+    List<Mutation> notes = new ArrayList<>();
+    for (long id = 1; id <= 20; id++) {
+      notes.add(
+          new Mutation.Insert("Note", Map.of("id", Value.of(id), "text", Value.of("n" + id))));
+    }
+    db.mutate(new MutationBatch(notes)).toCompletableFuture().join();
+    return db;
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** A find statement the parser refuses. */
+  private static final String BROKEN = "Note.findUnique().where(id == )";
+
+  private static GraphQuery note(long id) {
+    return GraphQuery.from("Note").where(Filter.eq("id", id)).build();
+  }
+
+  @Test
+  void aPrimaryKeyReadFromAnApplicationThreadIsAnsweredOnThatThread() {
+    OrmDb db = start(true);
+    QueryResult first = db.query(note(1)).toCompletableFuture().join(); // caches the shape's plan
+    assertThat(first.root().ids()).containsExactly(Value.of(1L));
+    long before = db.callerThreadReads();
+
+    CompletableFuture<QueryResult> second = db.query(note(2)).toCompletableFuture();
+    assertThat(second).as("complete when query returns").isDone();
+    assertThat(second.join()).isEqualTo(db.store().query(note(2)));
+    assertThat(db.query("Note.findUnique().where(id == 3)").toCompletableFuture())
+        .isDone()
+        .isCompletedWithValue(db.store().query(note(3)));
+    assertThat(db.query(note(99)).toCompletableFuture().join().root().size()).isZero();
+    assertThat(db.callerThreadReads() - before).isEqualTo(3);
+
+    // anything else goes through the actors
+    assertThat(db.query(GraphQuery.from("Note").build()).toCompletableFuture().join().root().size())
+        .isEqualTo(20);
+    assertThat(db.callerThreadReads() - before).isEqualTo(3);
+  }
+
+  @Test
+  void actorThreadsAndForkJoinWorkersKeepTheActorPath() throws Exception {
+    OrmDb db = start(true);
+    db.query(note(1)).toCompletableFuture().join();
+    long before = db.callerThreadReads();
+
+    CompletableFuture<QueryResult> fromActor = new CompletableFuture<>();
+    system.systemActorOf(
+        Behaviors.setup(
+            ctx -> {
+              db.query(note(4))
+                  .whenComplete(
+                      (r, e) -> {
+                        if (e != null) {
+                          fromActor.completeExceptionally(e);
+                        } else {
+                          fromActor.complete(r);
+                        }
+                      });
+              return Behaviors.empty();
+            }),
+        "reader",
+        Props.empty());
+    assertThat(fromActor.get(10, TimeUnit.SECONDS).root().ids()).containsExactly(Value.of(4L));
+
+    CompletableFuture<QueryResult> fromStoreDispatcher = new CompletableFuture<>();
+    system.systemActorOf(
+        Behaviors.setup(
+            ctx -> {
+              assertThat(Thread.currentThread().getName())
+                  .startsWith("callerreads-ormdb.store-dispatcher-");
+              fromStoreDispatcher.complete(db.query(note(6)).toCompletableFuture().join());
+              return Behaviors.empty();
+            }),
+        "pooled-reader",
+        DispatcherSelector.fromConfig("ormdb.store-dispatcher"));
+    assertThat(fromStoreDispatcher.get(10, TimeUnit.SECONDS).root().ids())
+        .containsExactly(Value.of(6L));
+
+    ForkJoinPool pool = new ForkJoinPool(1);
+    try {
+      QueryResult fromWorker =
+          pool.submit(() -> db.query(note(5)).toCompletableFuture().join())
+              .get(10, TimeUnit.SECONDS);
+      assertThat(fromWorker.root().ids()).containsExactly(Value.of(5L));
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(db.callerThreadReads()).as("none ran on its caller's thread").isEqualTo(before);
+
+    // an application thread whose name merely starts like the system's threads reads itself
+    CompletableFuture<CompletableFuture<QueryResult>> fromApp = new CompletableFuture<>();
+    Thread app =
+        new Thread(
+            () -> fromApp.complete(db.query(note(7)).toCompletableFuture()), "callerreads-7-0");
+    app.start();
+    app.join();
+    assertThat(fromApp.join()).isDone();
+    assertThat(db.callerThreadReads()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void switchedOffEveryQueryGoesThroughTheActorsWithTheSameAnswersAndErrors() {
+    OrmDb off = start(false);
+    off.query(note(1)).toCompletableFuture().join();
+    QueryResult viaActors = off.query(note(2)).toCompletableFuture().join();
+    Throwable offError = failure(off, BROKEN);
+    assertThat(off.callerThreadReads()).isZero();
+    assertThat(viaActors).isEqualTo(off.store().query(note(2)));
+    stop0();
+
+    OrmDb on = start(true);
+    on.query(note(1)).toCompletableFuture().join();
+    assertThat(on.query(note(2)).toCompletableFuture().join()).isEqualTo(on.store().query(note(2)));
+    Throwable onError = failure(on, BROKEN);
+    assertThat(onError.getMessage()).isEqualTo(offError.getMessage());
+    assertThat(((OrmDbException) onError).code()).isEqualTo(((OrmDbException) offError).code());
+  }
+
+  private static Throwable failure(OrmDb db, String text) {
+    Throwable[] seen = new Throwable[1];
+    assertThatThrownBy(() -> db.query(text).toCompletableFuture().join())
+        .isInstanceOf(CompletionException.class)
+        .satisfies(e -> seen[0] = e.getCause());
+    assertThat(seen[0]).isInstanceOf(OrmDbException.class);
+    return seen[0];
+  }
+
+  private void stop0() {
+    try {
+      stop();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
