@@ -61,6 +61,7 @@ final class Plan {
 
   static final String ORMDB = "ORMDB embedded (OrmStore)";
   static final String ORMDB_EXTENSION = "ORMDB embedded (OrmDb extension)";
+  static final String ORMDB_SESSION = "ORMDB embedded (OrmDb extension, connection actor)";
   static final String ORMDB_SERVER = "ORMDB server (TCP)";
   static final String RAW = "raw MVStore (the limit)";
   static final String POSTGRES = "PostgreSQL";
@@ -70,6 +71,7 @@ final class Plan {
   static final Entry ORMDB_ROW = Entry.of(ORMDB, Child.ORMDB, "", "embedded");
   static final Entry RAW_ROW = Entry.of(RAW, Child.MVSTORE, "", "embedded");
   static final Entry EXTENSION_ROW = Entry.of(ORMDB_EXTENSION, Child.ORMDB_EXT, "", "embedded");
+  static final Entry SESSION_ROW = Entry.of(ORMDB_SESSION, Child.ORMDB_EXT, "session", "embedded");
   static final Entry SERVER_PENDING = Entry.notRun(ORMDB_SERVER, "pending: server not built yet");
 
   static List<Case> cases(String postgresStatus) {
@@ -78,6 +80,7 @@ final class Plan {
         List.of(
             ORMDB_ROW,
             EXTENSION_ROW,
+            SESSION_ROW,
             RAW_ROW,
             Entry.of("H2 SQL embedded", Child.H2, "", "embedded"),
             Entry.of("H2 SQL TCP (loopback)", Child.H2, "", "tcp"),
@@ -138,7 +141,7 @@ final class Plan {
             Workload.POINT,
             16,
             false,
-            List.of(ORMDB_ROW, EXTENSION_ROW)));
+            List.of(ORMDB_ROW, EXTENSION_ROW, SESSION_ROW)));
     cases.add(new Case("eq", 1, "Indexed equality (~10 rows)", Workload.EQ, 1, false, simpleReads));
     cases.add(
         new Case("range", 1, "Range + order by + limit 20", Workload.RANGE, 1, false, simpleReads));
