@@ -151,8 +151,8 @@ public final class OrmDb implements Extension {
         if (here != null) {
           return CompletableFuture.completedFuture(here);
         }
-      } catch (OrmDbException e) {
-        return CompletableFuture.failedFuture(e);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(readFailure(e));
       }
     }
     return request(id -> new Message.Query(id, 0, query), Message.QueryReply.class)
@@ -172,8 +172,8 @@ public final class OrmDb implements Extension {
             return CompletableFuture.completedFuture(here);
           }
         }
-      } catch (OrmDbException e) {
-        return CompletableFuture.failedFuture(e);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(readFailure(e));
       }
     }
     return request(id -> new Message.QueryText(id, 0, findStatement), Message.Response.class)
@@ -352,6 +352,13 @@ public final class OrmDb implements Extension {
             },
             IN_PLACE);
     return answer;
+  }
+
+  /** A refusal as it is; anything else (the store closed under the read) as INTERNAL. */
+  private static OrmDbException readFailure(RuntimeException e) {
+    return e instanceof OrmDbException o
+        ? o
+        : new OrmDbException(ErrorCode.INTERNAL, "the read failed: " + e, e);
   }
 
   /**

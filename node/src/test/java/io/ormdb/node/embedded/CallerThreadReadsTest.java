@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
@@ -90,6 +91,19 @@ class CallerThreadReadsTest {
   }
 
   @Test
+  void afterShutdownAReadFailsItsStageWithACodeInsteadOfThrowing() throws Exception {
+    OrmDb db = start(true);
+    db.query(note(1)).toCompletableFuture().join();
+    stop();
+    CompletableFuture<QueryResult> late = db.query(note(2)).toCompletableFuture();
+    assertThat(late).isCompletedExceptionally();
+    Throwable cause = failure(late);
+    assertThat(cause).isInstanceOf(OrmDbException.class).hasMessageContaining("closed");
+    assertThat(((OrmDbException) cause).code()).isEqualTo(ErrorCode.INTERNAL);
+    system = ActorSystem.create(Behaviors.empty(), "callerreads-after"); // for @AfterEach
+  }
+
+  @Test
   void actorThreadsAndForkJoinWorkersKeepTheActorPath() throws Exception {
     OrmDb db = start(true);
     db.query(note(1)).toCompletableFuture().join();
@@ -166,6 +180,14 @@ class CallerThreadReadsTest {
     Throwable onError = failure(on, BROKEN);
     assertThat(onError.getMessage()).isEqualTo(offError.getMessage());
     assertThat(((OrmDbException) onError).code()).isEqualTo(((OrmDbException) offError).code());
+  }
+
+  private static Throwable failure(CompletableFuture<?> f) {
+    Throwable[] seen = new Throwable[1];
+    assertThatThrownBy(f::join)
+        .isInstanceOf(CompletionException.class)
+        .satisfies(e -> seen[0] = e.getCause());
+    return seen[0];
   }
 
   private static Throwable failure(OrmDb db, String text) {

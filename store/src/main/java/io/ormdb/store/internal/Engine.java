@@ -459,6 +459,13 @@ public final class Engine implements AutoCloseable {
     queue.add(t);
   }
 
+  /** Reads of a closed store fail with this instead of MVStore's own exception. */
+  private void requireOpen() {
+    if (closed) {
+      throw new OrmDbException(ErrorCode.INTERNAL, "the store is closed");
+    }
+  }
+
   public long currentLsn() {
     return visibleLsn;
   }
@@ -468,6 +475,7 @@ public final class Engine implements AutoCloseable {
   }
 
   public ReadView snapshot() {
+    requireOpen();
     while (true) {
       long lsn = visibleLsn;
       ReadView v = tryOpenView(lsn, KeyOwner.ALL);
@@ -490,6 +498,7 @@ public final class Engine implements AutoCloseable {
   }
 
   private ReadView snapshotAt(long lsn, KeyOwner owner) {
+    requireOpen();
     long newest = visibleLsn;
     if (lsn < oldestLsn || lsn > newest) {
       throw invalidLsn(lsn, newest);
