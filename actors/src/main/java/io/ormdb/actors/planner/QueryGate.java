@@ -25,8 +25,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The planner's checks of a graph query and its fast path, shared by the {@link Planner} and the
  * sessions (a session runs them itself so that a primary-key read needs no planner round trip).
- * Thread-safe and CPU-only: it reads the catalog and the store's plan cache, never the store's
- * files, so it runs on actor threads.
+ * Thread-safe; everything but {@link #readHere} is CPU-only (it reads the catalog and the store's
+ * plan cache, never the store's files), so it runs on actor threads. {@link #readHere} reads the
+ * store and is for callers that are not actors.
  *
  * <p>{@link #check} does what the planner does before any read, in the same order: the schema
  * version the request names, the session's clearance against the fields the query orders or filters
@@ -40,7 +41,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * version is unchanged) goes straight to the owning {@link EntityShard} as a {@link
  * EntityShard.DirectRead}: no planning on the store dispatcher, no per-request executor; the shard
  * reads, assembles, masks and answers the session from the store dispatcher. Every other query goes
- * through the executor as before.
+ * through the executor as before. {@link #readHere} answers such a query on the calling thread
+ * instead (the embedded API's caller-thread reads).
  */
 public final class QueryGate {
   private final OrmStore store;
