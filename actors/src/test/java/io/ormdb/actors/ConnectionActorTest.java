@@ -3,6 +3,7 @@ package io.ormdb.actors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.actors.connection.SessionEvent;
 import io.ormdb.actors.executor.QueryExecutor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.settings.ActorSettings;
@@ -10,6 +11,7 @@ import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
@@ -19,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -116,6 +120,68 @@ class ConnectionActorTest {
       Message.Error closed = probe.expectMessageClass(Message.Error.class);
       assertThat(closed.requestId()).isEqualTo(4);
       assertThat(closed.message()).contains("closed");
+    }
+  }
+
+  /** The next event of this test's sessions (other tests' sessions publish on the same stream). */
+  private static SessionEvent audited(TestProbe<SessionEvent> events) {
+    List<SessionEvent> seen =
+        events.fishForMessage(
+            Duration.ofSeconds(3),
+            e ->
+                e.session().startsWith("audited-")
+                    ? FishingOutcomes.complete()
+                    : FishingOutcomes.continueAndIgnore());
+    return seen.get(seen.size() - 1);
+  }
+
+  /** Sessions publish their opening and their end on the event stream (the audit of sessions). */
+  @Test
+  void sessionsPublishTheirOpeningAndTheirEnd() {
+    TestProbe<SessionEvent> events = testKit.createTestProbe();
+    testKit
+        .system()
+        .eventStream()
+        .tell(new EventStream.Subscribe<>(SessionEvent.class, events.ref()));
+    try (TestDb db = TestDb.blog(testKit.system(), 2)) {
+      ActorRef<ConnectionActor.Command> c =
+          testKit.spawn(
+              ConnectionActor.create(db.store, db.actors.planner(), db.actors.settings(), "node-1"),
+              "audited-remote");
+      TestProbe<Message.Response> probe = testKit.createTestProbe();
+      c.tell(new ConnectionActor.Request(new Message.Ping(1), probe.ref()));
+      probe.expectMessageClass(Message.Error.class); // no handshake yet: nothing opened
+      c.tell(
+          new ConnectionActor.Request(
+              new Message.Handshake(2, 1, "cli", null, List.of()), probe.ref()));
+      probe.expectMessageClass(Message.HandshakeAck.class);
+      SessionEvent.Opened opened = (SessionEvent.Opened) audited(events);
+      assertThat(opened.session()).isEqualTo("audited-remote");
+      assertThat(opened.client()).isEqualTo("cli");
+      assertThat(opened.clearance()).isEqualTo(Sensitivity.RESTRICTED);
+      c.tell(new ConnectionActor.Request(new Message.Ping(3), probe.ref()));
+      probe.expectMessageClass(Message.Pong.class);
+      c.tell(new ConnectionActor.Close("client said goodbye"));
+      SessionEvent.Closed closed = (SessionEvent.Closed) audited(events);
+      assertThat(closed.session()).isEqualTo("audited-remote");
+      assertThat(closed.reason()).isEqualTo("client said goodbye");
+      assertThat(closed.abandoned()).isZero();
+      assertThat(closed.at()).isAfterOrEqualTo(opened.at());
+
+      ActorRef<ConnectionActor.Command> embedded =
+          testKit.spawn(
+              ConnectionActor.embedded(
+                  db.store, db.actors.planner(), db.actors.settings(), Sensitivity.INTERNAL),
+              "audited-embedded");
+      SessionEvent.Opened e = (SessionEvent.Opened) audited(events);
+      assertThat(e.client()).isEqualTo("embedded");
+      assertThat(e.clearance()).isEqualTo(Sensitivity.INTERNAL);
+      testKit.stop(embedded);
+      SessionEvent.Closed stopped = (SessionEvent.Closed) audited(events);
+      assertThat(stopped.session()).isEqualTo("audited-embedded");
+      assertThat(stopped.reason()).isEqualTo("stopped");
+    } finally {
+      testKit.system().eventStream().tell(new EventStream.Unsubscribe<>(events.ref()));
     }
   }
 

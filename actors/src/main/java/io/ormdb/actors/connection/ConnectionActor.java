@@ -13,6 +13,7 @@ import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Objects;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -46,8 +49,11 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       checks here and a primary-key read goes straight to its entity shard, which answers this
  *       session (the fast path; see {@link QueryGate}); other graph queries go to the planner
  *       already checked. Every other request goes to the planner.
- *   <li>Ping is answered here; subscriptions are refused (change feeds come with CDC).
+ *   <li>Ping is answered here; subscriptions over a connection are refused for now (embedded
+ *       callers have {@code OrmDb.changes} and {@code OrmDb.liveQuery}).
  *   <li>{@link Close} answers every request in flight with an error and stops the session.
+ *   <li>The session's opening (handshake, or creation for an embedded one) and its end (Close, or
+ *       its actor stopping) are published on the event stream as {@link SessionEvent}s.
  * </ul>
  */
 public final class ConnectionActor {
@@ -162,6 +168,7 @@ public final class ConnectionActor {
     private boolean handshaken;
     private Map<String, Value> attributes = Map.of();
     private long served;
+    private boolean opened;
 
     Session(
         ActorContext<Command> context,
@@ -183,6 +190,33 @@ public final class ConnectionActor {
       this.handshaken = handshaken;
       this.clearance = clearance;
       this.answers = context.messageAdapter(Message.Response.class, Answered::new);
+      if (handshaken) {
+        opened("embedded");
+      }
+    }
+
+    private void opened(String client) {
+      if (opened) {
+        return;
+      }
+      opened = true;
+      publish(
+          new SessionEvent.Opened(
+              context.getSelf().path().name(), client, clearance, Instant.now()));
+    }
+
+    /** The session's end on the event stream, once (after a Close, or when it stops otherwise). */
+    private void closed(String reason) {
+      if (opened) {
+        opened = false;
+        publish(
+            new SessionEvent.Closed(
+                context.getSelf().path().name(), reason, served, inFlight.size(), Instant.now()));
+      }
+    }
+
+    private void publish(SessionEvent e) {
+      context.getSystem().eventStream().tell(new EventStream.Publish<>(e));
     }
 
     Behavior<Command> behavior() {
@@ -191,6 +225,12 @@ public final class ConnectionActor {
           .onMessage(Answered.class, this::onAnswered)
           .onMessage(TimedOut.class, this::onTimedOut)
           .onMessage(Close.class, this::onClose)
+          .onSignal(
+              PostStop.class,
+              stop -> {
+                closed("stopped");
+                return Behaviors.same();
+              })
           .build();
     }
 
@@ -210,6 +250,7 @@ public final class ConnectionActor {
         handshaken = true;
         // Credentials and claims become session attributes once authentication exists.
         attributes = Map.of();
+        opened(h.clientId() == null ? "" : h.clientId());
         r.replyTo()
             .tell(
                 new Message.HandshakeAck(
@@ -234,8 +275,8 @@ public final class ConnectionActor {
         return error(
             r,
             ErrorCode.INVALID_REQUEST,
-            "change subscriptions are not available yet on this node (they come with change data"
-                + " capture)");
+            "change subscriptions over a connection are not available yet (embedded callers use"
+                + " OrmDb.changes and OrmDb.liveQuery)");
       }
       if (inFlight.containsKey(id)) {
         return error(r, ErrorCode.INVALID_REQUEST, "request id " + id + " is already in flight");
@@ -332,7 +373,7 @@ public final class ConnectionActor {
                     ErrorCode.INTERNAL.code(),
                     "the connection closed before the answer: " + c.reason()));
       }
-      // The audit event of a closed session; the audit sink replaces this log line.
+      closed(c.reason());
       context
           .getLog()
           .info(
