@@ -4,15 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.cdc.audit.AuditFiles;
 import io.ormdb.cdc.audit.AuditJson;
+import io.ormdb.node.ChildJvm;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.journal.ConsumerOffset;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,62 +128,40 @@ class AuditSinkCrashTest {
   }
 
   private void runChild(int round, int killAfter, boolean drain, String ctx) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse(javaBin()));
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(AuditCrashChild.class.getName());
-    cmd.add(dir.toString());
-    cmd.add(Integer.toString(round));
-    cmd.add("4");
+    List<String> args = new ArrayList<>(List.of(dir.toString(), Integer.toString(round), "4"));
     if (drain) {
-      cmd.add("drain");
+      args.add("drain");
     }
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     CountDownLatch ready = new CountDownLatch(1);
     CountDownLatch enough = new CountDownLatch(1);
     AtomicInteger acks = new AtomicInteger();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  if (line.equals("READY")) {
-                    ready.countDown();
-                  } else if (line.startsWith("A ")) {
-                    if (!drain && acks.incrementAndGet() >= killAfter) {
-                      enough.countDown();
-                    }
-                  } else if (line.equals("DONE")) {
-                    enough.countDown();
-                  }
+    try (ChildJvm child =
+        ChildJvm.start(
+            AuditCrashChild.class,
+            line -> {
+              if (line.equals("READY")) {
+                ready.countDown();
+              } else if (line.startsWith("A ")) {
+                if (!drain && acks.incrementAndGet() >= killAfter) {
+                  enough.countDown();
                 }
-              } catch (Exception e) {
-                // the pipe breaks when the child is killed
+              } else if (line.equals("DONE")) {
+                enough.countDown();
               }
-            });
-    reader.start();
-    assertThat(ready.await(60, TimeUnit.SECONDS)).as("child ready (%s)", ctx).isTrue();
-    if (killAfter == 0 && !drain) {
-      enough.countDown();
+            },
+            args.toArray(String[]::new))) {
+      assertThat(ready.await(60, TimeUnit.SECONDS)).as("child ready (%s)", ctx).isTrue();
+      if (killAfter == 0 && !drain) {
+        enough.countDown();
+      }
+      assertThat(enough.await(90, TimeUnit.SECONDS))
+          .as("child round %d progressed (%s)", round, ctx)
+          .isTrue();
+      if (drain) {
+        assertThat(child.awaitExit(30)).as("drained child exits (%s)", ctx).isTrue();
+      } else {
+        child.kill(); // SIGKILL
+      }
     }
-    assertThat(enough.await(90, TimeUnit.SECONDS))
-        .as("child round %d progressed (%s)", round, ctx)
-        .isTrue();
-    if (drain) {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("drained child exits (%s)", ctx).isTrue();
-    } else {
-      p.destroyForcibly(); // SIGKILL
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    }
-    reader.join(10_000);
-  }
-
-  private static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 }

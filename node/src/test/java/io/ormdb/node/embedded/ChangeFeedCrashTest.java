@@ -2,16 +2,13 @@ package io.ormdb.node.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ormdb.node.ChildJvm;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.journal.ConsumerOffset;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -167,68 +164,46 @@ class ChangeFeedCrashTest {
   }
 
   private Round runChild(int round, int killAfter, boolean drain, String ctx) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse(javaBin()));
-    cmd.add("-Xmx256m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(FeedCrashChild.class.getName());
-    cmd.add(dir.toString());
-    cmd.add(Integer.toString(round));
-    cmd.add("4");
+    List<String> args = new ArrayList<>(List.of(dir.toString(), Integer.toString(round), "4"));
     if (drain) {
-      cmd.add("drain");
+      args.add("drain");
     }
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     List<String> processed = new CopyOnWriteArrayList<>();
     List<ConsumerOffset> commits = new CopyOnWriteArrayList<>();
     ConsumerOffset[] start = new ConsumerOffset[1];
     CountDownLatch ready = new CountDownLatch(1);
     CountDownLatch enough = new CountDownLatch(1);
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  if (line.startsWith("START ")) {
-                    String[] s = line.split(" ");
-                    start[0] = new ConsumerOffset(Long.parseLong(s[1]), Integer.parseInt(s[2]));
-                  } else if (line.equals("READY")) {
-                    ready.countDown();
-                  } else if (line.startsWith("E ")) {
-                    processed.add(line.substring(2));
-                    if (!drain && processed.size() >= killAfter) {
-                      enough.countDown();
-                    }
-                  } else if (line.startsWith("C ")) {
-                    String[] s = line.split(" ");
-                    commits.add(new ConsumerOffset(Long.parseLong(s[1]), Integer.parseInt(s[2])));
-                  } else if (line.equals("DONE")) {
-                    enough.countDown();
-                  }
+    try (ChildJvm child =
+        ChildJvm.start(
+            FeedCrashChild.class,
+            line -> {
+              if (line.startsWith("START ")) {
+                String[] s = line.split(" ");
+                start[0] = new ConsumerOffset(Long.parseLong(s[1]), Integer.parseInt(s[2]));
+              } else if (line.equals("READY")) {
+                ready.countDown();
+              } else if (line.startsWith("E ")) {
+                processed.add(line.substring(2));
+                if (!drain && processed.size() >= killAfter) {
+                  enough.countDown();
                 }
-              } catch (Exception e) {
-                // the pipe breaks when the child is killed
+              } else if (line.startsWith("C ")) {
+                String[] s = line.split(" ");
+                commits.add(new ConsumerOffset(Long.parseLong(s[1]), Integer.parseInt(s[2])));
+              } else if (line.equals("DONE")) {
+                enough.countDown();
               }
-            });
-    reader.start();
-    assertThat(ready.await(60, TimeUnit.SECONDS)).as("child ready (%s)", ctx).isTrue();
-    if (killAfter == 0 && !drain) {
-      enough.countDown();
+            },
+            args.toArray(String[]::new))) {
+      assertThat(ready.await(60, TimeUnit.SECONDS)).as("child ready (%s)", ctx).isTrue();
+      if (killAfter == 0 && !drain) {
+        enough.countDown();
+      }
+      assertThat(enough.await(60, TimeUnit.SECONDS))
+          .as("child round %d progressed (%s)", round, ctx)
+          .isTrue();
+      child.kill(); // SIGKILL
     }
-    assertThat(enough.await(60, TimeUnit.SECONDS))
-        .as("child round %d progressed (%s)", round, ctx)
-        .isTrue();
-    p.destroyForcibly(); // SIGKILL
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    reader.join(10_000);
     return new Round(start[0], List.copyOf(processed), List.copyOf(commits));
-  }
-
-  private static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.ormdb.cdc.replica.ReplicaStatus;
+import io.ormdb.node.ChildJvm;
 import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
@@ -17,14 +18,10 @@ import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,42 +50,20 @@ class ReplicaTwoJvmTest {
 
   /** A primary child JVM and the lines it prints. */
   static final class Child implements AutoCloseable {
-    final Process process;
+    final ChildJvm jvm;
     final PrintStream in;
     final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final int port;
 
     Child(Path data, int port) throws Exception {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ProcessHandle.current().info().command().orElse(javaBin()));
-      cmd.add("-Xmx256m");
-      cmd.add("-cp");
-      cmd.add(System.getProperty("java.class.path"));
-      cmd.add(ReplicaPrimaryChild.class.getName());
-      cmd.add(data.toString());
-      cmd.add(Integer.toString(port));
-      process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                  }
-                } catch (Exception e) {
-                  // the pipe breaks when the child is killed
-                }
-              });
-      reader.setDaemon(true);
-      reader.start();
+      jvm =
+          ChildJvm.start(
+              ReplicaPrimaryChild.class, lines::add, data.toString(), Integer.toString(port));
+      in = new PrintStream(jvm.stdin(), true, StandardCharsets.UTF_8);
       try {
         this.port = Integer.parseInt(expect("PORT "));
       } catch (RuntimeException | Error | InterruptedException e) {
-        process.destroyForcibly(); // never leave a child behind
+        jvm.close(); // never leave a child behind
         throw e;
       }
     }
@@ -112,19 +87,18 @@ class ReplicaTwoJvmTest {
     }
 
     void kill() throws InterruptedException {
-      process.destroyForcibly(); // SIGKILL
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      jvm.kill(); // SIGKILL
     }
 
     void exit() throws InterruptedException {
       in.println("exit");
       expect("BYE");
-      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(jvm.awaitExit(30)).isTrue();
     }
 
     @Override
-    public void close() {
-      process.destroyForcibly();
+    public void close() throws InterruptedException {
+      jvm.close();
     }
   }
 
@@ -279,9 +253,5 @@ class ReplicaTwoJvmTest {
       }
     }
     return out;
-  }
-
-  private static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
   }
 }
