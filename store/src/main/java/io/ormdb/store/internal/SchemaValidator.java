@@ -150,6 +150,19 @@ final class SchemaValidator {
       for (Catalog.FkRule fk : Catalog.relationFks(s, r)) {
         EntityDef child = entities.get(fk.child());
         FieldDef cf = child.field(fk.childField()).orElse(null);
+        if (r.cardinality() == Cardinality.ONE_TO_ONE && !uniqueAlone(s, child, fk.childField())) {
+          p.add(
+              where
+                  + ": one to one, so its key "
+                  + fk.child()
+                  + "."
+                  + fk.childField()
+                  + " must be unique (or the identity): otherwise several "
+                  + fk.child()
+                  + " rows could refer to the same "
+                  + fk.parent()
+                  + " row");
+        }
         if (fk.onDelete() == OnDelete.SET_NULL && cf != null && !cf.optional()) {
           p.add(
               where
@@ -240,6 +253,29 @@ final class SchemaValidator {
       }
     }
     return p;
+  }
+
+  /**
+   * Whether {@code field} of {@code e} alone is unique: the identity, a unique field, or a unique
+   * constraint or index on exactly that field.
+   */
+  private static boolean uniqueAlone(SchemaBundle s, EntityDef e, String field) {
+    if (field.equals(e.identityField()) || e.field(field).map(FieldDef::unique).orElse(false)) {
+      return true;
+    }
+    for (ConstraintDef c : s.constraints()) {
+      if (c instanceof ConstraintDef.Unique u
+          && u.entity().equals(e.name())
+          && u.fields().equals(List.of(field))) {
+        return true;
+      }
+    }
+    for (IndexDef ix : s.indexes()) {
+      if (ix.unique() && ix.entity().equals(e.name()) && ix.fields().equals(List.of(field))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean fieldsExist(

@@ -764,6 +764,21 @@ final class SchemaChecker {
                 + " is neither");
         return null;
       }
+      if (card == Cardinality.ONE_TO_ONE && !isKeyTarget(holderEntity, holderField)) {
+        problem(
+            r.name,
+            rel
+                + " is one to one, so its key "
+                + holderEntity
+                + "."
+                + holderField
+                + " must be @unique (or the identity): otherwise several "
+                + holderEntity
+                + " rows could refer to the same "
+                + (holderEntity.equals(source) ? target : source)
+                + " row");
+        return null;
+      }
       keyTypes(r.name, rel, source, from, target, to);
       String key =
           holderEntity.equals(source)

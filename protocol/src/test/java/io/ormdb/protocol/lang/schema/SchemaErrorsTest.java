@@ -201,6 +201,15 @@ class SchemaErrorsTest {
             "the key 'profileId' of relation 'profile' is ambiguous: both User and Profile have"
                 + " it; write (profileId -> ...) or (... -> profileId)"),
         Arguments.of(
+            "one-to-one key that is not unique",
+            "entity User {\n  id uuid @id\n  relation profile: one to one Profile by userId\n}\n"
+                + "entity Profile {\n  id uuid @id\n  userId uuid\n}",
+            3,
+            12,
+            "relation 'profile' is one to one, so its key Profile.userId must be @unique"
+                + " (or the identity): otherwise several Profile rows could refer to the same User"
+                + " row"),
+        Arguments.of(
             "foreign key to an unknown entity",
             "entity User {\n  id uuid @id\n  managerId uuid?\n"
                 + "  foreign key (managerId) references Usr\n}",

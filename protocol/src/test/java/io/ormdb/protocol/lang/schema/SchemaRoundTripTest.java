@@ -234,8 +234,11 @@ class SchemaRoundTripTest {
           fields.get(s).add(keyField(key, idType.get(t), od));
           return new RelationDef(name, s, t, c, key, "id", od, null, null, null);
         case ONE_TO_MANY:
-        case ONE_TO_ONE:
           fields.get(t).add(keyField(key, idType.get(s), od));
+          return new RelationDef(name, s, t, c, "id", key, od, null, null, null);
+        case ONE_TO_ONE:
+          // the key of a one-to-one relation is unique
+          fields.get(t).add(keyField(key, idType.get(s), od).asUnique());
           return new RelationDef(name, s, t, c, "id", key, od, null, null, null);
         default:
           String edge = pick(entities);
