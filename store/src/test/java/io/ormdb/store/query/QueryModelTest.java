@@ -38,9 +38,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Model-based randomized test: random schemas of one family (2-4 entities with int and string
- * fields, some nullable, one-to-many and many-to-one relations, random indexes), random rows, and
- * random graph queries, cursor walks and aggregates, each answered by the {@link QueryEngine} and
- * by {@link ReferenceEvaluator}; the answers must be equal. The seed is printed on failure.
+ * fields, some nullable, one-to-many and many-to-one relations or one-to-one relations both ways
+ * over a unique key, random indexes), random rows, and random graph queries, cursor walks and
+ * aggregates, each answered by the {@link QueryEngine} and by {@link ReferenceEvaluator}; the
+ * answers must be equal. The seed is printed on failure.
  *
  * <p>{@code -Dormdb.model.ops=100000} for a long run, {@code -Dormdb.model.seed=...} to replay.
  * Subclasses override {@link #viewFactory()} to run it against another storage engine.
@@ -300,13 +301,40 @@ class QueryModelTest {
       for (int child = 1; child < n; child++) {
         int parent = rnd.nextInt(child);
         String fk = "ref" + parent;
-        if (fields.get(child).stream().noneMatch(f -> f.name().equals(fk))) {
-          fields.get(child).add(FieldDef.of(fk, FieldType.of(ValueType.INT64)).asOptional());
+        boolean oneToOne = rnd.nextInt(3) == 0;
+        FieldDef key = FieldDef.of(fk, FieldType.of(ValueType.INT64)).asOptional();
+        fields.get(child).add(oneToOne ? key.asUnique() : key);
+        if (oneToOne) {
+          relations.add(
+              new RelationDef(
+                  "one" + child,
+                  "E" + parent,
+                  "E" + child,
+                  Cardinality.ONE_TO_ONE,
+                  "id",
+                  fk,
+                  OnDelete.CASCADE,
+                  null,
+                  null,
+                  null));
+          relations.add(
+              new RelationDef(
+                  "up" + parent,
+                  "E" + child,
+                  "E" + parent,
+                  Cardinality.ONE_TO_ONE,
+                  fk,
+                  "id",
+                  OnDelete.CASCADE,
+                  null,
+                  null,
+                  null));
+        } else {
+          relations.add(
+              RelationDef.oneToMany(
+                  "kids" + child, "E" + parent, "id", "E" + child, fk, OnDelete.CASCADE));
+          relations.add(RelationDef.manyToOne("up" + parent, "E" + child, fk, "E" + parent, "id"));
         }
-        relations.add(
-            RelationDef.oneToMany(
-                "kids" + child, "E" + parent, "id", "E" + child, fk, OnDelete.CASCADE));
-        relations.add(RelationDef.manyToOne("up" + parent, "E" + child, fk, "E" + parent, "id"));
       }
       for (int e = 0; e < n; e++) {
         List<FieldDef> fs = fields.get(e);
@@ -350,15 +378,19 @@ class QueryModelTest {
           for (FieldDef f : e.fields()) {
             r.put(f.name(), f.name().equals("id") ? Value.of(id) : randomValue(f));
           }
-          // Foreign keys reference existing parent rows (or null), as any real store enforces.
+          // Foreign keys reference existing parent rows (or null), as any real store enforces;
+          // a unique key (one-to-one) never refers to a parent twice.
           for (FieldDef f : e.fields()) {
             if (f.name().startsWith("ref")) {
               List<Map<String, Value>> parents = rows.get("E" + f.name().substring(3));
-              r.put(
-                  f.name(),
+              Value v =
                   parents.isEmpty() || rnd.nextInt(6) == 0
                       ? Value.NULL
-                      : parents.get(rnd.nextInt(parents.size())).get("id"));
+                      : parents.get(rnd.nextInt(parents.size())).get("id");
+              if (f.unique() && !v.isNull() && taken(list, f.name(), v)) {
+                v = Value.NULL;
+              }
+              r.put(f.name(), v);
             }
           }
           list.add(r);
@@ -425,7 +457,7 @@ class QueryModelTest {
       RelationDef r = rels.get(rnd.nextInt(rels.size()));
       EntityDef target = schema.entity(r.toEntity()).orElseThrow();
       List<Mutation.Insert> nested = new ArrayList<>();
-      int count = r.cardinality() == Cardinality.MANY_TO_ONE ? 1 : 1 + rnd.nextInt(2);
+      int count = r.cardinality().toMany() ? 1 + rnd.nextInt(2) : 1;
       for (int i = 0; i < count; i++) {
         Map<String, Value> t = new LinkedHashMap<>();
         for (FieldDef f : target.fields()) {
@@ -433,13 +465,13 @@ class QueryModelTest {
               f.name(),
               f.name().equals("id") ? Value.of(100L + rnd.nextInt(100_000)) : writeValue(f));
         }
-        if (r.cardinality() == Cardinality.ONE_TO_MANY) {
+        if (keyOnTarget(r)) {
           t.remove(r.toField()); // set from the row
         }
         nested.add(new Mutation.Insert("", t));
       }
       Map<String, Value> data = new LinkedHashMap<>(row);
-      if (r.cardinality() == Cardinality.MANY_TO_ONE) {
+      if (!keyOnTarget(r)) {
         data.remove(r.fromField()); // set from the new parent
       }
       return new Mutation.Insert(
@@ -456,7 +488,7 @@ class QueryModelTest {
       Map<String, Value> data = new LinkedHashMap<>(ins.data());
       for (Mutation.NestedInsert n : ins.nested()) {
         RelationDef r = schema.relation(entity, n.relation()).orElseThrow();
-        if (r.cardinality() == Cardinality.MANY_TO_ONE) {
+        if (!keyOnTarget(r)) {
           Mutation.Insert parent = n.rows().get(0);
           if (!insert(state, r.toEntity(), parent)) {
             return false;
@@ -465,13 +497,15 @@ class QueryModelTest {
         }
       }
       List<Map<String, Value>> list = state.get(entity);
-      if (find(list, data.get("id")) != null || !refsExist(state, entity, data)) {
+      if (find(list, data.get("id")) != null
+          || !refsExist(state, entity, data)
+          || !uniqueKeysFree(list, entity, data, null)) {
         return false;
       }
       list.add(data);
       for (Mutation.NestedInsert n : ins.nested()) {
         RelationDef r = schema.relation(entity, n.relation()).orElseThrow();
-        if (r.cardinality() == Cardinality.ONE_TO_MANY) {
+        if (keyOnTarget(r)) {
           for (Mutation.Insert child : n.rows()) {
             Map<String, Value> c = new LinkedHashMap<>(child.data());
             c.put(r.toField(), data.get(r.fromField()));
@@ -516,7 +550,9 @@ class QueryModelTest {
           }
         } else if (mu instanceof Mutation.Update up) {
           Map<String, Value> row = find(list, up.id());
-          if (row == null || !refsExist(next, mu.entity(), up.data())) {
+          if (row == null
+              || !refsExist(next, mu.entity(), up.data())
+              || !uniqueKeysFree(list, mu.entity(), up.data(), row)) {
             return null;
           }
           row.putAll(up.data());
@@ -551,7 +587,7 @@ class QueryModelTest {
         return;
       }
       for (RelationDef r : schema.relationsFrom(entity)) {
-        if (r.cardinality() != Cardinality.ONE_TO_MANY) {
+        if (!keyOnTarget(r)) {
           continue;
         }
         List<Value> children = new ArrayList<>();
@@ -565,6 +601,49 @@ class QueryModelTest {
           cascadeDelete(state, r.toEntity(), c);
         }
       }
+    }
+
+    /**
+     * Whether the relation's key is on its target's rows (one-to-many, one-to-one from the parent).
+     */
+    private static boolean keyOnTarget(RelationDef r) {
+      return r.cardinality() == Cardinality.ONE_TO_MANY
+          || (r.cardinality() == Cardinality.ONE_TO_ONE && !r.toField().equals("id"));
+    }
+
+    /** Whether a row of {@code list} other than {@code self} already holds key value {@code v}. */
+    private static boolean taken(List<Map<String, Value>> list, String field, Value v) {
+      for (Map<String, Value> r : list) {
+        Value o = r.get(field);
+        if (o != null && !o.isNull() && Values.compare(o, v) == 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the unique fields {@code data} sets are free in {@code list}, except in {@code self}
+     * (the row being updated): a real store refuses the mutation otherwise.
+     */
+    private boolean uniqueKeysFree(
+        List<Map<String, Value>> list,
+        String entity,
+        Map<String, Value> data,
+        Map<String, Value> self) {
+      for (FieldDef f : entity(entity).fields()) {
+        Value v = data.get(f.name());
+        if (!f.unique() || v == null || v.isNull()) {
+          continue;
+        }
+        for (Map<String, Value> r : list) {
+          Value o = r.get(f.name());
+          if (r != self && o != null && !o.isNull() && Values.compare(o, v) == 0) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
 
     private static Map<String, Value> find(List<Map<String, Value>> list, Value id) {
