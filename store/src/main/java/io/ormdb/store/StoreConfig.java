@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param changelogRetention how long changelog entries (change sets) stay readable by {@link
  *     OrmStore#changes} and change feeds; older ones are removed by compaction (the newest entry is
  *     always kept). {@link #KEEP_CHANGELOG} (the default, also for null) keeps every entry
+ * @param consumerHold how long past {@code changelogRetention} the stored offsets of named
+ *     consumers ({@link OrmStore#commitOffset}) hold entries back: an entry a consumer has not
+ *     committed past stays until it is older than this (then the consumer has lost it and its
+ *     resume fails with INVALID_LSN). {@link Duration#ZERO}: consumers hold nothing back. Default
+ *     (also for null) {@link #DEFAULT_CONSUMER_HOLD}
  */
 public record StoreConfig(
     String dataDir,
@@ -31,7 +36,11 @@ public record StoreConfig(
     Duration historyRetention,
     Duration compactionInterval,
     int maxValueBytes,
-    Duration changelogRetention) {
+    Duration changelogRetention,
+    Duration consumerHold) {
+
+  /** The default {@code consumerHold}: a week. */
+  public static final Duration DEFAULT_CONSUMER_HOLD = Duration.ofDays(7);
 
   /** The {@code changelogRetention} that keeps the whole changelog. */
   public static final Duration KEEP_CHANGELOG = ChronoUnit.FOREVER.getDuration();
@@ -59,6 +68,10 @@ public record StoreConfig(
     if (changelogRetention.isNegative()) {
       throw OrmDbException.invalid("changelogRetention must not be negative");
     }
+    consumerHold = consumerHold == null ? DEFAULT_CONSUMER_HOLD : consumerHold;
+    if (consumerHold.isNegative()) {
+      throw OrmDbException.invalid("consumerHold must not be negative");
+    }
     if (maxDelayMillis < 0) {
       throw OrmDbException.invalid("maxDelayMillis must be >= 0 but is " + maxDelayMillis);
     }
@@ -68,6 +81,26 @@ public record StoreConfig(
     if (maxValueBytes <= 0) {
       throw OrmDbException.invalid("maxValueBytes must be > 0 but is " + maxValueBytes);
     }
+  }
+
+  /** A configuration whose named consumers hold the changelog {@link #DEFAULT_CONSUMER_HOLD}. */
+  public StoreConfig(
+      String dataDir,
+      Durability durability,
+      long maxDelayMillis,
+      Duration historyRetention,
+      Duration compactionInterval,
+      int maxValueBytes,
+      Duration changelogRetention) {
+    this(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        changelogRetention,
+        DEFAULT_CONSUMER_HOLD);
   }
 
   /** A configuration that keeps the whole changelog (the form before changelog retention). */
@@ -122,7 +155,8 @@ public record StoreConfig(
         historyRetention,
         compactionInterval,
         maxValueBytes,
-        changelogRetention);
+        changelogRetention,
+        consumerHold);
   }
 
   public StoreConfig withRetention(Duration retention, Duration compactionEvery) {
@@ -133,7 +167,8 @@ public record StoreConfig(
         retention,
         compactionEvery,
         maxValueBytes,
-        changelogRetention);
+        changelogRetention,
+        consumerHold);
   }
 
   public StoreConfig withMaxValueBytes(int bytes) {
@@ -144,7 +179,8 @@ public record StoreConfig(
         historyRetention,
         compactionInterval,
         bytes,
-        changelogRetention);
+        changelogRetention,
+        consumerHold);
   }
 
   /**
@@ -159,6 +195,23 @@ public record StoreConfig(
         historyRetention,
         compactionInterval,
         maxValueBytes,
-        retention);
+        retention,
+        consumerHold);
+  }
+
+  /**
+   * How long past the changelog retention named consumers' offsets hold entries back ({@link
+   * Duration#ZERO}: not at all).
+   */
+  public StoreConfig withConsumerHold(Duration hold) {
+    return new StoreConfig(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        changelogRetention,
+        hold);
   }
 }

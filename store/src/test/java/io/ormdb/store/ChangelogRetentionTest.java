@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.store.journal.ConsumerOffset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,6 +113,69 @@ class ChangelogRetentionTest {
       assertThat(store.aggregate(count).rows().get(0).get(0).asLong()).isEqualTo(5);
       store.compact();
       assertThat(StoreTestSupport.all(store, "Comment")).hasSize(5);
+    }
+  }
+
+  /**
+   * Named consumers' stored offsets hold back what they still need — the change set of an offset
+   * inside it, the next one after an end marker, the oldest over all consumers — until the entries
+   * are older than the hold; removing a consumer releases it, and a zero hold holds nothing.
+   */
+  @Test
+  void namedConsumersHoldTheChangelogTheyStillNeed() {
+    StoreConfig config =
+        StoreConfig.of(dir)
+            .withRetention(Duration.ZERO, Duration.ZERO)
+            .withChangelogRetention(Duration.ZERO)
+            .withConsumerHold(Duration.ofHours(1));
+    try (OrmStore store = OrmStore.open(config)) {
+      store.applySchema(TestSchemas.blog());
+      for (long i = 1; i <= 8; i++) {
+        commit(store, insert("Comment", "id", i, "body", "b")); // LSNs 1..8
+      }
+      store.commitOffset("slow", new ConsumerOffset(3, ConsumerOffset.TX_END)).join();
+      store.commitOffset("mid", new ConsumerOffset(6, 0)).join();
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).as("the slowest needs LSN 4 on").isEqualTo(4);
+      assertThat(store.changes(4, 10)).extracting(ChangeSet::lsn).startsWith(4L, 5L);
+
+      store.removeConsumerOffset("slow").join();
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).as("mid is inside LSN 6").isEqualTo(6);
+
+      store.commitOffset("mid", new ConsumerOffset(8, ConsumerOffset.TX_END)).join();
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).as("the newest entry is always kept").isEqualTo(8);
+    }
+    // the hold is over: offsets no longer keep anything
+    try (OrmStore store = OrmStore.open(config.withConsumerHold(Duration.ZERO))) {
+      for (long i = 9; i <= 11; i++) {
+        commit(store, insert("Comment", "id", i, "body", "b")); // LSNs 9..11
+      }
+      store.commitOffset("stuck", ConsumerOffset.START).join();
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).isEqualTo(11);
+    }
+  }
+
+  @Test
+  void aConsumerHoldsNoLongerThanTheHold() throws Exception {
+    StoreConfig config =
+        StoreConfig.inMemory()
+            .withRetention(Duration.ZERO, Duration.ZERO)
+            .withChangelogRetention(Duration.ZERO)
+            .withConsumerHold(Duration.ofSeconds(1));
+    try (OrmStore store = OrmStore.open(config)) {
+      store.applySchema(TestSchemas.blog());
+      commit(store, insert("Comment", "id", 1L, "body", "b"));
+      commit(store, insert("Comment", "id", 2L, "body", "b"));
+      store.commitOffset("gone", ConsumerOffset.START).join();
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).as("held").isEqualTo(1);
+      Thread.sleep(1_200); // the entries are now older than retention + hold
+      commit(store, insert("Comment", "id", 3L, "body", "b"));
+      store.compact();
+      assertThat(store.oldestChangelogLsn()).as("released by age").isEqualTo(3);
     }
   }
 }

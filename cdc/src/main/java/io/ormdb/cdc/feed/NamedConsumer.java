@@ -21,6 +21,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * offset). Committing less often widens that window to the items since the last commit; nothing is
  * ever skipped. Committing an earlier position than the stored one moves the offset back (a
  * rewind).
+ *
+ * <p><b>Retention.</b> A stored offset holds back the change sets after it when the changelog has a
+ * retention ({@code ormdb.changelog-retention}), for at most {@code ormdb.changelog-consumer-hold}
+ * past it; {@link #remove} a consumer that will not run again so that it holds nothing.
  */
 public final class NamedConsumer {
   private final String name;
@@ -59,6 +63,14 @@ public final class NamedConsumer {
   /** Stores {@code offset} durably. */
   public CompletionStage<Done> commit(ConsumerOffset offset) {
     return store.commitOffset(name, offset).thenApply(v -> Done.getInstance());
+  }
+
+  /**
+   * Forgets this consumer's stored offset durably: it no longer holds the changelog back, and a
+   * later {@link #resume} starts from the oldest retained change set.
+   */
+  public CompletionStage<Done> remove() {
+    return store.removeConsumerOffset(name).thenApply(v -> Done.getInstance());
   }
 
   /** Controls a stream that starts when first pulled. */

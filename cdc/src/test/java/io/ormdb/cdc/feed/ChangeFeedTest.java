@@ -254,6 +254,10 @@ class ChangeFeedTest {
     CompletionStage<Done> done = again.commit(rest.get(1));
     done.toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(store.consumerOffset("audit")).contains(new ConsumerOffset(2, 0));
+
+    again.remove().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(store.consumerOffset("audit")).as("forgotten").isEmpty();
+    assertThat(again.offset()).isEqualTo(ConsumerOffset.START);
   }
 
   @Test

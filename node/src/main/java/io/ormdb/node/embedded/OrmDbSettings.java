@@ -47,7 +47,8 @@ public record OrmDbSettings(
             o.getInt("max-value-bytes"),
             o.getString("changelog-retention").equals("forever")
                 ? StoreConfig.KEEP_CHANGELOG
-                : o.getDuration("changelog-retention"));
+                : o.getDuration("changelog-retention"),
+            o.getDuration("changelog-consumer-hold"));
     ReplicationSettings replication = ReplicationSettings.create(config);
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(

@@ -17,6 +17,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -1275,31 +1276,46 @@ public final class Engine implements AutoCloseable {
     }
   }
 
+  /** The newest changelog LSN (below the newest entry) committed at or before {@code micros}. */
+  private long lastCommittedBefore(long micros) {
+    long lo = oldestLogLsn;
+    long hi = lastLsn - 1;
+    long best = lo - 1;
+    while (lo <= hi) {
+      long mid = (lo + hi) >>> 1;
+      if (ChangeSetCodec.commitTs(log.get(mid)) <= micros) {
+        best = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return best;
+  }
+
+  private static long micros(Duration d) {
+    return Math.min(d.toMillis(), Long.MAX_VALUE / 1000) * 1000;
+  }
+
   /**
    * Removes, in slices, the changelog entries committed more than {@code changelogRetention} ago
-   * (never the newest entry: recovery reads it). Publishes the new oldest LSN before removing, so a
-   * reader either sees it and fails with INVALID_LSN or reads entries that are still there. True
-   * when this pass's truncation is complete.
+   * (and, for entries a named consumer has not committed past, more than {@code consumerHold} after
+   * that) (never the newest entry: recovery reads it). Publishes the new oldest LSN before
+   * removing, so a reader either sees it and fails with INVALID_LSN or reads entries that are still
+   * there. True when this pass's truncation is complete.
    */
   private boolean truncateChangelogSlice(CompactTask c) {
     if (config.keepsWholeChangelog() || lastLsn <= 1) {
       return true;
     }
     if (c.logHorizon < 0) {
-      long target =
-          currentMicros()
-              - Math.min(config.changelogRetention().toMillis(), Long.MAX_VALUE / 1000) * 1000;
-      long lo = oldestLogLsn;
-      long hi = lastLsn - 1;
-      long best = lo - 1;
-      while (lo <= hi) {
-        long mid = (lo + hi) >>> 1;
-        if (ChangeSetCodec.commitTs(log.get(mid)) <= target) {
-          best = mid;
-          lo = mid + 1;
-        } else {
-          hi = mid - 1;
-        }
+      long now = currentMicros();
+      long best = lastCommittedBefore(now - micros(config.changelogRetention()));
+      long needed = config.consumerHold().isZero() ? Long.MAX_VALUE : offsets.oldestNeeded();
+      if (needed <= best) {
+        // named consumers hold what they still need, up to the hold past the retention
+        Duration hold = config.changelogRetention().plus(config.consumerHold());
+        best = Math.max(needed - 1, lastCommittedBefore(now - micros(hold)));
       }
       c.logHorizon = best;
       if (best + 1 > oldestLogLsn) {

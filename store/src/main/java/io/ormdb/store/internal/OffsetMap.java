@@ -38,6 +38,20 @@ public final class OffsetMap {
             Long.parseLong(s.substring(0, colon)), Integer.parseInt(s.substring(colon + 1))));
   }
 
+  /**
+   * The oldest LSN a named consumer still needs: the change set of its stored offset unless the
+   * offset is that set's end marker, else the next one; {@link Long#MAX_VALUE} without consumers.
+   */
+  long oldestNeeded() {
+    long min = Long.MAX_VALUE;
+    for (String name : offsets.keySet()) {
+      ConsumerOffset o = get(name).orElseThrow();
+      long needed = o.index() == ConsumerOffset.TX_END ? o.lsn() + 1 : Math.max(1, o.lsn());
+      min = Math.min(min, needed);
+    }
+    return min;
+  }
+
   public CompletableFuture<Void> remove(String name) {
     return engine.writeDurably(
         () -> {
