@@ -1085,19 +1085,8 @@ public final class Engine implements AutoCloseable {
   /** The newest LSN committed at or before now minus the retention window. */
   private long horizon() {
     long target = currentMicros() - config.historyRetention().toNanos() / 1000;
-    long lo = Math.max(Math.max(oldestLsn, oldestLogLsn), 1);
-    long hi = lastLsn;
-    long best = oldestLsn;
-    while (lo <= hi) {
-      long mid = (lo + hi) >>> 1;
-      if (ChangeSetCodec.commitTs(log.get(mid)) <= target) {
-        best = mid;
-        lo = mid + 1;
-      } else {
-        hi = mid - 1;
-      }
-    }
-    return best;
+    return lastCommittedBefore(
+        target, Math.max(Math.max(oldestLsn, oldestLogLsn), 1), lastLsn, oldestLsn);
   }
 
   /** Compacts the next slice of rows; true when the pass is complete. */
@@ -1278,9 +1267,15 @@ public final class Engine implements AutoCloseable {
 
   /** The newest changelog LSN (below the newest entry) committed at or before {@code micros}. */
   private long lastCommittedBefore(long micros) {
-    long lo = oldestLogLsn;
-    long hi = lastLsn - 1;
-    long best = lo - 1;
+    return lastCommittedBefore(micros, oldestLogLsn, lastLsn - 1, oldestLogLsn - 1);
+  }
+
+  /**
+   * The newest LSN in {@code [lo, hi]} whose change set was committed at or before {@code micros}
+   * (commit times grow with the LSN), or {@code none}.
+   */
+  private long lastCommittedBefore(long micros, long lo, long hi, long none) {
+    long best = none;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
       if (ChangeSetCodec.commitTs(log.get(mid)) <= micros) {
