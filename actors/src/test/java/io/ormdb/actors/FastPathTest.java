@@ -11,6 +11,7 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.QueryResult;
@@ -241,6 +242,30 @@ class FastPathTest {
       hooks.budget = QueryBudget.DEFAULT;
     }
     assertThat(result(user(3)).root().ids()).containsExactly(Value.of(3L));
+  }
+
+  @Test
+  void theSessionsBudgetBoundsTheGroupsOfAnAggregate() {
+    AggregateQuery byName =
+        new AggregateQuery(
+            "User",
+            List.of(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, null)),
+            null,
+            List.of("name"),
+            null);
+    hooks.budget = new QueryBudget(5, 3, 50_000);
+    try {
+      TestProbe<Message.Response> probe = testKit.createTestProbe();
+      session.tell(new ConnectionActor.Request(new Message.Aggregate(900, 0, byName), probe.ref()));
+      Message.Error refused = probe.expectMessageClass(Message.Error.class);
+      assertThat(refused.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED.code());
+      assertThat(refused.message()).contains("more than 3 groups");
+    } finally {
+      hooks.budget = QueryBudget.DEFAULT;
+    }
+    TestProbe<Message.Response> probe = testKit.createTestProbe();
+    session.tell(new ConnectionActor.Request(new Message.Aggregate(901, 0, byName), probe.ref()));
+    assertThat(probe.expectMessageClass(Message.AggregateReply.class).result().rows()).hasSize(8);
   }
 
   @Test

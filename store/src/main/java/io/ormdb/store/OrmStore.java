@@ -19,6 +19,7 @@ import io.ormdb.store.internal.Engine;
 import io.ormdb.store.internal.ValueCodec;
 import io.ormdb.store.journal.ConsumerOffset;
 import io.ormdb.store.journal.JournalStorage;
+import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.query.QueryEngine;
 import io.ormdb.store.view.ReadView;
 import java.util.HashSet;
@@ -214,8 +215,16 @@ public final class OrmStore implements AutoCloseable {
 
   /** Runs an aggregate at one snapshot (or as of its read options' LSN). */
   public AggregateResult aggregate(AggregateQuery q) {
+    return aggregate(q, QueryBudget.DEFAULT);
+  }
+
+  /**
+   * Like {@link #aggregate(AggregateQuery)} with a budget: more groups than its {@code maxEntities}
+   * fail with BUDGET_EXCEEDED ({@link QueryBudget#DEFAULT}: 10,000).
+   */
+  public AggregateResult aggregate(AggregateQuery q, QueryBudget budget) {
     try (ReadView view = view(q.readOptions())) {
-      return queries.aggregate(view, q, Map.of());
+      return queries.aggregate(view, q, Map.of(), budget);
     }
   }
 

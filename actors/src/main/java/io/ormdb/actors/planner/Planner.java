@@ -242,7 +242,8 @@ public final class Planner {
 
     private void aggregate(long id, AggregateQuery a, Plan p) {
       FieldMasker.checkAggregate(a, store.schema(), p.clearance());
-      onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a)));
+      QueryBudget budget = hooks.budget(p.session());
+      onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a, budget)));
     }
 
     /**

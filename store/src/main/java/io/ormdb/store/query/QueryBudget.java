@@ -1,11 +1,12 @@
 package io.ormdb.store.query;
 
 /**
- * Limits on the size of one graph query. Exceeding one fails the query with {@code BUDGET_EXCEEDED}
- * naming the limit; results are never silently truncated.
+ * Limits on the size of one graph query or aggregate. Exceeding one fails the query with {@code
+ * BUDGET_EXCEEDED} naming the limit; results are never silently truncated.
  *
  * @param maxDepth the deepest include path allowed ({@code posts.comments} has depth 2)
- * @param maxEntities rows in all blocks of the result together (root included)
+ * @param maxEntities rows in all blocks of the result together (root included); for an aggregate,
+ *     its groups
  * @param maxEdges edges in all edge blocks together
  */
 public record QueryBudget(int maxDepth, int maxEntities, int maxEdges) {

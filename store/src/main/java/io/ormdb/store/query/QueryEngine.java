@@ -96,7 +96,13 @@ public final class QueryEngine {
 
   public AggregateResult aggregate(
       ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes) {
-    return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource);
+    return aggregate(view, q, sessionAttributes, QueryBudget.DEFAULT);
+  }
+
+  /** Runs an aggregate; more groups than {@code budget.maxEntities()} is BUDGET_EXCEEDED. */
+  public AggregateResult aggregate(
+      ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
+    return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource, budget);
   }
 
   /** Explains a query; with {@code analyze} also runs it and reports actual rows. */

@@ -185,4 +185,24 @@ class QueryAggregateTest {
             Map.of());
     assertThat(r.rows()).containsExactly(row(12L, 3L));
   }
+
+  /** More groups than the budget's maxEntities is BUDGET_EXCEEDED, never a truncated result. */
+  @Test
+  void moreGroupsThanTheBudgetAreRefused() {
+    ReadView view = Blog.data(10, 0, 0).view(); // 4 cities (null included), 10 names
+    AggregateQuery byCity =
+        new AggregateQuery("User", List.of(a(Function.COUNT, null)), null, List.of("city"), null);
+    AggregateQuery byName =
+        new AggregateQuery("User", List.of(a(Function.COUNT, null)), null, List.of("name"), null);
+    QueryBudget four = new QueryBudget(5, 4, 50_000);
+    assertThat(engine.aggregate(view, byCity, Map.of(), four).rows()).hasSize(4);
+    assertThatThrownBy(() -> engine.aggregate(view, byName, Map.of(), four))
+        .isInstanceOf(OrmDbException.class)
+        .satisfies(
+            e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED))
+        .hasMessage(
+            "the aggregate over User grouped by [name] has more than 4 groups (the"
+                + " budget's maxEntities); narrow its filter or group by fewer values");
+    assertThat(engine.aggregate(view, byName, Map.of()).rows()).hasSize(10);
+  }
 }

@@ -1,5 +1,6 @@
 package io.ormdb.store.query.internal;
 
+import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.AggregateQuery.Aggregation;
@@ -14,6 +15,7 @@ import io.ormdb.protocol.value.Values;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.query.AggregateSource;
 import io.ormdb.store.query.ColumnBatch;
+import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -42,8 +44,16 @@ import java.util.TreeMap;
 public final class AggregateExecutor {
   private AggregateExecutor() {}
 
+  /**
+   * Runs {@code q}; BUDGET_EXCEEDED when it has more groups than {@code budget.maxEntities()} (the
+   * scan stops at the first group too many).
+   */
   public static AggregateResult run(
-      ReadView view, AggregateQuery q, Map<String, Value> attributes, AggregateSource source) {
+      ReadView view,
+      AggregateQuery q,
+      Map<String, Value> attributes,
+      AggregateSource source,
+      QueryBudget budget) {
     EntityDef entity = QueryResolver.entity(view.schema(), q.entity());
     List<String> columns = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -89,8 +99,12 @@ public final class AggregateExecutor {
       argColumn[i] = c;
     }
     Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
+    int maxGroups = budget.maxEntities();
     Optional<AggregateResult> fast = source.tryAggregate(view, entity, q, filter);
     if (fast.isPresent()) {
+      if (fast.get().rows().size() > maxGroups) {
+        throw tooManyGroups(q, maxGroups);
+      }
       return fast.get();
     }
 
@@ -108,8 +122,14 @@ public final class AggregateExecutor {
             for (int g = 0; g < groups; g++) {
               key.add(batch.value(g, r));
             }
-            AggregateAccumulator[] accs =
-                table.computeIfAbsent(key, k -> newAccumulators(q, argType, entity));
+            AggregateAccumulator[] accs = table.get(key);
+            if (accs == null) {
+              if (table.size() == maxGroups) {
+                throw tooManyGroups(q, maxGroups);
+              }
+              accs = newAccumulators(q, argType, entity);
+              table.put(key, accs);
+            }
             accumulate(accs, argColumn, batch, r);
           }
         });
@@ -154,6 +174,18 @@ public final class AggregateExecutor {
       accs[i] = new AggregateAccumulator(a.function(), types[i], a.label(), entity.name());
     }
     return accs;
+  }
+
+  private static OrmDbException tooManyGroups(AggregateQuery q, int max) {
+    return new OrmDbException(
+        ErrorCode.BUDGET_EXCEEDED,
+        "the aggregate over "
+            + q.entity()
+            + " grouped by "
+            + q.groupBy()
+            + " has more than "
+            + max
+            + " groups (the budget's maxEntities); narrow its filter or group by fewer values");
   }
 
   /** The order of groups in a result: by group-by values, nulls first. */
