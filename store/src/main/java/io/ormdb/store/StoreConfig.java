@@ -28,6 +28,9 @@ import java.util.Objects;
  *     committed past stays until it is older than this (then the consumer has lost it and its
  *     resume fails with INVALID_LSN). {@link Duration#ZERO}: consumers hold nothing back. Default
  *     (also for null) {@link #DEFAULT_CONSUMER_HOLD}
+ * @param cacheMegabytes the size of the page cache in MiB (MVStore keeps recently read pages of the
+ *     file decoded in memory; reads of other pages go to the file); at least 1, default {@link
+ *     #DEFAULT_CACHE_MEGABYTES}
  */
 public record StoreConfig(
     String dataDir,
@@ -37,7 +40,11 @@ public record StoreConfig(
     Duration compactionInterval,
     int maxValueBytes,
     Duration changelogRetention,
-    Duration consumerHold) {
+    Duration consumerHold,
+    int cacheMegabytes) {
+
+  /** The default page cache: 64 MiB (MVStore's own default is 16). */
+  public static final int DEFAULT_CACHE_MEGABYTES = 64;
 
   /** The default {@code consumerHold}: a week. */
   public static final Duration DEFAULT_CONSUMER_HOLD = Duration.ofDays(7);
@@ -81,6 +88,9 @@ public record StoreConfig(
     if (maxValueBytes <= 0) {
       throw OrmDbException.invalid("maxValueBytes must be > 0 but is " + maxValueBytes);
     }
+    if (cacheMegabytes < 1) {
+      throw OrmDbException.invalid("cacheMegabytes must be >= 1 but is " + cacheMegabytes);
+    }
   }
 
   /** A configuration whose named consumers hold the changelog {@link #DEFAULT_CONSUMER_HOLD}. */
@@ -100,7 +110,8 @@ public record StoreConfig(
         compactionInterval,
         maxValueBytes,
         changelogRetention,
-        DEFAULT_CONSUMER_HOLD);
+        DEFAULT_CONSUMER_HOLD,
+        DEFAULT_CACHE_MEGABYTES);
   }
 
   /** A configuration that keeps the whole changelog (the form before changelog retention). */
@@ -156,7 +167,8 @@ public record StoreConfig(
         compactionInterval,
         maxValueBytes,
         changelogRetention,
-        consumerHold);
+        consumerHold,
+        cacheMegabytes);
   }
 
   public StoreConfig withRetention(Duration retention, Duration compactionEvery) {
@@ -168,7 +180,8 @@ public record StoreConfig(
         compactionEvery,
         maxValueBytes,
         changelogRetention,
-        consumerHold);
+        consumerHold,
+        cacheMegabytes);
   }
 
   public StoreConfig withMaxValueBytes(int bytes) {
@@ -180,7 +193,8 @@ public record StoreConfig(
         compactionInterval,
         bytes,
         changelogRetention,
-        consumerHold);
+        consumerHold,
+        cacheMegabytes);
   }
 
   /**
@@ -196,7 +210,8 @@ public record StoreConfig(
         compactionInterval,
         maxValueBytes,
         retention,
-        consumerHold);
+        consumerHold,
+        cacheMegabytes);
   }
 
   /**
@@ -212,6 +227,21 @@ public record StoreConfig(
         compactionInterval,
         maxValueBytes,
         changelogRetention,
-        hold);
+        hold,
+        cacheMegabytes);
+  }
+
+  /** The page cache size in MiB (at least 1). */
+  public StoreConfig withCacheMegabytes(int megabytes) {
+    return new StoreConfig(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        changelogRetention,
+        consumerHold,
+        megabytes);
   }
 }

@@ -24,6 +24,15 @@ public record OrmDbSettings(
     ReplicationSettings replication,
     boolean callerThreadReads) {
 
+  private static int cacheMegabytes(Config o) {
+    long bytes = o.getMemorySize("cache-size").toBytes();
+    if (bytes < 1 << 20) {
+      throw new IllegalArgumentException(
+          "ormdb.cache-size must be at least 1MiB but is " + o.getString("cache-size"));
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes >> 20);
+  }
+
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
     String durability = o.getString("durability").toLowerCase(Locale.ROOT);
@@ -48,7 +57,8 @@ public record OrmDbSettings(
             o.getString("changelog-retention").equals("forever")
                 ? StoreConfig.KEEP_CHANGELOG
                 : o.getDuration("changelog-retention"),
-            o.getDuration("changelog-consumer-hold"));
+            o.getDuration("changelog-consumer-hold"),
+            cacheMegabytes(o));
     ReplicationSettings replication = ReplicationSettings.create(config);
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(

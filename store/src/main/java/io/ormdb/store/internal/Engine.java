@@ -148,7 +148,8 @@ public final class Engine implements AutoCloseable {
    * are refused with READ_ONLY_REPLICA). A file once opened as a replica stays one.
    */
   public static Engine open(StoreConfig config, boolean replica) {
-    MVStore.Builder b = new MVStore.Builder().autoCommitDisabled();
+    MVStore.Builder b =
+        new MVStore.Builder().autoCommitDisabled().cacheSize(config.cacheMegabytes());
     String key;
     if (config.isInMemory()) {
       key = null;

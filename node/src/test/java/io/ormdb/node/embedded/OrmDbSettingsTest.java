@@ -1,0 +1,50 @@
+package io.ormdb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.ormdb.store.StoreConfig;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The extension's settings come from the commented reference.conf and refuse bad values. */
+class OrmDbSettingsTest {
+  private static Config with(String overrides) {
+    return ConfigFactory.parseString(overrides).withFallback(ConfigFactory.load());
+  }
+
+  @Test
+  void theDefaults() {
+    OrmDbSettings s = OrmDbSettings.create(ConfigFactory.load());
+    assertThat(s.store().dataDir()).isEqualTo(StoreConfig.IN_MEMORY);
+    assertThat(s.store().durability()).isEqualTo(StoreConfig.Durability.SYNC);
+    assertThat(s.store().keepsWholeChangelog()).isTrue();
+    assertThat(s.store().consumerHold()).isEqualTo(Duration.ofDays(7));
+    assertThat(s.store().cacheMegabytes()).isEqualTo(64);
+    assertThat(s.callerThreadReads()).isTrue();
+  }
+
+  @Test
+  void overrides() {
+    OrmDbSettings s =
+        OrmDbSettings.create(
+            with(
+                "ormdb.cache-size = 8MiB\normdb.changelog-retention = 1h\n"
+                    + "ormdb.changelog-consumer-hold = 0s\n"
+                    + "ormdb.embedded.caller-thread-reads = off"));
+    assertThat(s.store().cacheMegabytes()).isEqualTo(8);
+    assertThat(s.store().changelogRetention()).isEqualTo(Duration.ofHours(1));
+    assertThat(s.store().consumerHold()).isZero();
+    assertThat(s.callerThreadReads()).isFalse();
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheKey() {
+    assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.cache-size = 512KiB")))
+        .hasMessage("ormdb.cache-size must be at least 1MiB but is 512KiB");
+    assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.durability = sometimes")))
+        .hasMessage("ormdb.durability must be one of sync, async but is 'sometimes'");
+  }
+}
