@@ -4,6 +4,7 @@ import io.ormdb.bench.data.Dataset;
 import io.ormdb.bench.driver.ChildLoop;
 import io.ormdb.bench.driver.Driver;
 import io.ormdb.bench.driver.Session;
+import io.ormdb.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,6 +67,7 @@ public final class RawMvStoreDriver implements Driver {
         new MVStore.Builder()
             .fileName(dir.resolve("raw.mv.db").toString())
             .autoCommitDisabled()
+            .cacheSize(StoreConfig.DEFAULT_CACHE_MEGABYTES) // the same page cache as ORMDB's
             .open();
     items = store.openMap("item");
     itemsByBucket = store.openMap("item_bucket");
