@@ -49,6 +49,7 @@ class FastPathTest {
   /** Row-level security stand-in: hides users named "hidden", refuses comments, counts calls. */
   static final class Hooks implements PlannerHooks {
     final AtomicInteger queries = new AtomicInteger();
+    final AtomicInteger aggregates = new AtomicInteger();
     volatile QueryBudget budget = QueryBudget.DEFAULT;
 
     @Override
@@ -68,6 +69,24 @@ class FastPathTest {
           q.orderBy(),
           q.pagination(),
           q.includes(),
+          q.readOptions());
+    }
+
+    @Override
+    public AggregateQuery aggregate(AggregateQuery q, Map<String, Value> session) {
+      aggregates.incrementAndGet();
+      if (q.entity().equals("Comment")) {
+        throw new OrmDbException(ErrorCode.PERMISSION_DENIED, "no comments for this session");
+      }
+      if (!q.entity().equals("User")) {
+        return q;
+      }
+      Filter visible = Filter.cmp("name", Filter.Op.NE, "hidden");
+      return new AggregateQuery(
+          q.entity(),
+          q.aggregations(),
+          q.filter() == null ? visible : Filter.and(q.filter(), visible),
+          q.groupBy(),
           q.readOptions());
     }
 
@@ -245,7 +264,7 @@ class FastPathTest {
   }
 
   @Test
-  void theSessionsBudgetBoundsTheGroupsOfAnAggregate() {
+  void theSessionsHooksRewriteAndBoundAggregates() {
     AggregateQuery byName =
         new AggregateQuery(
             "User",
@@ -264,8 +283,28 @@ class FastPathTest {
       hooks.budget = QueryBudget.DEFAULT;
     }
     TestProbe<Message.Response> probe = testKit.createTestProbe();
+    int calls = hooks.aggregates.get();
     session.tell(new ConnectionActor.Request(new Message.Aggregate(901, 0, byName), probe.ref()));
-    assertThat(probe.expectMessageClass(Message.AggregateReply.class).result().rows()).hasSize(8);
+    List<List<Value>> groups =
+        probe.expectMessageClass(Message.AggregateReply.class).result().rows();
+    assertThat(groups).as("the hooks' rewrite hides user 4 from aggregates too").hasSize(7);
+    assertThat(groups).noneMatch(g -> g.get(0).equals(Value.of("hidden")));
+    assertThat(hooks.aggregates.get() - calls).isEqualTo(1);
+
+    session.tell(
+        new ConnectionActor.Request(
+            new Message.Aggregate(
+                902,
+                0,
+                new AggregateQuery(
+                    "Comment",
+                    List.of(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, null)),
+                    null,
+                    List.of(),
+                    null)),
+            probe.ref()));
+    assertThat(probe.expectMessageClass(Message.Error.class).code())
+        .isEqualTo(ErrorCode.PERMISSION_DENIED.code());
   }
 
   @Test

@@ -242,8 +242,9 @@ public final class Planner {
 
     private void aggregate(long id, AggregateQuery a, Plan p) {
       FieldMasker.checkAggregate(a, store.schema(), p.clearance());
+      AggregateQuery rewritten = hooks.aggregate(a, p.session());
       QueryBudget budget = hooks.budget(p.session());
-      onStore(p, () -> new Message.AggregateReply(id, store.aggregate(a, budget)));
+      onStore(p, () -> new Message.AggregateReply(id, store.aggregate(rewritten, budget)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ormdb.actors.planner;
 
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.query.QueryBudget;
@@ -19,6 +20,12 @@ public interface PlannerHooks {
   /** The query to run for this session (a rewrite adds policy filters). */
   GraphQuery query(GraphQuery q, Map<String, Value> session);
 
+  /**
+   * The aggregate to run for this session: the same policies as {@link #query} — an aggregate must
+   * not count, sum or group rows the session may not read.
+   */
+  AggregateQuery aggregate(AggregateQuery q, Map<String, Value> session);
+
   /** The batch to commit for this session. */
   MutationBatch mutation(MutationBatch batch, Map<String, Value> session);
 
@@ -29,6 +36,11 @@ public interface PlannerHooks {
       new PlannerHooks() {
         @Override
         public GraphQuery query(GraphQuery q, Map<String, Value> session) {
+          return q;
+        }
+
+        @Override
+        public AggregateQuery aggregate(AggregateQuery q, Map<String, Value> session) {
           return q;
         }
 
