@@ -51,6 +51,11 @@ class InterruptedIoTest {
     }
   }
 
+  /** A cache far smaller than the rows, so that reads keep going to the file. */
+  private StoreConfig smallCache() {
+    return StoreConfig.of(dir).withCacheMegabytes(4);
+  }
+
   private static Value text(long id) {
     return Value.of(PAD + id);
   }
@@ -63,7 +68,7 @@ class InterruptedIoTest {
 
   @Test
   void aReaderWhoseInterruptFlagIsSetReadsTheFileAndKeepsItsFlag() throws Exception {
-    try (OrmStore s = OrmStore.open(StoreConfig.of(dir))) {
+    try (OrmStore s = OrmStore.open(smallCache())) {
       AtomicReference<Object> seen = new AtomicReference<>();
       AtomicBoolean flagAfter = new AtomicBoolean();
       Thread t =
@@ -87,7 +92,7 @@ class InterruptedIoTest {
           MutationBatch.of(
               new Mutation.Insert("Item", Map.of("id", Value.of(-1L), "text", text(-1)))));
     }
-    try (OrmStore s = OrmStore.open(StoreConfig.of(dir))) {
+    try (OrmStore s = OrmStore.open(smallCache())) {
       assertThat(get(s, -1)).as("the later commit is durable").isPresent();
     }
   }
@@ -95,7 +100,7 @@ class InterruptedIoTest {
   @Test
   void interruptsDuringReadsNeitherFailReadsNorCloseTheStore() throws Exception {
     long reopenedBefore = ReopeningFileChannel.REOPENED.sum();
-    try (OrmStore s = OrmStore.open(StoreConfig.of(dir))) {
+    try (OrmStore s = OrmStore.open(smallCache())) {
       int readers = 4;
       AtomicBoolean stop = new AtomicBoolean();
       AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -152,7 +157,7 @@ class InterruptedIoTest {
               new Mutation.Insert("Item", Map.of("id", Value.of(-2L), "text", text(-2)))));
       assertThat(get(s, ROWS - 3)).isPresent();
     }
-    try (OrmStore s = OrmStore.open(StoreConfig.of(dir))) {
+    try (OrmStore s = OrmStore.open(smallCache())) {
       assertThat(get(s, -2)).isPresent();
       for (long id = 0; id < ROWS; id += 997) {
         assertThat(get(s, id).orElseThrow().fields().get("text")).isEqualTo(text(id));
