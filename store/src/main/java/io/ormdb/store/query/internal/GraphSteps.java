@@ -273,7 +273,9 @@ public final class GraphSteps {
         candidates = kept;
       }
       Paging.Page page = Paging.cut(candidates, lv.offset(), toMany ? lv.limit() : 1, 0);
-      for (Row child : page.rows()) {
+      List<Row> pageRows = page.rows();
+      for (int i = 0; i < pageRows.size(); i++) {
+        Row child = pageRows.get(i);
         edges.add(new EdgeBlock.Edge(parent.id(), child.id()));
         if (childrenUnique) {
           unique.add(child);

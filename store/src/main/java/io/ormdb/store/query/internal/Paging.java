@@ -98,10 +98,16 @@ public final class Paging {
     return new Page(out, false, read);
   }
 
-  /** Offset and limit over rows already in order. */
+  /**
+   * Offset and limit over rows already in order. A cut that keeps every row returns {@code sorted}
+   * itself (callers hand over a list they own): most per-parent pages of an include are whole.
+   */
   public static Page cut(List<Row> sorted, int offset, int limit, long read) {
     int from = Math.min(offset, sorted.size());
     int to = limit > 0 ? (int) Math.min((long) from + limit, sorted.size()) : sorted.size();
+    if (from == 0 && to == sorted.size()) {
+      return new Page(sorted, false, read);
+    }
     return new Page(new ArrayList<>(sorted.subList(from, to)), to < sorted.size(), read);
   }
 
