@@ -127,13 +127,14 @@ final class Storage {
     RowData[] out = new RowData[n];
     LeafCursor c = null;
     byte[] at = null;
+    byte[] from = null;
     // How far to walk before seeking: keys close together (children inserted together) are a
     // step or two apart; scattered keys (people of a cast) are not, and a walk only wastes time.
     // The budget doubles after a walk that arrived and halves after one that had to seek.
     int budget = MAX_SKIP / 4;
     for (int o = 0; o < n; o++) {
       int i = order == null ? o : order[o];
-      byte[] from = seekKey(e, idKeys[i], maxLsn);
+      from = seekKey(e, idKeys[i], maxLsn, from);
       int steps = 0;
       while (c != null && at != null && ByteKeys.compare(at, from) < 0 && steps < budget) {
         at = c.next() ? c.key() : null;
@@ -185,7 +186,20 @@ final class Storage {
 
   /** The first key of a row's version group visible at {@code maxLsn}: prefix, identity, ~lsn. */
   private static byte[] seekKey(Catalog.EntityInfo e, byte[] idKey, long maxLsn) {
+    return seekKey(e, idKey, maxLsn, null);
+  }
+
+  /**
+   * Like {@link #seekKey(Catalog.EntityInfo, byte[], long)}, written into {@code reuse} when it is
+   * the key of the same entity and LSN with an identity of the same length (a batch of lookups then
+   * builds one array).
+   */
+  private static byte[] seekKey(Catalog.EntityInfo e, byte[] idKey, long maxLsn, byte[] reuse) {
     int pre = e.prefix.length;
+    if (reuse != null && reuse.length == pre + idKey.length + 8) {
+      System.arraycopy(idKey, 0, reuse, pre, idKey.length);
+      return reuse;
+    }
     byte[] from = new byte[pre + idKey.length + 8];
     System.arraycopy(e.prefix, 0, from, 0, pre);
     System.arraycopy(idKey, 0, from, pre, idKey.length);
