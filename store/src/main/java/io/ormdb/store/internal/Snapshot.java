@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.SortedSet;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -275,92 +276,209 @@ final class Snapshot implements ReadView {
     } else {
       c = idx.cursor(idxRoot, lo, null, false);
     }
-    return new Iterator<>() {
-      // index entries are read in chunks; each chunk's rows are looked up in one batched pass
-      final byte[][] entries = new byte[MAX_INDEX_CHUNK][];
-      final int[] ends = new int[MAX_INDEX_CHUNK];
-      int size;
-      RowData[] versions = new RowData[0];
-      final Buf scratch = new Buf(32);
-      int nextChunk = FIRST_INDEX_CHUNK;
-      int pos;
-      boolean exhausted;
-      Row next = advance();
+    EntrySource entries =
+        new EntrySource() {
+          boolean done;
 
-      private void fill() {
-        size = 0;
-        pos = 0;
-        int chunk = nextChunk;
-        nextChunk = Math.min(MAX_INDEX_CHUNK, nextChunk * 2);
-        while (size < chunk && c.hasNext()) {
-          byte[] k = c.next();
-          if (descending
-              ? ByteKeys.compare(k, lo) < 0
-              : hi != null && ByteKeys.compare(k, hi) >= 0) {
-            exhausted = true;
-            break;
+          @Override
+          public byte[] next() {
+            if (done || !c.hasNext()) {
+              done = true;
+              return null;
+            }
+            byte[] k = c.next();
+            if ((descending
+                    ? ByteKeys.compare(k, lo) < 0
+                    : hi != null && ByteKeys.compare(k, hi) >= 0)
+                || !ByteKeys.startsWith(k, ix.prefix)) {
+              done = true;
+              return null;
+            }
+            return k;
           }
-          if (!ByteKeys.startsWith(k, ix.prefix)) {
-            exhausted = true;
-            break;
-          }
-          int end = Storage.valuesEnd(ix, k);
-          if (!owner.owns(e, k, end, k.length)) {
-            continue;
-          }
-          entries[size] = k;
-          ends[size] = end;
-          size++;
+        };
+    return new IndexRows(e, ix, entries);
+  }
+
+  @Override
+  public Iterator<Row> indexScanIn(String entity, String index, SortedSet<Value> keys) {
+    open();
+    EntityInfo e = cat.entity(entity);
+    IndexInfo ix = e.indexByName.get(index);
+    if (ix == null || ix.def.kind() == IndexDef.Kind.HASH) {
+      throw new IllegalArgumentException(
+          "indexScanIn needs an ordered index of " + entity + ", not " + index);
+    }
+    List<byte[]> starts = new ArrayList<>(keys.size());
+    Buf b = new Buf(32);
+    boolean sorted = true;
+    for (Value k : keys) {
+      Value v = keyValue(ix.fields.get(0), k, 0);
+      if (v != null && !v.isNull()) {
+        KeyCodec.encode(v, b.clear().put(ix.prefix));
+        byte[] start = b.toBytes();
+        sorted &= starts.isEmpty() || ByteKeys.compare(starts.get(starts.size() - 1), start) < 0;
+        starts.add(start);
+      }
+    }
+    if (starts.isEmpty()) {
+      return Collections.emptyIterator();
+    }
+    if (!sorted) {
+      starts.sort(ByteKeys::compare);
+    }
+    return new IndexRows(e, ix, new KeySkipSource(starts));
+  }
+
+  /** The index entries a scan considers, in order; null once there are no more. */
+  private interface EntrySource {
+    byte[] next();
+  }
+
+  /**
+   * The entries of an ordered index under any of a sorted list of key prefixes, in one forward
+   * pass: entries between two wanted keys are stepped over while few, and skipped by seeking to the
+   * next wanted key otherwise — so sparse keys (ten parents spread over the table) read only their
+   * own entries, and dense keys (a range of parents) read as one range scan.
+   */
+  private final class KeySkipSource implements EntrySource {
+    /** Entries between wanted keys stepped over before seeking to the next wanted key. */
+    private static final int GAP_STEPS = 16;
+
+    /** Each wanted key's encoded prefix: its entries are the index keys that start with it. */
+    private final List<byte[]> starts;
+
+    private Cursor<byte[], byte[]> cursor;
+    private int key;
+    private int gap;
+    private boolean done;
+
+    KeySkipSource(List<byte[]> starts) {
+      this.starts = starts;
+      this.cursor = idx.cursor(idxRoot, starts.get(0), null, false);
+    }
+
+    @Override
+    public byte[] next() {
+      while (!done) {
+        if (!cursor.hasNext()) {
+          done = true;
+          break;
         }
-        if (!c.hasNext()) {
+        byte[] k = cursor.next();
+        // past the entries of a wanted key: on to the next wanted key
+        while (key < starts.size()
+            && ByteKeys.compare(k, starts.get(key)) >= 0
+            && !ByteKeys.startsWith(k, starts.get(key))) {
+          key++;
+        }
+        if (key == starts.size()) {
+          done = true;
+          break;
+        }
+        if (ByteKeys.startsWith(k, starts.get(key))) {
+          gap = 0;
+          return k;
+        }
+        if (++gap > GAP_STEPS) {
+          cursor = idx.cursor(idxRoot, starts.get(key), null, false);
+          gap = 0;
+        }
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The rows behind the index entries of a source: entries are read in chunks, each chunk's rows
+   * looked up in one batched pass; entries of rows other partitions own are skipped on their key
+   * bytes; an entry is a superset entry, so a row is kept only when its values at this LSN are the
+   * entry's.
+   */
+  private final class IndexRows implements Iterator<Row> {
+    private final EntityInfo e;
+    private final IndexInfo ix;
+    private final EntrySource source;
+    private final byte[][] entries = new byte[MAX_INDEX_CHUNK][];
+    private final int[] ends = new int[MAX_INDEX_CHUNK];
+    private final Buf scratch = new Buf(32);
+    private int size;
+    private RowData[] versions = new RowData[0];
+    private int nextChunk = FIRST_INDEX_CHUNK;
+    private int pos;
+    private boolean exhausted;
+    private Row next;
+
+    IndexRows(EntityInfo e, IndexInfo ix, EntrySource source) {
+      this.e = e;
+      this.ix = ix;
+      this.source = source;
+      this.next = advance();
+    }
+
+    private void fill() {
+      size = 0;
+      pos = 0;
+      int chunk = nextChunk;
+      nextChunk = Math.min(MAX_INDEX_CHUNK, nextChunk * 2);
+      while (size < chunk) {
+        byte[] k = source.next();
+        if (k == null) {
           exhausted = true;
+          break;
         }
-        byte[][] idKeys = new byte[size][];
-        for (int i = 0; i < size; i++) {
-          byte[] k = entries[i];
-          idKeys[i] = java.util.Arrays.copyOfRange(k, ends[i], k.length);
+        int end = Storage.valuesEnd(ix, k);
+        if (!owner.owns(e, k, end, k.length)) {
+          continue;
         }
-        versions = Storage.versions(rowsRoot, e, idKeys, lsn);
+        entries[size] = k;
+        ends[size] = end;
+        size++;
       }
+      byte[][] idKeys = new byte[size][];
+      for (int i = 0; i < size; i++) {
+        byte[] k = entries[i];
+        idKeys[i] = java.util.Arrays.copyOfRange(k, ends[i], k.length);
+      }
+      versions = Storage.versions(rowsRoot, e, idKeys, lsn);
+    }
 
-      private Row advance() {
-        while (true) {
-          if (pos == size) {
-            if (exhausted) {
-              return null;
-            }
-            fill();
-            if (size == 0) {
-              return null;
-            }
+    private Row advance() {
+      while (true) {
+        if (pos == size) {
+          if (exhausted) {
+            return null;
           }
-          int i = pos++;
-          RowData r = versions[i];
-          if (r == null || !r.live()) {
-            continue;
-          }
-          // a superset entry: keep the row only when its values at this LSN are the entry's
-          if (Storage.indexValuesMatch(ix, r.fields(), entries[i], 4, ends[i], scratch)) {
-            return toRow(e, r);
+          fill();
+          if (size == 0) {
+            return null;
           }
         }
-      }
-
-      @Override
-      public boolean hasNext() {
-        return next != null;
-      }
-
-      @Override
-      public Row next() {
-        if (next == null) {
-          throw new NoSuchElementException();
+        int i = pos++;
+        RowData r = versions[i];
+        if (r == null || !r.live()) {
+          continue;
         }
-        Row out = next;
-        next = advance();
-        return out;
+        if (Storage.indexValuesMatch(ix, r.fields(), entries[i], 4, ends[i], scratch)) {
+          return toRow(e, r);
+        }
       }
-    };
+    }
+
+    @Override
+    public boolean hasNext() {
+      return next != null;
+    }
+
+    @Override
+    public Row next() {
+      if (next == null) {
+        throw new NoSuchElementException();
+      }
+      Row out = next;
+      next = advance();
+      return out;
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import io.ormdb.protocol.value.Value;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
 
 /**
  * A consistent, read-only view of the database at one committed changelog position. Every call on
@@ -77,6 +78,21 @@ public interface ReadView extends AutoCloseable {
    * key fields is allowed (else IllegalArgumentException).
    */
   Iterator<Row> indexScan(String entity, String index, KeyRange range, boolean descending);
+
+  /**
+   * Rows whose first key field in the ordered {@code index} equals one of {@code keys}, in index
+   * key order: the batched lookup of an include's rows for many parent keys at once. This default
+   * runs one equality scan per key; the store's view reads all of them in one forward pass that
+   * seeks over the entries between wanted keys.
+   */
+  default Iterator<Row> indexScanIn(String entity, String index, SortedSet<Value> keys) {
+    List<Row> out = new java.util.ArrayList<>();
+    for (Value k : keys) {
+      indexScan(entity, index, new KeyRange(List.of(k), null, null), false)
+          .forEachRemaining(out::add);
+    }
+    return out.iterator();
+  }
 
   /** The number of live rows of {@code entity} (exact or a close estimate; for planning). */
   long count(String entity);

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /** Counts the row-reading calls made on a view, per entity. */
@@ -69,6 +70,12 @@ final class CountingReadView implements ReadView {
         return it.next();
       }
     };
+  }
+
+  @Override
+  public Iterator<Row> indexScanIn(String entity, String index, SortedSet<Value> keys) {
+    record(entity);
+    return counted(delegate.indexScanIn(entity, index, keys));
   }
 
   @Override

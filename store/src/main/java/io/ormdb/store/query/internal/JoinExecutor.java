@@ -77,15 +77,8 @@ public final class JoinExecutor {
               KeyRange.eq(keys.first()),
               false);
     } else {
-      it =
-          view.indexScan(
-              hop.entity(),
-              hop.rangeIndex(),
-              new KeyRange(
-                  List.of(),
-                  new KeyRange.Bound(keys.first(), true),
-                  new KeyRange.Bound(keys.last(), true)),
-              false);
+      // only the entries of the wanted keys, not every entry between the smallest and largest
+      it = view.indexScanIn(hop.entity(), hop.rangeIndex(), keys);
     }
     // keep rows whose key is wanted (by Values.hashKey: the join's key fields share one type, so
     // hashing is exact)
