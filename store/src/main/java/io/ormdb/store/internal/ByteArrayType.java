@@ -1,9 +1,6 @@
 package io.ormdb.store.internal;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
@@ -33,33 +30,11 @@ final class ByteArrayType extends BasicDataType<byte[]> {
     return b;
   }
 
-  /**
-   * Unsigned lexicographic order, eight bytes at a time: keys are short (4-byte entity or index
-   * prefix, a tagged value, an 8-byte version), so this beats the set-up of the vectorised
-   * mismatch, and every B-tree descent runs it a few dozen times.
-   */
+  /** The store's one key order: {@link ByteKeys#compare}. */
   @Override
   public int compare(byte[] a, byte[] b) {
-    int n = Math.min(a.length, b.length);
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-      long x = (long) LONGS.get(a, i);
-      long y = (long) LONGS.get(b, i);
-      if (x != y) {
-        return Long.compareUnsigned(x, y);
-      }
-    }
-    for (; i < n; i++) {
-      int c = (a[i] & 0xFF) - (b[i] & 0xFF);
-      if (c != 0) {
-        return c;
-      }
-    }
-    return a.length - b.length;
+    return ByteKeys.compare(a, b);
   }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   @Override
   public byte[][] createStorage(int size) {

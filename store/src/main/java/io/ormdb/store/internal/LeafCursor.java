@@ -96,7 +96,7 @@ final class LeafCursor {
     int hi = p.getKeyCount() - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = ByteArrayType.INSTANCE.compare(p.getKey(mid), key);
+      int c = ByteKeys.compare(p.getKey(mid), key);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {
