@@ -78,7 +78,7 @@ public final class MutationValidator {
     for (Mutation.NestedInsert n : ins.nested()) {
       schema
           .relation(e.name(), n.relation())
-          .filter(r -> keyOnSource(schema, r))
+          .filter(schema::keyOnSource)
           .ifPresent(r -> setByNested.add(r.fromField()));
     }
     for (FieldDef f : e.fields()) {
@@ -94,19 +94,6 @@ public final class MutationValidator {
       }
     }
     nested(schema, e, ins.nested());
-  }
-
-  /**
-   * Whether a relation's key is on its source row (many-to-one, and one-to-one pointing at the
-   * target's identity): a nested insert through it inserts the target first and sets the key.
-   */
-  static boolean keyOnSource(SchemaBundle schema, RelationDef r) {
-    return r.cardinality() == io.ormdb.protocol.schema.Cardinality.MANY_TO_ONE
-        || (r.cardinality() == io.ormdb.protocol.schema.Cardinality.ONE_TO_ONE
-            && schema
-                .entity(r.toEntity())
-                .map(t -> t.identityField().equals(r.toField()))
-                .orElse(false));
   }
 
   /**

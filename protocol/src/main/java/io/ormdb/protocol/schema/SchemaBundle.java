@@ -85,6 +85,21 @@ public record SchemaBundle(
                             relationsFrom(fromEntity).stream().map(RelationDef::name).toList())));
   }
 
+  /**
+   * Whether {@code r}'s key field is on its source rows — many-to-one, and one-to-one whose target
+   * field is the target's identity — rather than on its target rows (one-to-many, the other
+   * one-to-ones) or on edge rows (many-to-many). The one rule for foreign keys, nested inserts and
+   * their validation.
+   */
+  public boolean keyOnSource(RelationDef r) {
+    return switch (r.cardinality()) {
+      case MANY_TO_ONE -> true;
+      case ONE_TO_ONE ->
+          entity(r.toEntity()).map(t -> t.identityField().equals(r.toField())).orElse(false);
+      default -> false;
+    };
+  }
+
   public List<RelationDef> relationsFrom(String fromEntity) {
     List<RelationDef> out = new ArrayList<>();
     for (RelationDef r : relations) {

@@ -290,12 +290,7 @@ final class Catalog {
               r.toField(),
               OnDelete.CASCADE));
     }
-    boolean keyOnTarget = c == Cardinality.ONE_TO_MANY;
-    if (c == Cardinality.ONE_TO_ONE) {
-      String targetIdentity = s.entity(r.toEntity()).map(EntityDef::identityField).orElse(null);
-      keyOnTarget = !r.toField().equals(targetIdentity);
-    }
-    if (keyOnTarget) {
+    if (!s.keyOnSource(r)) {
       return List.of(
           new FkRule(
               fkName(r.toEntity(), r.toField()),

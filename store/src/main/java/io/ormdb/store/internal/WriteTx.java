@@ -282,7 +282,7 @@ final class WriteTx {
     // that this row's foreign key is set from them and checked against them.
     for (Mutation.NestedInsert n : ins.nested()) {
       RelationDef r = nestedRelation(e, n);
-      if (keyOnSource(r)) {
+      if (cat.bundle.keyOnSource(r)) {
         referenced(e, given, r, n);
       }
     }
@@ -332,7 +332,7 @@ final class WriteTx {
     insertedIds.add(id);
     for (Mutation.NestedInsert n : ins.nested()) {
       RelationDef r = nestedRelation(e, n);
-      if (!keyOnSource(r)) {
+      if (!cat.bundle.keyOnSource(r)) {
         nested(e, row, r, n);
       }
     }
@@ -341,16 +341,6 @@ final class WriteTx {
 
   private RelationDef nestedRelation(EntityInfo parent, Mutation.NestedInsert n) {
     return cat.bundle.requireRelation(parent.name(), n.relation());
-  }
-
-  /**
-   * Whether the relation's key is on its source row: many-to-one, and one-to-one pointing at the
-   * target's identity.
-   */
-  private boolean keyOnSource(RelationDef r) {
-    return r.cardinality() == Cardinality.MANY_TO_ONE
-        || (r.cardinality() == Cardinality.ONE_TO_ONE
-            && r.toField().equals(cat.entity(r.toEntity()).identity.name()));
   }
 
   /**
