@@ -1,7 +1,7 @@
 package io.ormdb.store.internal;
 
-import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
+import io.ormdb.store.Partitioning;
 
 /**
  * Which rows a read view returns, decided on the identity's key bytes before a row is looked up or
@@ -32,15 +32,11 @@ abstract class KeyOwner {
     return new KeyOwner() {
       @Override
       boolean owns(Catalog.EntityInfo e, byte[] key, int from, int to) {
-        int hash;
-        if (e.identity.type().base() == ValueType.INT32) {
-          // a 32-bit identity hashes as the equal 64-bit value (its key encoding differs)
-          byte[] wide =
-              KeyCodec.encode(new Value.Int64(KeyCodec.decode(new Buf.In(key, from)).asLong()));
-          hash = KeyHash.fnv1a(wide, 0, wide.length);
-        } else {
-          hash = KeyHash.fnv1a(key, from, to);
-        }
+        // a 32-bit identity's key bytes are not the ones it hashes by: ask Partitioning
+        int hash =
+            e.identity.type().base() == ValueType.INT32
+                ? Partitioning.hash(KeyCodec.decode(new Buf.In(key, from)))
+                : KeyHash.fnv1a(key, from, to);
         return Math.floorMod(hash, partitions) == partition;
       }
     };
