@@ -366,20 +366,21 @@ final class Snapshot implements ReadView {
           break;
         }
         byte[] k = cursor.next();
-        // past the entries of a wanted key: on to the next wanted key
-        while (key < starts.size()
-            && ByteKeys.compare(k, starts.get(key)) >= 0
-            && !ByteKeys.startsWith(k, starts.get(key))) {
-          key++;
+        byte[] start = starts.get(key);
+        boolean wanted;
+        // past the entries of this wanted key: on to the next one
+        while (!(wanted = ByteKeys.startsWith(k, start)) && ByteKeys.compare(k, start) > 0) {
+          if (++key == starts.size()) {
+            done = true;
+            return null;
+          }
+          start = starts.get(key);
         }
-        if (key == starts.size()) {
-          done = true;
-          break;
-        }
-        if (ByteKeys.startsWith(k, starts.get(key))) {
+        if (wanted) {
           gap = 0;
           return k;
         }
+        // between two wanted keys
         if (++gap > GAP_STEPS) {
           cursor = idx.cursor(idxRoot, starts.get(key), null, false);
           gap = 0;
