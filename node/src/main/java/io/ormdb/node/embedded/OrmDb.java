@@ -152,7 +152,7 @@ public final class OrmDb implements Extension {
           return CompletableFuture.completedFuture(here);
         }
       } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(readFailure(e));
+        return CompletableFuture.failedFuture(failure(e));
       }
     }
     return request(id -> new Message.Query(id, 0, query), Message.QueryReply.class)
@@ -160,32 +160,23 @@ public final class OrmDb implements Extension {
   }
 
   /**
-   * Runs a {@code find} statement of the query language (on the calling thread when it is a
-   * primary-key read, as {@link #query(GraphQuery)} does).
+   * Runs a {@code find} statement of the query language: parsed here — a parse error, or a
+   * statement that is not a {@code find}, fails the stage at once and nothing runs — then as {@link
+   * #query(GraphQuery)}.
    */
   public CompletionStage<QueryResult> query(String findStatement) {
-    if (mayReadHere()) {
-      try {
-        if (QueryParser.parse(findStatement) instanceof Statement.Find f) {
-          QueryResult here = actors.readOnCaller(f.query(), Sensitivity.RESTRICTED);
-          if (here != null) {
-            return CompletableFuture.completedFuture(here);
-          }
-        }
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(readFailure(e));
-      }
+    Statement s;
+    try {
+      s = QueryParser.parse(findStatement);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure(e));
     }
-    return request(id -> new Message.QueryText(id, 0, findStatement), Message.Response.class)
-        .thenApply(
-            r -> {
-              if (r instanceof Message.QueryReply q) {
-                return q.result();
-              }
-              throw OrmDbException.invalid(
-                  "query(String) runs find statements; use mutate or aggregate for: "
-                      + findStatement);
-            });
+    if (s instanceof Statement.Find f) {
+      return query(f.query());
+    }
+    return CompletableFuture.failedFuture(
+        OrmDbException.invalid(
+            "query(String) runs find statements; use mutate or aggregate for: " + findStatement));
   }
 
   /** Commits a batch atomically; completes once it is durable. */
@@ -354,11 +345,11 @@ public final class OrmDb implements Extension {
     return answer;
   }
 
-  /** A refusal as it is; anything else (the store closed under the read) as INTERNAL. */
-  private static OrmDbException readFailure(RuntimeException e) {
+  /** A refusal as it is; anything else (the store closed under a read) as INTERNAL. */
+  private static OrmDbException failure(RuntimeException e) {
     return e instanceof OrmDbException o
         ? o
-        : new OrmDbException(ErrorCode.INTERNAL, "the read failed: " + e, e);
+        : new OrmDbException(ErrorCode.INTERNAL, "the request failed: " + e, e);
   }
 
   /**

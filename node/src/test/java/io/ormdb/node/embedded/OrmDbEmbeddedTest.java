@@ -85,6 +85,38 @@ class OrmDbEmbeddedTest {
   }
 
   /**
+   * {@code query(String)} runs find statements only: a write handed to it is refused before it runs
+   * (nothing is written), and a parse error fails the stage instead of being thrown.
+   */
+  @Test
+  void queryTextRefusesOtherStatementsBeforeRunningThem() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      CompletableFuture<QueryResult> write =
+          db.query("Note.create({ id: 50, text: \"x\" })").toCompletableFuture();
+      assertThatThrownBy(write::join)
+          .cause()
+          .isInstanceOf(OrmDbException.class)
+          .hasMessageContaining("query(String) runs find statements");
+      assertThat(db.store().query(GraphQuery.from("Note").build()).root().size())
+          .as("the write did not run")
+          .isZero();
+      CompletableFuture<QueryResult> broken =
+          db.query("Note.findMany().where(").toCompletableFuture();
+      assertThat(broken).isCompletedExceptionally();
+      assertThatThrownBy(broken::join)
+          .cause()
+          .isInstanceOf(OrmDbException.class)
+          .satisfies(
+              e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    } finally {
+      terminate(s);
+    }
+  }
+
+  /**
    * The stages are plain CompletableFutures completed on the thread that delivers the answer: the
    * ask's Scala stage runs even non-async callbacks on the default executor, which on a machine
    * with one or two cores is a new thread per callback ("Thread-N"), and the common pool elsewhere.
