@@ -93,65 +93,36 @@ public record StoreConfig(
     }
   }
 
-  /** A configuration whose named consumers hold the changelog {@link #DEFAULT_CONSUMER_HOLD}. */
-  public StoreConfig(
-      String dataDir,
-      Durability durability,
-      long maxDelayMillis,
-      Duration historyRetention,
-      Duration compactionInterval,
-      int maxValueBytes,
-      Duration changelogRetention) {
-    this(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        changelogRetention,
-        DEFAULT_CONSUMER_HOLD,
-        DEFAULT_CACHE_MEGABYTES);
-  }
-
-  /** A configuration that keeps the whole changelog (the form before changelog retention). */
-  public StoreConfig(
-      String dataDir,
-      Durability durability,
-      long maxDelayMillis,
-      Duration historyRetention,
-      Duration compactionInterval,
-      int maxValueBytes) {
-    this(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        KEEP_CHANGELOG);
-  }
-
   /** Whether the whole changelog is kept. */
   public boolean keepsWholeChangelog() {
     return changelogRetention.equals(KEEP_CHANGELOG);
   }
 
-  /** Defaults: SYNC, 10 minutes of history, compaction every minute, 16 MiB values. */
+  /**
+   * Defaults: SYNC, 10 minutes of history, compaction every minute, 16 MiB values, the whole
+   * changelog kept, consumers holding it {@link #DEFAULT_CONSUMER_HOLD}, a {@link
+   * #DEFAULT_CACHE_MEGABYTES} MiB page cache.
+   */
   public static StoreConfig of(Path dataDir) {
-    return new StoreConfig(
-        dataDir.toString(),
-        Durability.SYNC,
-        0,
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(1),
-        16 * 1024 * 1024);
+    return defaults(dataDir.toString());
   }
 
   /** An in-memory store with the defaults of {@link #of(Path)}. */
   public static StoreConfig inMemory() {
+    return defaults(IN_MEMORY);
+  }
+
+  private static StoreConfig defaults(String dataDir) {
     return new StoreConfig(
-        IN_MEMORY, Durability.SYNC, 0, Duration.ofMinutes(10), Duration.ofMinutes(1), 16 << 20);
+        dataDir,
+        Durability.SYNC,
+        0,
+        Duration.ofMinutes(10),
+        Duration.ofMinutes(1),
+        16 << 20,
+        KEEP_CHANGELOG,
+        DEFAULT_CONSUMER_HOLD,
+        DEFAULT_CACHE_MEGABYTES);
   }
 
   public boolean isInMemory() {
@@ -159,42 +130,23 @@ public record StoreConfig(
   }
 
   public StoreConfig withAsync(long maxDelayMillis) {
-    return new StoreConfig(
-        dataDir,
-        Durability.ASYNC,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        changelogRetention,
-        consumerHold,
-        cacheMegabytes);
+    Copy c = new Copy(this);
+    c.durability = Durability.ASYNC;
+    c.maxDelayMillis = maxDelayMillis;
+    return c.build();
   }
 
   public StoreConfig withRetention(Duration retention, Duration compactionEvery) {
-    return new StoreConfig(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        retention,
-        compactionEvery,
-        maxValueBytes,
-        changelogRetention,
-        consumerHold,
-        cacheMegabytes);
+    Copy c = new Copy(this);
+    c.historyRetention = retention;
+    c.compactionInterval = compactionEvery;
+    return c.build();
   }
 
   public StoreConfig withMaxValueBytes(int bytes) {
-    return new StoreConfig(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        bytes,
-        changelogRetention,
-        consumerHold,
-        cacheMegabytes);
+    Copy c = new Copy(this);
+    c.maxValueBytes = bytes;
+    return c.build();
   }
 
   /**
@@ -202,16 +154,9 @@ public record StoreConfig(
    * ones, after which {@link OrmStore#changes} from an older LSN fails with INVALID_LSN.
    */
   public StoreConfig withChangelogRetention(Duration retention) {
-    return new StoreConfig(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        retention,
-        consumerHold,
-        cacheMegabytes);
+    Copy c = new Copy(this);
+    c.changelogRetention = retention;
+    return c.build();
   }
 
   /**
@@ -219,29 +164,53 @@ public record StoreConfig(
    * Duration#ZERO}: not at all).
    */
   public StoreConfig withConsumerHold(Duration hold) {
-    return new StoreConfig(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        changelogRetention,
-        hold,
-        cacheMegabytes);
+    Copy c = new Copy(this);
+    c.consumerHold = hold;
+    return c.build();
   }
 
   /** The page cache size in MiB (at least 1). */
   public StoreConfig withCacheMegabytes(int megabytes) {
-    return new StoreConfig(
-        dataDir,
-        durability,
-        maxDelayMillis,
-        historyRetention,
-        compactionInterval,
-        maxValueBytes,
-        changelogRetention,
-        consumerHold,
-        megabytes);
+    Copy c = new Copy(this);
+    c.cacheMegabytes = megabytes;
+    return c.build();
+  }
+
+  /** The components of a configuration, to change some of them (the {@code with} methods). */
+  private static final class Copy {
+    private final String dataDir;
+    private Durability durability;
+    private long maxDelayMillis;
+    private Duration historyRetention;
+    private Duration compactionInterval;
+    private int maxValueBytes;
+    private Duration changelogRetention;
+    private Duration consumerHold;
+    private int cacheMegabytes;
+
+    Copy(StoreConfig c) {
+      dataDir = c.dataDir;
+      durability = c.durability;
+      maxDelayMillis = c.maxDelayMillis;
+      historyRetention = c.historyRetention;
+      compactionInterval = c.compactionInterval;
+      maxValueBytes = c.maxValueBytes;
+      changelogRetention = c.changelogRetention;
+      consumerHold = c.consumerHold;
+      cacheMegabytes = c.cacheMegabytes;
+    }
+
+    StoreConfig build() {
+      return new StoreConfig(
+          dataDir,
+          durability,
+          maxDelayMillis,
+          historyRetention,
+          compactionInterval,
+          maxValueBytes,
+          changelogRetention,
+          consumerHold,
+          cacheMegabytes);
+    }
   }
 }

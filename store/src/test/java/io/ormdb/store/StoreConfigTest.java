@@ -33,6 +33,31 @@ class StoreConfigTest {
         .contains("consumerHold must not be negative");
   }
 
+  /** Each {@code with} method changes its components only: a chain of them keeps every one. */
+  @Test
+  void withMethodsKeepTheOtherComponents() {
+    StoreConfig all =
+        StoreConfig.of(dir)
+            .withAsync(5)
+            .withRetention(Duration.ofMinutes(1), Duration.ofMinutes(2))
+            .withMaxValueBytes(100)
+            .withChangelogRetention(Duration.ofHours(1))
+            .withConsumerHold(Duration.ofHours(2))
+            .withCacheMegabytes(8);
+    assertThat(all)
+        .isEqualTo(
+            new StoreConfig(
+                dir.toString(),
+                StoreConfig.Durability.ASYNC,
+                5,
+                Duration.ofMinutes(1),
+                Duration.ofMinutes(2),
+                100,
+                Duration.ofHours(1),
+                Duration.ofHours(2),
+                8));
+  }
+
   /** A store whose cache is far smaller than its data reads everything back from the file. */
   @Test
   void aSmallCacheStillReadsEverything() {
