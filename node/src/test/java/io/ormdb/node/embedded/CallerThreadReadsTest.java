@@ -61,8 +61,9 @@ class CallerThreadReadsTest {
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  /** A find statement the parser refuses. */
-  private static final String BROKEN = "Note.findUnique().where(id == )";
+  /** A primary-key read of an entity the schema does not have. */
+  private static final GraphQuery UNKNOWN =
+      GraphQuery.from("Nope").where(Filter.eq("id", 1L)).build();
 
   private static GraphQuery note(long id) {
     return GraphQuery.from("Note").where(Filter.eq("id", id)).build();
@@ -169,7 +170,7 @@ class CallerThreadReadsTest {
     OrmDb off = start(false);
     off.query(note(1)).toCompletableFuture().join();
     QueryResult viaActors = off.query(note(2)).toCompletableFuture().join();
-    Throwable offError = failure(off, BROKEN);
+    Throwable offError = failure(off, UNKNOWN);
     assertThat(off.callerThreadReads()).isZero();
     assertThat(viaActors).isEqualTo(off.store().query(note(2)));
     stop0();
@@ -177,7 +178,8 @@ class CallerThreadReadsTest {
     OrmDb on = start(true);
     on.query(note(1)).toCompletableFuture().join();
     assertThat(on.query(note(2)).toCompletableFuture().join()).isEqualTo(on.store().query(note(2)));
-    Throwable onError = failure(on, BROKEN);
+    Throwable onError = failure(on, UNKNOWN);
+    assertThat(offError.getMessage()).contains("Nope");
     assertThat(onError.getMessage()).isEqualTo(offError.getMessage());
     assertThat(((OrmDbException) onError).code()).isEqualTo(((OrmDbException) offError).code());
   }
@@ -190,9 +192,9 @@ class CallerThreadReadsTest {
     return seen[0];
   }
 
-  private static Throwable failure(OrmDb db, String text) {
+  private static Throwable failure(OrmDb db, GraphQuery q) {
     Throwable[] seen = new Throwable[1];
-    assertThatThrownBy(() -> db.query(text).toCompletableFuture().join())
+    assertThatThrownBy(() -> db.query(q).toCompletableFuture().join())
         .isInstanceOf(CompletionException.class)
         .satisfies(e -> seen[0] = e.getCause());
     assertThat(seen[0]).isInstanceOf(OrmDbException.class);
