@@ -400,8 +400,9 @@ final class Snapshot implements ReadView {
     private final EntityInfo e;
     private final IndexInfo ix;
     private final EntrySource source;
-    private final byte[][] entries = new byte[MAX_INDEX_CHUNK][];
-    private final int[] ends = new int[MAX_INDEX_CHUNK];
+    // sized to the chunk, which doubles from FIRST_INDEX_CHUNK: a lookup of a few rows stays small
+    private byte[][] entries = new byte[FIRST_INDEX_CHUNK][];
+    private int[] ends = new int[FIRST_INDEX_CHUNK];
     private final Buf scratch = new Buf(32);
     private int size;
     private RowData[] versions = new RowData[0];
@@ -422,6 +423,10 @@ final class Snapshot implements ReadView {
       pos = 0;
       int chunk = nextChunk;
       nextChunk = Math.min(MAX_INDEX_CHUNK, nextChunk * 2);
+      if (entries.length < chunk) {
+        entries = new byte[chunk][];
+        ends = new int[chunk];
+      }
       while (size < chunk) {
         byte[] k = source.next();
         if (k == null) {
