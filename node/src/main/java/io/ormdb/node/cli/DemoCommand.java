@@ -59,14 +59,21 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     boolean temporary = dataDir == null;
-    Path dir = temporary ? Files.createTempDirectory("ormdb-demo-") : dataDir;
-    if (!temporary && Files.exists(dir.resolve(StoreConfig.FILE_NAME))) {
-      err.println(
-          "error: "
-              + dir.resolve(StoreConfig.FILE_NAME)
-              + " already exists; the demo needs a directory without a database");
-      return 2;
+    if (!temporary) {
+      try {
+        Inputs.checkDataDir(dataDir.toString());
+        if (Files.exists(dataDir.resolve(StoreConfig.FILE_NAME))) {
+          throw new Inputs.Problem(
+              dataDir.resolve(StoreConfig.FILE_NAME)
+                  + " already exists; the demo needs a directory without a database");
+        }
+        Inputs.createDataDir(dataDir.toString());
+      } catch (Inputs.Problem e) {
+        err.println("error: " + e.getMessage());
+        return Inputs.BAD_INPUT;
+      }
     }
+    Path dir = temporary ? Files.createTempDirectory("ormdb-demo-") : dataDir;
     try (EmbeddedNode node = new EmbeddedNode("ormdb-demo", dir.toString())) {
       out.println(
           "ORMDB demo: ORMDB embedded in a Pekko ActorSystem, database file "

@@ -4,12 +4,7 @@ import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.schema.SchemaBundle;
-import io.ormdb.store.StoreConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +18,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ormdb run}: opens (or creates) the database in a data directory, optionally applies a
  * schema file, then runs query-language statements from {@code -e} options and script files, in
- * that order, printing each result. The first refused statement stops the run (exit code 1); a
- * script with a syntax error runs nothing.
+ * that order, printing each result. The first refused statement stops the run (exit code 1). Every
+ * input is read and parsed before anything is opened: a missing or unreadable file, a data
+ * directory that is a file, or a syntax error anywhere is one line naming the input (exit code 2),
+ * and nothing has run or been created.
  */
 @Command(
     name = "run",
@@ -56,34 +53,43 @@ final class RunCommand implements Callable<Integer> {
   List<Path> scripts = new ArrayList<>();
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    List<String> sources = new ArrayList<>(statements);
+    String schemaText;
+    List<List<Script.Chunk>> sources = new ArrayList<>();
     try {
-      for (Path p : scripts) {
-        sources.add(Files.readString(p, StandardCharsets.UTF_8));
+      Inputs.checkDataDir(dataDir);
+      schemaText = schemaFile == null ? null : Inputs.readText("schema file", schemaFile);
+      if (schemaText != null) {
+        Inputs.parse("schema file " + schemaFile, schemaText, SchemaParser::parse);
       }
-    } catch (NoSuchFileException e) {
-      err.println("error: no such script file: " + e.getFile());
-      return 2;
-    }
-    if (!StoreConfig.IN_MEMORY.equals(dataDir)) {
-      Files.createDirectories(Path.of(dataDir));
+      for (int i = 0; i < statements.size(); i++) {
+        String source = statements.size() == 1 ? "-e" : "-e #" + (i + 1);
+        sources.add(Inputs.parse(source, statements.get(i), Script::parse));
+      }
+      for (Path p : scripts) {
+        String text = Inputs.readText("script", p);
+        sources.add(Inputs.parse("script " + p, text, Script::parse));
+      }
+      Inputs.createDataDir(dataDir);
+    } catch (Inputs.Problem e) {
+      err.println("error: " + e.getMessage());
+      return Inputs.BAD_INPUT;
     }
     try (EmbeddedNode node = new EmbeddedNode("ormdb-run", dataDir)) {
       OrmDb db = node.db();
-      if (schemaFile != null) {
-        String text = Files.readString(schemaFile, StandardCharsets.UTF_8);
-        SchemaBundle bundle = SchemaParser.parse(text);
+      if (schemaText != null) {
+        SchemaBundle bundle = SchemaParser.parse(schemaText);
         SchemaBundle current = db.store().schema();
         if (!bundle.withVersion(current.version()).equals(current)) {
-          out.println("schema version " + StatementRunner.await(db.applySchema(text)) + " applied");
+          out.println(
+              "schema version " + StatementRunner.await(db.applySchema(schemaText)) + " applied");
         }
       }
       StatementRunner runner = new StatementRunner(db);
-      for (String source : sources) {
-        for (Script.Chunk chunk : Script.parse(source)) {
+      for (List<Script.Chunk> chunks : sources) {
+        for (Script.Chunk chunk : chunks) {
           out.println(runner.run(chunk.statement()));
         }
       }
