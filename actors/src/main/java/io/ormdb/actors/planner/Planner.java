@@ -225,6 +225,7 @@ public final class Planner {
               });
         } else if (r instanceof Message.ApplySchema a) {
           SchemaBundle bundle = SchemaParser.parse(a.schemaText());
+          warnOfPolicies(bundle);
           onStore(p, () -> new Message.SchemaApplied(id, store.applySchema(bundle)));
         } else {
           throw OrmDbException.invalid(
@@ -234,6 +235,27 @@ public final class Planner {
         p.replyTo().tell(new Message.Error(id, e.code().code(), e.getMessage()));
       }
       return Behaviors.same();
+    }
+
+    /**
+     * Row-level policies are parsed, checked and stored with the schema but not enforced yet (the
+     * planner hooks that would apply them pass every query through): a schema that declares any
+     * gets a warning in the log, naming them, so nobody mistakes them for protection.
+     */
+    private void warnOfPolicies(SchemaBundle bundle) {
+      if (!bundle.policies().isEmpty()) {
+        context
+            .getLog()
+            .warn(
+                "the schema declares {} row-level {} ({}), which {} NOT enforced yet: every"
+                    + " session can read and change every row",
+                bundle.policies().size(),
+                bundle.policies().size() == 1 ? "policy" : "policies",
+                String.join(
+                    ", ",
+                    bundle.policies().stream().map(x -> x.name() + " on " + x.entity()).toList()),
+                bundle.policies().size() == 1 ? "is" : "are");
+      }
     }
 
     private void checkVersion(long requested) {
