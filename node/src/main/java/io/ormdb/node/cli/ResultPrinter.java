@@ -36,9 +36,12 @@ final class ResultPrinter {
 
   private ResultPrinter() {}
 
-  /** The rows as nested JSON objects, then a line with the row count, snapshot and cursor. */
+  /**
+   * The rows as nested JSON objects, each with its version ({@code "$version"}: the LSN of its last
+   * write, for {@code expectVersion}), then a line with the row count, snapshot and cursor.
+   */
   static String query(QueryResult r) {
-    List<Map<String, Object>> objects = ResultObjects.toMaps(r);
+    List<Map<String, Object>> objects = ResultObjects.toMaps(r, true);
     StringBuilder sb = new StringBuilder(json(objects)).append('\n');
     sb.append('(')
         .append(objects.size())

@@ -50,6 +50,35 @@ class RunCommandTest {
   }
 
   @Test
+  void rowsPrintTheirVersionWhichAnUpdateCanExpect() throws Exception {
+    String data = dir.resolve("db").toString();
+    String schema = schema().toString();
+    CliRun.of(
+        "run", "--data-dir", data, "--schema", schema, "-e", "Note.create({ id: 7, text: \"a\" })");
+    CliRun.of("run", "--data-dir", data, "-e", "Note.update(id: 7).set({ text: \"b\" })");
+    CliRun read = CliRun.of("run", "--data-dir", data, "-e", "Note.findUnique().where(id == 7)");
+    assertThat(read.out()).contains("\"$version\" : 2");
+
+    CliRun stale =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "-e",
+            "Note.update(id: 7).set({ text: \"c\" }).expectVersion(1)");
+    assertThat(stale.exitCode()).isEqualTo(1);
+    assertThat(stale.err()).contains("CONFLICT");
+    CliRun current =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "-e",
+            "Note.update(id: 7).set({ text: \"c\" }).expectVersion(2)");
+    assertThat(current.exitCode()).isZero();
+  }
+
+  @Test
   void aScriptWithASyntaxErrorRunsNothingAndSaysWhere() throws Exception {
     Path script = dir.resolve("bad.ormql");
     Files.writeString(script, "Note.create({ text: \"a\" });\nNote.findMnay()\n");

@@ -15,10 +15,25 @@ import java.util.Map;
  * name — a list for to-many relations, a single map (or null) for to-one relations.
  */
 public final class ResultObjects {
+  /**
+   * The key under which {@link #toMaps(QueryResult, boolean)} puts each row's version: the LSN of
+   * the change set that last wrote the row, which an update or delete can pass as its expected
+   * version. No field can have this name ({@code $} does not start a name in the schema language).
+   */
+  public static final String VERSION_KEY = "$version";
+
   private ResultObjects() {}
 
   /** The root rows as nested maps, in result order. */
   public static List<Map<String, Object>> toMaps(QueryResult result) {
+    return toMaps(result, false);
+  }
+
+  /**
+   * The root rows as nested maps, in result order; with {@code withVersions}, every row (root and
+   * included) also holds its version under {@link #VERSION_KEY}, after its fields.
+   */
+  public static List<Map<String, Object>> toMaps(QueryResult result, boolean withVersions) {
     if (result.entities().isEmpty()) {
       return List.of();
     }
@@ -29,7 +44,8 @@ public final class ResultObjects {
     Map<String, BlockObjects> objectsByPath = new HashMap<>();
     for (EntityBlock block : result.entities()) {
       objectsByPath.put(
-          block.path(), new BlockObjects(block, includesOf.getOrDefault(block.path(), 0)));
+          block.path(),
+          new BlockObjects(block, includesOf.getOrDefault(block.path(), 0), withVersions));
     }
     BlockObjects none = new BlockObjects(List.of(), new Map[0]);
     // Rows are shared by reference, so edges can be attached in any order.
@@ -82,8 +98,8 @@ public final class ResultObjects {
       this.rows = rows;
     }
 
-    BlockObjects(EntityBlock block, int includes) {
-      this(block.ids(), rows(block, includes));
+    BlockObjects(EntityBlock block, int includes, boolean withVersions) {
+      this(block.ids(), rows(block, includes, withVersions));
     }
 
     Map<String, Object> byId(Value id) {
@@ -104,7 +120,7 @@ public final class ResultObjects {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<String, Object>[] rows(EntityBlock block, int includes) {
+  private static Map<String, Object>[] rows(EntityBlock block, int includes, boolean withVersions) {
     int n = block.size();
     List<Column> columns = block.columns();
     int width = columns.size();
@@ -115,12 +131,16 @@ public final class ResultObjects {
       values[c] = columns.get(c).values();
     }
     // sized so that no row map ever grows (fields plus the includes attached later)
-    int rowCapacity = capacity(width + includes);
+    int rowCapacity = capacity(width + includes + (withVersions ? 1 : 0));
+    List<Long> versions = block.versions();
     Map<String, Object>[] out = new Map[n];
     for (int r = 0; r < n; r++) {
       Map<String, Object> row = new LinkedHashMap<>(rowCapacity);
       for (int c = 0; c < width; c++) {
         row.put(names[c], Values.toJava((Value) values[c].get(r)));
+      }
+      if (withVersions) {
+        row.put(VERSION_KEY, versions.get(r));
       }
       out[r] = row;
     }

@@ -66,6 +66,17 @@ class ResultObjectsTest {
     assertThat(author).containsEntry("name", "ann");
     assertThat(objects.get(1).get("posts")).isEqualTo(List.of());
     assertThat(result.totalRows()).isEqualTo(5);
+    assertThat(objects.get(0)).doesNotContainKey(ResultObjects.VERSION_KEY);
+
+    List<Map<String, Object>> versioned = ResultObjects.toMaps(result, true);
+    assertThat(versioned.get(0)).containsEntry(ResultObjects.VERSION_KEY, 1L);
+    assertThat(versioned.get(0).keySet()).startsWith("name", ResultObjects.VERSION_KEY, "posts");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> versionedPosts =
+        (List<Map<String, Object>>) versioned.get(0).get("posts");
+    assertThat(versionedPosts)
+        .extracting(p -> p.get(ResultObjects.VERSION_KEY))
+        .containsExactly(3L, 2L);
   }
 
   @Test
