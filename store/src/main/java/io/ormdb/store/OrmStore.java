@@ -74,8 +74,9 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
-   * Opens or creates the store, recovering the last durable state. Fails with INVALID_REQUEST
-   * naming the file when it is already open, here or in another process.
+   * Opens or creates the store, recovering the last durable state. Fails with STORAGE_UNAVAILABLE
+   * naming the file and the reason when it cannot be used: already open in this process, locked by
+   * another one, a directory, not a database file or damaged, or its directory cannot be created.
    */
   public static OrmStore open(StoreConfig config) {
     return new OrmStore(Engine.open(config));

@@ -159,11 +159,13 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(dir);
         key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
       } catch (IOException e) {
-        throw OrmDbException.internal("cannot create data directory " + dir + ": " + e, e);
+        throw StorageErrors.dataDirectory(dir, e);
+      }
+      if (Files.isDirectory(Path.of(key))) {
+        throw StorageErrors.isDirectory(key);
       }
       if (!OPEN_FILES.add(key)) {
-        throw OrmDbException.invalid(
-            "database file " + key + " is already open in this process (one owner per file)");
+        throw StorageErrors.alreadyOpen(key);
       }
       b.fileName(ReopeningFilePath.prefixed(key));
     }
@@ -174,11 +176,7 @@ public final class Engine implements AutoCloseable {
       if (key != null) {
         OPEN_FILES.remove(key);
       }
-      String reason =
-          String.valueOf(e.getMessage()).contains("locked")
-              ? " is locked by another process"
-              : " cannot be opened: " + e.getMessage();
-      throw new OrmDbException(ErrorCode.INVALID_REQUEST, "database file " + key + reason, e);
+      throw StorageErrors.openFailed(key == null ? "(in memory)" : key, e);
     }
     try {
       return new Engine(config, replica, key, store);
@@ -186,6 +184,9 @@ public final class Engine implements AutoCloseable {
       store.closeImmediately();
       if (key != null) {
         OPEN_FILES.remove(key);
+      }
+      if (e instanceof MVStoreException m) {
+        throw StorageErrors.openFailed(key == null ? "(in memory)" : key, m);
       }
       throw e;
     }
