@@ -14,7 +14,10 @@ public enum ErrorCode {
   INVALID_REQUEST(2),
   /** The addressed row, schema version or subscription does not exist. */
   NOT_FOUND(3),
-  /** A unique, foreign-key, check or restrict constraint refused the batch; nothing was written. */
+  /**
+   * A unique, foreign-key, check or restrict constraint refused the batch, or an integer identity
+   * has no id left to assign; nothing was written.
+   */
   CONSTRAINT_VIOLATION(4),
   /** The request names a schema version other than the node's current one. */
   SCHEMA_MISMATCH(5),

@@ -8,6 +8,7 @@ import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.internal.Catalog.EntityInfo;
 import io.ormdb.store.internal.Catalog.IndexInfo;
@@ -100,6 +101,9 @@ public final class Engine implements AutoCloseable {
   private static final String ROLE = "role";
   private static final String REPLICA_ROLE = "replica";
   private static final String DATABASE_ID = "database.id";
+
+  /** Meta key prefix (+ entity id): the largest integer identity compaction removed. */
+  private static final String REMOVED_ID = "id.removed.";
 
   private Engine(StoreConfig config, boolean replica, String fileKey, MVStore store) {
     this.config = config;
@@ -303,14 +307,38 @@ public final class Engine implements AutoCloseable {
     return Storage.indexCandidates(idx, idx.flushAndGetRoot(), ix, values);
   }
 
-  /** The largest identity ever stored for {@code e} (deleted rows included), or null. */
-  Value maxIdentity(EntityInfo e) {
+  /**
+   * The largest integer identity {@code e} has ever held: the largest stored (live or deleted rows,
+   * whose versions stay until compaction), or the largest that compaction removed with a deleted
+   * row's history, whichever is larger; {@link Long#MIN_VALUE} when it never held one.
+   */
+  long largestIdentityHeld(EntityInfo e) {
+    long max = Long.MIN_VALUE;
     byte[] end = ByteKeys.prefixEnd(e.prefix);
     byte[] k = rows.lowerKey(end);
-    if (k == null || !ByteKeys.startsWith(k, e.prefix)) {
-      return null;
+    if (k != null && ByteKeys.startsWith(k, e.prefix)) {
+      max = KeyCodec.decode(Storage.idKeyOf(k)).asLong();
     }
-    return KeyCodec.decode(Storage.idKeyOf(k));
+    String removed = meta.get(REMOVED_ID + e.id);
+    return removed == null ? max : Math.max(max, Long.parseLong(removed));
+  }
+
+  /**
+   * Compaction removes every version of a deleted row: remembers its id when it is the largest
+   * removed so far, so that {@link #largestIdentityHeld} still counts it and an assigned id is
+   * never given again.
+   */
+  private void rememberRemovedIdentity(EntityInfo e, byte[] idKey) {
+    ValueType t = e.identity.type().base();
+    if (t != ValueType.INT32 && t != ValueType.INT64) {
+      return;
+    }
+    long id = KeyCodec.decode(idKey).asLong();
+    String key = REMOVED_ID + e.id;
+    String old = meta.get(key);
+    if (old == null || Long.parseLong(old) < id) {
+      meta.put(key, Long.toString(id));
+    }
   }
 
   long count(EntityInfo e) {
@@ -1187,6 +1215,9 @@ public final class Engine implements AutoCloseable {
           }
         }
       }
+    }
+    if (remove.size() == group.size()) {
+      rememberRemovedIdentity(e, idKey);
     }
     for (byte[] k : remove) {
       rows.remove(k);
