@@ -78,6 +78,25 @@ class RunCommandTest {
   }
 
   @Test
+  void aWriteThatChangesNothingSaysSoInsteadOfClaimingACommit() throws Exception {
+    String upsert = "Note.upsert(key: { id: 1 }).set({ text: \"a\" })";
+    CliRun r =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            ":memory:",
+            "--schema",
+            schema().toString(),
+            "-e",
+            upsert + "; " + upsert);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("committed at lsn 1: 1 rows affected, new ids 1")
+        .contains("nothing to commit: 0 rows changed (read at lsn 1)")
+        .doesNotContain("lsn 0");
+  }
+
+  @Test
   void aMissingScriptFileIsReported() {
     CliRun r = CliRun.of("run", "--data-dir", ":memory:", dir.resolve("nope.ormql").toString());
     assertThat(r.exitCode()).isEqualTo(2);

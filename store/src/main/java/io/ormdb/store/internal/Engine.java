@@ -859,7 +859,7 @@ public final class Engine implements AutoCloseable {
         if (t instanceof BatchTask b) {
           try {
             MutationResult r = applyBatch(b.batch);
-            wrote |= r.lsn() > 0;
+            wrote |= r.committed();
             completions.add(() -> b.future.complete(r));
           } catch (OrmDbException e) {
             completions.add(() -> b.future.completeExceptionally(e));
@@ -948,7 +948,8 @@ public final class Engine implements AutoCloseable {
       throw OrmDbException.internal("batch failed: " + e, e);
     }
     if (events.isEmpty()) {
-      return new MutationResult(0, 0, tx.insertedIds);
+      // nothing to commit: no LSN, no changelog entry; the result names the state it read
+      return new MutationResult(lastLsn, 0, tx.insertedIds);
     }
     flush(tx, events, cat, lsn, ts);
     lastLsn = lsn;
