@@ -141,7 +141,9 @@ public final class OrmStore implements AutoCloseable {
   /**
    * Validates and applies a schema; returns its version. Every problem of an invalid schema is
    * listed in one INVALID_REQUEST error; an incompatible change is refused (INVALID_REQUEST), as is
-   * a new constraint that existing rows violate (CONSTRAINT_VIOLATION).
+   * a new constraint that existing rows violate (CONSTRAINT_VIOLATION). A schema equal to the
+   * current one (its version number aside) is not applied again: the current version is returned
+   * and nothing is written, so an application may apply its schema at every start.
    */
   public long applySchema(SchemaBundle bundle) {
     return join(engine.applySchema(bundle));

@@ -2,8 +2,6 @@ package io.ormdb.node.cli;
 
 import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.lang.schema.SchemaParser;
-import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.store.StoreConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +41,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--schema",
       paramLabel = "FILE",
-      description = "A schema file (.ormdb) to apply first, when it differs from the current one.")
+      description =
+          "A schema file (.ormdb) to apply first; one equal to the current schema is left as it"
+              + " is.")
   Path schemaFile;
 
   @Option(
@@ -75,11 +75,9 @@ final class RunCommand implements Callable<Integer> {
       OrmDb db = node.db();
       if (schemaFile != null) {
         String text = Files.readString(schemaFile, StandardCharsets.UTF_8);
-        SchemaBundle bundle = SchemaParser.parse(text);
-        SchemaBundle current = db.store().schema();
-        if (!bundle.withVersion(current.version()).equals(current)) {
-          out.println("schema version " + StatementRunner.await(db.applySchema(text)) + " applied");
-        }
+        long current = db.store().schema().version();
+        long version = StatementRunner.await(db.applySchema(text)); // the same schema: a no-op
+        out.println("schema version " + version + (version == current ? " unchanged" : " applied"));
       }
       StatementRunner runner = new StatementRunner(db);
       for (String source : sources) {

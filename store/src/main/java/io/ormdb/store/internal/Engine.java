@@ -866,8 +866,9 @@ public final class Engine implements AutoCloseable {
           }
         } else if (t instanceof SchemaTask s) {
           try {
+            Catalog before = latestCatalog();
             long v = applySchemaNow(s.bundle);
-            wrote = true;
+            wrote |= latestCatalog() != before;
             completions.add(() -> s.future.complete(v));
           } catch (OrmDbException e) {
             completions.add(() -> s.future.completeExceptionally(e));
@@ -993,9 +994,17 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // schema
 
+  /**
+   * Applies {@code bundle} as the next version, or — when it equals the current schema, version
+   * number aside — returns the current version and writes nothing (an application may apply its
+   * schema at every start).
+   */
   private long applySchemaNow(SchemaBundle bundle) {
-    SchemaValidator.validateOrThrow(bundle);
     Catalog old = latestCatalog();
+    if (old != null && bundle.withVersion(old.version).equals(old.bundle)) {
+      return old.version;
+    }
+    SchemaValidator.validateOrThrow(bundle);
     long version = old == null ? 1 : old.version + 1;
     Catalog cat =
         Catalog.compile(
