@@ -14,7 +14,10 @@ public enum ErrorCode {
   INVALID_REQUEST(2),
   /** The addressed row, schema version or subscription does not exist. */
   NOT_FOUND(3),
-  /** A unique, foreign-key, check or restrict constraint refused the batch; nothing was written. */
+  /**
+   * A unique, foreign-key, check or restrict constraint refused the batch, or an integer identity
+   * has no id left to assign; nothing was written.
+   */
   CONSTRAINT_VIOLATION(4),
   /** The request names a schema version other than the node's current one. */
   SCHEMA_MISMATCH(5),
@@ -31,7 +34,13 @@ public enum ErrorCode {
   /** The LSN is not available (older than retention, or in the future). */
   INVALID_LSN(11),
   /** The credentials were missing, malformed, expired or unknown. */
-  AUTHENTICATION_FAILED(12);
+  AUTHENTICATION_FAILED(12),
+  /**
+   * The database file cannot be used: it is locked by another process or already open in this one,
+   * it cannot be read or written, it is not a database file or it is damaged, or its directory
+   * cannot be created; the message names the file and says which. Nothing was opened or changed.
+   */
+  STORAGE_UNAVAILABLE(13);
 
   private static final Map<Integer, ErrorCode> BY_CODE = new HashMap<>();
 

@@ -74,8 +74,9 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
-   * Opens or creates the store, recovering the last durable state. Fails with INVALID_REQUEST
-   * naming the file when it is already open, here or in another process.
+   * Opens or creates the store, recovering the last durable state. Fails with STORAGE_UNAVAILABLE
+   * naming the file and the reason when it cannot be used: already open in this process, locked by
+   * another one, a directory, not a database file or damaged, or its directory cannot be created.
    */
   public static OrmStore open(StoreConfig config) {
     return new OrmStore(Engine.open(config));
@@ -140,7 +141,9 @@ public final class OrmStore implements AutoCloseable {
   /**
    * Validates and applies a schema; returns its version. Every problem of an invalid schema is
    * listed in one INVALID_REQUEST error; an incompatible change is refused (INVALID_REQUEST), as is
-   * a new constraint that existing rows violate (CONSTRAINT_VIOLATION).
+   * a new constraint that existing rows violate (CONSTRAINT_VIOLATION). A schema equal to the
+   * current one (its version number aside) is not applied again: the current version is returned
+   * and nothing is written, so an application may apply its schema at every start.
    */
   public long applySchema(SchemaBundle bundle) {
     return join(engine.applySchema(bundle));

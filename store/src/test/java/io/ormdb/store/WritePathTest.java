@@ -423,10 +423,13 @@ class WritePathTest {
         "mutation 0 (delete many from User): filter: unknown field 'agee' on entity User (did you"
             + " mean 'age'?)",
         new Mutation.DeleteMany("User", Filter.eq("agee", 1)));
-    // matching nothing changes nothing: no LSN
+    // matching nothing changes nothing: no new LSN, the result names the LSN it read at
+    long before = store.currentLsn();
     MutationResult none = commit(store, new Mutation.DeleteMany("User", Filter.eq("age", 99)));
-    assertThat(none.lsn()).isZero();
+    assertThat(none.committed()).isFalse();
+    assertThat(none.lsn()).isEqualTo(before);
     assertThat(none.affected()).isZero();
+    assertThat(store.currentLsn()).isEqualTo(before);
   }
 
   @Test
@@ -493,8 +496,40 @@ class WritePathTest {
     assertThat(u.schemaVersion()).isEqualTo(1);
     assertThat(store.changes(2, 10)).hasSize(1);
     assertThat(store.changes(3, 10)).isEmpty();
-    // an update that changes nothing gets no LSN
-    assertThat(commit(store, new Mutation.Update("User", id, m("name", "b"), 0)).lsn()).isZero();
+    // an update that changes nothing gets no LSN of its own
+    MutationResult same = commit(store, new Mutation.Update("User", id, m("name", "b"), 0));
+    assertThat(same.committed()).isFalse();
+    assertThat(same.lsn()).isEqualTo(2);
+    assertThat(store.changes(3, 10)).isEmpty();
+  }
+
+  @Test
+  void aBatchThatChangesNothingCommitsNothingAndSaysWhichStateItRead() {
+    MutationResult empty = store.commit(new MutationBatch(List.of()));
+    assertThat(empty.committed()).isFalse();
+    assertThat(empty.lsn()).isZero(); // the state before the first commit
+    Value id = user("a@x.io");
+    commit(store, new Mutation.Update("User", id, m("name", "b"), 0));
+    long batches = store.stats().batchesCommitted();
+
+    Mutation.Upsert again = new Mutation.Upsert("User", m("email", "a@x.io"), m("name", "b"));
+    MutationResult r =
+        commit(
+            store, again, new Mutation.UpdateMany("User", Filter.eq("name", "b"), m("name", "b")));
+
+    assertThat(r.committed()).isFalse();
+    assertThat(r.affected()).isZero();
+    assertThat(r.lsn()).isEqualTo(2); // evaluated against the state after lsn 2
+    assertThat(store.currentLsn()).isEqualTo(2);
+    assertThat(store.changes(1, 10)).extracting(ChangeSet::lsn).containsExactly(1L, 2L);
+    assertThat(store.stats().batchesCommitted()).isEqualTo(batches);
+    try (ReadView v = store.snapshotAt(r.lsn())) {
+      assertThat(v.get("User", id).orElseThrow().get("name")).isEqualTo(Value.of("b"));
+    }
+    // a write that does change something after it takes the next LSN
+    MutationResult next = commit(store, new Mutation.Update("User", id, m("name", "c"), 0));
+    assertThat(next.committed()).isTrue();
+    assertThat(next.lsn()).isEqualTo(3);
   }
 
   @Test

@@ -87,7 +87,14 @@ final class ResultPrinter {
     return sb.append('(').append(n).append(n == 1 ? " row)" : " rows)").toString();
   }
 
+  /**
+   * {@code committed at lsn 8: 2 rows affected, new ids 1, 2}, or for a batch that changed nothing
+   * {@code nothing to commit: 0 rows changed (read at lsn 7)}.
+   */
   static String write(MutationResult r) {
+    if (!r.committed()) {
+      return "nothing to commit: 0 rows changed (read at lsn " + r.lsn() + ")";
+    }
     String ids =
         r.insertedIds().isEmpty()
             ? ""

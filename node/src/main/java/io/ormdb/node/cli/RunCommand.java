@@ -3,7 +3,6 @@ package io.ormdb.node.cli;
 import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
-import io.ormdb.protocol.schema.SchemaBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +39,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--schema",
       paramLabel = "FILE",
-      description = "A schema file (.ormdb) to apply first, when it differs from the current one.")
+      description =
+          "A schema file (.ormdb) to apply first; one equal to the current schema is left as it"
+              + " is.")
   Path schemaFile;
 
   @Option(
@@ -80,12 +81,9 @@ final class RunCommand implements Callable<Integer> {
     try (EmbeddedNode node = new EmbeddedNode("ormdb-run", dataDir)) {
       OrmDb db = node.db();
       if (schemaText != null) {
-        SchemaBundle bundle = SchemaParser.parse(schemaText);
-        SchemaBundle current = db.store().schema();
-        if (!bundle.withVersion(current.version()).equals(current)) {
-          out.println(
-              "schema version " + StatementRunner.await(db.applySchema(schemaText)) + " applied");
-        }
+        long current = db.store().schema().version();
+        long version = StatementRunner.await(db.applySchema(schemaText)); // the same: a no-op
+        out.println("schema version " + version + (version == current ? " unchanged" : " applied"));
       }
       StatementRunner runner = new StatementRunner(db);
       for (List<Script.Chunk> chunks : sources) {

@@ -44,7 +44,7 @@ class RunCommandTest {
             "-e",
             "Note.findMany().where(tag == \"x\"); Note.count()");
     assertThat(r.exitCode()).isZero();
-    assertThat(r.out()).doesNotContain("schema version");
+    assertThat(r.out()).contains("schema version 1 unchanged").doesNotContain("applied");
     assertThat(r.out()).contains("\"text\" : \"a\"", "(1 row of Note");
     assertThat(r.out()).containsPattern("count\\s+-+\\s+2\\s");
   }
@@ -215,6 +215,25 @@ class RunCommandTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("error INVALID_REQUEST (2)", "txt", "did you mean 'text'?");
     assertThat(r.out()).doesNotContain("committed");
+  }
+
+  @Test
+  void aWriteThatChangesNothingSaysSoInsteadOfClaimingACommit() throws Exception {
+    String upsert = "Note.upsert(key: { id: 1 }).set({ text: \"a\" })";
+    CliRun r =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            ":memory:",
+            "--schema",
+            schema().toString(),
+            "-e",
+            upsert + "; " + upsert);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("committed at lsn 1: 1 rows affected, new ids 1")
+        .contains("nothing to commit: 0 rows changed (read at lsn 1)")
+        .doesNotContain("lsn 0");
   }
 
   @Test

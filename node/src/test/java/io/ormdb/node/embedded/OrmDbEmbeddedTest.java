@@ -180,6 +180,35 @@ class OrmDbEmbeddedTest {
     }
   }
 
+  /**
+   * An application that applies its schema at every start keeps one schema version: the same text
+   * again, in the same run or after a restart, returns the current version and adds none.
+   */
+  @Test
+  void applyingTheSameSchemaTextAgainKeepsItsVersion(@TempDir Path dir) throws Exception {
+    String dataDir = dir.resolve("db").toString();
+    ActorSystem<Void> first = system(dataDir);
+    try {
+      OrmDb db = OrmDb.get(first);
+      assertThat(db.applySchema(SCHEMA).toCompletableFuture().join()).isEqualTo(1);
+      assertThat(db.applySchema(SCHEMA).toCompletableFuture().join()).isEqualTo(1);
+    } finally {
+      terminate(first);
+    }
+    ActorSystem<Void> second = system(dataDir);
+    try {
+      OrmDb db = OrmDb.get(second);
+      assertThat(db.applySchema(SCHEMA).toCompletableFuture().join()).isEqualTo(1);
+      assertThat(db.store().schemaVersions()).containsExactly(1L);
+      String changed = SCHEMA.replace("text string\n", "text string\n  tag  string?\n");
+      assertThat(db.applySchema(changed).toCompletableFuture().join()).isEqualTo(2);
+      assertThat(db.applySchema(changed).toCompletableFuture().join()).isEqualTo(2);
+      assertThat(db.store().schemaVersions()).containsExactly(1L, 2L);
+    } finally {
+      terminate(second);
+    }
+  }
+
   /** Acknowledged writes survive a restart of the ActorSystem; the file is released on shutdown. */
   @Test
   void acknowledgedWritesSurviveARestart(@TempDir Path dir) throws Exception {

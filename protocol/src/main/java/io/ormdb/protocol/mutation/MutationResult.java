@@ -4,15 +4,32 @@ import io.ormdb.protocol.value.Value;
 import java.util.List;
 
 /**
- * The outcome of a committed batch.
+ * The outcome of a batch the store accepted.
  *
- * @param lsn the changelog position of this batch's commit (0 when the batch changed nothing)
- * @param affected rows inserted, updated or deleted, cascades included
+ * <p>A batch whose net effect changes no row — an update or upsert that sets what is stored
+ * already, an {@code updateMany} or {@code deleteMany} that matches nothing, an empty batch —
+ * commits nothing: it takes no LSN and writes no changelog entry. Its result says so: {@link
+ * #committed()} is false, {@code affected} is 0, and {@code lsn} is the LSN of the state it was
+ * evaluated against (the newest commit it saw; 0 before the first commit). Either way, a read at
+ * {@code lsn} or later sees the batch's outcome.
+ *
+ * @param lsn the changelog position of this batch's commit; for a batch that changed nothing, the
+ *     LSN it read at
+ * @param affected rows inserted, updated or deleted, cascades included; 0 exactly when nothing was
+ *     committed
  * @param insertedIds identities of inserted rows, in mutation order (nested inserts after their
  *     parent)
  */
 public record MutationResult(long lsn, int affected, List<Value> insertedIds) {
   public MutationResult {
     insertedIds = List.copyOf(insertedIds);
+  }
+
+  /**
+   * Whether the batch was committed (at {@link #lsn()}); false when it changed nothing, so that
+   * {@link #lsn()} is only the LSN it read at.
+   */
+  public boolean committed() {
+    return affected > 0;
   }
 }

@@ -8,6 +8,7 @@ import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.internal.Catalog.EntityInfo;
 import io.ormdb.store.internal.Catalog.IndexInfo;
@@ -101,6 +102,9 @@ public final class Engine implements AutoCloseable {
   private static final String REPLICA_ROLE = "replica";
   private static final String DATABASE_ID = "database.id";
 
+  /** Meta key prefix (+ entity id): the largest integer identity compaction removed. */
+  private static final String REMOVED_ID = "id.removed.";
+
   private Engine(StoreConfig config, boolean replica, String fileKey, MVStore store) {
     this.config = config;
     this.replica = replica;
@@ -159,11 +163,13 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(dir);
         key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
       } catch (IOException e) {
-        throw OrmDbException.internal("cannot create data directory " + dir + ": " + e, e);
+        throw StorageErrors.dataDirectory(dir, e);
+      }
+      if (Files.isDirectory(Path.of(key))) {
+        throw StorageErrors.isDirectory(key);
       }
       if (!OPEN_FILES.add(key)) {
-        throw OrmDbException.invalid(
-            "database file " + key + " is already open in this process (one owner per file)");
+        throw StorageErrors.alreadyOpen(key);
       }
       b.fileName(ReopeningFilePath.prefixed(key));
     }
@@ -174,11 +180,7 @@ public final class Engine implements AutoCloseable {
       if (key != null) {
         OPEN_FILES.remove(key);
       }
-      String reason =
-          String.valueOf(e.getMessage()).contains("locked")
-              ? " is locked by another process"
-              : " cannot be opened: " + e.getMessage();
-      throw new OrmDbException(ErrorCode.INVALID_REQUEST, "database file " + key + reason, e);
+      throw StorageErrors.openFailed(key == null ? "(in memory)" : key, e);
     }
     try {
       return new Engine(config, replica, key, store);
@@ -186,6 +188,9 @@ public final class Engine implements AutoCloseable {
       store.closeImmediately();
       if (key != null) {
         OPEN_FILES.remove(key);
+      }
+      if (e instanceof MVStoreException m) {
+        throw StorageErrors.openFailed(key == null ? "(in memory)" : key, m);
       }
       throw e;
     }
@@ -302,14 +307,38 @@ public final class Engine implements AutoCloseable {
     return Storage.indexCandidates(idx, idx.flushAndGetRoot(), ix, values);
   }
 
-  /** The largest identity ever stored for {@code e} (deleted rows included), or null. */
-  Value maxIdentity(EntityInfo e) {
+  /**
+   * The largest integer identity {@code e} has ever held: the largest stored (live or deleted rows,
+   * whose versions stay until compaction), or the largest that compaction removed with a deleted
+   * row's history, whichever is larger; {@link Long#MIN_VALUE} when it never held one.
+   */
+  long largestIdentityHeld(EntityInfo e) {
+    long max = Long.MIN_VALUE;
     byte[] end = ByteKeys.prefixEnd(e.prefix);
     byte[] k = rows.lowerKey(end);
-    if (k == null || !ByteKeys.startsWith(k, e.prefix)) {
-      return null;
+    if (k != null && ByteKeys.startsWith(k, e.prefix)) {
+      max = KeyCodec.decode(Storage.idKeyOf(k)).asLong();
     }
-    return KeyCodec.decode(Storage.idKeyOf(k));
+    String removed = meta.get(REMOVED_ID + e.id);
+    return removed == null ? max : Math.max(max, Long.parseLong(removed));
+  }
+
+  /**
+   * Compaction removes every version of a deleted row: remembers its id when it is the largest
+   * removed so far, so that {@link #largestIdentityHeld} still counts it and an assigned id is
+   * never given again.
+   */
+  private void rememberRemovedIdentity(EntityInfo e, byte[] idKey) {
+    ValueType t = e.identity.type().base();
+    if (t != ValueType.INT32 && t != ValueType.INT64) {
+      return;
+    }
+    long id = KeyCodec.decode(idKey).asLong();
+    String key = REMOVED_ID + e.id;
+    String old = meta.get(key);
+    if (old == null || Long.parseLong(old) < id) {
+      meta.put(key, Long.toString(id));
+    }
   }
 
   long count(EntityInfo e) {
@@ -830,15 +859,16 @@ public final class Engine implements AutoCloseable {
         if (t instanceof BatchTask b) {
           try {
             MutationResult r = applyBatch(b.batch);
-            wrote |= r.lsn() > 0;
+            wrote |= r.committed();
             completions.add(() -> b.future.complete(r));
           } catch (OrmDbException e) {
             completions.add(() -> b.future.completeExceptionally(e));
           }
         } else if (t instanceof SchemaTask s) {
           try {
+            Catalog before = latestCatalog();
             long v = applySchemaNow(s.bundle);
-            wrote = true;
+            wrote |= latestCatalog() != before;
             completions.add(() -> s.future.complete(v));
           } catch (OrmDbException e) {
             completions.add(() -> s.future.completeExceptionally(e));
@@ -919,7 +949,8 @@ public final class Engine implements AutoCloseable {
       throw OrmDbException.internal("batch failed: " + e, e);
     }
     if (events.isEmpty()) {
-      return new MutationResult(0, 0, tx.insertedIds);
+      // nothing to commit: no LSN, no changelog entry; the result names the state it read
+      return new MutationResult(lastLsn, 0, tx.insertedIds);
     }
     flush(tx, events, cat, lsn, ts);
     lastLsn = lsn;
@@ -963,9 +994,17 @@ public final class Engine implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // schema
 
+  /**
+   * Applies {@code bundle} as the next version, or — when it equals the current schema, version
+   * number aside — returns the current version and writes nothing (an application may apply its
+   * schema at every start).
+   */
   private long applySchemaNow(SchemaBundle bundle) {
-    SchemaValidator.validateOrThrow(bundle);
     Catalog old = latestCatalog();
+    if (old != null && bundle.withVersion(old.version).equals(old.bundle)) {
+      return old.version;
+    }
+    SchemaValidator.validateOrThrow(bundle);
     long version = old == null ? 1 : old.version + 1;
     Catalog cat =
         Catalog.compile(
@@ -1186,6 +1225,9 @@ public final class Engine implements AutoCloseable {
           }
         }
       }
+    }
+    if (remove.size() == group.size()) {
+      rememberRemovedIdentity(e, idKey);
     }
     for (byte[] k : remove) {
       rows.remove(k);

@@ -23,6 +23,7 @@ import io.ormdb.store.internal.Catalog.IndexInfo;
 import io.ormdb.store.internal.RowCodec.RowData;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -52,6 +53,12 @@ final class WriteTx {
   private final TreeSet<byte[]> newIndexEntries = new TreeSet<>(ByteKeys.ORDER);
 
   final List<Value> insertedIds = new ArrayList<>();
+
+  /**
+   * Per entity id with an integer identity, once this batch generated an id for it: the largest id
+   * the entity holds as this batch sees it (so generating n ids costs one lookup, not n scans).
+   */
+  private final Map<Integer, Long> maxIds = new HashMap<>();
 
   /** The touched rows behind the events of {@link #events}, in the same order. */
   final List<Touched> eventRows = new ArrayList<>();
@@ -328,6 +335,8 @@ final class WriteTx {
           "primary key " + e.name() + "_pkey violated by " + idField.name() + "=" + id.render());
     }
     put(e, idKey, RowCodec.LIVE, row);
+    Value inserted = id;
+    maxIds.computeIfPresent(e.id, (k, max) -> Math.max(max, inserted.asLong()));
     checkRow(e, idKey, row, null);
     insertedIds.add(id);
     for (Mutation.NestedInsert n : ins.nested()) {
@@ -740,21 +749,52 @@ final class WriteTx {
     return Value.NULL;
   }
 
+  /**
+   * An identity for a row inserted without one: a random UUID, or for int32 and int64 one more than
+   * the largest id the entity has ever held (live, deleted or compacted away; see {@link
+   * Engine#largestIdentityHeld}) or that this batch inserted, 1 when there is none. Never wraps:
+   * when that largest id is the type's maximum the insert is refused.
+   */
   private Value generateId(EntityInfo e) {
     ValueType t = e.identity.type().base();
     if (t == ValueType.UUID) {
       return Value.Uuid.random();
     }
     if (t == ValueType.INT64 || t == ValueType.INT32) {
-      long max = 0;
-      Value last = engine.maxIdentity(e);
-      if (last != null) {
-        max = last.asLong();
-      }
-      for (Touched x : touched.values()) {
-        if (x.e.id == e.id) {
-          max = Math.max(max, KeyCodec.decode(x.idKey).asLong());
+      Long known = maxIds.get(e.id);
+      long max;
+      if (known != null) {
+        max = known;
+      } else {
+        // once per entity and batch; later inserts keep maxIds up to date (see insert)
+        max = engine.largestIdentityHeld(e);
+        if (max == Long.MIN_VALUE) {
+          max = 0; // the first id is 1
         }
+        for (Touched x : touched.values()) {
+          if (x.e.id == e.id) {
+            max = Math.max(max, KeyCodec.decode(x.idKey).asLong());
+          }
+        }
+        maxIds.put(e.id, max);
+      }
+      long limit = t == ValueType.INT64 ? Long.MAX_VALUE : Integer.MAX_VALUE;
+      if (max >= limit) {
+        throw OrmDbException.constraint(
+            "no id left to assign to "
+                + e.name()
+                + "."
+                + e.identity.name()
+                + " ("
+                + t.displayName()
+                + "): an assigned id is one more than the largest id "
+                + e.name()
+                + " has held, which is "
+                + max
+                + ", the largest "
+                + t.displayName()
+                + "; give ids explicitly"
+                + (t == ValueType.INT32 ? ", or use an int64 identity" : ""));
       }
       return t == ValueType.INT64 ? new Value.Int64(max + 1) : new Value.Int32((int) (max + 1));
     }
