@@ -100,7 +100,12 @@ final class ResultPrinter {
             ? ""
             : ", new ids "
                 + r.insertedIds().stream().map(Value::render).collect(Collectors.joining(", "));
-    return "committed at lsn " + r.lsn() + ": " + r.affected() + " rows affected" + ids;
+    return "committed at lsn "
+        + r.lsn()
+        + ": "
+        + r.affected()
+        + (r.affected() == 1 ? " row affected" : " rows affected")
+        + ids;
   }
 
   /** One line per change set: its LSN, transaction and how many rows of each entity changed how. */

@@ -231,7 +231,7 @@ class RunCommandTest {
             upsert + "; " + upsert);
     assertThat(r.err()).isEmpty();
     assertThat(r.out())
-        .contains("committed at lsn 1: 1 rows affected, new ids 1")
+        .contains("committed at lsn 1: 1 row affected, new ids 1")
         .contains("nothing to commit: 0 rows changed (read at lsn 1)")
         .doesNotContain("lsn 0");
   }
