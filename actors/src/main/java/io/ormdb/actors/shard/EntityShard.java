@@ -173,6 +173,22 @@ public final class EntityShard {
     }
   }
 
+  /**
+   * Answers {@code message} with a refusal ({@code code}, {@code reason}) instead of serving it:
+   * for a host that must not deliver it to a shard.
+   */
+  public static void refuse(Command message, ErrorCode code, String reason) {
+    if (message instanceof FetchRoots m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof FetchHop m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof Validate m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof DirectRead m) {
+      m.replyTo().tell(new Message.Error(m.requestId(), code.code(), reason));
+    }
+  }
+
   /** The entity id Cluster Sharding and the local host use: {@code Entity|partition}. */
   public static String entityId(String entity, int partition) {
     return entity + "|" + partition;
