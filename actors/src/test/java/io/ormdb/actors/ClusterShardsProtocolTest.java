@@ -17,8 +17,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The protocol contract with shards placed by Cluster Sharding: a single node self-joining on
- * 127.0.0.1, port 0.
+ * The protocol contract with shards placed by Cluster Sharding (chosen explicitly: {@code auto}
+ * hosts them locally on a cluster member too): a single node self-joining on 127.0.0.1, port 0 —
+ * the only cluster this hosting serves.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,6 +36,7 @@ class ClusterShardsProtocolTest extends ActorProtocolContract {
                   pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
                   pekko.cluster.downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
                   pekko.cluster.sharding.passivation.strategy = none
+                  ormdb.actors.shard-hosting = cluster
                   """)
               .withFallback(ConfigFactory.load("application-test")));
 

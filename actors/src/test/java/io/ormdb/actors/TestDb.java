@@ -1,6 +1,7 @@
 package io.ormdb.actors;
 
 import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.actors.planner.PlannerHooks;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
@@ -53,10 +54,19 @@ final class TestDb implements AutoCloseable {
   private final boolean ownsStore;
 
   TestDb(ActorSystem<?> system, OrmStore store, ActorSettings settings, boolean ownsStore) {
+    this(system, store, settings, PlannerHooks.PASS_THROUGH, ownsStore);
+  }
+
+  TestDb(
+      ActorSystem<?> system,
+      OrmStore store,
+      ActorSettings settings,
+      PlannerHooks hooks,
+      boolean ownsStore) {
     this.system = system;
     this.store = store;
     this.ownsStore = ownsStore;
-    this.actors = OrmDbActors.start(system, "t" + NAMES.incrementAndGet(), store, settings);
+    this.actors = OrmDbActors.start(system, "t" + NAMES.incrementAndGet(), store, settings, hooks);
     this.session = actors.connectEmbedded();
   }
 

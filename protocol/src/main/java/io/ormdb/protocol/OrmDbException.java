@@ -1,6 +1,8 @@
 package io.ormdb.protocol;
 
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The one exception type of ORMDB: a stable {@link ErrorCode} plus a message that says what was
@@ -54,6 +56,41 @@ public class OrmDbException extends RuntimeException {
 
   public static OrmDbException internal(String message, Throwable cause) {
     return new OrmDbException(ErrorCode.INTERNAL, message, cause);
+  }
+
+  /**
+   * The failure behind the wrappers that asynchronous code adds: {@link CompletionException} and
+   * {@link ExecutionException} are unwrapped, nested ones too, down to the first throwable that is
+   * neither (a wrapper without a cause is returned as it is).
+   */
+  public static Throwable unwrap(Throwable failure) {
+    Throwable t = Objects.requireNonNull(failure, "failure");
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * Any failure as the {@code OrmDbException} to report: a refusal (after {@link #unwrap}) as it
+   * is, anything else — a bug, a broken store, an {@link Error} — as INTERNAL with the message
+   * {@code "<what> failed: <the failure>"} (which names the exception's class) and the failure as
+   * its cause. The one place where failures of asynchronous work become error replies.
+   *
+   * @param what what failed, for the message: {@code "the request"}, {@code "entity shard User|3"}
+   */
+  public static OrmDbException of(Throwable failure, String what) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof OrmDbException o) {
+      return o;
+    }
+    return new OrmDbException(ErrorCode.INTERNAL, what + " failed: " + cause, cause);
+  }
+
+  /** {@link #of(Throwable, String)} for a failed request. */
+  public static OrmDbException of(Throwable failure) {
+    return of(failure, "the request");
   }
 
   @Override

@@ -424,11 +424,9 @@ public final class OrmStore implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new OrmDbException(ErrorCode.INTERNAL, "interrupted while waiting for the store", e);
     } catch (ExecutionException | CompletionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof OrmDbException o) {
-        throw new OrmDbException(o.code(), o.getMessage(), o);
-      }
-      throw OrmDbException.internal("store failure: " + c, c);
+      // thrown again on the caller's thread, so that its stack shows who waited
+      OrmDbException o = OrmDbException.of(e, "the store call");
+      throw new OrmDbException(o.code(), o.getMessage(), o);
     }
   }
 }

@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -62,11 +62,15 @@ public final class CommitCoordinator {
   }
 
   public static Behavior<Command> create(ShardContext ctx, ShardRouter router) {
-    return Behaviors.receive(
-        (context, c) -> {
-          context.spawnAnonymous(BatchCommit.create(ctx, router, (Commit) c));
-          return Behaviors.same();
-        });
+    // Each batch fails alone, in its own child (which answers its request); should the coordinator
+    // itself fail, it resumes — it keeps no state and its batches run on.
+    return Behaviors.supervise(
+            Behaviors.receive(
+                (ActorContext<Command> context, Command c) -> {
+                  context.spawnAnonymous(BatchCommit.create(ctx, router, (Commit) c));
+                  return Behaviors.<Command>same();
+                }))
+        .onFailure(SupervisorStrategy.resume());
   }
 
   /** One batch: validate in the shards, then commit in the store. */
@@ -109,6 +113,15 @@ public final class CommitCoordinator {
     }
 
     private Behavior<Msg> start() {
+      try {
+        return validate();
+      } catch (RuntimeException | StackOverflowError e) {
+        return fail(e);
+      }
+    }
+
+    /** Sends every part of the batch to the shard that owns it and waits for their answers. */
+    private Behavior<Msg> validate() {
       List<Mutation> ms = commit.batch().mutations();
       if (ms.isEmpty()) {
         return submit();
@@ -211,17 +224,16 @@ public final class CommitCoordinator {
       if (c.error() == null) {
         return reply(new Message.MutateReply(commit.requestId(), c.result()));
       }
-      Throwable cause =
-          c.error() instanceof CompletionException && c.error().getCause() != null
-              ? c.error().getCause()
-              : c.error();
-      if (cause instanceof OrmDbException o) {
-        return reply(new Message.Error(commit.requestId(), o.code().code(), o.getMessage()));
+      return fail(c.error());
+    }
+
+    /** Ends the batch with {@code failure}: a refusal as it is, anything else INTERNAL, logged. */
+    private Behavior<Msg> fail(Throwable failure) {
+      if (!(OrmDbException.unwrap(failure) instanceof OrmDbException)) {
+        context.getLog().error("commit failed", OrmDbException.unwrap(failure));
       }
-      context.getLog().error("commit failed", cause);
-      return reply(
-          new Message.Error(
-              commit.requestId(), ErrorCode.INTERNAL.code(), "commit failed: " + cause));
+      OrmDbException e = OrmDbException.of(failure, "the commit");
+      return reply(new Message.Error(commit.requestId(), e.code().code(), e.getMessage()));
     }
 
     private Behavior<Msg> reply(Message.Response r) {

@@ -22,6 +22,7 @@ import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -100,21 +101,22 @@ public final class ConnectionActor {
       QueryGate gate,
       ActorSettings settings,
       String serverId) {
-    return Behaviors.setup(
-        c ->
-            Behaviors.withTimers(
-                t ->
-                    new Session(
-                            c,
-                            t,
-                            store,
-                            planner,
-                            gate,
-                            settings,
-                            serverId,
-                            false,
-                            Sensitivity.RESTRICTED)
-                        .behavior()));
+    return supervised(
+        Behaviors.setup(
+            c ->
+                Behaviors.withTimers(
+                    t ->
+                        new Session(
+                                c,
+                                t,
+                                store,
+                                planner,
+                                gate,
+                                settings,
+                                serverId,
+                                false,
+                                Sensitivity.RESTRICTED)
+                            .behavior())));
   }
 
   /** A session of the embedded API: already handshaken, every capability, everything in clear. */
@@ -146,12 +148,23 @@ public final class ConnectionActor {
       ActorSettings settings,
       Sensitivity clearance) {
     Objects.requireNonNull(clearance, "clearance");
-    return Behaviors.setup(
-        c ->
-            Behaviors.withTimers(
-                t ->
-                    new Session(c, t, store, planner, gate, settings, "embedded", true, clearance)
-                        .behavior()));
+    return supervised(
+        Behaviors.setup(
+            c ->
+                Behaviors.withTimers(
+                    t ->
+                        new Session(
+                                c, t, store, planner, gate, settings, "embedded", true, clearance)
+                            .behavior())));
+  }
+
+  /**
+   * A failing request is answered where it fails (INTERNAL); should anything still escape a
+   * handler, the session resumes with its requests in flight (each still answered, at the latest by
+   * its timeout) instead of stopping.
+   */
+  private static Behavior<Command> supervised(Behavior<Command> session) {
+    return Behaviors.supervise(session).onFailure(SupervisorStrategy.resume());
   }
 
   private static final class Session {
@@ -234,7 +247,31 @@ public final class ConnectionActor {
           .build();
     }
 
+    /** Handles one request; should that fail, the failure is the request's answer. */
     private Behavior<Command> onRequest(Request r) {
+      try {
+        return handle(r);
+      } catch (RuntimeException | StackOverflowError e) {
+        long id = r.request().requestId();
+        if (inFlight.get(id) == r.replyTo()) {
+          deliver(error(id, e));
+        } else {
+          r.replyTo().tell(error(id, e));
+        }
+        return Behaviors.same();
+      }
+    }
+
+    /** The error answer of request {@code id} that failed with {@code failure}; INTERNAL logged. */
+    private Message.Error error(long id, Throwable failure) {
+      if (!(OrmDbException.unwrap(failure) instanceof OrmDbException)) {
+        context.getLog().error("request {} failed", id, OrmDbException.unwrap(failure));
+      }
+      OrmDbException e = OrmDbException.of(failure);
+      return new Message.Error(id, e.code().code(), e.getMessage());
+    }
+
+    private Behavior<Command> handle(Request r) {
       Message.Request req = r.request();
       long id = req.requestId();
       if (req instanceof Message.Handshake h) {
@@ -325,11 +362,8 @@ public final class ConnectionActor {
           planner.tell(
               new Planner.RunChecked(id, c.query(), c.budget(), attributes, clearance, answers));
         }
-      } catch (OrmDbException e) {
-        deliver(new Message.Error(id, e.code().code(), e.getMessage()));
-      } catch (RuntimeException e) {
-        context.getLog().error("request {} failed", id, e);
-        deliver(new Message.Error(id, ErrorCode.INTERNAL.code(), "request failed: " + e));
+      } catch (RuntimeException | StackOverflowError e) {
+        deliver(error(id, e));
       }
       return true;
     }

@@ -185,8 +185,8 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
     if (awaiting == 0) {
       try {
         return stepDone();
-      } catch (OrmDbException e) {
-        return fail(e.code(), e.getMessage());
+      } catch (RuntimeException | StackOverflowError e) {
+        return fail(e);
       }
     }
     return this;
@@ -224,8 +224,8 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
     }
     try {
       return stepDone();
-    } catch (OrmDbException e) {
-      return fail(e.code(), e.getMessage());
+    } catch (RuntimeException | StackOverflowError e) {
+      return fail(e);
     }
   }
 
@@ -326,6 +326,15 @@ public final class QueryExecutor extends AbstractBehavior<QueryExecutor.Command>
 
   private EntityShard.FetchHop fetch(List<Value> keys) {
     return new EntityShard.FetchHop(tag, pq.query(), session, lsn, level, hop, keys, answers);
+  }
+
+  /** Ends the query with {@code failure}: a refusal as it is, anything else INTERNAL, logged. */
+  private Behavior<Command> fail(Throwable failure) {
+    if (!(OrmDbException.unwrap(failure) instanceof OrmDbException)) {
+      getContext().getLog().error("query {} failed", requestId, OrmDbException.unwrap(failure));
+    }
+    OrmDbException e = OrmDbException.of(failure, "the query");
+    return fail(e.code(), e.getMessage());
   }
 
   private Behavior<Command> fail(ErrorCode code, String message) {

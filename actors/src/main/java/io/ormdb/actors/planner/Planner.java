@@ -5,7 +5,6 @@ import io.ormdb.actors.executor.QueryExecutor;
 import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
-import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.query.QueryParser;
 import io.ormdb.protocol.lang.query.Statement;
@@ -25,11 +24,11 @@ import io.ormdb.store.view.ReadView;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -55,6 +54,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * aggregate naming one, is refused with PERMISSION_DENIED ({@link FieldMasker#checkQuery}, {@link
  * FieldMasker#checkAggregate}); the executor masks the result. Both use the current schema's
  * sensitivities, also for as-of reads.
+ *
+ * <p>Failures: a request that fails — a refusal, or an unexpected exception here, in the hooks or
+ * in the store — is answered with its error (INTERNAL naming the exception for anything that is not
+ * a refusal, see {@link OrmDbException#of}); the planner goes on with the next request.
  */
 public final class Planner {
   private Planner() {}
@@ -140,7 +143,14 @@ public final class Planner {
       PlannerHooks hooks,
       QueryGate gate) {
     Objects.requireNonNull(gate, "gate");
-    return Behaviors.setup(c -> new Running(c, ctx, router, coordinator, hooks, gate).behavior());
+    // A failing request is answered where it fails (INTERNAL); should anything still escape a
+    // handler, the planner resumes (it keeps no state between requests, and its executors run on)
+    // instead of stopping and leaving every later request to time out.
+    return Behaviors.supervise(
+            Behaviors.setup(
+                (ActorContext<Command> c) ->
+                    new Running(c, ctx, router, coordinator, hooks, gate).behavior()))
+        .onFailure(SupervisorStrategy.resume());
   }
 
   private static final class Running {
@@ -197,11 +207,12 @@ public final class Planner {
                 () ->
                     new Message.ExplainReply(
                         id, store.explain(hooks.query(e.query(), p.session()), e.analyze())));
-          } else {
-            Statement.Write w = (Statement.Write) s;
+          } else if (s instanceof Statement.Write w) {
             coordinator.tell(
                 new CommitCoordinator.Commit(
                     id, hooks.mutation(w.batch(), p.session()), p.replyTo()));
+          } else {
+            throw OrmDbException.internal("the query parser returned no statement", null);
           }
         } else if (r instanceof Message.Mutate m) {
           checkVersion(m.schemaVersion());
@@ -231,8 +242,10 @@ public final class Planner {
           throw OrmDbException.invalid(
               "the planner does not handle " + r.type() + " requests (the connection does)");
         }
-      } catch (OrmDbException e) {
-        p.replyTo().tell(new Message.Error(id, e.code().code(), e.getMessage()));
+      } catch (RuntimeException | StackOverflowError e) {
+        // a refusal, or a bug here or in the hooks: either way this request's answer, and the
+        // planner goes on with the next one
+        p.replyTo().tell(error(id, e));
       }
       return Behaviors.same();
     }
@@ -283,14 +296,18 @@ public final class Planner {
     }
 
     private Behavior<Command> onRunChecked(RunChecked r) {
-      prepare(
-          r.requestId(),
-          r.query(),
-          r.budget(),
-          store.schema(),
-          r.session(),
-          r.clearance(),
-          r.replyTo());
+      try {
+        prepare(
+            r.requestId(),
+            r.query(),
+            r.budget(),
+            store.schema(),
+            r.session(),
+            r.clearance(),
+            r.replyTo());
+      } catch (RuntimeException | StackOverflowError e) {
+        r.replyTo().tell(error(r.requestId(), e));
+      }
       return Behaviors.same();
     }
 
@@ -336,36 +353,42 @@ public final class Planner {
             if (error == null) {
               return ready;
             }
-            Throwable cause =
-                error instanceof CompletionException && error.getCause() != null
-                    ? error.getCause()
-                    : error;
-            Message.Error e;
-            if (cause instanceof OrmDbException o) {
-              e = new Message.Error(id, o.code().code(), o.getMessage());
-            } else {
-              context.getLog().error("request {} failed", id, cause);
-              e = new Message.Error(id, ErrorCode.INTERNAL.code(), "request failed: " + cause);
-            }
+            Message.Error e = error(id, error);
             return new Ready(null, 0, Map.of(), null, Sensitivity.RESTRICTED, e, id, replyTo);
           });
+    }
+
+    /**
+     * The error reply of request {@code id} that failed with {@code failure}: a refusal as it is,
+     * anything else (a bug here or in the hooks, a broken store) as INTERNAL, logged.
+     */
+    private Message.Error error(long id, Throwable failure) {
+      if (!(OrmDbException.unwrap(failure) instanceof OrmDbException)) {
+        context.getLog().error("request {} failed", id, OrmDbException.unwrap(failure));
+      }
+      OrmDbException e = OrmDbException.of(failure);
+      return new Message.Error(id, e.code().code(), e.getMessage());
     }
 
     private Behavior<Command> onReady(Ready r) {
       if (r.answer() != null) {
         r.replyTo().tell(r.answer());
       } else {
-        context.spawnAnonymous(
-            QueryExecutor.create(
-                r.plan(),
-                r.lsn(),
-                r.session(),
-                r.maskSchema(),
-                r.clearance(),
-                router,
-                ctx.settings().shardTimeout(),
-                r.requestId(),
-                r.replyTo()));
+        try {
+          context.spawnAnonymous(
+              QueryExecutor.create(
+                  r.plan(),
+                  r.lsn(),
+                  r.session(),
+                  r.maskSchema(),
+                  r.clearance(),
+                  router,
+                  ctx.settings().shardTimeout(),
+                  r.requestId(),
+                  r.replyTo()));
+        } catch (RuntimeException e) {
+          r.replyTo().tell(error(r.requestId(), e));
+        }
       }
       return Behaviors.same();
     }

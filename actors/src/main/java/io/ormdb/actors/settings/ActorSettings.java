@@ -27,8 +27,14 @@ public record ActorSettings(
 
   /** Where entity shards live. */
   public enum ShardHosting {
+    /** Local, whatever the provider (until clustered storage exists). */
     AUTO,
+    /** A local shard host: no cluster, no port. */
     LOCAL,
+    /**
+     * Cluster Sharding over each node's own store: a single-node cluster only; with more members
+     * requests that need a shard are refused.
+     */
     CLUSTER;
 
     static ShardHosting parse(String s) {

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -172,6 +173,22 @@ public final class EntityShard {
     }
   }
 
+  /**
+   * Answers {@code message} with a refusal ({@code code}, {@code reason}) instead of serving it:
+   * for a host that must not deliver it to a shard.
+   */
+  public static void refuse(Command message, ErrorCode code, String reason) {
+    if (message instanceof FetchRoots m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof FetchHop m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof Validate m) {
+      m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof DirectRead m) {
+      m.replyTo().tell(new Message.Error(m.requestId(), code.code(), reason));
+    }
+  }
+
   /** The entity id Cluster Sharding and the local host use: {@code Entity|partition}. */
   public static String entityId(String entity, int partition) {
     return entity + "|" + partition;
@@ -185,7 +202,13 @@ public final class EntityShard {
     }
     String entity = entityId.substring(0, bar);
     int partition = Integer.parseInt(entityId.substring(bar + 1));
-    return Behaviors.setup(c -> new Running(c, entity, partition, ctx).behavior());
+    // Requests fail alone (their refusal is the reply); should a handler still throw, the shard
+    // restarts (it keeps no state between requests; answers of store calls in flight still
+    // arrive) rather than stopping and leaving every later request to time out.
+    return Behaviors.supervise(
+            Behaviors.setup(
+                (ActorContext<Command> c) -> new Running(c, entity, partition, ctx).behavior()))
+        .onFailure(SupervisorStrategy.restart());
   }
 
   private static final class Running {
@@ -231,23 +254,8 @@ public final class EntityShard {
             if (error == null) {
               return new Finished(replyTo, reply);
             }
-            Throwable cause =
-                error instanceof java.util.concurrent.CompletionException
-                        && error.getCause() != null
-                    ? error.getCause()
-                    : error;
-            if (cause instanceof OrmDbException o) {
-              return new Finished(
-                  replyTo, new Refused(tag, o.code().code(), o.getMessage(), index));
-            }
-            context.getLog().error("entity shard {}|{} failed", entity, partition, cause);
-            return new Finished(
-                replyTo,
-                new Refused(
-                    tag,
-                    ErrorCode.INTERNAL.code(),
-                    "entity shard " + entity + "|" + partition + " failed: " + cause,
-                    index));
+            OrmDbException e = failure(error);
+            return new Finished(replyTo, new Refused(tag, e.code().code(), e.getMessage(), index));
           });
       return Behaviors.same();
     }
@@ -269,15 +277,18 @@ public final class EntityShard {
         return new Message.QueryReply(
             m.requestId(),
             FieldMasker.mask(pq.rootsOnly(view, owns), view.schema(), m.clearance()));
-      } catch (OrmDbException e) {
-        return new Message.Error(m.requestId(), e.code().code(), e.getMessage());
-      } catch (RuntimeException e) {
-        log.error("entity shard {}|{} failed", entity, partition, e);
-        return new Message.Error(
-            m.requestId(),
-            ErrorCode.INTERNAL.code(),
-            "entity shard " + entity + "|" + partition + " failed: " + e);
+      } catch (RuntimeException | StackOverflowError e) {
+        OrmDbException o = failure(e);
+        return new Message.Error(m.requestId(), o.code().code(), o.getMessage());
       }
+    }
+
+    /** A failure as the refusal to reply; one that is not a refusal is logged. */
+    private OrmDbException failure(Throwable error) {
+      if (!(OrmDbException.unwrap(error) instanceof OrmDbException)) {
+        log.error("entity shard {}|{} failed", entity, partition, OrmDbException.unwrap(error));
+      }
+      return OrmDbException.of(error, "entity shard " + entity + "|" + partition);
     }
 
     /**

@@ -7,9 +7,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
  * Delivers messages to entity shards by identity ({@code Entity|partition}), wherever they are
- * hosted: by Cluster Sharding when the ActorSystem is a cluster member, else by a local shard host
- * that spawns shards on demand (embedding needs neither a cluster nor a port). Chosen once at
- * startup by {@link #start}.
+ * hosted: by a local shard host that spawns shards on demand (the default: embedding needs neither
+ * a cluster nor a port), or by Cluster Sharding on a single-node cluster. Chosen once at startup by
+ * {@link #start}.
  */
 public interface ShardRouter {
 
@@ -23,21 +23,13 @@ public interface ShardRouter {
   String hosting();
 
   /**
-   * Starts shard hosting as {@code ormdb.actors.shard-hosting} says ({@code auto}: cluster when
-   * {@code pekko.actor.provider = cluster}). {@code name} distinguishes several ORMDB instances in
-   * one ActorSystem (tests).
+   * Starts shard hosting as {@code ormdb.actors.shard-hosting} says: {@code auto} and {@code local}
+   * host shards locally, also on a cluster member — each node answers from its own store; {@code
+   * cluster} places them with Cluster Sharding, which serves a single-node cluster only (see {@link
+   * ClusterShardRouter}). {@code name} distinguishes several ORMDB instances in one ActorSystem.
    */
   static ShardRouter start(ActorSystem<?> system, ShardContext ctx, String name) {
-    ActorSettings.ShardHosting h = ctx.settings().shardHosting();
-    if (h == ActorSettings.ShardHosting.AUTO) {
-      String provider = system.settings().config().getString("pekko.actor.provider");
-      h =
-          provider.equals("cluster")
-                  || provider.equals("org.apache.pekko.cluster.ClusterActorRefProvider")
-              ? ActorSettings.ShardHosting.CLUSTER
-              : ActorSettings.ShardHosting.LOCAL;
-    }
-    return h == ActorSettings.ShardHosting.CLUSTER
+    return ctx.settings().shardHosting() == ActorSettings.ShardHosting.CLUSTER
         ? ClusterShardRouter.start(system, ctx, name)
         : LocalShardRouter.start(system, ctx, name);
   }

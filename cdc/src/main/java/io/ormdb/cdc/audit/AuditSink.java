@@ -3,6 +3,7 @@ package io.ormdb.cdc.audit;
 import io.ormdb.cdc.feed.ChangeFeed;
 import io.ormdb.cdc.feed.ChangeFilter;
 import io.ormdb.cdc.feed.NamedConsumer;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.store.journal.ConsumerOffset;
 import java.io.IOException;
@@ -121,9 +122,7 @@ public final class AuditSink {
                     failure.addSuppressed(e);
                   }
                   if (failure != null) {
-                    throw failure instanceof java.util.concurrent.CompletionException c
-                        ? c
-                        : new java.util.concurrent.CompletionException(failure);
+                    throw OrmDbException.of(failure, "the audit sink");
                   }
                   return d;
                 },

@@ -1,10 +1,10 @@
 package io.ormdb.cdc.internal;
 
 import io.ormdb.cdc.FeedControl;
+import io.ormdb.protocol.OrmDbException;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -143,7 +143,7 @@ public final class ChunkedSource<T>
     private void readDone(ReadResult<T> r) {
       busy = false;
       if (r.error() != null) {
-        failStage(unwrap(r.error()));
+        failStage(failure(r.error()));
         return;
       }
       if (!r.items().isEmpty()) {
@@ -158,7 +158,7 @@ public final class ChunkedSource<T>
       try {
         more = reader.whenMore();
       } catch (RuntimeException e) {
-        failStage(e);
+        failStage(failure(e));
         return;
       }
       if (more == null) {
@@ -172,14 +172,15 @@ public final class ChunkedSource<T>
     private void moreAvailable(More m) {
       busy = false;
       if (m.error() != null) {
-        failStage(unwrap(m.error()));
+        failStage(failure(m.error()));
       } else if (isAvailable(out)) {
         startRead();
       }
     }
   }
 
-  private static Throwable unwrap(Throwable t) {
-    return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+  /** A read's failure as the stream's: a refusal as it is, anything else INTERNAL. */
+  private static OrmDbException failure(Throwable t) {
+    return OrmDbException.of(t, "reading the changelog");
   }
 }

@@ -109,7 +109,7 @@ public final class Replica implements AutoCloseable {
             .whenComplete(
                 (s, e) -> {
                   if (e != null) {
-                    lastError = String.valueOf(unwrap(e).getMessage());
+                    lastError = OrmDbException.of(e, "following the primary").getMessage();
                   }
                 });
     return Source.completionStageSource(items)
@@ -122,7 +122,7 @@ public final class Replica implements AutoCloseable {
                   (d, e) -> {
                     connected = false;
                     if (e != null) {
-                      lastError = String.valueOf(unwrap(e).getMessage());
+                      lastError = OrmDbException.of(e, "following the primary").getMessage();
                     }
                   });
               return mat;
@@ -196,14 +196,5 @@ public final class Replica implements AutoCloseable {
   private void noteKnown(long lsn, long ts) {
     primaryLsn.accumulateAndGet(lsn, Math::max);
     primaryTs.accumulateAndGet(ts, Math::max);
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

@@ -363,7 +363,16 @@ class AuditSinkTest {
         AuditSink.start(testKit.system(), feed, settings.withConsumerName("broken"), broken);
     commit(store, item(1, "a"));
     assertThatThrownBy(() -> sink.done().toCompletableFuture().get(10, TimeUnit.SECONDS))
-        .hasStackTraceContaining("disk full");
+        .hasStackTraceContaining("disk full")
+        .cause()
+        .isInstanceOfSatisfying(
+            io.ormdb.protocol.OrmDbException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(io.ormdb.protocol.ErrorCode.INTERNAL);
+              assertThat(e.getMessage())
+                  .startsWith("the audit sink failed: ")
+                  .contains("the audit destination failed to write up to lsn 1");
+            });
     assertThat(feed.consumer("broken").offset()).isEqualTo(ConsumerOffset.START);
   }
 

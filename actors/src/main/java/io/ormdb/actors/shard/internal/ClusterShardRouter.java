@@ -3,23 +3,39 @@ package io.ormdb.actors.shard.internal;
 import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
+import io.ormdb.protocol.ErrorCode;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * Shards placed by Cluster Sharding under one entity type key, entity id {@code Entity|partition}.
  * The same behaviour as the local host; messages then cross nodes through {@code OrmDbSerializer}.
+ *
+ * <p>Every shard reads and validates against the store of the node it runs on, and nothing yet
+ * keeps the stores of several nodes equal: on a cluster of more than one member a shard placed on
+ * another node would answer from that node's file. So this hosting serves a single-node cluster
+ * only; while the cluster has more members every message is refused at once (INTERNAL, naming the
+ * problem and the fix) instead of reaching a shard.
  */
 public final class ClusterShardRouter implements ShardRouter {
+  private final ActorSystem<?> system;
+  private final Cluster cluster;
   private final ActorRef<ShardingEnvelope<EntityShard.Command>> region;
   private final int partitions;
+  private final AtomicBoolean warned = new AtomicBoolean();
 
   private ClusterShardRouter(
-      ActorRef<ShardingEnvelope<EntityShard.Command>> region, int partitions) {
+      ActorSystem<?> system,
+      ActorRef<ShardingEnvelope<EntityShard.Command>> region,
+      int partitions) {
+    this.system = system;
+    this.cluster = Cluster.get(system);
     this.region = region;
     this.partitions = partitions;
   }
@@ -33,11 +49,28 @@ public final class ClusterShardRouter implements ShardRouter {
     ActorRef<ShardingEnvelope<EntityShard.Command>> region =
         ClusterSharding.get(system)
             .init(Entity.of(typeKey(name), ec -> EntityShard.create(ec.getEntityId(), ctx)));
-    return new ClusterShardRouter(region, ctx.partitions());
+    return new ClusterShardRouter(system, region, ctx.partitions());
+  }
+
+  /** Why a request is refused on a cluster of {@code members} members. */
+  public static String tooManyMembers(int members) {
+    return "entity shards are hosted by Cluster Sharding over this node's local store, which is"
+        + " only correct on a single-node cluster; this cluster has "
+        + members
+        + " members — use ormdb.actors.shard-hosting = local until clustered storage exists";
   }
 
   @Override
   public void tell(String entity, int partition, EntityShard.Command message) {
+    int members = cluster.state().members().size();
+    if (members > 1) {
+      String reason = tooManyMembers(members);
+      if (warned.compareAndSet(false, true)) {
+        system.log().error("{}; refusing every request that needs an entity shard", reason);
+      }
+      EntityShard.refuse(message, ErrorCode.INTERNAL, reason);
+      return;
+    }
     region.tell(new ShardingEnvelope<>(EntityShard.entityId(entity, partition), message));
   }
 

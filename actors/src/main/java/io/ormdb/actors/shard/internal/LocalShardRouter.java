@@ -14,6 +14,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -52,7 +54,9 @@ public final class LocalShardRouter implements ShardRouter {
   /** The host; it publishes every shard it spawns in {@code spawned} under its entity id. */
   static Behavior<Deliver> host(
       ShardContext ctx, Map<String, ActorRef<EntityShard.Command>> spawned) {
-    return Behaviors.setup(c -> hosting(ctx, spawned));
+    // resumed, never restarted, on a failure: its map names the shards it has spawned
+    return Behaviors.supervise(Behaviors.setup((ActorContext<Deliver> c) -> hosting(ctx, spawned)))
+        .onFailure(SupervisorStrategy.resume());
   }
 
   private static Behavior<Deliver> hosting(
