@@ -165,18 +165,13 @@ public final class OrmDb implements Extension {
    * #query(GraphQuery)}.
    */
   public CompletionStage<QueryResult> query(String findStatement) {
-    Statement s;
+    Statement.Find f;
     try {
-      s = QueryParser.parse(findStatement);
+      f = parse(findStatement, Statement.Find.class, "query(String) runs find statements");
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(failure(e));
     }
-    if (s instanceof Statement.Find f) {
-      return query(f.query());
-    }
-    return CompletableFuture.failedFuture(
-        OrmDbException.invalid(
-            "query(String) runs find statements; use mutate or aggregate for: " + findStatement));
+    return query(f.query());
   }
 
   /** Commits a batch atomically; completes once it is durable. */
@@ -185,15 +180,94 @@ public final class OrmDb implements Extension {
         .thenApply(Message.MutateReply::result);
   }
 
+  /**
+   * Runs a write statement of the query language ({@code create}, {@code update}, {@code
+   * updateMany}, {@code delete}, {@code deleteMany}, {@code upsert} or a {@code batch { ... }}):
+   * parsed here — a parse error, or a statement that is not a write, fails the stage at once and
+   * nothing runs — then committed as {@link #mutate(MutationBatch)}.
+   */
+  public CompletionStage<MutationResult> mutate(String writeStatement) {
+    Statement.Write w;
+    try {
+      w =
+          parse(
+              writeStatement,
+              Statement.Write.class,
+              "mutate(String) runs create, update, delete, upsert and batch statements");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure(e));
+    }
+    return mutate(w.batch());
+  }
+
   public CompletionStage<AggregateResult> aggregate(AggregateQuery query) {
     return request(id -> new Message.Aggregate(id, 0, query), Message.AggregateReply.class)
         .thenApply(Message.AggregateReply::result);
+  }
+
+  /**
+   * Runs a {@code count()} or {@code aggregate(...)} statement of the query language: parsed here —
+   * a parse error, or another kind of statement, fails the stage at once and nothing runs — then as
+   * {@link #aggregate(AggregateQuery)}.
+   */
+  public CompletionStage<AggregateResult> aggregate(String aggregateStatement) {
+    Statement.Aggregate a;
+    try {
+      a =
+          parse(
+              aggregateStatement,
+              Statement.Aggregate.class,
+              "aggregate(String) runs count and aggregate statements");
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(failure(e));
+    }
+    return aggregate(a.query());
   }
 
   /** The plan of a query; with {@code analyze} it also runs and reports actual row counts. */
   public CompletionStage<ExplainResult> explain(GraphQuery query, boolean analyze) {
     return request(id -> new Message.Explain(id, 0, query, analyze), Message.ExplainReply.class)
         .thenApply(Message.ExplainReply::result);
+  }
+
+  /**
+   * Runs an {@code explain} or {@code explain analyze} statement of the query language: parsed here
+   * — a parse error, or another kind of statement, fails the stage at once and nothing runs — then
+   * as {@link #explain(GraphQuery, boolean)}.
+   */
+  public CompletionStage<ExplainResult> explain(String explainStatement) {
+    Statement.Explain e;
+    try {
+      e =
+          parse(
+              explainStatement, Statement.Explain.class, "explain(String) runs explain statements");
+    } catch (RuntimeException failed) {
+      return CompletableFuture.failedFuture(failure(failed));
+    }
+    return explain(e.query(), e.analyze());
+  }
+
+  /**
+   * Parses one statement on the calling thread and checks its kind, so that a statement handed to
+   * the wrong method is refused before anything runs.
+   */
+  private static <S extends Statement> S parse(String text, Class<S> kind, String refusal) {
+    Statement s = QueryParser.parse(text);
+    if (kind.isInstance(s)) {
+      return kind.cast(s);
+    }
+    throw OrmDbException.invalid(refusal + "; this is " + describe(s) + ": " + text);
+  }
+
+  private static String describe(Statement s) {
+    if (s instanceof Statement.Find) {
+      return "a find statement (use query)";
+    } else if (s instanceof Statement.Aggregate) {
+      return "an aggregate statement (use aggregate)";
+    } else if (s instanceof Statement.Write) {
+      return "a write statement (use mutate)";
+    }
+    return "an explain statement (use explain)";
   }
 
   /**

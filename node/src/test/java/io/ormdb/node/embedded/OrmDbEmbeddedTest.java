@@ -8,7 +8,10 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.OrmStore;
@@ -111,6 +114,94 @@ class OrmDbEmbeddedTest {
           .isInstanceOf(OrmDbException.class)
           .satisfies(
               e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+    } finally {
+      terminate(s);
+    }
+  }
+
+  /**
+   * Writes, aggregates and explains have text forms too: {@code mutate(String)} returns the
+   * MutationResult, {@code aggregate(String)} the AggregateResult and {@code explain(String)} the
+   * plan, with no parse-and-cast by the caller.
+   */
+  @Test
+  void writesAggregatesAndExplainsRunAsText() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      MutationResult created =
+          db.mutate(
+                  "batch { Note.create({ id: 1, text: \"a\" }); Note.create({ id: 2, text: \"b\" }) }")
+              .toCompletableFuture()
+              .join();
+      assertThat(created.affected()).isEqualTo(2);
+      assertThat(created.insertedIds()).containsExactly(Value.of(1L), Value.of(2L));
+      MutationResult updated =
+          db.mutate("Note.updateMany().where(id > 1).set({ text: \"B\" })")
+              .toCompletableFuture()
+              .join();
+      assertThat(updated.lsn()).isGreaterThan(created.lsn());
+      assertThat(updated.affected()).isEqualTo(1);
+      AggregateResult count =
+          db.aggregate("Note.count().where(text == \"B\")").toCompletableFuture().join();
+      assertThat(count.rows()).containsExactly(List.of(Value.of(1L)));
+      ExplainResult plan =
+          db.explain("explain Note.findMany().where(id == 1)").toCompletableFuture().join();
+      assertThat(plan.text()).contains("Note");
+    } finally {
+      terminate(s);
+    }
+  }
+
+  /**
+   * Each text method refuses the other kinds of statement before anything runs (a find handed to
+   * {@code mutate}, a write handed to {@code aggregate} or {@code explain} is not committed), and a
+   * parse error fails the stage instead of being thrown.
+   */
+  @Test
+  void textMethodsRefuseTheWrongKindOfStatementBeforeRunningIt() throws Exception {
+    ActorSystem<Void> s = system(StoreConfig.IN_MEMORY);
+    try {
+      OrmDb db = OrmDb.get(s);
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      String write = "Note.create({ id: 50, text: \"x\" })";
+      List<CompletableFuture<?>> refused =
+          List.of(
+              db.mutate("Note.findMany()").toCompletableFuture(),
+              db.aggregate(write).toCompletableFuture(),
+              db.explain(write).toCompletableFuture(),
+              db.mutate("Note.count()").toCompletableFuture());
+      List<String> messages = new ArrayList<>();
+      for (CompletableFuture<?> f : refused) {
+        assertThat(f).isCompletedExceptionally();
+        assertThatThrownBy(f::join)
+            .cause()
+            .isInstanceOf(OrmDbException.class)
+            .satisfies(
+                e -> {
+                  assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST);
+                  messages.add(e.getMessage());
+                });
+      }
+      assertThat(messages.get(0))
+          .contains("mutate(String) runs create, update, delete, upsert and batch statements")
+          .contains("a find statement (use query)");
+      assertThat(messages.get(1))
+          .contains("aggregate(String) runs count and aggregate statements")
+          .contains("a write statement (use mutate)");
+      assertThat(messages.get(2)).contains("explain(String) runs explain statements");
+      assertThat(messages.get(3)).contains("an aggregate statement (use aggregate)");
+      assertThat(db.store().query(GraphQuery.from("Note").build()).root().size())
+          .as("the write handed to aggregate and explain did not run")
+          .isZero();
+      CompletableFuture<MutationResult> broken =
+          db.mutate("Note.create({ id: ").toCompletableFuture();
+      assertThat(broken).isCompletedExceptionally();
+      assertThatThrownBy(broken::join)
+          .cause()
+          .isInstanceOf(OrmDbException.class)
+          .hasMessageContaining("line 1:");
     } finally {
       terminate(s);
     }

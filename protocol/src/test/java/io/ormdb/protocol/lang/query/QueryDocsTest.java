@@ -96,7 +96,7 @@ class QueryDocsTest {
             new Include(
                 "posts",
                 List.of(),
-                Filter.eq("published", true),
+                Filter.eq("status", "published"),
                 List.of(OrderSpec.desc("createdAt")),
                 Pagination.limit(5)),
             Include.of("posts.comments"));

@@ -47,7 +47,7 @@ class SchemaDocsTest {
     SchemaBundle b = SchemaParser.parse(example);
     assertThat(b).isEqualTo(SchemaParser.parse(SchemaParserTest.resource("/examples/blog.ormdb")));
 
-    assertThat(b.enums()).hasSize(2);
+    assertThat(b.enums()).hasSize(3);
     assertThat(b.entities()).hasSize(6);
     assertThat(b.relations()).hasSize(10);
     assertThat(b.constraints()).hasSize(5);

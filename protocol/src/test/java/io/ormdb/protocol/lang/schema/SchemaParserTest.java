@@ -47,7 +47,9 @@ class SchemaParserTest {
     SchemaBundle b = SchemaParser.parse(resource("/examples/blog.ormdb"));
 
     assertThat(b.version()).isZero();
-    assertThat(b.enums()).extracting(e -> e.name()).containsExactly("Role", "PostStatus");
+    assertThat(b.enums())
+        .extracting(e -> e.name())
+        .containsExactly("Role", "UserStatus", "PostStatus");
     assertThat(b.enumDef("Role").orElseThrow().variants())
         .containsExactly("admin", "editor", "reader");
     assertThat(b.entities())

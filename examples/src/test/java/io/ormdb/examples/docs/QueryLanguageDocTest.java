@@ -1,0 +1,208 @@
+package io.ormdb.examples.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.ormdb.node.cli.OrmDbCli;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.result.ResultObjects;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every example of docs/query-language.md (and any ormql block of docs/schema-language.md) runs
+ * against the one documented schema and data (the starter files under examples/schemas), each on a
+ * new database:
+ *
+ * <ul>
+ *   <li>a {@code ```ormql} block must run without error;
+ *   <li>a {@code ```ormql-error} block must fail, with the error the {@code ```text} block right
+ *       after it shows, as the command line prints it;
+ *   <li>a {@code ```text} block is output or prose, not run;
+ *   <li>any other block, a bare fence included, fails the test: nothing is skipped silently.
+ * </ul>
+ *
+ * Cursors in the examples must be the ones the previous page really hands out.
+ */
+class QueryLanguageDocTest {
+  static final Path DOC = BlogDatabase.ROOT.resolve("docs/query-language.md");
+  static final List<Path> DOCS = List.of(DOC, BlogDatabase.ROOT.resolve("docs/schema-language.md"));
+  private static final Set<String> KNOWN = Set.of("ormql", "ormql-error", "text");
+  private static final Pattern ROOT_CURSOR = Pattern.compile("\\.after\\(\"([^\"]*)\"\\)");
+
+  @Test
+  void everyBlockOfTheGuideSaysWhetherItRuns() throws Exception {
+    MarkdownBlocks doc = MarkdownBlocks.read(DOC);
+    for (MarkdownBlocks.Block b : doc.blocks()) {
+      assertThat(KNOWN)
+          .as(
+              "%s: mark a block ```ormql (runs), ```ormql-error (fails with the error in the"
+                  + " ```text block after it) or ```text (not run)",
+              b.where(DOC))
+          .contains(b.lang());
+    }
+    assertThat(doc.withLang("ormql")).hasSizeGreaterThanOrEqualTo(25);
+    assertThat(doc.withLang("ormql-error")).hasSizeGreaterThanOrEqualTo(4);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyOrmqlExampleRunsOnTheStarterData() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path file : DOCS) {
+      for (MarkdownBlocks.Block b : MarkdownBlocks.read(file).withLang("ormql")) {
+        tests.add(DynamicTest.dynamicTest(b.where(file), () -> runs(file, b)));
+      }
+    }
+    return tests.stream();
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyErrorExampleFailsWithTheDocumentedError() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Path file : DOCS) {
+      MarkdownBlocks doc = MarkdownBlocks.read(file);
+      for (MarkdownBlocks.Block b : doc.withLang("ormql-error")) {
+        tests.add(DynamicTest.dynamicTest(b.where(file), () -> failsAsDocumented(doc, b)));
+      }
+    }
+    return tests.stream();
+  }
+
+  private static void runs(Path file, MarkdownBlocks.Block b) throws Exception {
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      try {
+        blog.run(b.text());
+      } catch (OrmDbException e) {
+        fail("%s fails: %s\n%s", b.where(file), BlogDatabase.render(e), b.text());
+      }
+    }
+    Matcher cursor = ROOT_CURSOR.matcher(b.text());
+    if (cursor.find()) {
+      // the page before: the same statement without the cursor
+      String previous = b.text().substring(0, cursor.start()) + b.text().substring(cursor.end());
+      try (BlogDatabase blog = BlogDatabase.open()) {
+        QueryResult page = (QueryResult) blog.run(previous).get(0);
+        assertThat(page.nextCursor())
+            .as(
+                "%s: the cursor is the one the previous page (%s) hands out",
+                b.where(file), previous)
+            .isEqualTo(cursor.group(1));
+      }
+    }
+  }
+
+  private static void failsAsDocumented(MarkdownBlocks doc, MarkdownBlocks.Block b)
+      throws Exception {
+    Path file = doc.file();
+    MarkdownBlocks.Block error =
+        doc.after(b)
+            .filter(next -> next.lang().equals("text"))
+            .orElseThrow(
+                () -> new AssertionError(b.where(file) + " is not followed by a ```text block"));
+    String expected = error.text().strip();
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      assertThatThrownBy(() -> blog.run(b.text()))
+          .as("%s", b.where(file))
+          .isInstanceOf(OrmDbException.class)
+          .satisfies(
+              e ->
+                  assertThat(BlogDatabase.render((OrmDbException) e))
+                      .as("%s", b.where(file))
+                      .isEqualTo(expected));
+    }
+  }
+
+  /** The like example with an escaped % matches exactly the title that contains a %. */
+  @Test
+  void theEscapedPercentExampleMatchesALiteralPercentSign() throws Exception {
+    MarkdownBlocks.Block escaped = onlyBlock("ormql", "like \"%\\\\%%\"");
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      assertThat(titles((QueryResult) blog.run(escaped.text()).get(0)))
+          .containsExactly("100% debugged");
+      assertThat(titles((QueryResult) blog.run(escaped.text().replace("\\\\", "")).get(0)))
+          .as("without the escape the pattern matches every title")
+          .hasSize(4);
+    }
+    onlyBlock("ormql-error", "like \"%\\%%\"");
+  }
+
+  /** The as-of example reads the posts as they were before the data's last write. */
+  @Test
+  void theAsOfExampleReadsTheDataBeforeItsLastWrite() throws Exception {
+    MarkdownBlocks.Block asOf = onlyBlock("ormql", ".asOf(");
+    String now = asOf.text().replaceAll("\\.asOf\\(\\d+\\)", "");
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      assertThat(titles((QueryResult) blog.run(asOf.text()).get(0)))
+          .containsExactlyInAnyOrder("Notes on the Analytical Engine", "Compilers for everyone");
+      assertThat(titles((QueryResult) blog.run(now).get(0)))
+          .containsExactlyInAnyOrder(
+              "Notes on the Analytical Engine", "Compilers for everyone", "100% debugged");
+    }
+  }
+
+  /**
+   * The commands the guide gives to try its examples work: the first loads the starter schema and
+   * data into a new data directory, the next runs a statement on it.
+   */
+  @Test
+  void theCommandsToTryTheExamplesWork(@TempDir Path dir) throws Exception {
+    MarkdownBlocks.Block commands = onlyBlock("text", "./ormdb run");
+    List<String> outputs = new ArrayList<>();
+    for (String line : commands.text().split("\n")) {
+      assertThat(line).startsWith("./ormdb ");
+      List<String> args = new ArrayList<>();
+      Matcher arg =
+          Pattern.compile("'([^']*)'|(\\S+)").matcher(line.substring("./ormdb ".length()));
+      while (arg.find()) {
+        String a = arg.group(1) != null ? arg.group(1) : arg.group(2);
+        if (a.equals("./blog")) {
+          a = dir.resolve("blog").toString();
+        } else if (a.startsWith("examples/")) {
+          a = BlogDatabase.ROOT.resolve(a).toString();
+        }
+        args.add(a);
+      }
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      int code;
+      try (PrintWriter o = new PrintWriter(out, true);
+          PrintWriter e = new PrintWriter(err, true)) {
+        code = OrmDbCli.run(o, e, args.toArray(String[]::new));
+      }
+      assertThat(code).as("%s\n%s%s", line, out, err).isZero();
+      outputs.add(out.toString());
+    }
+    assertThat(outputs).hasSize(2);
+    assertThat(outputs.get(0)).contains("schema version 1 applied").contains("committed at lsn 8");
+    assertThat(outputs.get(1))
+        .contains("Ada Lovelace", "Grace Hopper", "Robert")
+        .doesNotContain("test account");
+  }
+
+  private static MarkdownBlocks.Block onlyBlock(String lang, String containing) throws Exception {
+    List<MarkdownBlocks.Block> found =
+        MarkdownBlocks.read(DOC).withLang(lang).stream()
+            .filter(b -> b.text().contains(containing))
+            .toList();
+    assertThat(found).as("```%s blocks containing %s", lang, containing).hasSize(1);
+    return found.get(0);
+  }
+
+  private static List<Object> titles(QueryResult r) {
+    return ResultObjects.toMaps(r).stream().map((Map<String, Object> m) -> m.get("title")).toList();
+  }
+}
