@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.ormdb.node.cli.OrmDbCli;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,28 +160,9 @@ class QueryLanguageDocTest {
     MarkdownBlocks.Block commands = onlyBlock("text", "./ormdb run");
     List<String> outputs = new ArrayList<>();
     for (String line : commands.text().split("\n")) {
-      assertThat(line).startsWith("./ormdb ");
-      List<String> args = new ArrayList<>();
-      Matcher arg =
-          Pattern.compile("'([^']*)'|(\\S+)").matcher(line.substring("./ormdb ".length()));
-      while (arg.find()) {
-        String a = arg.group(1) != null ? arg.group(1) : arg.group(2);
-        if (a.equals("./blog")) {
-          a = dir.resolve("blog").toString();
-        } else if (a.startsWith("examples/")) {
-          a = BlogDatabase.ROOT.resolve(a).toString();
-        }
-        args.add(a);
-      }
-      StringWriter out = new StringWriter();
-      StringWriter err = new StringWriter();
-      int code;
-      try (PrintWriter o = new PrintWriter(out, true);
-          PrintWriter e = new PrintWriter(err, true)) {
-        code = OrmDbCli.run(o, e, args.toArray(String[]::new));
-      }
-      assertThat(code).as("%s\n%s%s", line, out, err).isZero();
-      outputs.add(out.toString());
+      CliCommand run = CliCommand.run(line, "./blog", dir.resolve("blog"));
+      assertThat(run.exitCode()).as("%s", run).isZero();
+      outputs.add(run.out());
     }
     assertThat(outputs).hasSize(2);
     assertThat(outputs.get(0)).contains("schema version 1 applied").contains("committed at lsn 8");
