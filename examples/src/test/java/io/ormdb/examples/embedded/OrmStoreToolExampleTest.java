@@ -39,7 +39,7 @@ class OrmStoreToolExampleTest {
           .isInstanceOf(OrmDbException.class)
           .hasMessageContaining(StoreConfig.FILE_NAME)
           .satisfies(
-              e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+              e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
     }
   }
 }

@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code ormdb demo}: a guided tour on a real database file. It declares a schema, writes a graph
  * in one atomic batch, runs graph queries, aggregates, a refused batch that leaves nothing behind,
- * a cascading delete, an as-of read and an explain, then shows the changelog and the size of a
- * result on the wire. The tour is a query-language script; statements marked {@code // expect:}
- * must fail with that code, so the demo checks itself and exits 1 if anything is off.
+ * a cascading delete, an as-of read and an explain, follows a change feed and a live query while a
+ * write commits ({@link FeedTour}), then shows the changelog, the size of a result on the wire and
+ * where to go next. The tour is a query-language script; statements marked {@code // expect:} must
+ * fail with that code, so the demo checks itself and exits 1 if anything is off.
  */
 @Command(
     name = "demo",
@@ -43,6 +44,15 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   static final String SCHEMA = "demo-schema.ormdb";
   static final String SCRIPT = "demo.ormql";
+  static final String NEXT_STEPS =
+      """
+      -- Next steps
+      Try your own statements on a database that persists, starting from the starter schema and
+      its sample data (in a clone of the repository):
+        ./ormdb run --data-dir ./data --schema examples/schemas/blog.ormdb examples/schemas/blog-data.ormql
+        ./ormdb run --data-dir ./data -e 'User.findMany().include(posts, orderBy: views.desc, limit: 2)'
+      Read docs/query-language.md (every example there runs on that data),
+      docs/schema-language.md, and docs/embedding.md to use ORMDB from your own Pekko application.      """;
 
   @Spec CommandSpec spec;
 
@@ -78,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
       out.println(
           "ORMDB demo: ORMDB embedded in a Pekko ActorSystem, database file "
               + dir.resolve(StoreConfig.FILE_NAME));
-      return tour(node.db(), out, err);
+      return tour(node, out, err);
     } finally {
       if (temporary) {
         deleteTree(dir);
@@ -86,9 +96,14 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int tour(OrmDb db, PrintWriter out, PrintWriter err) {
+  private int tour(EmbeddedNode node, PrintWriter out, PrintWriter err) {
+    OrmDb db = node.db();
     String schemaText = resource(SCHEMA);
     SchemaBundle schema = SchemaParser.parse(schemaText);
+    out.println();
+    out.println(
+        "-- The schema, in the schema language: entities, relations, constraints, an index.");
+    out.println(schemaText.strip());
     long version = StatementRunner.await(db.applySchema(schemaText));
     out.println();
     out.println(
@@ -124,6 +139,8 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
 
+    failures.addAll(FeedTour.run(db, node.system(), out));
+
     out.println();
     out.println(
         "-- The changelog: one entry per committed batch, in commit order (LSN = position)");
@@ -148,6 +165,8 @@ final class DemoCommand implements Callable<Integer> {
               + " bytes, one round trip");
     }
 
+    out.println();
+    out.println(NEXT_STEPS);
     out.println();
     if (failures.isEmpty()) {
       out.println("Demo finished: every step did what it should.");

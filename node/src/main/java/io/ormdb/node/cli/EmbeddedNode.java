@@ -43,6 +43,11 @@ final class EmbeddedNode implements AutoCloseable {
     return db;
   }
 
+  /** The node's ActorSystem, to run the streams of change feeds and live queries. */
+  ActorSystem<Void> system() {
+    return system;
+  }
+
   @Override
   public void close() {
     system.terminate();

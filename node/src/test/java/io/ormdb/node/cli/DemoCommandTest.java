@@ -6,6 +6,7 @@ import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,16 @@ class DemoCommandTest {
     assertThat(out).contains("did you mean 'email'?");
     assertThat(out).contains("-- The changelog", "Demo finished: every step did what it should.");
     assertThat(out).containsPattern("one frame of \\d+ bytes");
+    // the schema text comes first, then the tour
+    assertThat(out.indexOf("entity Author {")).isBetween(0, out.indexOf("ormdb> batch"));
+    // the change feed and the live query both saw the write that published the draft
+    assertThat(out)
+        .containsPattern(
+            "change feed: lsn (\\d+)  update Post  .*status: \"draft\" -> \"published\"")
+        .containsPattern(
+            "live query:  lsn \\d+  entered \\{title=\"?Notes, unfinished\"?, views=40\\}");
+    // and it ends with where to go next
+    assertThat(out).contains("-- Next steps", "examples/schemas/blog.ormdb", "docs/embedding.md");
   }
 
   @Test
@@ -46,6 +57,21 @@ class DemoCommandTest {
     CliRun again = CliRun.of("demo", "--data-dir", dir.toString());
     assertThat(again.exitCode()).isEqualTo(2);
     assertThat(again.err()).contains("already exists");
+  }
+
+  @Test
+  void theNextStepsCommandsAreTheReadmes() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    List<String> commands =
+        DemoCommand.NEXT_STEPS
+            .lines()
+            .map(String::strip)
+            .filter(l -> l.startsWith("./ormdb"))
+            .toList();
+    assertThat(commands).hasSize(2);
+    for (String command : commands) {
+      assertThat(readme).contains(command);
+    }
   }
 
   @Test
