@@ -1,10 +1,10 @@
 package io.ormdb.node;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,36 +13,46 @@ import java.util.function.Consumer;
 
 /**
  * A child JVM for the crash and two-JVM tests: {@code main} on this test's classpath with a small
- * heap, its standard output handed line by line to a callback on a reader thread (its standard
- * error discarded). {@link #kill()} sends SIGKILL; {@link #close()} kills it if it still runs, so
- * that no test leaves a child behind.
+ * heap, each line of its standard output handed to a callback on a reader thread (its standard
+ * error discarded).
+ *
+ * <p>{@link #kill()} loses no line the child printed. It sends SIGKILL through {@link
+ * ProcessHandle#destroyForcibly()}, which leaves the pipes alone — {@link
+ * Process#destroyForcibly()} would also close this end of the child's standard output and drop
+ * every line still in the pipe —, waits for the child to die, then for the reader to reach the end
+ * of the output (the kernel closes the pipe when the child dies, so everything it wrote before is
+ * still read), and only then returns. A line the child had not finished when it died is not handed
+ * on ({@link #unterminatedTail()}). When the output broke off before its end, or the callback
+ * threw, {@link #kill()}, {@link #awaitExit} and {@link #close()} fail with an {@link
+ * AssertionError} saying so instead of letting a test check fewer lines than were printed.
+ *
+ * <p>The store module's tests have a copy of this class, {@code io.ormdb.store.ChildJvm}, with the
+ * same behaviour (the modules share no test code); {@link ChildJvmTest} and the store's {@code
+ * ChildJvmTest} check each. Change both together.
  */
 public final class ChildJvm implements AutoCloseable {
+  private static final long READ_TIMEOUT_SECONDS = 30;
+
   private final Process process;
+  private final Consumer<String> onLine;
   private final Thread reader;
+  private volatile int linesRead;
+  private volatile String unterminatedTail = "";
+  private volatile boolean endReached;
+  private volatile IOException readFailure;
+  private volatile Throwable callbackFailure;
+  private volatile int callbackFailedAt;
+  private boolean reported;
 
   private ChildJvm(Process process, Consumer<String> onLine) {
     this.process = process;
-    this.reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                  onLine.accept(line);
-                }
-              } catch (IOException e) {
-                // the pipe breaks when the child is killed
-              }
-            },
-            "child-jvm-reader");
+    this.onLine = onLine;
+    this.reader = new Thread(this::readToEnd, "child-jvm-reader-" + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
 
-  /** Starts {@code main} with {@code args}; {@code onLine} sees every line it prints. */
+  /** Starts {@code main} with {@code args}; {@code onLine} sees every line it prints, in order. */
   public static ChildJvm start(Class<?> main, Consumer<String> onLine, String... args)
       throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -61,26 +71,136 @@ public final class ChildJvm implements AutoCloseable {
     return process.getOutputStream();
   }
 
-  /** Kills the child with SIGKILL and waits until it is gone and its output is read. */
-  public void kill() throws InterruptedException {
-    process.destroyForcibly();
-    awaitExit(30);
+  /** Whether the child still runs. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
-  /** Waits up to {@code seconds} for the child to exit (and its output to be read). */
+  /** How many complete lines were read so far (all went to the callback unless it threw). */
+  public int linesRead() {
+    return linesRead;
+  }
+
+  /** What the child printed after its last line break (a line cut short by the kill), or "". */
+  public String unterminatedTail() {
+    return unterminatedTail;
+  }
+
+  /** The process itself, for the harness's own test. */
+  Process process() {
+    return process;
+  }
+
+  /**
+   * Kills the child with SIGKILL, waits until it is gone and every line it printed went to the
+   * callback; fails if that output broke off before its end or the callback threw.
+   */
+  public void kill() throws InterruptedException {
+    // not process.destroyForcibly(): that also closes the pipe and loses the lines still in it
+    process.toHandle().destroyForcibly();
+    if (!process.waitFor(READ_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      throw new AssertionError(
+          "child " + process.pid() + " still runs " + READ_TIMEOUT_SECONDS + " s after SIGKILL");
+    }
+    finish();
+  }
+
+  /**
+   * Waits up to {@code seconds} for the child to exit; when it did, also until its output is read
+   * to the end (failing as {@link #kill()} does). Returns whether it exited.
+   */
   public boolean awaitExit(long seconds) throws InterruptedException {
     boolean exited = process.waitFor(seconds, TimeUnit.SECONDS);
     if (exited) {
-      reader.join(10_000);
+      finish();
     }
     return exited;
   }
 
+  /** Kills the child if it still runs, so that no test leaves one behind. */
   @Override
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       kill();
+    } else {
+      finish();
     }
+  }
+
+  /** After the child died: waits for the end of its output and reports what went wrong once. */
+  private void finish() throws InterruptedException {
+    reader.join(TimeUnit.SECONDS.toMillis(READ_TIMEOUT_SECONDS));
+    closeStdin();
+    if (reported) {
+      return;
+    }
+    reported = true;
+    String where = "the output of child " + process.pid() + " after " + linesRead + " lines";
+    if (reader.isAlive()) {
+      throw new AssertionError(
+          where + ": no end of stream " + READ_TIMEOUT_SECONDS + " s after the child exited");
+    }
+    if (readFailure != null) {
+      throw new AssertionError(where + ": broke off before its end: " + readFailure, readFailure);
+    }
+    if (callbackFailure != null) {
+      throw new AssertionError(
+          where + ": the line handler failed on line " + callbackFailedAt + ": " + callbackFailure,
+          callbackFailure);
+    }
+    if (!endReached) {
+      throw new AssertionError(where + ": the reader stopped before the end of stream");
+    }
+  }
+
+  private void closeStdin() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // the child is dead: what the test wrote and it never read no longer matters
+    }
+  }
+
+  private void readToEnd() {
+    StringBuilder line = new StringBuilder();
+    try (Reader r = new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)) {
+      char[] buf = new char[8192];
+      int n;
+      while ((n = r.read(buf)) != -1) {
+        for (int i = 0; i < n; i++) {
+          char c = buf[i];
+          if (c == '\n') {
+            int end = line.length();
+            if (end > 0 && line.charAt(end - 1) == '\r') {
+              end--;
+            }
+            deliver(line.substring(0, end));
+            line.setLength(0);
+          } else {
+            line.append(c);
+          }
+        }
+      }
+      endReached = true;
+    } catch (IOException e) {
+      readFailure = e; // reported by finish(): lines after this point were lost
+    } finally {
+      unterminatedTail = line.toString();
+    }
+  }
+
+  private void deliver(String line) {
+    if (callbackFailure == null) {
+      try {
+        onLine.accept(line);
+      } catch (RuntimeException | Error e) {
+        // reported by finish(); the rest is still read, so that the child never blocks on a full
+        // pipe
+        callbackFailure = e;
+        callbackFailedAt = linesRead + 1;
+      }
+    }
+    linesRead++;
   }
 
   private static String javaBin() {

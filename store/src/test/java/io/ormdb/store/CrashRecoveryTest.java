@@ -7,10 +7,6 @@ import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -43,65 +39,47 @@ class CrashRecoveryTest {
     Random random = new Random(seed);
     Set<Long> acked = new HashSet<>();
     int totalAcks = 0;
+    int afterKill = 0;
     for (int round = 1; round <= rounds; round++) {
       Set<Long> roundAcks = ConcurrentHashMap.newKeySet();
       CountDownLatch ready = new CountDownLatch(1);
       int killAfter = random.nextInt(150);
       CountDownLatch enough = new CountDownLatch(1);
-      Process p =
-          new ProcessBuilder(
-                  ProcessHandle.current().info().command().orElse(javaBin()),
-                  "-Xmx256m",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  CrashChild.class.getName(),
-                  dir.toString(),
-                  Integer.toString(round),
-                  "4",
-                  round % 4 == 0 ? "async" : "sync")
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      Thread reader =
-          new Thread(
-              () -> {
-                try (BufferedReader r =
-                    new BufferedReader(
-                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                  String line;
-                  while ((line = r.readLine()) != null) {
-                    if (line.equals("READY")) {
-                      ready.countDown();
-                    } else if (line.startsWith("ACK ")) {
-                      roundAcks.add(Long.parseLong(line.substring(4)));
-                      if (roundAcks.size() >= killAfter) {
-                        enough.countDown();
-                      }
-                    }
+      try (ChildJvm child =
+          ChildJvm.start(
+              CrashChild.class,
+              line -> {
+                if (line.equals("READY")) {
+                  ready.countDown();
+                } else if (line.startsWith("ACK ")) {
+                  roundAcks.add(Long.parseLong(line.substring(4)));
+                  if (roundAcks.size() >= killAfter) {
+                    enough.countDown();
                   }
-                } catch (Exception e) {
-                  // the pipe breaks when the child is killed
                 }
-              });
-      reader.start();
-      assertThat(ready.await(30, TimeUnit.SECONDS)).as("child ready (seed %d)", seed).isTrue();
-      if (killAfter == 0) {
-        enough.countDown();
+              },
+              dir.toString(),
+              Integer.toString(round),
+              "4",
+              round % 4 == 0 ? "async" : "sync")) {
+        assertThat(ready.await(30, TimeUnit.SECONDS)).as("child ready (seed %d)", seed).isTrue();
+        if (killAfter == 0) {
+          enough.countDown();
+        }
+        assertThat(enough.await(30, TimeUnit.SECONDS)).as("child acks (seed %d)", seed).isTrue();
+        int beforeKill = roundAcks.size();
+        child.kill(); // SIGKILL; returns once every line the child printed was read
+        afterKill += roundAcks.size() - beforeKill;
       }
-      assertThat(enough.await(30, TimeUnit.SECONDS)).as("child acks (seed %d)", seed).isTrue();
-      p.destroyForcibly();
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      reader.join(10_000);
       acked.addAll(roundAcks);
       totalAcks += roundAcks.size();
       verify(acked, seed, round);
     }
     assertThat(totalAcks).isPositive();
-    System.out.println(
-        "crash test: " + rounds + " rounds, " + totalAcks + " acknowledged batches, seed " + seed);
-  }
-
-  private static String javaBin() {
-    return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    System.out.printf(
+        "CrashRecoveryTest: %d rounds, %d acknowledged batches (%d of them read after the"
+            + " SIGKILL), all present, seed %d%n",
+        rounds, totalAcks, afterKill, seed);
   }
 
   private void verify(Set<Long> acked, long seed, int round) {

@@ -13,8 +13,12 @@ import io.ormdb.store.journal.ConsumerOffset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it at random moments, and finally a writer-less child drains the sink and shuts down cleanly. The
  * audit files (a torn last line dropped, as {@link AuditFiles#readLines} does) must then hold every
  * committed change of the store's changelog exactly once, in LSN order, byte for byte as {@link
- * AuditJson} renders it, in files no larger than the limit unless they hold a single line.
+ * AuditJson} renders it, in files no larger than the limit unless they hold a single line; and
+ * every commit a writer saw acknowledged must be in that changelog.
  *
  * <p>Between rounds the parent records whether the files were ahead of the stored consumer offset
  * (lines written and fsynced, offset not yet committed: the case the sink's dedupe handles) and
@@ -36,6 +41,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditSinkCrashTest {
   @TempDir Path dir;
+
+  /** The LSNs the writers printed as acknowledged, over all rounds. */
+  private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+
+  private int acknowledgements;
+  private int readAfterKill;
 
   @Test
   void theAuditFilesHoldEveryCommittedChangeExactlyOnceAcrossSigkills() throws Exception {
@@ -59,12 +70,14 @@ class AuditSinkCrashTest {
     runChild(rounds + 1, 0, true, ctx);
 
     List<String> expected = new ArrayList<>();
+    Set<Long> changeSets = new HashSet<>();
     try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
       long from = 1;
       List<ChangeSet> page;
       do {
         page = store.changes(from, 500);
         for (ChangeSet cs : page) {
+          changeSets.add(cs.lsn());
           for (ChangeEvent e : cs.events()) {
             expected.add(AuditJson.lineText(e));
           }
@@ -72,6 +85,9 @@ class AuditSinkCrashTest {
         }
       } while (!page.isEmpty());
     }
+    Set<Long> lost = new TreeSet<>(acknowledged);
+    lost.removeAll(changeSets);
+    assertThat(lost).as("acknowledged commits missing from the changelog (%s)", ctx).isEmpty();
     List<String> lines = AuditFiles.readLines(audit);
     assertThat(expected.size())
         .as("the writers committed something (%s)", ctx)
@@ -91,19 +107,18 @@ class AuditSinkCrashTest {
             .hasSize(1);
       }
     }
-    System.out.println(
-        "audit crash test: "
-            + rounds
-            + " SIGKILL rounds, "
-            + lines.size()
-            + " lines checked in "
-            + files.size()
-            + " files, files ahead of the stored offset after "
-            + filesAhead
-            + " kills, a torn last line after "
-            + tornTails
-            + ", "
-            + ctx);
+    System.out.printf(
+        "AuditSinkCrashTest: %d SIGKILL rounds, %d acknowledged commits (%d of them read after the"
+            + " SIGKILL), all in the changelog; %d audit lines checked in %d files, files ahead of"
+            + " the stored offset after %d kills, a torn last line after %d, %s%n",
+        rounds,
+        acknowledgements,
+        readAfterKill,
+        lines.size(),
+        files.size(),
+        filesAhead,
+        tornTails,
+        ctx);
   }
 
   private static boolean tornTail(Path audit) throws Exception {
@@ -142,6 +157,7 @@ class AuditSinkCrashTest {
               if (line.equals("READY")) {
                 ready.countDown();
               } else if (line.startsWith("A ")) {
+                acknowledged.add(Long.parseLong(line.substring(2)));
                 if (!drain && acks.incrementAndGet() >= killAfter) {
                   enough.countDown();
                 }
@@ -160,8 +176,11 @@ class AuditSinkCrashTest {
       if (drain) {
         assertThat(child.awaitExit(30)).as("drained child exits (%s)", ctx).isTrue();
       } else {
-        child.kill(); // SIGKILL
+        int beforeKill = acks.get();
+        child.kill(); // SIGKILL; returns once every line the child printed was read
+        readAfterKill += acks.get() - beforeKill;
       }
     }
+    acknowledgements += acks.get();
   }
 }

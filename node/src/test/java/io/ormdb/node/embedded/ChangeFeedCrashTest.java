@@ -46,7 +46,10 @@ class ChangeFeedCrashTest {
 
   /** One child run: the offset it started from and what its consumer printed. */
   private record Round(
-      ConsumerOffset start, List<String> processed, List<ConsumerOffset> commits) {}
+      ConsumerOffset start,
+      List<String> processed,
+      List<ConsumerOffset> commits,
+      int readAfterKill) {}
 
   @Test
   void aNamedConsumerSeesEveryCommittedChangeOnceAcrossSigkills() throws Exception {
@@ -88,6 +91,8 @@ class ChangeFeedCrashTest {
 
     Set<String> union = new HashSet<>();
     int delivered = 0;
+    int offsetCommits = 0;
+    int readAfterKill = 0;
     int replayed = 0;
     ConsumerOffset expectedStart = ConsumerOffset.START;
     Round previous = null;
@@ -128,6 +133,8 @@ class ChangeFeedCrashTest {
             .as("offset committed after processing (%s)", where)
             .isEqualTo(offsetOfLine(run.processed().get(i)));
       }
+      offsetCommits += run.commits().size();
+      readAfterKill += run.readAfterKill();
       expectedStart =
           run.commits().isEmpty() ? run.start() : run.commits().get(run.commits().size() - 1);
       previous = run;
@@ -137,19 +144,18 @@ class ChangeFeedCrashTest {
         .as("at most one replayed item per crash (%s)", ctx)
         .isLessThanOrEqualTo(rounds);
     assertThat(log.size()).as("the writers committed something (%s)", ctx).isGreaterThan(rounds);
-    System.out.println(
-        "feed crash test: "
-            + rounds
-            + " SIGKILL rounds, "
-            + log.size()
-            + " changelog items checked ("
-            + indexOf.keySet().stream().mapToLong(ConsumerOffset::lsn).max().orElse(0)
-            + " change sets), "
-            + delivered
-            + " deliveries, "
-            + replayed
-            + " replayed after a crash, "
-            + ctx);
+    System.out.printf(
+        "ChangeFeedCrashTest: %d SIGKILL rounds, %d changelog items checked (%d change sets), %d"
+            + " deliveries and %d acknowledged offset commits checked (%d of these lines read after"
+            + " the SIGKILL), %d replayed after a crash, %s%n",
+        rounds,
+        log.size(),
+        indexOf.keySet().stream().mapToLong(ConsumerOffset::lsn).max().orElse(0),
+        delivered,
+        offsetCommits,
+        readAfterKill,
+        replayed,
+        ctx);
   }
 
   private static void add(
@@ -171,6 +177,7 @@ class ChangeFeedCrashTest {
     List<String> processed = new CopyOnWriteArrayList<>();
     List<ConsumerOffset> commits = new CopyOnWriteArrayList<>();
     ConsumerOffset[] start = new ConsumerOffset[1];
+    int[] afterKill = new int[1];
     CountDownLatch ready = new CountDownLatch(1);
     CountDownLatch enough = new CountDownLatch(1);
     try (ChildJvm child =
@@ -202,8 +209,10 @@ class ChangeFeedCrashTest {
       assertThat(enough.await(60, TimeUnit.SECONDS))
           .as("child round %d progressed (%s)", round, ctx)
           .isTrue();
-      child.kill(); // SIGKILL
+      int beforeKill = processed.size() + commits.size();
+      child.kill(); // SIGKILL; returns once every line the child printed was read
+      afterKill[0] = processed.size() + commits.size() - beforeKill;
     }
-    return new Round(start[0], List.copyOf(processed), List.copyOf(commits));
+    return new Round(start[0], List.copyOf(processed), List.copyOf(commits), afterKill[0]);
   }
 }

@@ -15,6 +15,7 @@ import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
+import io.ormdb.store.ChildJvm;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.columnar.internal.ColumnCheckpoint;
@@ -33,6 +34,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,30 +204,20 @@ class ColumnCheckpointTest {
 
   @Test
   void aKilledProcessLeavesAUsableCheckpointAndTheChangelogCatchesItUp() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElseThrow(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                ColumnCrashChild.class.getName(),
-                dir.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    int acks = 0;
-    try (java.io.BufferedReader r =
-        new java.io.BufferedReader(
-            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while (acks < 300 && (line = r.readLine()) != null) {
-        if (line.startsWith("ACK ")) {
-          acks++;
-        }
-      }
-      p.destroyForcibly(); // SIGKILL, possibly in the middle of a checkpoint
-      assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    AtomicInteger acks = new AtomicInteger();
+    CountDownLatch enough = new CountDownLatch(1);
+    try (ChildJvm child =
+        ChildJvm.start(
+            ColumnCrashChild.class,
+            line -> {
+              if (line.startsWith("ACK ") && acks.incrementAndGet() >= 300) {
+                enough.countDown();
+              }
+            },
+            dir.toString())) {
+      assertThat(enough.await(60, TimeUnit.SECONDS)).as("300 commits acknowledged").isTrue();
+      child.kill(); // SIGKILL, possibly in the middle of a checkpoint
     }
-    assertThat(acks).isEqualTo(300);
     try (OrmStore store = OrmStore.open(config())) {
       ColumnStore columns = store.columnStore();
       ColumnCheckpoint.Meta m = ColumnCheckpoint.readMeta(columns.checkpoints(), "Sale");
