@@ -240,8 +240,9 @@ public final class Values {
 
   /**
    * Converts {@code v} to {@code target} when no information is lost, else fails naming both types.
-   * Null converts to null. Strings convert to uuid, timestamp (ISO-8601 instant), date (ISO date),
-   * enum and json.
+   * The exception is float32: every number in its range converts to the nearest float32 (see {@link
+   * #toFloat32}). Null converts to null. Strings convert to uuid, timestamp (ISO-8601 instant),
+   * date (ISO date), enum and json.
    */
   public static Value convert(Value v, ValueType target) {
     if (v.isNull() || v.type() == target) {
@@ -325,14 +326,31 @@ public final class Values {
     return v.type().isNumeric() ? new Value.Float64(v.asDouble()) : null;
   }
 
+  /**
+   * Any number becomes the nearest float32, as SQL databases store a literal in a {@code real}
+   * column: {@code 0.1} is {@code 0.1f}. Decimals round from their exact value, not through a
+   * double. NaN and the infinities stay what they are; a finite number beyond the float32 range is
+   * refused rather than turned into an infinity.
+   */
   private static Value toFloat32(Value v) {
-    double d = v.type().isNumeric() ? v.asDouble() : Double.NaN;
     if (!v.type().isNumeric()) {
       return null;
     }
-    float f = (float) d;
-    if (Double.isFinite(d) && (double) f != d && v.type() != ValueType.DECIMAL) {
-      throw new ArithmeticException("not exactly representable as float32");
+    float f;
+    boolean finite;
+    if (v instanceof Value.Decimal d) {
+      f = d.value().floatValue();
+      finite = true;
+    } else if (v instanceof Value.Int32 || v instanceof Value.Int64) {
+      f = (float) v.asLong();
+      finite = true;
+    } else {
+      double d = v.asDouble();
+      f = (float) d;
+      finite = Double.isFinite(d);
+    }
+    if (finite && Float.isInfinite(f)) {
+      throw new ArithmeticException("out of float32 range");
     }
     return new Value.Float32(f);
   }

@@ -18,9 +18,10 @@ import java.util.Map;
 /**
  * Checks a filter against an entity and prepares it for evaluation: every field must exist (else an
  * INVALID_REQUEST error with a did-you-mean), literals are converted to the field's declared type
- * (so {@code "2024-01-01T00:00:00Z"} compares as a timestamp, a string as a uuid), enum literals
- * must be variants, {@code like} applies to strings only, and session attributes ({@code $user.id})
- * are replaced by their values. A missing attribute binds to null, so comparisons with it are never
+ * (so {@code "2024-01-01T00:00:00Z"} compares as a timestamp, a string as a uuid; a number compared
+ * with a float32 field becomes the nearest float32, as it would be stored), enum literals must be
+ * variants, {@code like} applies to strings only, and session attributes ({@code $user.id}) are
+ * replaced by their values. A missing attribute binds to null, so comparisons with it are never
  * true: a policy that needs an attribute the session lacks admits no rows.
  */
 public final class FilterBinder {
@@ -110,10 +111,20 @@ public final class FilterBinder {
       }
       FieldType type = fd.type();
       if (type.array()) {
-        if (!(v instanceof Value.Array)) {
+        if (!(v instanceof Value.Array a)) {
           throw mismatch(fd, v);
         }
+        if (type.base() == ValueType.FLOAT32 && a.elementType().isNumeric()) {
+          List<Value> elements = new ArrayList<>(a.elements().size());
+          for (Value e : a.elements()) {
+            elements.add(e.isNull() ? e : float32(fd, e));
+          }
+          return new Value.Array(ValueType.FLOAT32, elements);
+        }
         return v;
+      }
+      if (type.base() == ValueType.FLOAT32 && v.type().isNumeric()) {
+        return float32(fd, v);
       }
       if (type.base().isNumeric() && v.type().isNumeric()) {
         return v; // numbers compare by value across numeric types; no lossy conversion
@@ -143,6 +154,27 @@ public final class FilterBinder {
         }
       }
       return converted;
+    }
+
+    /** As stored: a float32 field holds the nearest float32 of the number written. */
+    private Value float32(FieldDef fd, Value v) {
+      try {
+        return Values.convert(v, ValueType.FLOAT32);
+      } catch (OrmDbException e) {
+        throw OrmDbException.invalid(
+            where
+                + ": field "
+                + entity.name()
+                + "."
+                + fd.name()
+                + " is "
+                + fd.type().render()
+                + " and cannot hold "
+                + v.type().displayName()
+                + " "
+                + v.render()
+                + " (out of float32 range)");
+      }
     }
 
     private OrmDbException mismatch(FieldDef fd, Value v) {
