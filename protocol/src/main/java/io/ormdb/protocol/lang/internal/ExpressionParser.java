@@ -1,5 +1,6 @@
 package io.ormdb.protocol.lang.internal;
 
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.FilterPrinter;
 import io.ormdb.protocol.lang.ParseException;
@@ -27,6 +28,10 @@ import java.util.List;
  * A chain of one operator is one n-ary node; parentheses group but add no node. {@code == null} and
  * {@code != null} mean {@code is null} and {@code is not null}. Field and session-attribute
  * references are recorded with their tokens so callers can check them against a schema.
+ *
+ * <p>Parentheses and negations nest at most {@link Nesting#MAX_LEVELS} deep; the one that goes
+ * deeper is refused ({@code line 1:257: expression nested too deeply (more than 256 levels)}), so
+ * no input can exhaust the stack.
  */
 public final class ExpressionParser {
   private static final List<String> PREDICATE_WORDS = List.of("in", "like", "is", "not");
@@ -37,6 +42,7 @@ public final class ExpressionParser {
   private final TokenStream ts;
   private final List<NameRef> fieldRefs = new ArrayList<>();
   private final List<NameRef> attributeRefs = new ArrayList<>();
+  private int depth;
 
   public ExpressionParser(TokenStream ts) {
     this.ts = ts;
@@ -72,16 +78,23 @@ public final class ExpressionParser {
   }
 
   private Filter unary() {
+    Token t = ts.peek();
     if (ts.accept(TokenKind.BANG) || ts.acceptKeyword("not")) {
-      return new Filter.Not(unary());
+      enter(t);
+      Filter f = new Filter.Not(unary());
+      depth--;
+      return f;
     }
     return primary();
   }
 
   private Filter primary() {
+    Token open = ts.peek();
     if (ts.accept(TokenKind.LPAREN)) {
+      enter(open);
       Filter f = expression();
       ts.expect(TokenKind.RPAREN);
+      depth--;
       return f;
     }
     if (ts.acceptKeyword("true")) {
@@ -95,6 +108,13 @@ public final class ExpressionParser {
       throw ts.unexpected("a condition");
     }
     return predicate();
+  }
+
+  /** One level deeper, at {@code at}; refused past {@link Nesting#MAX_LEVELS}. */
+  private void enter(Token at) {
+    if (++depth > Nesting.MAX_LEVELS) {
+      throw TokenStream.error(at, Nesting.tooDeep("expression"));
+    }
   }
 
   private Filter predicate() {
