@@ -917,6 +917,9 @@ public final class Engine implements AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       throw OrmDbException.internal("batch failed: " + e, e);
+    } catch (StackOverflowError e) {
+      // nothing left the batch's private overlay: refuse it and keep the committer thread alive
+      throw OrmDbException.stackOverflow(e);
     }
     if (events.isEmpty()) {
       return new MutationResult(0, 0, tx.insertedIds);
