@@ -9,6 +9,7 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -235,8 +236,10 @@ public final class ExpressionParser {
 
   /**
    * A literal: a string, a number ({@code 12} int64, {@code 1.5} float64, {@code 1.50m} decimal,
-   * optionally negative), {@code true}, {@code false}, {@code null}, or an array {@code [..]} of
-   * them with one element type (an empty array is an array of strings).
+   * optionally negative; {@code NaN}, {@code Infinity}, {@code -Infinity} float64), bytes ({@code
+   * 0xcafe}), {@code true}, {@code false}, {@code null}, or an array {@code [..]} of them with one
+   * element type (an empty array is an array of strings). It is what {@link Value#toString()}
+   * writes.
    */
   public Value literal() {
     Token t = ts.peek();
@@ -246,6 +249,10 @@ public final class ExpressionParser {
     if (t.kind() == TokenKind.STRING) {
       ts.next();
       return new Value.Str(t.value());
+    }
+    if (t.kind() == TokenKind.BYTES) {
+      ts.next();
+      return new Value.Bytes(HexFormat.of().parseHex(t.value()));
     }
     if (t.kind() == TokenKind.MINUS
         && (ts.peek(1).kind() == TokenKind.INTEGER
@@ -258,6 +265,19 @@ public final class ExpressionParser {
         || t.kind() == TokenKind.FLOAT
         || t.kind() == TokenKind.DECIMAL) {
       return number(ts.next(), false);
+    }
+    if (t.isKeyword("NaN")) {
+      ts.next();
+      return new Value.Float64(Double.NaN);
+    }
+    if (t.isKeyword("Infinity")) {
+      ts.next();
+      return new Value.Float64(Double.POSITIVE_INFINITY);
+    }
+    if (t.kind() == TokenKind.MINUS && ts.peek(1).isKeyword("Infinity")) {
+      ts.next();
+      ts.next();
+      return new Value.Float64(Double.NEGATIVE_INFINITY);
     }
     if (t.isKeyword("true")) {
       ts.next();
