@@ -9,8 +9,14 @@ import io.ormdb.protocol.lang.query.QueryParser;
 import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.result.ExplainResult;
+import io.ormdb.protocol.schema.DefaultValue;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +130,34 @@ class Float32LiteralsTest {
     Statement.Aggregate count =
         (Statement.Aggregate) QueryParser.parse("M.count().where(x == 0.1)");
     assertThat(store.aggregate(count.query()).rows().get(0)).containsExactly(Value.of(2L));
+  }
+
+  @Test
+  void aDefaultBuiltInCodeAsAFloat64IsTheNearestFloat32() {
+    SchemaBundle base = store.schema();
+    List<EntityDef> entities = new ArrayList<>(base.entities());
+    entities.add(
+        new EntityDef(
+            "N",
+            "id",
+            List.of(
+                FieldDef.of("id", FieldType.of(ValueType.INT64)),
+                FieldDef.of("f", FieldType.of(ValueType.FLOAT32))
+                    .withDefault(new DefaultValue.Literal(new Value.Float64(0.1)))),
+            false,
+            List.of()));
+    store.applySchema(
+        new SchemaBundle(
+            0,
+            base.enums(),
+            entities,
+            base.relations(),
+            base.constraints(),
+            base.indexes(),
+            base.policies()));
+    write("N.create({ id: 1 })");
+    assertThat(StoreTestSupport.get(store, "N", Value.of(1L)).orElseThrow().get("f"))
+        .isEqualTo(new Value.Float32(0.1f));
   }
 
   @Test
