@@ -93,6 +93,15 @@ public class OrmDbException extends RuntimeException {
     return of(failure, "the request");
   }
 
+  /**
+   * INTERNAL, for a request that overflowed the stack (its input was nested deeper than a check
+   * foresaw); the error is kept as the cause. APIs return this instead of letting the Error reach
+   * their caller.
+   */
+  public static OrmDbException stackOverflow(StackOverflowError e) {
+    return internal("the request overflowed the stack (is something in it nested too deeply?)", e);
+  }
+
   @Override
   public String toString() {
     return code + ": " + getMessage();

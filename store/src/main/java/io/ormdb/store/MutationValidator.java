@@ -1,5 +1,6 @@
 package io.ormdb.store;
 
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.mutation.Mutation;
@@ -12,6 +13,7 @@ import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.filter.FilterBinder;
 import java.util.Map;
 
 /**
@@ -31,9 +33,37 @@ public final class MutationValidator {
   /** Checks mutation {@code index} of a batch against {@code schema}. */
   public static void validate(SchemaBundle schema, int index, Mutation m) {
     try {
+      checkNesting(m);
       check(schema, m);
     } catch (OrmDbException e) {
       throw e.within("mutation " + index + " (" + describe(m) + ")");
+    }
+  }
+
+  /**
+   * Refuses (INVALID_REQUEST) a mutation nested deeper than {@link Nesting#MAX_LEVELS}: rows
+   * inserted through a relation of rows inserted through a relation ..., or the and / or / not of
+   * an update's or delete's filter. Only code can build one (the query language stops at the same
+   * depth); it is refused before anything walks it recursively. Needs no schema.
+   */
+  public static void checkNesting(Mutation m) {
+    if (m instanceof Mutation.Insert ins) {
+      insertDepth(ins, 1);
+    } else if (m instanceof Mutation.UpdateMany um) {
+      FilterBinder.checkDepth(um.filter(), "filter");
+    } else if (m instanceof Mutation.DeleteMany dm) {
+      FilterBinder.checkDepth(dm.filter(), "filter");
+    }
+  }
+
+  private static void insertDepth(Mutation.Insert ins, int depth) {
+    for (Mutation.NestedInsert n : ins.nested()) {
+      for (Mutation.Insert row : n.rows()) {
+        if (depth >= Nesting.MAX_LEVELS) {
+          throw OrmDbException.invalid(Nesting.tooDeep("inserted rows"));
+        }
+        insertDepth(row, depth + 1);
+      }
     }
   }
 

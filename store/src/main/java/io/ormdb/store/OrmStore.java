@@ -3,6 +3,7 @@ package io.ormdb.store;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
@@ -31,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * An ORMDB database: one MVStore file ({@code <dataDir>/ormdb.mv.db}) holding the catalog, rows,
@@ -169,12 +171,38 @@ public final class OrmStore implements AutoCloseable {
    * Throws the batch's OrmDbException when it was refused; nothing of it was written then.
    */
   public MutationResult commit(MutationBatch batch) {
-    return join(engine.commit(batch));
+    return join(commitAsync(batch));
   }
 
   /** Like {@link #commit} without blocking; the future fails with an OrmDbException. */
   public CompletableFuture<MutationResult> commitAsync(MutationBatch batch) {
+    List<Mutation> ms = batch.mutations();
+    for (int i = 0; i < ms.size(); i++) {
+      try {
+        // on the caller's thread: the committer's recursive steps never see a too-deep mutation
+        MutationValidator.checkNesting(ms.get(i));
+      } catch (OrmDbException e) {
+        return CompletableFuture.failedFuture(
+            e.within("mutation " + i + " (" + MutationValidator.describe(ms.get(i)) + ")"));
+      }
+    }
     return engine.commit(batch);
+  }
+
+  /**
+   * Runs a request on the caller's thread. Its input is checked against {@link
+   * io.ormdb.protocol.Nesting#MAX_LEVELS} before anything recursive walks it; should a
+   * StackOverflowError happen all the same, it unwound only the request's own frames, so it becomes
+   * the request's INTERNAL error instead of reaching the caller as an Error. Other
+   * VirtualMachineErrors (OutOfMemoryError, InternalError) are deliberately left alone: the JVM
+   * itself may be unwell, and turning them into one request's error would hide that.
+   */
+  private static <T> T guarded(Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (StackOverflowError e) {
+      throw OrmDbException.stackOverflow(e);
+    }
   }
 
   /** A read view at the newest committed LSN. Close it when done. */
@@ -211,9 +239,12 @@ public final class OrmStore implements AutoCloseable {
 
   /** Like {@link #query(GraphQuery)}, with the session attributes RLS policies refer to. */
   public QueryResult query(GraphQuery q, Map<String, Value> sessionAttributes) {
-    try (ReadView view = view(q.readOptions())) {
-      return queries.query(view, q, sessionAttributes);
-    }
+    return guarded(
+        () -> {
+          try (ReadView view = view(q.readOptions())) {
+            return queries.query(view, q, sessionAttributes);
+          }
+        });
   }
 
   /** Runs an aggregate at one snapshot (or as of its read options' LSN). */
@@ -226,16 +257,22 @@ public final class OrmStore implements AutoCloseable {
    * fail with BUDGET_EXCEEDED ({@link QueryBudget#DEFAULT}: 10,000).
    */
   public AggregateResult aggregate(AggregateQuery q, QueryBudget budget) {
-    try (ReadView view = view(q.readOptions())) {
-      return queries.aggregate(view, q, Map.of(), budget);
-    }
+    return guarded(
+        () -> {
+          try (ReadView view = view(q.readOptions())) {
+            return queries.aggregate(view, q, Map.of(), budget);
+          }
+        });
   }
 
   /** Explains a graph query; with {@code analyze} it also runs it and reports actual rows. */
   public ExplainResult explain(GraphQuery q, boolean analyze) {
-    try (ReadView view = view(q.readOptions())) {
-      return queries.explain(view, q, analyze);
-    }
+    return guarded(
+        () -> {
+          try (ReadView view = view(q.readOptions())) {
+            return queries.explain(view, q, analyze);
+          }
+        });
   }
 
   /**

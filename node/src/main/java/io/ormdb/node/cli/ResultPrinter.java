@@ -1,9 +1,12 @@
 package io.ormdb.node.cli;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
@@ -14,9 +17,11 @@ import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
 import io.ormdb.protocol.value.Value;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,13 +37,33 @@ final class ResultPrinter {
               new SimpleModule("ormdb-values")
                   .addSerializer(Instant.class, ToStringSerializer.instance)
                   .addSerializer(LocalDate.class, ToStringSerializer.instance)
-                  .addSerializer(UUID.class, ToStringSerializer.instance));
+                  .addSerializer(UUID.class, ToStringSerializer.instance)
+                  .addSerializer(byte[].class, new BytesLiteral()));
+
+  /**
+   * Bytes as the query language's literal, {@code 0xcafe}, not JSON's base64: what is printed can
+   * be written back into a query.
+   */
+  private static final class BytesLiteral extends StdSerializer<byte[]> {
+    private static final long serialVersionUID = 1L;
+
+    BytesLiteral() {
+      super(byte[].class);
+    }
+
+    @Override
+    public void serialize(byte[] value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
+      gen.writeRawValue("0x" + HexFormat.of().formatHex(value));
+    }
+  }
 
   private ResultPrinter() {}
 
   /**
    * The rows as nested JSON objects, each with its version ({@code "$version"}: the LSN of its last
-   * write, for {@code expectVersion}), then a line with the row count, snapshot and cursor.
+   * write, for {@code expectVersion}; bytes written {@code 0xcafe}, as in queries), then a line
+   * with the row count, snapshot and cursor.
    */
   static String query(QueryResult r) {
     List<Map<String, Object>> objects = ResultObjects.toMaps(r, true);

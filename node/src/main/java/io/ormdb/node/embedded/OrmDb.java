@@ -151,7 +151,7 @@ public final class OrmDb implements Extension {
         if (here != null) {
           return CompletableFuture.completedFuture(here);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | StackOverflowError e) {
         return CompletableFuture.failedFuture(failure(e));
       }
     }
@@ -168,7 +168,7 @@ public final class OrmDb implements Extension {
     Statement.Find f;
     try {
       f = parse(findStatement, Statement.Find.class, "query(String) runs find statements");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       return CompletableFuture.failedFuture(failure(e));
     }
     return query(f.query());
@@ -194,7 +194,7 @@ public final class OrmDb implements Extension {
               writeStatement,
               Statement.Write.class,
               "mutate(String) runs create, update, delete, upsert and batch statements");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       return CompletableFuture.failedFuture(failure(e));
     }
     return mutate(w.batch());
@@ -218,7 +218,7 @@ public final class OrmDb implements Extension {
               aggregateStatement,
               Statement.Aggregate.class,
               "aggregate(String) runs count and aggregate statements");
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       return CompletableFuture.failedFuture(failure(e));
     }
     return aggregate(a.query());
@@ -241,7 +241,7 @@ public final class OrmDb implements Extension {
       e =
           parse(
               explainStatement, Statement.Explain.class, "explain(String) runs explain statements");
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | StackOverflowError failed) {
       return CompletableFuture.failedFuture(failure(failed));
     }
     return explain(e.query(), e.analyze());
@@ -394,36 +394,50 @@ public final class OrmDb implements Extension {
       LongFunction<Message.Request> request, Class<T> type) {
     long id = requestIds.incrementAndGet();
     CompletableFuture<T> answer = new CompletableFuture<>();
-    AskPattern.<ConnectionActor.Command, Message.Response>ask(
-            session,
-            r -> new ConnectionActor.Request(request.apply(id), r),
-            askTimeout,
-            system.scheduler())
-        .whenCompleteAsync(
-            (r, failure) -> {
-              if (failure != null) {
-                answer.completeExceptionally(failure);
-              } else if (r instanceof Message.Error e) {
-                answer.completeExceptionally(
-                    new OrmDbException(ErrorCode.fromCode(e.code()), e.message()));
-              } else if (type.isInstance(r)) {
-                answer.complete(type.cast(r));
-              } else {
-                answer.completeExceptionally(
-                    new OrmDbException(
-                        ErrorCode.INTERNAL,
-                        "expected " + type.getSimpleName() + " but the answer was " + r.type()));
-              }
-            },
-            IN_PLACE);
+    CompletionStage<Message.Response> asked;
+    try {
+      // sending can fail here, e.g. a message that cannot be serialized (nested too deep)
+      asked =
+          AskPattern.ask(
+              session,
+              r -> new ConnectionActor.Request(request.apply(id), r),
+              askTimeout,
+              system.scheduler());
+    } catch (RuntimeException | StackOverflowError e) {
+      return CompletableFuture.failedFuture(failure(e));
+    }
+    asked.whenCompleteAsync(
+        (r, failure) -> {
+          if (failure != null) {
+            answer.completeExceptionally(failure);
+          } else if (r instanceof Message.Error e) {
+            answer.completeExceptionally(
+                new OrmDbException(ErrorCode.fromCode(e.code()), e.message()));
+          } else if (type.isInstance(r)) {
+            answer.complete(type.cast(r));
+          } else {
+            answer.completeExceptionally(
+                new OrmDbException(
+                    ErrorCode.INTERNAL,
+                    "expected " + type.getSimpleName() + " but the answer was " + r.type()));
+          }
+        },
+        IN_PLACE);
     return answer;
   }
 
-  /** A refusal as it is; anything else (the store closed under a read) as INTERNAL. */
-  private static OrmDbException failure(RuntimeException e) {
-    return e instanceof OrmDbException o
-        ? o
-        : new OrmDbException(ErrorCode.INTERNAL, "the request failed: " + e, e);
+  /**
+   * A refusal as it is; anything else (the store closed under a read) as INTERNAL. The API never
+   * throws an Error at its caller: a StackOverflowError (input deeper than the nesting checks
+   * foresaw) unwound only the request's frames and becomes its INTERNAL error. The other
+   * VirtualMachineErrors (OutOfMemoryError, InternalError) are deliberately not caught anywhere
+   * here: the JVM itself may be unwell, and a request's error would hide that.
+   */
+  private static OrmDbException failure(Throwable e) {
+    if (e instanceof StackOverflowError so) {
+      return OrmDbException.stackOverflow(so);
+    }
+    return OrmDbException.of(e);
   }
 
   /**

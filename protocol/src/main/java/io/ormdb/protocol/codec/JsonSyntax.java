@@ -1,5 +1,7 @@
 package io.ormdb.protocol.codec;
 
+import io.ormdb.protocol.Nesting;
+
 /**
  * Checks that a text is one well-formed JSON document (RFC 8259), without building anything. Used
  * for {@link io.ormdb.protocol.value.Value.Json}, which keeps JSON as text and promises that the
@@ -7,7 +9,7 @@ package io.ormdb.protocol.codec;
  */
 final class JsonSyntax {
   /** Arrays and objects may nest this deep; deeper documents are refused, not a stack overflow. */
-  static final int MAX_DEPTH = 256;
+  static final int MAX_DEPTH = Nesting.MAX_LEVELS;
 
   private final String s;
   private int i;
@@ -37,7 +39,7 @@ final class JsonSyntax {
 
   private void value(int depth) {
     if (depth > MAX_DEPTH) {
-      throw new Bad("JSON nested more than " + MAX_DEPTH + " levels deep at offset " + i);
+      throw new Bad(Nesting.tooDeep("JSON") + " at offset " + i);
     }
     if (i >= s.length()) {
       throw new Bad(error("a value"));

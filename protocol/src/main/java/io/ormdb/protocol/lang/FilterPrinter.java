@@ -2,6 +2,7 @@ package io.ormdb.protocol.lang;
 
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.Values;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * !(...)}. Values: strings in double quotes, int32/int64 as integers (they read back as int64),
  * float32/float64 with a point or exponent (read back as float64), decimals with the {@code m}
  * suffix; uuid, timestamp, date, enum and json values as strings (the query engine converts them to
- * the field's type); bytes as a {@code "0x.."} string. Names that are reserved words are {@code
+ * the field's type); bytes as {@code 0xcafe}. Names that are reserved words are {@code
  * `backquoted`}. An {@code And}/{@code Or} with no operand prints as {@code true}/{@code false},
  * one with a single operand as that operand.
  */
@@ -112,72 +113,13 @@ public final class FilterPrinter {
     return RESERVED.contains(name) ? "`" + name + "`" : name;
   }
 
-  /** A value as a literal (see the class comment for how each type is written). */
+  /** A value as a literal, {@link Values#literal}. */
   public static String value(Value v) {
-    if (v instanceof Value.Null) {
-      return "null";
-    } else if (v instanceof Value.Bool b) {
-      return Boolean.toString(b.value());
-    } else if (v instanceof Value.Int32 || v instanceof Value.Int64) {
-      return Long.toString(v.asLong());
-    } else if (v instanceof Value.Float32 f) {
-      return finite(f.value(), Float.toString(f.value()));
-    } else if (v instanceof Value.Float64 d) {
-      return finite(d.value(), Double.toString(d.value()));
-    } else if (v instanceof Value.Decimal d) {
-      return d.value().toPlainString() + "m";
-    } else if (v instanceof Value.Str s) {
-      return string(s.value());
-    } else if (v instanceof Value.Json j) {
-      return string(j.text());
-    } else if (v instanceof Value.Bytes b) {
-      return string("0x" + java.util.HexFormat.of().formatHex(b.value()));
-    } else if (v instanceof Value.Array a) {
-      StringBuilder sb = new StringBuilder();
-      list(a.elements(), sb);
-      return sb.toString();
-    } else {
-      // uuid, timestamp, date, enum: their canonical text, which the engine converts back.
-      return string(v.render());
-    }
+    return Values.literal(v);
   }
 
-  private static String finite(double d, String text) {
-    if (!Double.isFinite(d)) {
-      throw new IllegalArgumentException(text + " cannot be written as a literal");
-    }
-    return text;
-  }
-
-  /** A string literal in double quotes with escapes. */
+  /** A string literal in double quotes with escapes, {@link Values#quote}. */
   public static String string(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"':
-          sb.append("\\\"");
-          break;
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-      }
-    }
-    return sb.append('"').toString();
+    return Values.quote(s);
   }
 }

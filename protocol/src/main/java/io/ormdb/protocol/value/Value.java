@@ -13,6 +13,11 @@ import java.util.Objects;
  * A typed value as stored and sent on the wire. Immutable. Accessors ({@link #asLong()} and
  * friends) convert where it is lossless and otherwise fail with an INVALID_REQUEST error naming
  * both types.
+ *
+ * <p>{@code toString()} is the value as the query language writes it ({@code 1010}, {@code "text"},
+ * {@code 12.50m}, {@code 0xcafe}, {@code "2024-01-02T03:04:05Z"}, {@code [1, 2]}; see {@link
+ * Values#literal}), so records holding values (change events, results) print text that can be
+ * pasted into a query; {@link #render()} is a shorter form for error messages.
  */
 public sealed interface Value extends Comparable<Value>
     permits Value.Null,
@@ -67,7 +72,10 @@ public sealed interface Value extends Comparable<Value>
     throw mismatch(this, "a uuid");
   }
 
-  /** A short human-readable rendering used in error messages and the CLI. */
+  /**
+   * A short human-readable rendering used in error messages and the CLI's tables: long strings,
+   * bytes and arrays are cut, and uuids, timestamps, dates and enum variants are not quoted.
+   */
   String render();
 
   @Override
@@ -90,6 +98,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.NULL;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public String render() {
       return "null";
@@ -100,6 +114,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.BOOL;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -117,6 +137,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.INT32;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -146,6 +172,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.INT64;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public long asLong() {
       return value;
@@ -173,6 +205,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.FLOAT32;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public double asDouble() {
       return value;
@@ -193,6 +231,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.FLOAT64;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -222,6 +266,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.DECIMAL;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public double asDouble() {
       return value.doubleValue();
@@ -246,6 +296,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.STRING;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -280,6 +336,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.BYTES;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public boolean equals(Object o) {
       return o instanceof Bytes b && Arrays.equals(value, b.value);
@@ -288,11 +350,6 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public int hashCode() {
       return Arrays.hashCode(value);
-    }
-
-    @Override
-    public String toString() {
-      return "Bytes[" + render() + "]";
     }
 
     @Override
@@ -309,6 +366,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.TIMESTAMP;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public long asLong() {
       return micros;
@@ -320,9 +383,14 @@ public sealed interface Value extends Comparable<Value>
     }
 
     public static Timestamp of(Instant instant) {
-      return new Timestamp(
-          Math.addExact(
-              Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1000));
+      long seconds = instant.getEpochSecond();
+      long micros = instant.getNano() / 1000;
+      if (seconds < 0 && micros > 0) {
+        // the earliest timestamps: seconds * 10^6 alone would be below Long.MIN_VALUE
+        seconds++;
+        micros -= 1_000_000L;
+      }
+      return new Timestamp(Math.addExact(Math.multiplyExact(seconds, 1_000_000L), micros));
     }
 
     @Override
@@ -336,6 +404,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.DATE;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -361,6 +435,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.UUID;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -393,6 +473,12 @@ public sealed interface Value extends Comparable<Value>
       return ValueType.ENUM;
     }
 
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
+    }
+
     @Override
     public String asString() {
       return variant;
@@ -413,6 +499,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.JSON;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override
@@ -446,6 +538,12 @@ public sealed interface Value extends Comparable<Value>
     @Override
     public ValueType type() {
       return ValueType.ARRAY;
+    }
+
+    /** The literal the query language reads: see {@link Values#literal}. */
+    @Override
+    public String toString() {
+      return Values.literal(this);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -84,6 +85,81 @@ public final class Values {
       return new Value.Array(elementType == null ? ValueType.STRING : elementType, elements);
     }
     throw OrmDbException.invalid("cannot convert a " + o.getClass().getName() + " to a value");
+  }
+
+  /**
+   * {@code v} as the query language writes it; parsing the text gives {@code v} back once it is
+   * converted to the field's type (as the engine does with every literal): {@code null}, {@code
+   * true}, {@code 1010} (int32 and int64), {@code 0.1}, {@code 1.0E-5}, {@code NaN}, {@code
+   * Infinity} and {@code -Infinity} (float32 and float64), {@code 12.50m} (decimal), {@code "text"}
+   * (with escapes), {@code 0xcafe} (bytes), {@code "2024-01-02T03:04:05Z"} (timestamp), {@code
+   * "2024-02-29"} (date), uuids, enum variants and JSON documents as strings, {@code [1, 2]}
+   * (arrays). Nothing is shortened (see {@link Value#render()} for the short form of messages).
+   */
+  public static String literal(Value v) {
+    if (v instanceof Value.Null) {
+      return "null";
+    } else if (v instanceof Value.Bool b) {
+      return Boolean.toString(b.value());
+    } else if (v instanceof Value.Int32 || v instanceof Value.Int64) {
+      return Long.toString(v.asLong());
+    } else if (v instanceof Value.Float32 f) {
+      return Float.toString(f.value());
+    } else if (v instanceof Value.Float64 d) {
+      return Double.toString(d.value());
+    } else if (v instanceof Value.Decimal d) {
+      return d.value().toPlainString() + "m";
+    } else if (v instanceof Value.Str s) {
+      return quote(s.value());
+    } else if (v instanceof Value.Bytes b) {
+      return "0x" + HexFormat.of().formatHex(b.value());
+    } else if (v instanceof Value.Json j) {
+      return quote(j.text());
+    } else if (v instanceof Value.Array a) {
+      StringBuilder sb = new StringBuilder("[");
+      for (int i = 0; i < a.elements().size(); i++) {
+        sb.append(i == 0 ? "" : ", ").append(literal(a.elements().get(i)));
+      }
+      return sb.append(']').toString();
+    } else {
+      // timestamp, date, uuid, enum: their canonical text, which converts back from a string
+      return quote(v.render());
+    }
+  }
+
+  /**
+   * A string literal in double quotes: {@code "}, {@code \}, newline, return and tab escaped as
+   * {@code \" \\ \n \r \t}, other control characters as {@code \}{@code u00XX}.
+   */
+  public static String quote(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"':
+          sb.append("\\\"");
+          break;
+        case '\\':
+          sb.append("\\\\");
+          break;
+        case '\n':
+          sb.append("\\n");
+          break;
+        case '\r':
+          sb.append("\\r");
+          break;
+        case '\t':
+          sb.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || c == 0x7f) {
+            sb.append(String.format("\\u%04x", (int) c));
+          } else {
+            sb.append(c);
+          }
+      }
+    }
+    return sb.append('"').toString();
   }
 
   /** The plain Java object for a value (the inverse of {@link #of(Object)}). */
@@ -240,8 +316,9 @@ public final class Values {
 
   /**
    * Converts {@code v} to {@code target} when no information is lost, else fails naming both types.
-   * Null converts to null. Strings convert to uuid, timestamp (ISO-8601 instant), date (ISO date),
-   * enum and json.
+   * The exception is float32: every number in its range converts to the nearest float32 (see {@link
+   * #toFloat32}). Null converts to null. Strings convert to uuid, timestamp (ISO-8601 instant),
+   * date (ISO date), enum and json.
    */
   public static Value convert(Value v, ValueType target) {
     if (v.isNull() || v.type() == target) {
@@ -325,14 +402,31 @@ public final class Values {
     return v.type().isNumeric() ? new Value.Float64(v.asDouble()) : null;
   }
 
+  /**
+   * Any number becomes the nearest float32, as SQL databases store a literal in a {@code real}
+   * column: {@code 0.1} is {@code 0.1f}. Decimals round from their exact value, not through a
+   * double. NaN and the infinities stay what they are; a finite number beyond the float32 range is
+   * refused rather than turned into an infinity.
+   */
   private static Value toFloat32(Value v) {
-    double d = v.type().isNumeric() ? v.asDouble() : Double.NaN;
     if (!v.type().isNumeric()) {
       return null;
     }
-    float f = (float) d;
-    if (Double.isFinite(d) && (double) f != d && v.type() != ValueType.DECIMAL) {
-      throw new ArithmeticException("not exactly representable as float32");
+    float f;
+    boolean finite;
+    if (v instanceof Value.Decimal d) {
+      f = d.value().floatValue();
+      finite = true;
+    } else if (v instanceof Value.Int32 || v instanceof Value.Int64) {
+      f = (float) v.asLong();
+      finite = true;
+    } else {
+      double d = v.asDouble();
+      f = (float) d;
+      finite = Double.isFinite(d);
+    }
+    if (finite && Float.isInfinite(f)) {
+      throw new ArithmeticException("out of float32 range");
     }
     return new Value.Float32(f);
   }

@@ -62,7 +62,7 @@ class JsonSyntaxTest {
         .isEqualTo("expected no control character inside a string at offset 2");
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     assertThat(JsonSyntax.problem(deep))
-        .isEqualTo("JSON nested more than 256 levels deep at offset 257");
+        .isEqualTo("JSON nested too deeply (more than 256 levels) at offset 257");
     assertThat(JsonSyntax.problem("[".repeat(256) + "]".repeat(256))).isNull();
   }
 

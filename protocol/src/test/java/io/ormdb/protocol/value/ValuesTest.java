@@ -96,6 +96,30 @@ class ValuesTest {
   }
 
   @Test
+  void numbersConvertToTheNearestFloat32AndOnlyAnOverflowIsRefused() {
+    assertThat(Values.convert(Value.of(0.1), ValueType.FLOAT32)).isEqualTo(new Value.Float32(0.1f));
+    assertThat(Values.convert(Value.of(new BigDecimal("0.1")), ValueType.FLOAT32))
+        .isEqualTo(new Value.Float32(0.1f));
+    assertThat(Values.convert(Value.of(16_777_217L), ValueType.FLOAT32))
+        .isEqualTo(new Value.Float32(16_777_216f));
+    assertThat(Values.convert(Value.of(1e-50), ValueType.FLOAT32)).isEqualTo(new Value.Float32(0f));
+    assertThat(Values.convert(Value.of(Double.NEGATIVE_INFINITY), ValueType.FLOAT32))
+        .isEqualTo(new Value.Float32(Float.NEGATIVE_INFINITY));
+    // a decimal rounds from its exact digits: this one is just above the midpoint between the
+    // float32 values 1 and 1 + 2^-23, but a double rounds it to the midpoint itself
+    BigDecimal aboveMidpoint = new BigDecimal("1.00000005960464477539062500000000001");
+    assertThat(Values.convert(Value.of(aboveMidpoint), ValueType.FLOAT32))
+        .isEqualTo(new Value.Float32(Math.nextUp(1f)));
+
+    assertThatThrownBy(() -> Values.convert(Value.of(1e39), ValueType.FLOAT32))
+        .hasMessage("cannot convert float64 1.0E39 to float32: out of float32 range");
+    assertThatThrownBy(() -> Values.convert(Value.of(new BigDecimal("-1e39")), ValueType.FLOAT32))
+        .hasMessage(
+            "cannot convert decimal -1000000000000000000000000000000000000000 to float32: out of"
+                + " float32 range");
+  }
+
+  @Test
   void accessorsNameTheActualType() {
     assertThatThrownBy(() -> Value.of("x").asLong())
         .hasMessage("expected an integer but got string \"x\"");

@@ -1,5 +1,6 @@
 package io.ormdb.store.filter;
 
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.query.Filter;
@@ -18,9 +19,10 @@ import java.util.Map;
 /**
  * Checks a filter against an entity and prepares it for evaluation: every field must exist (else an
  * INVALID_REQUEST error with a did-you-mean), literals are converted to the field's declared type
- * (so {@code "2024-01-01T00:00:00Z"} compares as a timestamp, a string as a uuid), enum literals
- * must be variants, {@code like} applies to strings only, and session attributes ({@code $user.id})
- * are replaced by their values. A missing attribute binds to null, so comparisons with it are never
+ * (so {@code "2024-01-01T00:00:00Z"} compares as a timestamp, a string as a uuid; a number compared
+ * with a float32 field becomes the nearest float32, as it would be stored), enum literals must be
+ * variants, {@code like} applies to strings only, and session attributes ({@code $user.id}) are
+ * replaced by their values. A missing attribute binds to null, so comparisons with it are never
  * true: a policy that needs an attribute the session lacks admits no rows.
  */
 public final class FilterBinder {
@@ -39,13 +41,45 @@ public final class FilterBinder {
     if (filter == null) {
       return null;
     }
-    return new Binder(entity, schema, attributes, where).bind(filter);
+    return new Binder(entity, schema, attributes, where).bind(filter, 0);
+  }
+
+  /**
+   * Refuses (INVALID_REQUEST) a filter whose and / or / not nest more than {@link
+   * Nesting#MAX_LEVELS} levels; for callers that walk a filter before binding it. Recurses at most
+   * that deep.
+   */
+  public static void checkDepth(Filter filter, String where) {
+    if (filter != null) {
+      checkDepth(filter, 0, where);
+    }
+  }
+
+  private static void checkDepth(Filter f, int depth, String where) {
+    if (f instanceof Filter.And and) {
+      for (Filter operand : and.operands()) {
+        checkDepth(operand, deeper(depth, where), where);
+      }
+    } else if (f instanceof Filter.Or or) {
+      for (Filter operand : or.operands()) {
+        checkDepth(operand, deeper(depth, where), where);
+      }
+    } else if (f instanceof Filter.Not not) {
+      checkDepth(not.operand(), deeper(depth, where), where);
+    }
+  }
+
+  private static int deeper(int depth, String where) {
+    if (depth >= Nesting.MAX_LEVELS) {
+      throw OrmDbException.invalid(where + ": " + Nesting.tooDeep("and / or / not"));
+    }
+    return depth + 1;
   }
 
   private record Binder(
       EntityDef entity, SchemaBundle schema, Map<String, Value> attributes, String where) {
 
-    Filter bind(Filter f) {
+    Filter bind(Filter f, int depth) {
       if (f instanceof Filter.Compare c) {
         FieldDef fd = field(c.field());
         return new Filter.Compare(c.field(), c.op(), literal(fd, c.value()));
@@ -74,11 +108,11 @@ public final class FilterBinder {
         }
         return l;
       } else if (f instanceof Filter.And and) {
-        return new Filter.And(and.operands().stream().map(this::bind).toList());
+        return new Filter.And(bindAll(and.operands(), deeper(depth, where)));
       } else if (f instanceof Filter.Or or) {
-        return new Filter.Or(or.operands().stream().map(this::bind).toList());
+        return new Filter.Or(bindAll(or.operands(), deeper(depth, where)));
       } else if (f instanceof Filter.Not not) {
-        return new Filter.Not(bind(not.operand()));
+        return new Filter.Not(bind(not.operand(), deeper(depth, where)));
       } else if (f instanceof Filter.AttrCompare a) {
         FieldDef fd = field(a.field());
         Value v = attributes == null ? null : attributes.get(a.attribute());
@@ -87,6 +121,15 @@ public final class FilterBinder {
         return f;
       }
       throw OrmDbException.invalid(where + ": unsupported filter " + f);
+    }
+
+    /** A plain loop, not a stream: fewer stack frames per level of nesting. */
+    private List<Filter> bindAll(List<Filter> operands, int depth) {
+      List<Filter> out = new ArrayList<>(operands.size());
+      for (Filter operand : operands) {
+        out.add(bind(operand, depth));
+      }
+      return out;
     }
 
     private FieldDef field(String name) {
@@ -110,10 +153,20 @@ public final class FilterBinder {
       }
       FieldType type = fd.type();
       if (type.array()) {
-        if (!(v instanceof Value.Array)) {
+        if (!(v instanceof Value.Array a)) {
           throw mismatch(fd, v);
         }
+        if (type.base() == ValueType.FLOAT32 && a.elementType().isNumeric()) {
+          List<Value> elements = new ArrayList<>(a.elements().size());
+          for (Value e : a.elements()) {
+            elements.add(e.isNull() ? e : float32(fd, e));
+          }
+          return new Value.Array(ValueType.FLOAT32, elements);
+        }
         return v;
+      }
+      if (type.base() == ValueType.FLOAT32 && v.type().isNumeric()) {
+        return float32(fd, v);
       }
       if (type.base().isNumeric() && v.type().isNumeric()) {
         return v; // numbers compare by value across numeric types; no lossy conversion
@@ -143,6 +196,27 @@ public final class FilterBinder {
         }
       }
       return converted;
+    }
+
+    /** As stored: a float32 field holds the nearest float32 of the number written. */
+    private Value float32(FieldDef fd, Value v) {
+      try {
+        return Values.convert(v, ValueType.FLOAT32);
+      } catch (OrmDbException e) {
+        throw OrmDbException.invalid(
+            where
+                + ": field "
+                + entity.name()
+                + "."
+                + fd.name()
+                + " is "
+                + fd.type().render()
+                + " and cannot hold "
+                + v.type().displayName()
+                + " "
+                + v.render()
+                + " (out of float32 range)");
+      }
     }
 
     private OrmDbException mismatch(FieldDef fd, Value v) {

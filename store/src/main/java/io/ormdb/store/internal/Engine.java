@@ -947,6 +947,9 @@ public final class Engine implements AutoCloseable {
       throw e;
     } catch (RuntimeException e) {
       throw OrmDbException.internal("batch failed: " + e, e);
+    } catch (StackOverflowError e) {
+      // nothing left the batch's private overlay: refuse it and keep the committer thread alive
+      throw OrmDbException.stackOverflow(e);
     }
     if (events.isEmpty()) {
       // nothing to commit: no LSN, no changelog entry; the result names the state it read

@@ -12,6 +12,7 @@ import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.OnDelete;
+import io.ormdb.protocol.schema.PolicyDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -250,6 +251,14 @@ final class SchemaValidator {
         for (String f : i.fields()) {
           unknownField(p, where, e, f);
         }
+      }
+    }
+    for (PolicyDef policy : s.policies()) {
+      try {
+        // stored and printed by recursive steps: refuse what would exhaust their stack
+        FilterBinder.checkDepth(policy.using(), "policy " + policy.name());
+      } catch (OrmDbException ex) {
+        p.add(ex.getMessage());
       }
     }
     return p;

@@ -17,6 +17,7 @@ import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.filter.FilterBinder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -333,6 +334,11 @@ public final class FieldMasker {
   }
 
   private static void checkFilter(EntityDef e, Filter filter, String where, Sensitivity clr) {
+    FilterBinder.checkDepth(filter, where); // before walking it
+    checkFilterFields(e, filter, where, clr);
+  }
+
+  private static void checkFilterFields(EntityDef e, Filter filter, String where, Sensitivity clr) {
     if (filter == null) {
       return;
     }
@@ -349,14 +355,14 @@ public final class FieldMasker {
       field = a.field();
     } else if (filter instanceof Filter.And and) {
       for (Filter f : and.operands()) {
-        checkFilter(e, f, where, clr);
+        checkFilterFields(e, f, where, clr);
       }
     } else if (filter instanceof Filter.Or or) {
       for (Filter f : or.operands()) {
-        checkFilter(e, f, where, clr);
+        checkFilterFields(e, f, where, clr);
       }
     } else if (filter instanceof Filter.Not not) {
-      checkFilter(e, not.operand(), where, clr);
+      checkFilterFields(e, not.operand(), where, clr);
     }
     if (field == null) {
       return;

@@ -1,5 +1,6 @@
 package io.ormdb.protocol.lang.internal;
 
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.FilterPrinter;
 import io.ormdb.protocol.lang.ParseException;
@@ -8,6 +9,7 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -27,6 +29,10 @@ import java.util.List;
  * A chain of one operator is one n-ary node; parentheses group but add no node. {@code == null} and
  * {@code != null} mean {@code is null} and {@code is not null}. Field and session-attribute
  * references are recorded with their tokens so callers can check them against a schema.
+ *
+ * <p>Parentheses and negations nest at most {@link Nesting#MAX_LEVELS} deep; the one that goes
+ * deeper is refused ({@code line 1:257: expression nested too deeply (more than 256 levels)}), so
+ * no input can exhaust the stack.
  */
 public final class ExpressionParser {
   private static final List<String> PREDICATE_WORDS = List.of("in", "like", "is", "not");
@@ -37,6 +43,7 @@ public final class ExpressionParser {
   private final TokenStream ts;
   private final List<NameRef> fieldRefs = new ArrayList<>();
   private final List<NameRef> attributeRefs = new ArrayList<>();
+  private int depth;
 
   public ExpressionParser(TokenStream ts) {
     this.ts = ts;
@@ -72,16 +79,23 @@ public final class ExpressionParser {
   }
 
   private Filter unary() {
+    Token t = ts.peek();
     if (ts.accept(TokenKind.BANG) || ts.acceptKeyword("not")) {
-      return new Filter.Not(unary());
+      enter(t);
+      Filter f = new Filter.Not(unary());
+      depth--;
+      return f;
     }
     return primary();
   }
 
   private Filter primary() {
+    Token open = ts.peek();
     if (ts.accept(TokenKind.LPAREN)) {
+      enter(open);
       Filter f = expression();
       ts.expect(TokenKind.RPAREN);
+      depth--;
       return f;
     }
     if (ts.acceptKeyword("true")) {
@@ -95,6 +109,13 @@ public final class ExpressionParser {
       throw ts.unexpected("a condition");
     }
     return predicate();
+  }
+
+  /** One level deeper, at {@code at}; refused past {@link Nesting#MAX_LEVELS}. */
+  private void enter(Token at) {
+    if (++depth > Nesting.MAX_LEVELS) {
+      throw TokenStream.error(at, Nesting.tooDeep("expression"));
+    }
   }
 
   private Filter predicate() {
@@ -215,8 +236,10 @@ public final class ExpressionParser {
 
   /**
    * A literal: a string, a number ({@code 12} int64, {@code 1.5} float64, {@code 1.50m} decimal,
-   * optionally negative), {@code true}, {@code false}, {@code null}, or an array {@code [..]} of
-   * them with one element type (an empty array is an array of strings).
+   * optionally negative; {@code NaN}, {@code Infinity}, {@code -Infinity} float64), bytes ({@code
+   * 0xcafe}), {@code true}, {@code false}, {@code null}, or an array {@code [..]} of them with one
+   * element type (an empty array is an array of strings). It is what {@link Value#toString()}
+   * writes.
    */
   public Value literal() {
     Token t = ts.peek();
@@ -226,6 +249,10 @@ public final class ExpressionParser {
     if (t.kind() == TokenKind.STRING) {
       ts.next();
       return new Value.Str(t.value());
+    }
+    if (t.kind() == TokenKind.BYTES) {
+      ts.next();
+      return new Value.Bytes(HexFormat.of().parseHex(t.value()));
     }
     if (t.kind() == TokenKind.MINUS
         && (ts.peek(1).kind() == TokenKind.INTEGER
@@ -238,6 +265,19 @@ public final class ExpressionParser {
         || t.kind() == TokenKind.FLOAT
         || t.kind() == TokenKind.DECIMAL) {
       return number(ts.next(), false);
+    }
+    if (t.isKeyword("NaN")) {
+      ts.next();
+      return new Value.Float64(Double.NaN);
+    }
+    if (t.isKeyword("Infinity")) {
+      ts.next();
+      return new Value.Float64(Double.POSITIVE_INFINITY);
+    }
+    if (t.kind() == TokenKind.MINUS && ts.peek(1).isKeyword("Infinity")) {
+      ts.next();
+      ts.next();
+      return new Value.Float64(Double.NEGATIVE_INFINITY);
     }
     if (t.isKeyword("true")) {
       ts.next();

@@ -9,8 +9,8 @@ import java.util.List;
  * {@code //} line comments and {@code /* *}{@code /} block comments. Strings are written in double
  * or single quotes (one line; escapes {@code \" \' \\ \n \r \t \0 \}{@code uXXXX}); names may be
  * {@code `backquoted`} to use a keyword as a name; numbers are {@code 12}, {@code 12.5}, {@code
- * 1e-3}, and {@code 12.50m} (exact decimal). The first malformed character stops with a {@link
- * ParseException}.
+ * 1e-3}, and {@code 12.50m} (exact decimal); bytes are {@code 0xcafe} (pairs of hex digits). The
+ * first malformed character stops with a {@link ParseException}.
  */
 public final class Lexer {
   private final String src;
@@ -68,6 +68,8 @@ public final class Lexer {
                 startCol,
                 start,
                 pos));
+      } else if (c == '0' && (peekAt(1) == 'x' || peekAt(1) == 'X')) {
+        bytes(startLine, startCol, start);
       } else if (Character.isDigit(c)) {
         number(startLine, startCol, start);
       } else if (c == '"' || c == '\'') {
@@ -164,6 +166,42 @@ public final class Lexer {
           startLine, startCol, "invalid number '" + src.substring(start, pos) + "'");
     }
     tokens.add(new Token(kind, text, text, false, startLine, startCol, start, pos));
+  }
+
+  /** {@code 0xcafe}: bytes, two hex digits each ({@code 0x} alone is no bytes). */
+  private void bytes(int startLine, int startCol, int start) {
+    advance();
+    advance();
+    int digits = pos;
+    while (pos < src.length() && Character.digit(src.charAt(pos), 16) >= 0) {
+      advance();
+    }
+    if (pos < src.length() && isIdentPart(src.charAt(pos))) {
+      while (pos < src.length() && isIdentPart(src.charAt(pos))) {
+        advance();
+      }
+      throw new ParseException(
+          startLine,
+          startCol,
+          "invalid bytes '" + src.substring(start, pos) + "': write 0x and hex digits, 0xcafe");
+    }
+    String hex = src.substring(digits, pos);
+    if (hex.length() % 2 != 0) {
+      throw new ParseException(
+          startLine,
+          startCol,
+          "bytes '" + src.substring(start, pos) + "' need an even number of hex digits");
+    }
+    tokens.add(
+        new Token(
+            TokenKind.BYTES,
+            src.substring(start, pos),
+            hex,
+            false,
+            startLine,
+            startCol,
+            start,
+            pos));
   }
 
   private void string(char quote, int startLine, int startCol, int start) {

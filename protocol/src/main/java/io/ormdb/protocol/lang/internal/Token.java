@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param kind what it is
  * @param text the source text (for a number without its {@code m} suffix)
- * @param value the decoded text of a string literal or the name of an identifier (without
- *     backquotes); else the same as {@code text}
+ * @param value the decoded text of a string literal, the name of an identifier (without backquotes)
+ *     or the hex digits of a bytes literal; else the same as {@code text}
  * @param quoted true for a {@code `backquoted`} identifier, which is never a keyword
  * @param line 1-based line of the first character
  * @param column 1-based column of the first character
@@ -52,6 +52,8 @@ public record Token(
         return "number " + text;
       case DECIMAL:
         return "number " + text + "m";
+      case BYTES:
+        return "bytes " + (text.length() > 30 ? text.substring(0, 27) + "..." : text);
       case IDENT:
         return "'" + value + "'";
       default:

@@ -12,6 +12,8 @@ public enum TokenKind {
   FLOAT(null),
   /** A number with the {@code m} suffix: an exact decimal. */
   DECIMAL(null),
+  /** {@code 0x} and pairs of hex digits: bytes; {@link Token#value()} holds the digits. */
+  BYTES(null),
   LBRACE("{"),
   RBRACE("}"),
   LPAREN("("),

@@ -1,5 +1,6 @@
 package io.ormdb.protocol.lang.query;
 
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.internal.ExpressionParser;
 import io.ormdb.protocol.lang.internal.Token;
@@ -29,6 +30,8 @@ import java.util.Set;
  * is described in {@code docs/query-language.md}. The first problem stops the parse with a {@link
  * io.ormdb.protocol.lang.ParseException} giving its line and column.
  *
+ * <p>Expressions and the rows of nested writes nest at most {@link Nesting#MAX_LEVELS} deep.
+ *
  * <p>The parser does not know the schema: names of entities, fields and relations are checked when
  * the statement is planned. Rows inserted through a relation ({@code posts: [{..}]} in {@code
  * create}) get the empty string as their entity; the planner takes it from the relation.
@@ -55,6 +58,7 @@ public final class QueryParser {
   static final List<String> FUNCTIONS = List.of("count", "sum", "avg", "min", "max");
 
   private final TokenStream ts;
+  private int objectDepth;
 
   private QueryParser(String text) {
     this.ts = new TokenStream(text);
@@ -555,7 +559,10 @@ public final class QueryParser {
    * objects is a list of rows to insert through the relation named by the key.
    */
   private Map<String, Object> object(boolean nested) {
-    ts.expect(TokenKind.LBRACE);
+    Token open = ts.expect(TokenKind.LBRACE);
+    if (++objectDepth > Nesting.MAX_LEVELS) {
+      throw TokenStream.error(open, Nesting.tooDeep("object"));
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     while (!ts.at(TokenKind.RBRACE)) {
       Token key;
@@ -596,6 +603,7 @@ public final class QueryParser {
       }
     }
     ts.expect(TokenKind.RBRACE);
+    objectDepth--;
     return out;
   }
 

@@ -486,6 +486,10 @@ final class SchemaChecker {
         case STRING:
           return v instanceof Value.Str ? v : null;
         case BYTES:
+          if (v instanceof Value.Bytes) {
+            return v;
+          }
+          // the older form, kept so existing schemas still parse: a string of hex digits
           if (v instanceof Value.Str s) {
             String hex = s.value().startsWith("0x") ? s.value().substring(2) : s.value();
             return new Value.Bytes(HexFormat.of().parseHex(hex));

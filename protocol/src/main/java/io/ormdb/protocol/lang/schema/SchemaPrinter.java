@@ -19,7 +19,6 @@ import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -260,9 +259,6 @@ public final class SchemaPrinter {
   private static String literal(Value v) {
     if (v instanceof Value.Enum en) {
       return name(en.variant());
-    }
-    if (v instanceof Value.Bytes b) {
-      return FilterPrinter.string(HexFormat.of().formatHex(b.value()));
     }
     if (v instanceof Value.Array a) {
       List<String> out = new ArrayList<>();

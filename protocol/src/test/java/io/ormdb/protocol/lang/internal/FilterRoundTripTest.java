@@ -55,7 +55,10 @@ class FilterRoundTripTest {
             .withSpecialValue(-0.0)
             .withSpecialValue(1e300)
             .withSpecialValue(Double.MIN_VALUE)
+            .withSpecialValue(Double.NaN)
+            .withSpecialValue(Double.NEGATIVE_INFINITY)
             .map(Value.Float64::new),
+        Arbitraries.bytes().array(byte[].class).ofMaxSize(4).map(Value.Bytes::new),
         Combinators.combine(Arbitraries.longs(), Arbitraries.integers().between(0, 8))
             .as((unscaled, scale) -> new Value.Decimal(BigDecimal.valueOf(unscaled, scale))),
         Arbitraries.of(Value.TRUE, Value.FALSE));
