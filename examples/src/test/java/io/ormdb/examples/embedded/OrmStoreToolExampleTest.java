@@ -39,7 +39,8 @@ class OrmStoreToolExampleTest {
           .isInstanceOf(OrmDbException.class)
           .hasMessageContaining(StoreConfig.FILE_NAME)
           .satisfies(
-              e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
+              e ->
+                  assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE));
     }
   }
 }
