@@ -8,10 +8,12 @@ import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.lang.query.QueryParser;
 import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.mutation.MutationResult;
-import io.ormdb.protocol.result.ResultObjects;
+import io.ormdb.protocol.result.Column;
+import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.value.Value;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -54,14 +56,18 @@ final class FeedTour {
         failures.add("the live query sent no snapshot within " + WAIT_SECONDS + " s");
         return failures;
       }
-      List<Map<String, Object>> rows = ResultObjects.toMaps(s.result());
+      EntityBlock root = s.result().root();
       out.println(
           "snapshot at lsn "
               + s.lsn()
               + ": "
-              + rows.size()
-              + (rows.size() == 1 ? " row" : " rows"));
-      for (Map<String, Object> row : rows) {
+              + root.size()
+              + (root.size() == 1 ? " row" : " rows"));
+      for (int r = 0; r < root.size(); r++) {
+        Map<String, Value> row = new LinkedHashMap<>();
+        for (Column c : root.columns()) {
+          row.put(c.name(), c.values().get(r));
+        }
         out.println("  " + row);
       }
 

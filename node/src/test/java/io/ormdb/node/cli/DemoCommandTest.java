@@ -35,6 +35,7 @@ class DemoCommandTest {
     assertThat(out).containsPattern("one frame of \\d+ bytes");
     // the schema text comes first, then the tour
     assertThat(out.indexOf("entity Author {")).isBetween(0, out.indexOf("ormdb> batch"));
+    assertThat(out).contains("snapshot at lsn 2: 1 row\n  {title=\"On engines\", views=1200}");
     // the change feed and the live query both saw the write that published the draft
     assertThat(out)
         .containsPattern(
