@@ -85,7 +85,7 @@ public final class MutationValidator {
   }
 
   private static void check(SchemaBundle schema, Mutation m) {
-    EntityDef e = entity(schema, m.entity());
+    EntityDef e = schema.requireEntity(m.entity());
     if (m instanceof Mutation.Insert ins) {
       insert(schema, e, ins);
     } else if (m instanceof Mutation.Update u) {
@@ -134,7 +134,7 @@ public final class MutationValidator {
       SchemaBundle schema, EntityDef e, java.util.List<Mutation.NestedInsert> nestedInserts) {
     for (Mutation.NestedInsert n : nestedInserts) {
       RelationDef r = schema.requireRelation(e.name(), n.relation());
-      EntityDef target = entity(schema, r.toEntity());
+      EntityDef target = schema.requireEntity(r.toEntity());
       for (int i = 0; i < n.rows().size(); i++) {
         Mutation.Insert child = n.rows().get(i);
         try {
@@ -151,43 +151,17 @@ public final class MutationValidator {
     }
   }
 
-  private static EntityDef entity(SchemaBundle schema, String name) {
-    return schema
-        .entity(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown entity '"
-                        + name
-                        + "'"
-                        + Suggestions.didYouMean(
-                            name, schema.entities().stream().map(EntityDef::name).toList())));
-  }
-
   private static void identity(SchemaBundle schema, EntityDef e, Value id) {
     if (id.isNull()) {
       throw OrmDbException.invalid("identity " + e.name() + "." + e.identityField() + " is null");
     }
-    convert(schema, e, field(e, e.identityField()), id);
+    convert(schema, e, e.requireField(e.identityField()), id);
   }
 
   private static void fields(SchemaBundle schema, EntityDef e, Map<String, Value> data) {
     for (Map.Entry<String, Value> d : data.entrySet()) {
-      convert(schema, e, field(e, d.getKey()), d.getValue());
+      convert(schema, e, e.requireField(d.getKey()), d.getValue());
     }
-  }
-
-  private static FieldDef field(EntityDef e, String name) {
-    return e.field(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown field '"
-                        + name
-                        + "' on entity "
-                        + e.name()
-                        + Suggestions.didYouMean(
-                            name, e.fields().stream().map(FieldDef::name).toList())));
   }
 
   private static void convert(SchemaBundle schema, EntityDef e, FieldDef f, Value v) {

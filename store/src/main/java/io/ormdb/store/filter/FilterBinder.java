@@ -135,16 +135,7 @@ public final class FilterBinder {
     private FieldDef field(String name) {
       return entity
           .field(name)
-          .orElseThrow(
-              () ->
-                  OrmDbException.invalid(
-                      where
-                          + ": unknown field '"
-                          + name
-                          + "' on entity "
-                          + entity.name()
-                          + Suggestions.didYouMean(
-                              name, entity.fields().stream().map(FieldDef::name).toList())));
+          .orElseThrow(() -> OrmDbException.invalid(where + ": " + entity.unknownField(name)));
     }
 
     private Value literal(FieldDef fd, Value v) {

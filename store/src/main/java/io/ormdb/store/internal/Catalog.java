@@ -1,7 +1,6 @@
 package io.ormdb.store.internal;
 
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
@@ -79,8 +78,7 @@ final class Catalog {
   EntityInfo entity(String name) {
     EntityInfo e = entities.get(name);
     if (e == null) {
-      throw OrmDbException.invalid(
-          "unknown entity '" + name + "'" + Suggestions.didYouMean(name, entities.keySet()));
+      throw OrmDbException.invalid(bundle.unknownEntity(name));
     }
     return e;
   }
@@ -451,12 +449,7 @@ final class Catalog {
     FieldDef field(String name) {
       FieldDef f = fields.get(name);
       if (f == null) {
-        throw OrmDbException.invalid(
-            "unknown field '"
-                + name
-                + "' on entity "
-                + def.name()
-                + Suggestions.didYouMean(name, fields.keySet()));
+        throw OrmDbException.invalid(def.unknownField(name));
       }
       return f;
     }
