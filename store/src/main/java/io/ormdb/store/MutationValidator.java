@@ -3,13 +3,13 @@ package io.ormdb.store;
 import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
-import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.internal.MutationChecks;
 import java.util.Map;
 import java.util.TreeSet;
@@ -49,9 +49,9 @@ public final class MutationValidator {
     if (m instanceof Mutation.Insert ins) {
       insertDepth(ins, 1);
     } else if (m instanceof Mutation.UpdateMany um) {
-      FilterBinder.checkDepth(um.filter(), "filter");
+      Filter.checkDepth(um.filter(), "filter");
     } else if (m instanceof Mutation.DeleteMany dm) {
-      FilterBinder.checkDepth(dm.filter(), "filter");
+      Filter.checkDepth(dm.filter(), "filter");
     }
   }
 

@@ -63,7 +63,7 @@ final class Catalog {
           Filter bound =
               FilterBinder.bind(
                   ck.expression(), e.def, bundle, Map.of(), "check constraint " + ck.name());
-          e.checks.add(new CheckRule(ck.name(), bound, fieldsOf(ck.expression())));
+          e.checks.add(new CheckRule(ck.name(), bound, Filter.fieldsOf(ck.expression())));
         }
       }
     }
@@ -306,36 +306,6 @@ final class Catalog {
             r.toEntity(),
             r.toField(),
             r.onDelete()));
-  }
-
-  static List<String> fieldsOf(Filter f) {
-    List<String> out = new ArrayList<>();
-    collectFields(f, out);
-    return out;
-  }
-
-  private static void collectFields(Filter f, List<String> out) {
-    String field = null;
-    if (f instanceof Filter.Compare c) {
-      field = c.field();
-    } else if (f instanceof Filter.In in) {
-      field = in.field();
-    } else if (f instanceof Filter.IsNull n) {
-      field = n.field();
-    } else if (f instanceof Filter.Like l) {
-      field = l.field();
-    } else if (f instanceof Filter.AttrCompare a) {
-      field = a.field();
-    } else if (f instanceof Filter.And a) {
-      a.operands().forEach(o -> collectFields(o, out));
-    } else if (f instanceof Filter.Or o) {
-      o.operands().forEach(x -> collectFields(x, out));
-    } else if (f instanceof Filter.Not n) {
-      collectFields(n.operand(), out);
-    }
-    if (field != null && !out.contains(field)) {
-      out.add(field);
-    }
   }
 
   /** A foreign key: a non-null {@code child.childField} must match a live parent row. */

@@ -2,6 +2,7 @@ package io.ormdb.store.internal;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
@@ -256,7 +257,7 @@ final class SchemaValidator {
     for (PolicyDef policy : s.policies()) {
       try {
         // stored and printed by recursive steps: refuse what would exhaust their stack
-        FilterBinder.checkDepth(policy.using(), "policy " + policy.name());
+        Filter.checkDepth(policy.using(), "policy " + policy.name());
       } catch (OrmDbException ex) {
         p.add(ex.getMessage());
       }
