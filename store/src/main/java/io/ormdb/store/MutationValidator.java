@@ -2,27 +2,26 @@ package io.ormdb.store;
 
 import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.EntityDef;
-import io.ormdb.protocol.schema.EnumDef;
 import io.ormdb.protocol.schema.FieldDef;
-import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
-import io.ormdb.protocol.value.ValueType;
-import io.ormdb.protocol.value.Values;
-import io.ormdb.store.filter.FilterBinder;
+import io.ormdb.store.internal.MutationChecks;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The checks of a mutation that need only the schema, no stored row: the entity and every field
- * exist (with a did-you-mean), values convert to the declared types (enum variants included), an
- * insert gives every required field that has no default and cannot be generated, nested inserts
- * name relations of their parent. It is a fast pre-check for callers that validate parts of a batch
- * in parallel before submitting it; {@link OrmStore#commit} applies the same checks again, plus
- * every check that needs state (keys, references, versions, checks, cascades), atomically.
+ * exist (with a did-you-mean), values convert to the declared types (enum variants and decimal
+ * places included), an insert gives every required field that has no default and cannot be
+ * generated, nested inserts name relations of their parent. It is a fast pre-check for callers that
+ * validate parts of a batch in parallel before submitting it; {@link OrmStore#commit} applies the
+ * same checks again, plus every check that needs state (keys, references, versions, checks,
+ * cascades), atomically.
  *
  * <p>Errors are INVALID_REQUEST in the form the store uses: {@code mutation 3 (insert into Post):
  * unknown field 'titel' on entity Post (did you mean 'title'?)}.
@@ -36,7 +35,7 @@ public final class MutationValidator {
       checkNesting(m);
       check(schema, m);
     } catch (OrmDbException e) {
-      throw e.within("mutation " + index + " (" + describe(m) + ")");
+      throw e.within(m.context(index));
     }
   }
 
@@ -50,9 +49,9 @@ public final class MutationValidator {
     if (m instanceof Mutation.Insert ins) {
       insertDepth(ins, 1);
     } else if (m instanceof Mutation.UpdateMany um) {
-      FilterBinder.checkDepth(um.filter(), "filter");
+      Filter.checkDepth(um.filter(), "filter");
     } else if (m instanceof Mutation.DeleteMany dm) {
-      FilterBinder.checkDepth(dm.filter(), "filter");
+      Filter.checkDepth(dm.filter(), "filter");
     }
   }
 
@@ -67,34 +66,17 @@ public final class MutationValidator {
     }
   }
 
-  /** How the store names a mutation in its errors: {@code insert into Post}. */
-  public static String describe(Mutation m) {
-    if (m instanceof Mutation.Insert) {
-      return "insert into " + m.entity();
-    } else if (m instanceof Mutation.Update) {
-      return "update " + m.entity();
-    } else if (m instanceof Mutation.UpdateMany) {
-      return "update many " + m.entity();
-    } else if (m instanceof Mutation.Delete) {
-      return "delete from " + m.entity();
-    } else if (m instanceof Mutation.DeleteMany) {
-      return "delete many from " + m.entity();
-    } else {
-      return "upsert into " + m.entity();
-    }
-  }
-
   private static void check(SchemaBundle schema, Mutation m) {
-    EntityDef e = entity(schema, m.entity());
+    EntityDef e = schema.requireEntity(m.entity());
     if (m instanceof Mutation.Insert ins) {
       insert(schema, e, ins);
     } else if (m instanceof Mutation.Update u) {
-      identity(schema, e, u.id());
+      MutationChecks.identity(schema, e, u.id());
       fields(schema, e, u.data());
     } else if (m instanceof Mutation.UpdateMany um) {
       fields(schema, e, um.data());
     } else if (m instanceof Mutation.Delete d) {
-      identity(schema, e, d.id());
+      MutationChecks.identity(schema, e, d.id());
     } else if (m instanceof Mutation.Upsert up) {
       fields(schema, e, up.key());
       fields(schema, e, up.data());
@@ -114,13 +96,10 @@ public final class MutationValidator {
     for (FieldDef f : e.fields()) {
       Value v = ins.data().get(f.name());
       boolean given = (v != null && !v.isNull()) || setByNested.contains(f.name());
-      boolean generated =
-          f.name().equals(e.identityField())
-              && (f.type().base() == ValueType.UUID
-                  || f.type().base() == ValueType.INT64
-                  || f.type().base() == ValueType.INT32);
-      if (!given && !f.optional() && f.defaultValue() == null && !generated) {
-        throw OrmDbException.invalid("field " + e.name() + "." + f.name() + " is required");
+      boolean assigned =
+          f.name().equals(e.identityField()) && MutationChecks.assignsIdentity(f.type());
+      if (!given && !f.optional() && f.defaultValue() == null && !assigned) {
+        throw MutationChecks.required(e, f.name());
       }
     }
     nested(schema, e, ins.nested());
@@ -134,102 +113,24 @@ public final class MutationValidator {
       SchemaBundle schema, EntityDef e, java.util.List<Mutation.NestedInsert> nestedInserts) {
     for (Mutation.NestedInsert n : nestedInserts) {
       RelationDef r = schema.requireRelation(e.name(), n.relation());
-      EntityDef target = entity(schema, r.toEntity());
+      EntityDef target = schema.requireEntity(r.toEntity());
       for (int i = 0; i < n.rows().size(); i++) {
         Mutation.Insert child = n.rows().get(i);
         try {
-          if (!child.entity().isEmpty() && !child.entity().equals(target.name())) {
-            throw OrmDbException.invalid(
-                "relation " + r.name() + " leads to " + target.name() + ", not " + child.entity());
-          }
+          MutationChecks.checkTarget(r, child);
           fields(schema, target, child.data());
           nested(schema, target, child.nested());
         } catch (OrmDbException ex) {
-          throw ex.within("nested insert " + n.relation() + "[" + i + "] into " + target.name());
+          throw MutationChecks.inNested(ex, n, i, target.name());
         }
       }
     }
   }
 
-  private static EntityDef entity(SchemaBundle schema, String name) {
-    return schema
-        .entity(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown entity '"
-                        + name
-                        + "'"
-                        + Suggestions.didYouMean(
-                            name, schema.entities().stream().map(EntityDef::name).toList())));
-  }
-
-  private static void identity(SchemaBundle schema, EntityDef e, Value id) {
-    if (id.isNull()) {
-      throw OrmDbException.invalid("identity " + e.name() + "." + e.identityField() + " is null");
-    }
-    convert(schema, e, field(e, e.identityField()), id);
-  }
-
+  /** In field-name order, as the store converts them, so both report the same field first. */
   private static void fields(SchemaBundle schema, EntityDef e, Map<String, Value> data) {
-    for (Map.Entry<String, Value> d : data.entrySet()) {
-      convert(schema, e, field(e, d.getKey()), d.getValue());
-    }
-  }
-
-  private static FieldDef field(EntityDef e, String name) {
-    return e.field(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown field '"
-                        + name
-                        + "' on entity "
-                        + e.name()
-                        + Suggestions.didYouMean(
-                            name, e.fields().stream().map(FieldDef::name).toList())));
-  }
-
-  private static void convert(SchemaBundle schema, EntityDef e, FieldDef f, Value v) {
-    String where = "field " + e.name() + "." + f.name();
-    if (v == null || v.isNull()) {
-      return;
-    }
-    FieldType t = f.type();
-    if (t.array()) {
-      if (!(v instanceof Value.Array a)) {
-        throw OrmDbException.invalid(
-            where + " is " + t.render() + " but got " + v.type().displayName() + " " + v.render());
-      }
-      for (Value el : a.elements()) {
-        scalar(schema, where, t, el);
-      }
-    } else {
-      scalar(schema, where, t, v);
-    }
-  }
-
-  private static void scalar(SchemaBundle schema, String where, FieldType t, Value v) {
-    if (v.isNull()) {
-      return;
-    }
-    Value c;
-    try {
-      c = Values.convert(v, t.base());
-    } catch (OrmDbException ex) {
-      throw OrmDbException.invalid(where + ": " + ex.getMessage());
-    }
-    if (t.base() == ValueType.ENUM) {
-      EnumDef def = schema.enumDef(t.enumName()).orElse(null);
-      if (def != null && !def.variants().contains(c.asString())) {
-        throw OrmDbException.invalid(
-            where
-                + ": '"
-                + c.asString()
-                + "' is not a variant of enum "
-                + def.name()
-                + Suggestions.didYouMean(c.asString(), def.variants()));
-      }
+    for (String name : new TreeSet<>(data.keySet())) {
+      FieldValues.convert(schema, e.name(), e.requireField(name), data.get(name));
     }
   }
 }

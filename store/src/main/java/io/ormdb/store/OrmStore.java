@@ -182,8 +182,7 @@ public final class OrmStore implements AutoCloseable {
         // on the caller's thread: the committer's recursive steps never see a too-deep mutation
         MutationValidator.checkNesting(ms.get(i));
       } catch (OrmDbException e) {
-        return CompletableFuture.failedFuture(
-            e.within("mutation " + i + " (" + MutationValidator.describe(ms.get(i)) + ")"));
+        return CompletableFuture.failedFuture(e.within(ms.get(i).context(i)));
       }
     }
     return engine.commit(batch);

@@ -227,7 +227,7 @@ class DeepNestingTest {
             base.indexes(),
             policies);
     assertThat(refusal(() -> store.applySchema(deepPolicy)).getMessage())
-        .contains("policy deep: " + TOO_DEEP);
+        .contains("policy deep on Author: " + TOO_DEEP);
     assertThat(store.schemaVersions()).containsExactly(1L);
   }
 

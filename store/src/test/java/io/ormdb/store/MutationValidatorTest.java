@@ -56,7 +56,17 @@ class MutationValidatorTest {
             new Mutation.Insert("User", Map.of("name", Value.of("A"))),
             new Mutation.Insert(
                 "User",
-                Map.of("email", Value.of("a@x"), "name", Value.of("A"), "role", Value.of("boss"))));
+                Map.of("email", Value.of("a@x"), "name", Value.of("A"), "role", Value.of("boss"))),
+            // the pre-check and the store used to disagree on these three
+            new Mutation.Insert("Account", Map.of()),
+            new Mutation.Insert(
+                "Invoice",
+                Map.of(
+                    "accountId",
+                    Value.of("a"),
+                    "amount",
+                    new Value.Decimal(new java.math.BigDecimal("1.234")))),
+            new Mutation.Insert("User", Map.of("email", Value.of(5L), "name", Value.of(3L))));
     try (OrmStore store = OrmStore.open(StoreConfig.inMemory())) {
       store.applySchema(schema);
       for (Mutation m : bad) {
@@ -88,5 +98,18 @@ class MutationValidatorTest {
                     OrmDbException.class, () -> MutationValidator.validate(schema, 0, bad.get(1)))
                 .getMessage())
         .contains("did you mean 'email'");
+    assertThat(refusal(bad.get(5)))
+        .isEqualTo("mutation 0 (insert into Account): identity field Account.id is required");
+    assertThat(refusal(bad.get(6)))
+        .isEqualTo(
+            "mutation 0 (insert into Invoice): field Invoice.amount: 1.234 has more than 2 decimal"
+                + " places");
+    assertThat(refusal(bad.get(7))).startsWith("mutation 0 (insert into User): field User.email:");
+  }
+
+  private String refusal(Mutation m) {
+    return catchThrowableOfType(
+            OrmDbException.class, () -> MutationValidator.validate(schema, 0, m))
+        .getMessage();
   }
 }

@@ -133,6 +133,7 @@ class OneToOneTest {
             OrmDbException.class, () -> SchemaParser.parse(SCHEMA.replace(" @unique", "")));
     assertThat(text.getMessage())
         .contains("is one to one, so its key Profile.userId must be @unique (or the identity)");
+    // built in code, the same schema is refused with the same words
 
     EntityDef user =
         new EntityDef(
@@ -169,8 +170,8 @@ class OneToOneTest {
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(e.getMessage())
         .contains(
-            "relation Member.card: one to one, so its key Card.memberId must be unique (or the"
-                + " identity)");
+            "relation Member.card: relation 'card' is one to one, so its key Card.memberId must be"
+                + " @unique (or the identity)");
   }
 
   private static Map<String, Object> map(Object... kv) {

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.ParseException;
+import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
@@ -93,20 +95,49 @@ class SchemaTest {
     assertThat(e.getMessage())
         .isEqualTo(
             "invalid schema (9 problems):\n"
-                + "  - duplicate entity 'User'\n"
-                + "  - duplicate field 'name' on entity User\n"
+                + "  - entity User: duplicate entity 'User'\n"
+                + "  - field User.name: duplicate field 'name' in entity User\n"
                 + "  - field User.role: unknown type 'Rol' (did you mean 'Role'?)\n"
-                + "  - field User.age: default \"x\" is not a valid int32 (cannot convert string"
-                + " \"x\" to int32: not a number)\n"
+                + "  - field User.age: default \"x\" is not a valid int32\n"
                 + "  - entity User: identity field 'uid' is not one of its fields (did you mean"
                 + " 'id'?)\n"
                 + "  - relation User.posts: unknown entity 'Pst' (did you mean 'Post'?)"
                     .replace(" (did you mean 'Post'?)", "")
                 + "\n"
-                + "  - relation User.refs: on delete set null needs an optional field, but User.ref"
+                + "  - relation User.refs: on delete set null needs an optional key, but User.ref"
                 + " is required\n"
                 + "  - constraint u1: unknown field 'nmae' on entity User (did you mean 'name'?)\n"
                 + "  - index i1: unknown field 'agee' on entity User (did you mean 'age'?)");
+    assertThat(store.schemaVersions()).isEmpty();
+  }
+
+  @Test
+  void aBundleBuiltInCodeIsRefusedWithTheWordsOfTheSchemaLanguage() {
+    String text =
+        "entity User {\n  id uuid @id\n  relation posts: one to many Post by authorId\n}\n"
+            + "entity Post {\n  id uuid @id\n  authorId uuid\n}";
+    SchemaBundle valid = SchemaParser.parse(text);
+    RelationDef posts = valid.relations().get(0);
+    SchemaBundle faulty =
+        new SchemaBundle(
+            0,
+            List.of(),
+            valid.entities(),
+            List.of(
+                RelationDef.oneToMany(
+                    "posts", "User", "id", "Pst", posts.toField(), posts.onDelete())),
+            List.of(),
+            List.of(),
+            List.of());
+    ParseException inText =
+        catchThrowableOfType(
+            ParseException.class, () -> SchemaParser.parse(text.replace("many Post", "many Pst")));
+    assertThat(inText.getMessage())
+        .isEqualTo("line 3:31: unknown entity 'Pst' (did you mean 'Post'?)");
+    assertThat(refused(faulty).getMessage())
+        .isEqualTo(
+            "invalid schema (1 problem):\n"
+                + "  - relation User.posts: unknown entity 'Pst' (did you mean 'Post'?)");
     assertThat(store.schemaVersions()).isEmpty();
   }
 
@@ -135,7 +166,7 @@ class SchemaTest {
         .isEqualTo(
             "invalid schema (1 problem):\n"
                 + "  - relation Post.author: on delete set null conflicts with on delete cascade"
-                + " of its inverse relation over Post.authorId");
+                + " of relation User.posts, which uses the same key Post.authorId");
   }
 
   @Test
@@ -224,6 +255,7 @@ class SchemaTest {
     fields.remove(6); // bio
     fields.set(2, f("name", ValueType.INT64));
     fields.add(f("required", ValueType.STRING));
+    fields.set(0, fields.get(0).asUnique()); // the relations to User still reference a key
     entities.set(0, new EntityDef("User", "email", fields, false, List.of()));
     SchemaBundle bad =
         new SchemaBundle(

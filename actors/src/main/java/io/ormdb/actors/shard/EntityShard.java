@@ -349,11 +349,8 @@ public final class EntityShard {
             return new Refused(
                 m.tag(),
                 ErrorCode.CONFLICT.code(),
-                "mutation "
-                    + index
-                    + " ("
-                    + MutationValidator.describe(mu)
-                    + "): expected version "
+                mu.context(index)
+                    + ": expected version "
                     + expected
                     + " of "
                     + mu.entity()

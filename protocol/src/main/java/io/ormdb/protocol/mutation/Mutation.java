@@ -10,7 +10,7 @@ import java.util.Objects;
  * One typed write. Mutations travel in a {@link MutationBatch} that commits atomically.
  *
  * <p>{@code data} maps field names to values; values are converted to the declared field types when
- * lossless, and unknown fields are refused.
+ * lossless ({@link io.ormdb.protocol.schema.FieldValues}), and unknown fields are refused.
  */
 public sealed interface Mutation
     permits Mutation.Insert,
@@ -21,6 +21,34 @@ public sealed interface Mutation
         Mutation.Upsert {
 
   String entity();
+
+  /**
+   * How errors name this mutation: {@code insert into Post}, {@code update Post}, {@code update
+   * many Post}, {@code delete from Post}, {@code delete many from Post}, {@code upsert into Post}.
+   */
+  default String describe() {
+    if (this instanceof Insert) {
+      return "insert into " + entity();
+    } else if (this instanceof Update) {
+      return "update " + entity();
+    } else if (this instanceof UpdateMany) {
+      return "update many " + entity();
+    } else if (this instanceof Delete) {
+      return "delete from " + entity();
+    } else if (this instanceof DeleteMany) {
+      return "delete many from " + entity();
+    } else {
+      return "upsert into " + entity();
+    }
+  }
+
+  /**
+   * How errors place this mutation in its batch, in front of what was wrong with it: {@code
+   * mutation 3 (insert into Post)}.
+   */
+  default String context(int index) {
+    return "mutation " + index + " (" + describe() + ")";
+  }
 
   /**
    * Inserts a row. A missing identity is generated (uuid identities) or refused. {@code nested}

@@ -1,6 +1,9 @@
 package io.ormdb.protocol.query;
 
+import io.ormdb.protocol.Nesting;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.value.Value;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -137,5 +140,78 @@ public sealed interface Filter
 
   static Filter not(Filter operand) {
     return new Not(operand);
+  }
+
+  /**
+   * Refuses (INVALID_REQUEST: {@code where: and / or / not nested too deeply (more than 256
+   * levels)}) a filter whose and / or / not nest more than {@link Nesting#MAX_LEVELS} levels; for
+   * code that walks a filter built in code before anything else does. Recurses at most that deep.
+   */
+  static void checkDepth(Filter filter, String where) {
+    if (filter != null) {
+      checkDepth(filter, 0, where);
+    }
+  }
+
+  /**
+   * The fields {@code filter} reads, each once, in the order they first appear; empty for null.
+   * Check its depth first ({@link #checkDepth}) when it was built in code.
+   */
+  static List<String> fieldsOf(Filter filter) {
+    List<String> out = new ArrayList<>();
+    collect(filter, out, false);
+    return out;
+  }
+
+  /**
+   * The session attributes {@code filter} reads ({@code user.id} for {@code $user.id}), once each.
+   */
+  static List<String> attributesOf(Filter filter) {
+    List<String> out = new ArrayList<>();
+    collect(filter, out, true);
+    return out;
+  }
+
+  private static void checkDepth(Filter f, int depth, String where) {
+    List<Filter> operands;
+    if (f instanceof And and) {
+      operands = and.operands();
+    } else if (f instanceof Or or) {
+      operands = or.operands();
+    } else if (f instanceof Not not) {
+      operands = List.of(not.operand());
+    } else {
+      return;
+    }
+    for (Filter operand : operands) {
+      if (depth >= Nesting.MAX_LEVELS) {
+        throw OrmDbException.invalid(where + ": " + Nesting.tooDeep("and / or / not"));
+      }
+      checkDepth(operand, depth + 1, where);
+    }
+  }
+
+  private static void collect(Filter f, List<String> out, boolean attributes) {
+    String name = null;
+    if (f instanceof Compare c) {
+      name = c.field();
+    } else if (f instanceof In in) {
+      name = in.field();
+    } else if (f instanceof IsNull n) {
+      name = n.field();
+    } else if (f instanceof Like l) {
+      name = l.field();
+    } else if (f instanceof AttrCompare a) {
+      name = attributes ? a.attribute() : a.field();
+    } else if (f instanceof And and) {
+      and.operands().forEach(o -> collect(o, out, attributes));
+    } else if (f instanceof Or or) {
+      or.operands().forEach(o -> collect(o, out, attributes));
+    } else if (f instanceof Not not) {
+      collect(not.operand(), out, attributes);
+    }
+    if (name != null && (!attributes || f instanceof AttrCompare) && !out.contains(name)) {
+      out.add(name);
+    }
   }
 }

@@ -1,5 +1,7 @@
 package io.ormdb.protocol.schema;
 
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.query.OrderSpec;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +37,26 @@ public record EntityDef(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The field named {@code fieldName}, or an INVALID_REQUEST error saying so ({@link
+   * #unknownField}).
+   */
+  public FieldDef requireField(String fieldName) {
+    return field(fieldName).orElseThrow(() -> OrmDbException.invalid(unknownField(fieldName)));
+  }
+
+  /**
+   * How every lookup says that this entity has no field {@code fieldName}: {@code unknown field
+   * 'emial' on entity User (did you mean 'email'?)}.
+   */
+  public String unknownField(String fieldName) {
+    return "unknown field '"
+        + fieldName
+        + "' on entity "
+        + name
+        + Suggestions.didYouMean(fieldName, fields.stream().map(FieldDef::name).toList());
   }
 
   public FieldDef identity() {

@@ -68,21 +68,46 @@ public record SchemaBundle(
   }
 
   /**
-   * The relation named {@code name} leaving {@code fromEntity}, or an INVALID_REQUEST error that
-   * names it and suggests the closest relation of that entity.
+   * The relation named {@code name} leaving {@code fromEntity}, or an INVALID_REQUEST error saying
+   * so ({@link #unknownRelation}).
    */
   public RelationDef requireRelation(String fromEntity, String name) {
     return relation(fromEntity, name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown relation '"
-                        + name
-                        + "' on entity "
-                        + fromEntity
-                        + Suggestions.didYouMean(
-                            name,
-                            relationsFrom(fromEntity).stream().map(RelationDef::name).toList())));
+        .orElseThrow(() -> OrmDbException.invalid(unknownRelation(fromEntity, name)));
+  }
+
+  /**
+   * The entity named {@code name}, or an INVALID_REQUEST error saying so ({@link #unknownEntity}).
+   */
+  public EntityDef requireEntity(String name) {
+    return entity(name).orElseThrow(() -> OrmDbException.invalid(unknownEntity(name)));
+  }
+
+  /**
+   * How every lookup says that this schema has no entity {@code name}: {@code unknown entity 'Pst'
+   * (did you mean 'Post'?)}, or {@code 'Role' is an enum, not an entity}.
+   */
+  public String unknownEntity(String name) {
+    if (enumDef(name).isPresent()) {
+      return "'" + name + "' is an enum, not an entity";
+    }
+    return "unknown entity '"
+        + name
+        + "'"
+        + Suggestions.didYouMean(name, entities.stream().map(EntityDef::name).toList());
+  }
+
+  /**
+   * How every lookup says that {@code fromEntity} has no relation {@code name}: {@code unknown
+   * relation 'coments' on entity Post (did you mean 'comments'?)}.
+   */
+  public String unknownRelation(String fromEntity, String name) {
+    return "unknown relation '"
+        + name
+        + "' on entity "
+        + fromEntity
+        + Suggestions.didYouMean(
+            name, relationsFrom(fromEntity).stream().map(RelationDef::name).toList());
   }
 
   /**

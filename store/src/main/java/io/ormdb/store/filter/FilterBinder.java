@@ -44,31 +44,6 @@ public final class FilterBinder {
     return new Binder(entity, schema, attributes, where).bind(filter, 0);
   }
 
-  /**
-   * Refuses (INVALID_REQUEST) a filter whose and / or / not nest more than {@link
-   * Nesting#MAX_LEVELS} levels; for callers that walk a filter before binding it. Recurses at most
-   * that deep.
-   */
-  public static void checkDepth(Filter filter, String where) {
-    if (filter != null) {
-      checkDepth(filter, 0, where);
-    }
-  }
-
-  private static void checkDepth(Filter f, int depth, String where) {
-    if (f instanceof Filter.And and) {
-      for (Filter operand : and.operands()) {
-        checkDepth(operand, deeper(depth, where), where);
-      }
-    } else if (f instanceof Filter.Or or) {
-      for (Filter operand : or.operands()) {
-        checkDepth(operand, deeper(depth, where), where);
-      }
-    } else if (f instanceof Filter.Not not) {
-      checkDepth(not.operand(), deeper(depth, where), where);
-    }
-  }
-
   private static int deeper(int depth, String where) {
     if (depth >= Nesting.MAX_LEVELS) {
       throw OrmDbException.invalid(where + ": " + Nesting.tooDeep("and / or / not"));
@@ -135,16 +110,7 @@ public final class FilterBinder {
     private FieldDef field(String name) {
       return entity
           .field(name)
-          .orElseThrow(
-              () ->
-                  OrmDbException.invalid(
-                      where
-                          + ": unknown field '"
-                          + name
-                          + "' on entity "
-                          + entity.name()
-                          + Suggestions.didYouMean(
-                              name, entity.fields().stream().map(FieldDef::name).toList())));
+          .orElseThrow(() -> OrmDbException.invalid(where + ": " + entity.unknownField(name)));
     }
 
     private Value literal(FieldDef fd, Value v) {

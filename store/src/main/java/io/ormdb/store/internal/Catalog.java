@@ -1,7 +1,6 @@
 package io.ormdb.store.internal;
 
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
@@ -64,7 +63,7 @@ final class Catalog {
           Filter bound =
               FilterBinder.bind(
                   ck.expression(), e.def, bundle, Map.of(), "check constraint " + ck.name());
-          e.checks.add(new CheckRule(ck.name(), bound, fieldsOf(ck.expression())));
+          e.checks.add(new CheckRule(ck.name(), bound, Filter.fieldsOf(ck.expression())));
         }
       }
     }
@@ -79,8 +78,7 @@ final class Catalog {
   EntityInfo entity(String name) {
     EntityInfo e = entities.get(name);
     if (e == null) {
-      throw OrmDbException.invalid(
-          "unknown entity '" + name + "'" + Suggestions.didYouMean(name, entities.keySet()));
+      throw OrmDbException.invalid(bundle.unknownEntity(name));
     }
     return e;
   }
@@ -310,36 +308,6 @@ final class Catalog {
             r.onDelete()));
   }
 
-  static List<String> fieldsOf(Filter f) {
-    List<String> out = new ArrayList<>();
-    collectFields(f, out);
-    return out;
-  }
-
-  private static void collectFields(Filter f, List<String> out) {
-    String field = null;
-    if (f instanceof Filter.Compare c) {
-      field = c.field();
-    } else if (f instanceof Filter.In in) {
-      field = in.field();
-    } else if (f instanceof Filter.IsNull n) {
-      field = n.field();
-    } else if (f instanceof Filter.Like l) {
-      field = l.field();
-    } else if (f instanceof Filter.AttrCompare a) {
-      field = a.field();
-    } else if (f instanceof Filter.And a) {
-      a.operands().forEach(o -> collectFields(o, out));
-    } else if (f instanceof Filter.Or o) {
-      o.operands().forEach(x -> collectFields(x, out));
-    } else if (f instanceof Filter.Not n) {
-      collectFields(n.operand(), out);
-    }
-    if (field != null && !out.contains(field)) {
-      out.add(field);
-    }
-  }
-
   /** A foreign key: a non-null {@code child.childField} must match a live parent row. */
   record FkRule(
       String name,
@@ -451,12 +419,7 @@ final class Catalog {
     FieldDef field(String name) {
       FieldDef f = fields.get(name);
       if (f == null) {
-        throw OrmDbException.invalid(
-            "unknown field '"
-                + name
-                + "' on entity "
-                + def.name()
-                + Suggestions.didYouMean(name, fields.keySet()));
+        throw OrmDbException.invalid(def.unknownField(name));
       }
       return f;
     }

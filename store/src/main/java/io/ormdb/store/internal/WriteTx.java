@@ -1,16 +1,14 @@
 package io.ormdb.store.internal;
 
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.DefaultValue;
-import io.ormdb.protocol.schema.EnumDef;
 import io.ormdb.protocol.schema.FieldDef;
-import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
@@ -21,7 +19,6 @@ import io.ormdb.store.internal.Catalog.EntityInfo;
 import io.ormdb.store.internal.Catalog.FkRule;
 import io.ormdb.store.internal.Catalog.IndexInfo;
 import io.ormdb.store.internal.RowCodec.RowData;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -92,24 +89,8 @@ final class WriteTx {
       try {
         apply(m);
       } catch (OrmDbException e) {
-        throw e.within("mutation " + i + " (" + describe(m) + ")");
+        throw e.within(m.context(i));
       }
-    }
-  }
-
-  static String describe(Mutation m) {
-    if (m instanceof Mutation.Insert) {
-      return "insert into " + m.entity();
-    } else if (m instanceof Mutation.Update) {
-      return "update " + m.entity();
-    } else if (m instanceof Mutation.UpdateMany) {
-      return "update many " + m.entity();
-    } else if (m instanceof Mutation.Delete) {
-      return "delete from " + m.entity();
-    } else if (m instanceof Mutation.DeleteMany) {
-      return "delete many from " + m.entity();
-    } else {
-      return "upsert into " + m.entity();
     }
   }
 
@@ -120,13 +101,7 @@ final class WriteTx {
     } else if (m instanceof Mutation.Update u) {
       Value id = identity(e, u.id());
       byte[] idKey = KeyCodec.encode(id);
-      RowData row = current(e, idKey);
-      if (row == null) {
-        throw OrmDbException.notFound(
-            "no " + e.name() + " with " + e.identity.name() + "=" + id.render());
-      }
-      checkVersion(e, id, row, u.expectedVersion());
-      update(e, idKey, row, convertAll(e, u.data()));
+      update(e, idKey, existing(e, id, idKey, u.expectedVersion()), convertAll(e, u.data()));
     } else if (m instanceof Mutation.UpdateMany um) {
       Map<String, Value> data = convertAll(e, um.data());
       for (Map.Entry<byte[], RowData> r : matching(e, um.filter(), "filter").entrySet()) {
@@ -138,13 +113,7 @@ final class WriteTx {
     } else if (m instanceof Mutation.Delete d) {
       Value id = identity(e, d.id());
       byte[] idKey = KeyCodec.encode(id);
-      RowData row = current(e, idKey);
-      if (row == null) {
-        throw OrmDbException.notFound(
-            "no " + e.name() + " with " + e.identity.name() + "=" + id.render());
-      }
-      checkVersion(e, id, row, d.expectedVersion());
-      delete(e, idKey, row);
+      delete(e, idKey, existing(e, id, idKey, d.expectedVersion()));
     } else if (m instanceof Mutation.DeleteMany dm) {
       for (Map.Entry<byte[], RowData> r : matching(e, dm.filter(), "filter").entrySet()) {
         RowData now = current(e, r.getKey());
@@ -159,7 +128,16 @@ final class WriteTx {
     }
   }
 
-  private void checkVersion(EntityInfo e, Value id, RowData row, long expected) {
+  /**
+   * The live row an update or delete names, at the version it expects (when it gives one): else
+   * NOT_FOUND or CONFLICT.
+   */
+  private RowData existing(EntityInfo e, Value id, byte[] idKey, long expected) {
+    RowData row = current(e, idKey);
+    if (row == null) {
+      throw OrmDbException.notFound(
+          "no " + e.name() + " with " + e.identity.name() + "=" + id.render());
+    }
     if (expected > 0 && row.version() != expected) {
       throw OrmDbException.conflict(
           "expected version "
@@ -173,6 +151,7 @@ final class WriteTx {
               + " but it is at version "
               + row.version());
     }
+    return row;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -326,7 +305,7 @@ final class WriteTx {
     }
     for (FieldDef f : e.def.fields()) {
       if (!f.optional() && row.get(f.name()).isNull()) {
-        throw OrmDbException.invalid("field " + e.name() + "." + f.name() + " is required");
+        throw MutationChecks.required(e.def, f.name());
       }
     }
     byte[] idKey = KeyCodec.encode(id);
@@ -374,7 +353,7 @@ final class WriteTx {
                     + n.rows().size());
           }
           Mutation.Insert row = n.rows().get(0);
-          checkTarget(r, target, row);
+          MutationChecks.checkTarget(r, row);
           Value given0 = given.get(r.fromField());
           if (given0 != null && !given0.isNull()) {
             throw OrmDbException.invalid(
@@ -391,21 +370,13 @@ final class WriteTx {
         });
   }
 
-  private static void checkTarget(RelationDef r, EntityInfo target, Mutation.Insert row) {
-    // An empty entity means "the relation's target" (the query language writes nested rows so).
-    if (!row.entity().isEmpty() && !row.entity().equals(target.name())) {
-      throw OrmDbException.invalid(
-          "relation " + r.name() + " leads to " + target.name() + ", not " + row.entity());
-    }
-  }
-
   /** Runs {@code work}, prefixing a refusal with the nested insert it came from. */
   private static void withContext(
       Mutation.NestedInsert n, EntityInfo target, int index, Runnable work) {
     try {
       work.run();
     } catch (OrmDbException ex) {
-      throw ex.within("nested insert " + n.relation() + "[" + index + "] into " + target.name());
+      throw MutationChecks.inNested(ex, n, index, target.name());
     }
   }
 
@@ -419,7 +390,7 @@ final class WriteTx {
           target,
           i,
           () -> {
-            checkTarget(r, target, child);
+            MutationChecks.checkTarget(r, child);
             Value key = parentRow.get(r.fromField());
             if (r.cardinality() == Cardinality.MANY_TO_MANY) {
               Value childId = insert(target, child, null);
@@ -449,7 +420,7 @@ final class WriteTx {
     row.putAll(data);
     for (Map.Entry<String, Value> f : data.entrySet()) {
       if (f.getValue().isNull() && !e.field(f.getKey()).optional()) {
-        throw OrmDbException.invalid("field " + e.name() + "." + f.getKey() + " is required");
+        throw MutationChecks.required(e.def, f.getKey());
       }
     }
     if (row.equals(old.fields())) {
@@ -648,10 +619,7 @@ final class WriteTx {
   // values
 
   private Value identity(EntityInfo e, Value id) {
-    if (id.isNull()) {
-      throw OrmDbException.invalid("identity " + e.name() + "." + e.identity.name() + " is null");
-    }
-    return convert(e, e.identity, id);
+    return checkSize(e, e.identity, MutationChecks.identity(cat.bundle, e.def, id));
   }
 
   private Map<String, Value> convertAll(EntityInfo e, Map<String, Value> data) {
@@ -663,75 +631,24 @@ final class WriteTx {
   }
 
   private Value convert(EntityInfo e, FieldDef f, Value v) {
-    String where = "field " + e.name() + "." + f.name();
-    if (v == null || v.isNull()) {
-      return Value.NULL;
-    }
-    FieldType t = f.type();
-    Value out;
-    if (t.array()) {
-      if (!(v instanceof Value.Array a)) {
-        throw OrmDbException.invalid(
-            where + " is " + t.render() + " but got " + v.type().displayName() + " " + v.render());
-      }
-      List<Value> elements = new ArrayList<>(a.elements().size());
-      for (Value el : a.elements()) {
-        elements.add(scalar(where, t, el));
-      }
-      out = new Value.Array(t.base(), elements);
-    } else {
-      out = scalar(where, t, v);
-    }
-    int size = ValueCodec.size(out);
+    return checkSize(e, f, FieldValues.convert(cat.bundle, e.name(), f, v));
+  }
+
+  private Value checkSize(EntityInfo e, FieldDef f, Value v) {
+    int size = ValueCodec.size(v);
     if (size > maxValueBytes) {
       throw OrmDbException.invalid(
-          where
+          "field "
+              + e.name()
+              + "."
+              + f.name()
               + ": value of "
               + size
               + " bytes exceeds the maximum of "
               + maxValueBytes
               + " bytes");
     }
-    return out;
-  }
-
-  private Value scalar(String where, FieldType t, Value v) {
-    if (v.isNull()) {
-      return v;
-    }
-    Value c;
-    try {
-      c = Values.convert(v, t.base());
-    } catch (OrmDbException ex) {
-      throw OrmDbException.invalid(where + ": " + ex.getMessage());
-    }
-    if (t.base() == ValueType.ENUM) {
-      EnumDef def = cat.bundle.enumDef(t.enumName()).orElseThrow();
-      if (!def.variants().contains(c.asString())) {
-        throw OrmDbException.invalid(
-            where
-                + ": '"
-                + c.asString()
-                + "' is not a variant of enum "
-                + def.name()
-                + Suggestions.didYouMean(c.asString(), def.variants()));
-      }
-    } else if (t.base() == ValueType.DECIMAL) {
-      BigDecimal d = c.asDecimal();
-      BigDecimal scaled;
-      try {
-        scaled = d.setScale(t.scale());
-      } catch (ArithmeticException ex) {
-        throw OrmDbException.invalid(
-            where + ": " + d.toPlainString() + " has more than " + t.scale() + " decimal places");
-      }
-      if (scaled.precision() - scaled.scale() > t.precision() - t.scale()) {
-        throw OrmDbException.invalid(
-            where + ": " + d.toPlainString() + " does not fit " + t.render());
-      }
-      c = new Value.Decimal(scaled);
-    }
-    return c;
+    return v;
   }
 
   private Value defaultFor(EntityInfo e, FieldDef f) {
@@ -798,8 +715,7 @@ final class WriteTx {
       }
       return t == ValueType.INT64 ? new Value.Int64(max + 1) : new Value.Int32((int) (max + 1));
     }
-    throw OrmDbException.invalid(
-        "identity field " + e.name() + "." + e.identity.name() + " is required");
+    throw MutationChecks.required(e.def, e.identity.name());
   }
 
   // ---------------------------------------------------------------------------------------------

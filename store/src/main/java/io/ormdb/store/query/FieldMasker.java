@@ -17,7 +17,6 @@ import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
-import io.ormdb.store.filter.FilterBinder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -334,39 +333,13 @@ public final class FieldMasker {
   }
 
   private static void checkFilter(EntityDef e, Filter filter, String where, Sensitivity clr) {
-    FilterBinder.checkDepth(filter, where); // before walking it
-    checkFilterFields(e, filter, where, clr);
+    Filter.checkDepth(filter, where); // before walking it
+    for (String field : Filter.fieldsOf(filter)) {
+      checkFilterField(e, field, where, clr);
+    }
   }
 
-  private static void checkFilterFields(EntityDef e, Filter filter, String where, Sensitivity clr) {
-    if (filter == null) {
-      return;
-    }
-    String field = null;
-    if (filter instanceof Filter.Compare c) {
-      field = c.field();
-    } else if (filter instanceof Filter.In in) {
-      field = in.field();
-    } else if (filter instanceof Filter.IsNull n) {
-      field = n.field();
-    } else if (filter instanceof Filter.Like l) {
-      field = l.field();
-    } else if (filter instanceof Filter.AttrCompare a) {
-      field = a.field();
-    } else if (filter instanceof Filter.And and) {
-      for (Filter f : and.operands()) {
-        checkFilterFields(e, f, where, clr);
-      }
-    } else if (filter instanceof Filter.Or or) {
-      for (Filter f : or.operands()) {
-        checkFilterFields(e, f, where, clr);
-      }
-    } else if (filter instanceof Filter.Not not) {
-      checkFilterFields(e, not.operand(), where, clr);
-    }
-    if (field == null) {
-      return;
-    }
+  private static void checkFilterField(EntityDef e, String field, String where, Sensitivity clr) {
     FieldDef f = maskedField(e, field, clr);
     if (f != null) {
       throw denied(

@@ -67,13 +67,13 @@ class QueryValidationTest {
   void includePaths() {
     fails(GraphQuery.from("User").include("posts").include("posts.coments").build())
         .hasMessage(
-            "include 'posts.coments': unknown relation 'coments' from entity Post (did you mean 'comments'?)");
+            "include 'posts.coments': unknown relation 'coments' on entity Post (did you mean 'comments'?)");
     fails(GraphQuery.from("User").include("posts.comments").build())
         .hasMessage("include 'posts.comments': its parent path 'posts' is not included");
     fails(GraphQuery.from("User").include("posts").include("posts").build())
         .hasMessage("include 'posts' is listed twice");
     fails(GraphQuery.from("User").include("author").build())
-        .hasMessage("include 'author': unknown relation 'author' from entity User");
+        .hasMessage("include 'author': unknown relation 'author' on entity User");
   }
 
   @Test

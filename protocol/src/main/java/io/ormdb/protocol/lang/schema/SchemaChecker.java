@@ -1,5 +1,6 @@
 package io.ormdb.protocol.lang.schema;
 
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.ParseException;
 import io.ormdb.protocol.lang.ParseException.Problem;
@@ -25,31 +26,38 @@ import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.EnumDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.OnDelete;
 import io.ormdb.protocol.schema.PolicyDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
-import io.ormdb.protocol.schema.Sensitivity;
+import io.ormdb.protocol.schema.SchemaProblem;
+import io.ormdb.protocol.schema.SchemaProblem.Part;
+import io.ormdb.protocol.schema.SchemaRules;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
- * Turns a {@link SchemaSyntax} into a {@link SchemaBundle}, collecting every semantic problem with
- * its position, and throws them together. See {@code docs/schema-language.md} for each rule.
+ * Turns a {@link SchemaSyntax} into a {@link SchemaBundle} and checks it, collecting every problem
+ * with its position, and throws them together.
+ *
+ * <p>It checks what only text can get wrong (type names, two {@code @id} fields, a default that is
+ * not a literal, {@code now} or {@code uuid}, relation keys written with {@code by}), builds the
+ * bundle as written, and checks that with {@link SchemaRules} — the rules every schema follows,
+ * however it was made — placing each of their problems at the token that wrote the part it is
+ * about. See {@code docs/schema-language.md} for each rule.
  */
 final class SchemaChecker {
   static final Map<String, ValueType> SCALARS = new LinkedHashMap<>();
@@ -72,64 +80,109 @@ final class SchemaChecker {
     }
   }
 
+  /** The type of a field whose declared type is wrong (reported): any type serves. */
+  private static final FieldType ILL_TYPED = FieldType.of(ValueType.STRING);
+
   private final SchemaSyntax syntax;
   private final List<Problem> problems = new ArrayList<>();
+
+  /** The first declaration of each name. */
   private final Map<String, EnumNode> enums = new LinkedHashMap<>();
+
   private final Map<String, EntityNode> entities = new LinkedHashMap<>();
 
-  /** Well-typed fields per entity, in order. */
-  private final Map<String, Map<String, FieldDef>> fields = new HashMap<>();
+  /** The fields of each entity declaration, as built. */
+  private final Map<EntityNode, List<FieldDef>> fields = new IdentityHashMap<>();
 
-  /** The identity field per entity, when it has exactly one. */
-  private final Map<String, String> identity = new HashMap<>();
+  /** The identity field of each entity declaration, when it has one. */
+  private final Map<EntityNode, String> identity = new IdentityHashMap<>();
 
-  private final Map<String, Token> objectNames = new HashMap<>();
+  /** The token of the {@code @id} of each entity declaration's identity. */
+  private final Map<EntityNode, Token> identityTokens = new IdentityHashMap<>();
 
-  /** Per foreign key "Holder.field->Referenced.field", the first relation using it. */
-  private final Map<String, String[]> keyRules = new HashMap<>();
+  /** "Entity.field" of the fields whose type is wrong (reported), typed {@link #ILL_TYPED}. */
+  private final Set<String> illTyped = new HashSet<>();
+
+  /** Where each declaration of the bundle was written. */
+  private final Map<Object, Source> sources = new IdentityHashMap<>();
+
+  /** Per scope and name, the name tokens of every declaration with that name. */
+  private final Map<String, List<Token>> declarations = new HashMap<>();
+
+  /** The enums, for converting defaults. */
+  private SchemaBundle enumsOnly;
+
+  /** The tokens that wrote one declaration of the bundle, by the part they wrote. */
+  private static final class Source {
+    final Token name;
+
+    /** What a repeat of its name would be a repeat of: {@code scope:name}. */
+    final String declaration;
+
+    final Map<Part, Token> parts = new EnumMap<>(Part.class);
+    final Map<Part, List<Token>> lists = new EnumMap<>(Part.class);
+
+    /** Per field (EXPRESSION) or session attribute (ATTRIBUTE), where it is first read. */
+    final Map<Part, Map<String, Token>> refs = new EnumMap<>(Part.class);
+
+    Source(Token name, String declaration) {
+      this.name = name;
+      this.declaration = declaration;
+    }
+
+    Source part(Part p, Token t) {
+      if (t != null) {
+        parts.put(p, t);
+      }
+      return this;
+    }
+
+    Source list(Part p, List<Token> tokens) {
+      lists.put(p, tokens);
+      return this;
+    }
+
+    Source refs(Part p, List<NameRef> names) {
+      Map<String, Token> m = new HashMap<>();
+      for (NameRef r : names) {
+        m.putIfAbsent(r.name(), r.token());
+      }
+      refs.put(p, m);
+      return this;
+    }
+  }
 
   SchemaChecker(SchemaSyntax syntax) {
     this.syntax = syntax;
   }
 
   SchemaBundle check() {
-    declare();
     List<EnumDef> enumDefs = new ArrayList<>();
     for (EnumNode e : syntax.enums) {
-      enumDefs.add(enumDef(e));
+      enums.putIfAbsent(e.name.value(), e);
+      List<String> variants = new ArrayList<>();
+      for (Token v : e.variants) {
+        variants.add(v.value());
+      }
+      EnumDef def = new EnumDef(e.name.value(), variants);
+      source(def, e.name, "type", def.name()).list(Part.VARIANT, e.variants);
+      enumDefs.add(def);
     }
+    enumsOnly =
+        new SchemaBundle(0, enumDefs, List.of(), List.of(), List.of(), List.of(), List.of());
     for (EntityNode e : syntax.entities) {
-      resolveFields(e);
+      entities.putIfAbsent(e.name.value(), e);
+    }
+    for (int i = 0; i < syntax.entities.size(); i++) {
+      fields(syntax.entities.get(i), i);
     }
     List<EntityDef> entityDefs = new ArrayList<>();
     List<RelationDef> relations = new ArrayList<>();
     List<ConstraintDef> constraints = new ArrayList<>();
     List<IndexDef> indexes = new ArrayList<>();
     for (EntityNode e : syntax.entities) {
-      String name = e.name.value();
-      List<OrderSpec> order = new ArrayList<>();
-      for (OrderNode o : e.order) {
-        if (knownField(name, o.field)) {
-          order.add(new OrderSpec(o.field.value(), o.direction));
-        }
-      }
-      entityDefs.add(
-          new EntityDef(
-              name,
-              identity.getOrDefault(name, ""),
-              new ArrayList<>(fields.get(name).values()),
-              e.softDelete != null,
-              order));
-      Set<String> memberNames = new HashSet<>(fields.get(name).keySet());
+      entityDefs.add(entity(e));
       for (RelationNode r : e.relations) {
-        if (!memberNames.add(r.name.value())) {
-          problem(
-              r.name,
-              fields.get(name).containsKey(r.name.value())
-                  ? "relation '" + r.name.value() + "' clashes with a field of entity " + name
-                  : "duplicate relation '" + r.name.value() + "' in entity " + name);
-          continue;
-        }
         RelationDef rd = relation(e, r);
         if (rd != null) {
           relations.add(rd);
@@ -137,38 +190,32 @@ final class SchemaChecker {
       }
       int checks = 0;
       for (Object c : e.constraints) {
-        ConstraintDef cd;
         if (c instanceof UniqueNode u) {
-          cd = unique(e, u);
+          constraints.add(unique(e, u));
         } else if (c instanceof CheckNode ch) {
           checks++;
-          cd = check(e, ch, checks);
+          constraints.add(check(e, ch, checks));
         } else {
-          cd = foreignKey(e, (ForeignKeyNode) c);
-        }
-        if (cd != null) {
-          constraints.add(cd);
+          constraints.add(foreignKey(e, (ForeignKeyNode) c));
         }
       }
       for (IndexNode i : e.indexes) {
-        IndexDef id = index(e, i);
-        if (id != null) {
-          indexes.add(id);
-        }
+        indexes.add(index(e, i));
       }
     }
     List<PolicyDef> policies = new ArrayList<>();
-    Map<String, Token> policyNames = new HashMap<>();
     for (PolicyNode p : syntax.policies) {
-      PolicyDef pd = policy(p, policyNames);
-      if (pd != null) {
-        policies.add(pd);
-      }
+      policies.add(policy(p));
+    }
+    SchemaBundle bundle =
+        new SchemaBundle(0, enumDefs, entityDefs, relations, constraints, indexes, policies);
+    for (SchemaProblem p : SchemaRules.check(bundle)) {
+      place(p);
     }
     if (!problems.isEmpty()) {
       throw new ParseException(problems);
     }
-    return new SchemaBundle(0, enumDefs, entityDefs, relations, constraints, indexes, policies);
+    return bundle;
   }
 
   private void problem(Token at, String detail) {
@@ -179,128 +226,153 @@ final class SchemaChecker {
     return t.line() + ":" + t.column();
   }
 
-  // ---- names ----
-
-  private void declare() {
-    Map<String, Token> typeNames = new HashMap<>();
-    for (EnumNode e : syntax.enums) {
-      declareType(e.name, typeNames, "enum");
-      enums.putIfAbsent(e.name.value(), e);
-    }
-    for (EntityNode e : syntax.entities) {
-      declareType(e.name, typeNames, "entity");
-      entities.putIfAbsent(e.name.value(), e);
-    }
+  /**
+   * Records that {@code element}, named {@code name} in {@code scope} (names repeat within a
+   * scope), was written at {@code at}.
+   */
+  private Source source(Object element, Token at, String scope, String name) {
+    String declaration = scope + ":" + name;
+    Source s = new Source(at, declaration);
+    sources.put(element, s);
+    declarations.computeIfAbsent(declaration, k -> new ArrayList<>()).add(at);
+    return s;
   }
 
-  private void declareType(Token name, Map<String, Token> seen, String what) {
-    String n = name.value();
-    Token first = seen.putIfAbsent(n, name);
-    if (first != null) {
-      problem(
-          name, "duplicate " + what + " '" + n + "' (first declared at line " + pos(first) + ")");
-    } else if (SCALARS.containsKey(n) || n.equals("decimal")) {
-      problem(name, "'" + n + "' is a built-in type and cannot name an " + what);
-    }
-  }
+  // ---- placing the problems SchemaRules finds ----
 
-  private EnumDef enumDef(EnumNode e) {
-    Map<String, Token> seen = new HashMap<>();
-    List<String> variants = new ArrayList<>();
-    for (Token v : e.variants) {
-      if (seen.putIfAbsent(v.value(), v) != null) {
-        problem(v, "duplicate variant '" + v.value() + "' in enum " + e.name.value());
-      } else {
-        variants.add(v.value());
+  private void place(SchemaProblem p) {
+    Source src = sources.get(p.element());
+    if (src == null) {
+      throw new IllegalStateException("no source for " + p);
+    }
+    if (p.part() == Part.KEY_TYPES && usesIllTyped(p.element())) {
+      return; // the wrong type is reported where it is declared
+    }
+    if (p.part() == Part.REFERENCED_FIELD && !src.parts.containsKey(Part.REFERENCED_FIELD)) {
+      return; // the referenced entity has no identity: reported on that entity
+    }
+    Token at;
+    String detail = p.message();
+    switch (p.part()) {
+      case DUPLICATE -> {
+        at = src.name;
+        Token other = null;
+        for (Token t : declarations.get(src.declaration)) {
+          if (t != at && (other == null || before(t, other))) {
+            other = t;
+          }
+        }
+        if (other != null) {
+          String verb = src.declaration.startsWith("object:") ? "used" : "declared";
+          detail +=
+              (before(other, at) ? " (first " : " (also ") + verb + " at line " + pos(other) + ")";
+        }
       }
+      case VARIANT, ORDER, FIELDS -> at = src.lists.get(p.part()).get(p.index());
+      case EXPRESSION, ATTRIBUTE ->
+          at =
+              p.name() == null ? src.name : src.refs.get(p.part()).getOrDefault(p.name(), src.name);
+      case KEY_TYPES ->
+          at =
+              src.parts.getOrDefault(
+                  p.index() == 0
+                      ? Part.EDGE_FROM_FIELD
+                      : (p.index() == 1 ? Part.EDGE_TO_FIELD : Part.KEY_TYPES),
+                  src.name);
+      default -> at = src.parts.getOrDefault(p.part(), src.name);
     }
-    if (e.variants.isEmpty()) {
-      problem(e.name, "enum " + e.name.value() + " has no variants");
-    }
-    return new EnumDef(e.name.value(), variants);
+    problem(at, detail);
   }
 
-  private void declareObjectName(Token at, String name) {
-    Token first = objectNames.putIfAbsent(name, at);
-    if (first != null) {
-      problem(
-          at,
-          "duplicate constraint or index name '"
-              + name
-              + "' (first used at line "
-              + pos(first)
-              + ")");
-    }
+  private static boolean before(Token a, Token b) {
+    return a.line() < b.line() || (a.line() == b.line() && a.column() < b.column());
   }
 
-  // ---- fields ----
+  private boolean usesIllTyped(Object element) {
+    if (element instanceof RelationDef r) {
+      return illTyped.contains(r.fromEntity() + "." + r.fromField())
+          || illTyped.contains(r.toEntity() + "." + r.toField())
+          || illTyped.contains(r.edgeEntity() + "." + r.edgeFromField())
+          || illTyped.contains(r.edgeEntity() + "." + r.edgeToField());
+    }
+    ConstraintDef.ForeignKey fk = (ConstraintDef.ForeignKey) element;
+    return illTyped.contains(fk.entity() + "." + fk.field())
+        || illTyped.contains(fk.references() + "." + fk.referencedField());
+  }
 
-  private void resolveFields(EntityNode e) {
+  // ---- entities and fields ----
+
+  private void fields(EntityNode e, int declaration) {
     String entity = e.name.value();
-    Map<String, FieldDef> out = new LinkedHashMap<>();
-    Map<String, Token> seen = new HashMap<>();
-    Token idToken = null;
-    String idField = null;
+    List<FieldDef> out = new ArrayList<>();
     for (FieldNode f : e.fields) {
       String name = f.name.value();
-      Token first = seen.putIfAbsent(name, f.name);
-      if (first != null) {
-        problem(
-            f.name,
-            "duplicate field '"
-                + name
-                + "' in entity "
-                + entity
-                + " (first declared at line "
-                + pos(first)
-                + ")");
-        continue;
-      }
       FieldType type = type(f.type);
-      boolean optional = f.type.optional;
+      if (type == null) {
+        type = ILL_TYPED;
+        illTyped.add(entity + "." + name);
+      }
       if (f.id != null) {
-        if (idToken != null) {
+        if (identity.containsKey(e)) {
           problem(
               f.id,
               "entity "
                   + entity
                   + " has more than one @id field ('"
-                  + idField
+                  + identity.get(e)
                   + "' and '"
                   + name
                   + "')");
         } else {
-          idToken = f.id;
-          idField = name;
-          if (optional) {
-            problem(f.id, "the identity field '" + name + "' cannot be optional");
-          }
-          if (f.type.array) {
-            problem(f.id, "the identity field '" + name + "' cannot be an array");
-          }
+          identity.put(e, name);
+          identityTokens.put(e, f.id);
         }
       }
-      Sensitivity sensitivity = f.sensitivity == null ? Sensitivity.PUBLIC : f.sensitivity;
-      if (f.mask != null && sensitivity == Sensitivity.PUBLIC) {
-        problem(
-            f.mask,
-            "@mask needs a sensitivity above public: add @sensitive(..) to field '" + name + "'");
-      }
-      if (type == null) {
-        continue;
-      }
-      DefaultValue dv = f.defaultValue == null ? null : defaultValue(f, type, optional);
-      out.put(
-          name,
+      DefaultValue dv =
+          f.defaultValue == null || type == ILL_TYPED ? null : defaultValue(entity, f, type);
+      FieldDef fd =
           new FieldDef(
-              name, type, optional, dv, f.unique != null, f.index != null, sensitivity, f.masking));
+              name,
+              type,
+              f.type.optional,
+              dv,
+              f.unique != null,
+              f.index != null,
+              f.sensitivity,
+              f.masking);
+      DefaultNode d = f.defaultValue;
+      source(fd, f.name, "field " + declaration, name)
+          .part(Part.DEFAULT, d == null ? null : (d.name != null ? d.name : d.literalToken))
+          .part(Part.MASK, f.mask);
+      out.add(fd);
     }
-    if (idToken == null) {
-      problem(e.name, "entity " + entity + " has no identity field (mark one field with @id)");
-    } else if (out.containsKey(idField)) {
-      identity.put(entity, idField);
+    fields.put(e, out);
+  }
+
+  private EntityDef entity(EntityNode e) {
+    String name = e.name.value();
+    List<OrderSpec> order = new ArrayList<>();
+    List<Token> orderTokens = new ArrayList<>();
+    for (OrderNode o : e.order) {
+      order.add(new OrderSpec(o.field.value(), o.direction));
+      orderTokens.add(o.field);
     }
-    fields.put(entity, out);
+    EntityDef def =
+        new EntityDef(
+            name, identity.getOrDefault(e, ""), fields.get(e), e.softDelete != null, order);
+    source(def, e.name, "type", name)
+        .part(Part.IDENTITY, identityTokens.get(e))
+        .list(Part.ORDER, orderTokens);
+    return def;
+  }
+
+  /** The fields of the first declaration of {@code entity}, by name. */
+  private Map<String, FieldDef> fieldsOf(String entity) {
+    Map<String, FieldDef> out = new HashMap<>();
+    for (FieldDef f : fields.get(entities.get(entity))) {
+      out.putIfAbsent(f.name(), f);
+    }
+    return out;
   }
 
   private FieldType type(TypeNode t) {
@@ -337,7 +409,7 @@ final class SchemaChecker {
     List<String> candidates = new ArrayList<>(SCALARS.keySet());
     candidates.add("decimal");
     candidates.addAll(enums.keySet());
-    problem(t.name, "unknown type '" + n + "'" + Suggestions.didYouMean(n, candidates));
+    problem(t.name, SchemaRules.unknownType(n, candidates));
     return null;
   }
 
@@ -349,36 +421,22 @@ final class SchemaChecker {
     }
   }
 
-  private DefaultValue defaultValue(FieldNode f, FieldType type, boolean optional) {
+  /**
+   * The default as written: {@code now}, {@code uuid}, a variant name, or a literal converted to
+   * the field's type — kept as written when it does not convert, for {@link SchemaRules} to report.
+   */
+  private DefaultValue defaultValue(String entity, FieldNode f, FieldType type) {
     DefaultNode d = f.defaultValue;
-    String field = f.name.value();
     if (d.name != null) {
       String n = d.name.value();
       if (type.base() == ValueType.ENUM && !type.array()) {
-        return variant(d.name, n, type.enumName())
-            ? new DefaultValue.Literal(new Value.Enum(n))
-            : null;
+        return new DefaultValue.Literal(new Value.Enum(n));
       }
       if (!d.name.quoted() && n.equals("now")) {
-        if ((type.base() == ValueType.TIMESTAMP || type.base() == ValueType.DATE)
-            && !type.array()) {
-          return new DefaultValue.Now();
-        }
-        problem(
-            d.name,
-            "@default(now) needs a timestamp or date field, but '"
-                + field
-                + "' is "
-                + type.render());
-        return null;
+        return new DefaultValue.Now();
       }
       if (!d.name.quoted() && n.equals("uuid")) {
-        if (type.base() == ValueType.UUID && !type.array()) {
-          return new DefaultValue.AutoUuid();
-        }
-        problem(
-            d.name, "@default(uuid) needs a uuid field, but '" + field + "' is " + type.render());
-        return null;
+        return new DefaultValue.AutoUuid();
       }
       problem(
           d.name,
@@ -388,233 +446,64 @@ final class SchemaChecker {
               + Suggestions.didYouMean(n, List.of("now", "uuid")));
       return null;
     }
-    Value v = d.literal;
-    if (v.isNull()) {
-      if (!optional) {
-        problem(
-            d.literalToken,
-            "@default(null) needs an optional field, but '" + field + "' is required");
-        return null;
-      }
-      return new DefaultValue.Literal(Value.NULL);
-    }
-    Value converted;
-    if (type.array()) {
-      converted = null;
-      if (v instanceof Value.Array a) {
-        List<Value> out = new ArrayList<>();
-        for (Value element : a.elements()) {
-          Value c = element.isNull() ? Value.NULL : convert(element, null, type);
-          if (c == null) {
-            out = null;
-            break;
-          }
-          out.add(c);
-        }
-        if (out != null) {
-          converted = new Value.Array(type.base(), out);
-        }
-      }
-    } else {
-      converted = v instanceof Value.Array ? null : convert(v, d.literalText, type);
-    }
-    if (converted == null) {
-      if (type.base() == ValueType.ENUM && v instanceof Value.Str s && !type.array()) {
-        variant(d.literalToken, s.value(), type.enumName());
-        return null;
-      }
-      problem(d.literalToken, "default " + d.literalText + " is not a valid " + type.render());
-      return null;
-    }
-    return new DefaultValue.Literal(converted);
-  }
-
-  private boolean variant(Token at, String variant, String enumName) {
-    EnumNode e = enums.get(enumName);
-    List<String> variants = new ArrayList<>();
-    for (Token v : e.variants) {
-      variants.add(v.value());
-    }
-    if (!variants.contains(variant)) {
-      problem(
-          at,
-          "unknown variant '"
-              + variant
-              + "' of enum "
-              + enumName
-              + Suggestions.didYouMean(variant, variants));
-      return false;
-    }
-    return true;
-  }
-
-  /** {@code v} as a value of the scalar {@code type}, or null when it does not fit. */
-  private Value convert(Value v, String text, FieldType type) {
+    Value v = asWritten(d.literal, d.literalText, type);
     try {
-      switch (type.base()) {
-        case BOOL:
-          return v instanceof Value.Bool ? v : null;
-        case INT32:
-          return v instanceof Value.Int64 l && l.value() == (int) l.value()
-              ? new Value.Int32((int) l.value())
-              : null;
-        case INT64:
-          return v instanceof Value.Int64 ? v : null;
-        case FLOAT32:
-          if (!isNumber(v)) {
-            return null;
-          }
-          float f =
-              text != null
-                  ? Float.parseFloat(text.replaceAll("\\s+", "").replaceAll("m$", ""))
-                  : (float) v.asDouble();
-          return Float.isFinite(f) ? new Value.Float32(f) : null;
-        case FLOAT64:
-          return isNumber(v) ? new Value.Float64(v.asDouble()) : null;
-        case DECIMAL:
-          if (!isNumber(v)) {
-            return null;
-          }
-          BigDecimal bd =
-              text != null
-                  ? new BigDecimal(text.replaceAll("\\s+", "").replaceAll("m$", ""))
-                  : v.asDecimal();
-          bd = bd.setScale(type.scale(), RoundingMode.UNNECESSARY);
-          return bd.precision() - bd.scale() <= type.precision() - type.scale()
-              ? new Value.Decimal(bd)
-              : null;
-        case STRING:
-          return v instanceof Value.Str ? v : null;
-        case BYTES:
-          if (v instanceof Value.Bytes) {
-            return v;
-          }
-          // the older form, kept so existing schemas still parse: a string of hex digits
-          if (v instanceof Value.Str s) {
-            String hex = s.value().startsWith("0x") ? s.value().substring(2) : s.value();
-            return new Value.Bytes(HexFormat.of().parseHex(hex));
-          }
-          return null;
-        case TIMESTAMP:
-          if (v instanceof Value.Str s) {
-            return Value.Timestamp.of(Instant.parse(s.value()));
-          }
-          return v instanceof Value.Int64 l ? new Value.Timestamp(l.value()) : null;
-        case DATE:
-          return v instanceof Value.Str s ? Value.Date.of(LocalDate.parse(s.value())) : null;
-        case UUID:
-          return v instanceof Value.Str s ? Value.Uuid.of(UUID.fromString(s.value())) : null;
-        case JSON:
-          return v instanceof Value.Str s ? new Value.Json(s.value()) : null;
-        case ENUM:
-          if (v instanceof Value.Str s) {
-            EnumNode e = enums.get(type.enumName());
-            for (Token t : e.variants) {
-              if (t.value().equals(s.value())) {
-                return new Value.Enum(s.value());
-              }
-            }
-          }
-          return null;
-        default:
-          return null;
+      v = FieldValues.convert(enumsOnly, entity, FieldDef.of(f.name.value(), type), v);
+    } catch (OrmDbException notValid) {
+      // reported by SchemaRules
+    }
+    return new DefaultValue.Literal(v);
+  }
+
+  /**
+   * What the schema language reads a default literal as, before it is converted: a number for a
+   * decimal or float32 field is read from its text (exactly, not through a double), and a string of
+   * hex digits for a bytes field (the older form, kept so existing schemas still parse) is bytes.
+   */
+  private static Value asWritten(Value v, String text, FieldType type) {
+    if (!type.array()) {
+      return asWritten(v, text, type.base());
+    }
+    if (!(v instanceof Value.Array a)) {
+      return v;
+    }
+    List<Value> out = new ArrayList<>();
+    for (Value element : a.elements()) {
+      out.add(asWritten(element, null, type.base()));
+    }
+    try {
+      return new Value.Array(type.base(), out);
+    } catch (RuntimeException notThatForm) {
+      return v;
+    }
+  }
+
+  private static Value asWritten(Value v, String text, ValueType type) {
+    try {
+      if (type == ValueType.BYTES && v instanceof Value.Str s) {
+        String hex = s.value().startsWith("0x") ? s.value().substring(2) : s.value();
+        return new Value.Bytes(HexFormat.of().parseHex(hex));
       }
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
-  private static boolean isNumber(Value v) {
-    return v instanceof Value.Int64 || v instanceof Value.Float64 || v instanceof Value.Decimal;
-  }
-
-  // ---- references ----
-
-  private boolean knownField(String entity, Token field) {
-    Map<String, FieldDef> fs = fields.get(entity);
-    if (fs.containsKey(field.value())) {
-      return true;
-    }
-    if (isDeclared(entity, field.value())) {
-      return false; // declared but ill-typed: already reported
-    }
-    problem(
-        field,
-        "unknown field '"
-            + field.value()
-            + "' on entity "
-            + entity
-            + Suggestions.didYouMean(field.value(), fs.keySet()));
-    return false;
-  }
-
-  private boolean isDeclared(String entity, String field) {
-    for (FieldNode f : entities.get(entity).fields) {
-      if (f.name.value().equals(field)) {
-        return true;
+      if ((type == ValueType.DECIMAL || type == ValueType.FLOAT32)
+          && text != null
+          && (v instanceof Value.Float64 || v instanceof Value.Decimal)) {
+        return new Value.Decimal(new BigDecimal(text.replaceAll("\\s+", "").replaceAll("m$", "")));
       }
+    } catch (RuntimeException notThatForm) {
+      // left as written
     }
-    return false;
+    return v;
   }
 
-  private String knownEntity(Token name, String role) {
-    String n = name.value();
-    if (entities.containsKey(n)) {
-      return n;
-    }
-    if (enums.containsKey(n)) {
-      problem(name, "'" + n + "' is an enum, not an entity");
-      return null;
-    }
-    problem(
-        name, "unknown entity '" + n + "'" + role + Suggestions.didYouMean(n, entities.keySet()));
-    return null;
-  }
+  // ---- relations ----
 
-  private boolean isKeyTarget(String entity, String field) {
-    if (field.equals(identity.get(entity))) {
-      return true;
-    }
-    FieldDef f = fields.get(entity).get(field);
-    return f != null && f.unique();
-  }
-
-  private static boolean sameKeyType(FieldType a, FieldType b) {
-    return a.base() == b.base()
-        && !a.array()
-        && !b.array()
-        && a.precision() == b.precision()
-        && a.scale() == b.scale()
-        && java.util.Objects.equals(a.enumName(), b.enumName());
-  }
-
-  private void keyTypes(Token at, String what, String e1, String f1, String e2, String f2) {
-    FieldType a = fields.get(e1).get(f1).type();
-    FieldType b = fields.get(e2).get(f2).type();
-    if (!sameKeyType(a, b)) {
-      problem(
-          at,
-          "key types differ in "
-              + what
-              + ": "
-              + e1
-              + "."
-              + f1
-              + " is "
-              + a.render()
-              + ", "
-              + e2
-              + "."
-              + f2
-              + " is "
-              + b.render());
-    }
-  }
-
+  /**
+   * The relation as written, its key resolved from {@code by}; null when the text cannot say what
+   * its key is (reported, or an identity it needs is missing, reported on its entity).
+   */
   private RelationDef relation(EntityNode e, RelationNode r) {
     String source = e.name.value();
     String rel = "relation '" + r.name.value() + "'";
-    String target = knownEntity(r.target, " in " + rel);
     Cardinality card = r.cardinality;
     boolean m2m = card == Cardinality.MANY_TO_MANY;
     if (m2m && r.through == null) {
@@ -637,11 +526,10 @@ final class SchemaChecker {
       problem(r.name, rel + " needs a key: 'by <field>' or '(<fieldHere> -> <fieldOfTarget>)'");
       return null;
     }
-    if (target == null) {
-      return null;
-    }
-    String srcId = identity.get(source);
-    String tgtId = identity.get(target);
+    String target = r.target.value();
+    EntityNode targetNode = entities.get(target);
+    String srcId = identity.get(e);
+    String tgtId = targetNode == null ? "" : identity.get(targetNode);
     Token fromTok = r.fromField;
     Token toTok = r.toField;
     String from = fromTok == null ? null : fromTok.value();
@@ -656,9 +544,14 @@ final class SchemaChecker {
         from = srcId;
         to = by;
         toTok = r.by;
+      } else if (targetNode == null) {
+        from = "";
+        to = "";
       } else {
-        boolean onSource = fields.get(source).containsKey(by) && !by.equals(srcId);
-        boolean onTarget = fields.get(target).containsKey(by) && !by.equals(tgtId);
+        Map<String, FieldDef> sourceFields = fieldsOf(source);
+        Map<String, FieldDef> targetFields = fieldsOf(target);
+        boolean onSource = sourceFields.containsKey(by) && !by.equals(srcId);
+        boolean onTarget = targetFields.containsKey(by) && !by.equals(tgtId);
         if (onSource && onTarget) {
           problem(
               r.by,
@@ -685,8 +578,8 @@ final class SchemaChecker {
           to = by;
           toTok = r.by;
         } else {
-          Set<String> candidates = new HashSet<>(fields.get(source).keySet());
-          candidates.addAll(fields.get(target).keySet());
+          Set<String> candidates = new HashSet<>(sourceFields.keySet());
+          candidates.addAll(targetFields.keySet());
           problem(
               r.by,
               "unknown key field '"
@@ -702,254 +595,105 @@ final class SchemaChecker {
           return null;
         }
       }
-    } else if (m2m && from == null) {
+    } else if (m2m) {
       from = srcId;
       to = tgtId;
     }
     if (from == null || to == null) {
       return null; // an identity is missing: reported on its entity
     }
-    boolean ok = fromTok == null || knownField(source, fromTok);
-    ok &= toTok == null || knownField(target, toTok);
-    if (!ok || !fields.get(source).containsKey(from) || !fields.get(target).containsKey(to)) {
-      return null;
-    }
     OnDelete onDelete =
         r.onDelete != null ? r.onDelete : (m2m ? OnDelete.CASCADE : OnDelete.RESTRICT);
-    String edge = null;
-    String edgeFrom = null;
-    String edgeTo = null;
-    if (m2m) {
-      if (!isKeyTarget(source, from) || !isKeyTarget(target, to)) {
-        String bad = !isKeyTarget(source, from) ? source + "." + from : target + "." + to;
-        problem(
-            r.name,
-            rel + " must use identity or @unique fields as keys, but " + bad + " is neither");
-        return null;
-      }
-      edge = knownEntity(r.through, " in " + rel);
-      if (edge == null) {
-        return null;
-      }
-      boolean edgeOk = knownField(edge, r.edgeFromField) & knownField(edge, r.edgeToField);
-      if (!edgeOk) {
-        return null;
-      }
-      edgeFrom = r.edgeFromField.value();
-      edgeTo = r.edgeToField.value();
-      keyTypes(r.edgeFromField, rel, edge, edgeFrom, source, from);
-      keyTypes(r.edgeToField, rel, edge, edgeTo, target, to);
-      if (onDelete == OnDelete.SET_NULL) {
-        problem(r.onDeleteToken, "on delete set null does not apply to many-to-many relations");
-      }
-    } else {
-      String holderEntity;
-      String holderField;
-      boolean referencedOk;
-      String referenced;
-      if (card == Cardinality.MANY_TO_ONE
-          || (card == Cardinality.ONE_TO_ONE && !from.equals(srcId))) {
-        holderEntity = source;
-        holderField = from;
-        referencedOk = isKeyTarget(target, to);
-        referenced = target + "." + to;
-      } else {
-        holderEntity = target;
-        holderField = to;
-        referencedOk = isKeyTarget(source, from);
-        referenced = source + "." + from;
-      }
-      if (!referencedOk) {
-        problem(
-            r.name,
-            rel
-                + " must reference an identity or @unique field, but "
-                + referenced
-                + " is neither");
-        return null;
-      }
-      if (card == Cardinality.ONE_TO_ONE && !isKeyTarget(holderEntity, holderField)) {
-        problem(
-            r.name,
-            rel
-                + " is one to one, so its key "
-                + holderEntity
-                + "."
-                + holderField
-                + " must be @unique (or the identity): otherwise several "
-                + holderEntity
-                + " rows could refer to the same "
-                + (holderEntity.equals(source) ? target : source)
-                + " row");
-        return null;
-      }
-      keyTypes(r.name, rel, source, from, target, to);
-      String key =
-          holderEntity.equals(source)
-              ? source + "." + from + "->" + target + "." + to
-              : target + "." + to + "->" + source + "." + from;
-      String[] first =
-          keyRules.putIfAbsent(key, new String[] {source + "." + r.name.value(), onDelete.name()});
-      if (first != null && !first[1].equals(onDelete.name())) {
-        problem(
-            r.onDeleteToken != null ? r.onDeleteToken : r.name,
-            rel
-                + " uses the key "
-                + holderEntity
-                + "."
-                + holderField
-                + " like relation "
-                + first[0]
-                + " but says on delete "
-                + rule(onDelete)
-                + " where it says "
-                + rule(OnDelete.valueOf(first[1]))
-                + "; make them agree");
-      }
-      if (onDelete == OnDelete.SET_NULL && !fields.get(holderEntity).get(holderField).optional()) {
-        problem(
-            r.onDeleteToken,
-            "on delete set null needs an optional key, but "
-                + holderEntity
-                + "."
-                + holderField
-                + " is required");
-      }
-    }
-    return new RelationDef(
-        r.name.value(), source, target, card, from, to, onDelete, edge, edgeFrom, edgeTo);
+    RelationDef def =
+        new RelationDef(
+            r.name.value(),
+            source,
+            target,
+            card,
+            from,
+            to,
+            onDelete,
+            m2m ? r.through.value() : null,
+            m2m ? r.edgeFromField.value() : null,
+            m2m ? r.edgeToField.value() : null);
+    source(def, r.name, "relation " + source, def.name())
+        .part(Part.TARGET, r.target)
+        .part(Part.FROM_FIELD, fromTok)
+        .part(Part.TO_FIELD, toTok)
+        .part(Part.EDGE, r.through)
+        .part(Part.EDGE_FROM_FIELD, r.edgeFromField)
+        .part(Part.EDGE_TO_FIELD, r.edgeToField)
+        .part(Part.ON_DELETE, r.onDeleteToken);
+    return def;
   }
 
-  private static String rule(OnDelete d) {
-    return d.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-  }
+  // ---- constraints, indexes and policies ----
 
-  // ---- constraints and indexes ----
-
-  private List<String> fieldList(String entity, List<Token> tokens, String what) {
+  private static List<String> names(List<Token> tokens) {
     List<String> out = new ArrayList<>();
-    boolean ok = true;
     for (Token t : tokens) {
-      if (out.contains(t.value())) {
-        problem(t, "field '" + t.value() + "' appears twice in " + what);
-        ok = false;
-      } else if (!knownField(entity, t)) {
-        ok = false;
-      }
       out.add(t.value());
     }
-    return ok ? out : null;
+    return out;
   }
 
   private ConstraintDef unique(EntityNode e, UniqueNode u) {
     String entity = e.name.value();
-    List<String> fs = fieldList(entity, u.fields, "a unique constraint");
-    if (fs == null) {
-      return null;
-    }
+    List<String> fs = names(u.fields);
     String name = u.name != null ? u.name.value() : entity + "_" + String.join("_", fs) + "_key";
-    declareObjectName(u.name != null ? u.name : u.keyword, name);
-    return new ConstraintDef.Unique(name, entity, fs);
+    ConstraintDef def = new ConstraintDef.Unique(name, entity, fs);
+    source(def, u.name != null ? u.name : u.keyword, "object", name).list(Part.FIELDS, u.fields);
+    return def;
   }
 
   private IndexDef index(EntityNode e, IndexNode i) {
     String entity = e.name.value();
-    List<String> fs = fieldList(entity, i.fields, "an index");
-    if (fs == null) {
-      return null;
-    }
+    List<String> fs = names(i.fields);
     String name = i.name != null ? i.name.value() : entity + "_" + String.join("_", fs) + "_idx";
-    declareObjectName(i.name != null ? i.name : i.keyword, name);
-    return new IndexDef(name, entity, fs, i.kind, i.unique);
+    IndexDef def = new IndexDef(name, entity, fs, i.kind, i.unique);
+    source(def, i.name != null ? i.name : i.keyword, "object", name).list(Part.FIELDS, i.fields);
+    return def;
   }
 
   private ConstraintDef check(EntityNode e, CheckNode c, int ordinal) {
     String entity = e.name.value();
-    boolean ok = true;
-    for (NameRef ref : c.fieldRefs) {
-      ok &= knownField(entity, ref.token());
-    }
-    for (NameRef ref : c.attributeRefs) {
-      problem(
-          ref.token(),
-          "session attributes ($" + ref.name() + ") can only be used in policies, not in checks");
-      ok = false;
-    }
     String name = c.name != null ? c.name.value() : entity + "_check_" + ordinal;
-    declareObjectName(c.name != null ? c.name : c.keyword, name);
-    return ok ? new ConstraintDef.Check(name, entity, c.expression, c.source) : null;
+    ConstraintDef def = new ConstraintDef.Check(name, entity, c.expression, c.source);
+    source(def, c.name != null ? c.name : c.keyword, "object", name)
+        .refs(Part.EXPRESSION, c.fieldRefs)
+        .refs(Part.ATTRIBUTE, c.attributeRefs);
+    return def;
   }
 
   private ConstraintDef foreignKey(EntityNode e, ForeignKeyNode fk) {
     String entity = e.name.value();
     String name = fk.name != null ? fk.name.value() : entity + "_" + fk.field.value() + "_fkey";
-    declareObjectName(fk.name != null ? fk.name : fk.keyword, name);
-    boolean ok = knownField(entity, fk.field);
-    String ref = knownEntity(fk.references, " in a foreign key");
-    if (!ok || ref == null) {
-      return null;
-    }
+    String ref = fk.references.value();
     String refField;
     if (fk.referencedField != null) {
-      if (!knownField(ref, fk.referencedField)) {
-        return null;
-      }
       refField = fk.referencedField.value();
     } else {
-      refField = identity.get(ref);
-      if (refField == null) {
-        return null;
-      }
+      EntityNode refNode = entities.get(ref);
+      refField = refNode == null ? "" : identity.getOrDefault(refNode, "");
     }
-    if (!isKeyTarget(ref, refField)) {
-      problem(
-          fk.references,
-          "a foreign key must reference an identity or @unique field, but "
-              + ref
-              + "."
-              + refField
-              + " is neither");
-      return null;
-    }
-    keyTypes(fk.field, "foreign key " + name, entity, fk.field.value(), ref, refField);
-    if (fk.onDelete == OnDelete.SET_NULL && !fields.get(entity).get(fk.field.value()).optional()) {
-      problem(
-          fk.field,
-          "on delete set null needs an optional key, but "
-              + entity
-              + "."
-              + fk.field.value()
-              + " is required");
-    }
-    return new ConstraintDef.ForeignKey(name, entity, fk.field.value(), ref, refField, fk.onDelete);
+    ConstraintDef def =
+        new ConstraintDef.ForeignKey(name, entity, fk.field.value(), ref, refField, fk.onDelete);
+    source(def, fk.name != null ? fk.name : fk.keyword, "object", name)
+        .list(Part.FIELDS, List.of(fk.field))
+        .part(Part.TARGET, fk.references)
+        .part(Part.REFERENCED_FIELD, fk.referencedField)
+        .part(Part.KEY, fk.references)
+        .part(Part.KEY_TYPES, fk.field)
+        .part(Part.ON_DELETE, fk.field);
+    return def;
   }
 
-  // ---- policies ----
-
-  private PolicyDef policy(PolicyNode p, Map<String, Token> names) {
-    String entity = knownEntity(p.entity, " in policy '" + p.name.value() + "'");
-    if (entity == null) {
-      return null;
-    }
-    Token first = names.putIfAbsent(entity + "." + p.name.value(), p.name);
-    if (first != null) {
-      problem(
-          p.name,
-          "duplicate policy '"
-              + p.name.value()
-              + "' on entity "
-              + entity
-              + " (first declared at line "
-              + pos(first)
-              + ")");
-      return null;
-    }
-    boolean ok = true;
-    for (NameRef ref : p.fieldRefs) {
-      ok &= knownField(entity, ref.token());
-    }
-    return ok
-        ? new PolicyDef(p.name.value(), entity, p.kind, p.operations, p.using, p.bypass)
-        : null;
+  private PolicyDef policy(PolicyNode p) {
+    PolicyDef def =
+        new PolicyDef(p.name.value(), p.entity.value(), p.kind, p.operations, p.using, p.bypass);
+    source(def, p.name, "policy " + p.entity.value(), def.name())
+        .part(Part.ENTITY, p.entity)
+        .refs(Part.EXPRESSION, p.fieldRefs);
+    return def;
   }
 }

@@ -54,7 +54,7 @@ public final class AggregateExecutor {
       Map<String, Value> attributes,
       AggregateSource source,
       QueryBudget budget) {
-    EntityDef entity = QueryResolver.entity(view.schema(), q.entity());
+    EntityDef entity = view.schema().requireEntity(q.entity());
     List<String> columns = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String g : q.groupBy()) {

@@ -284,7 +284,7 @@ public final class Planner {
   }
 
   private static JoinPlan.Hop hop(ReadView view, SchemaBundle schema, String entity, String field) {
-    EntityDef def = QueryResolver.entity(schema, entity);
+    EntityDef def = schema.requireEntity(entity);
     boolean byIdentity = def.identityField().equals(field);
     IndexDef range = null;
     IndexDef eq = null;

@@ -2,7 +2,6 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -32,37 +31,18 @@ import java.util.Set;
 public final class QueryResolver {
   private QueryResolver() {}
 
-  public static EntityDef entity(SchemaBundle schema, String name) {
-    return schema
-        .entity(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    "unknown entity '"
-                        + name
-                        + "'"
-                        + Suggestions.didYouMean(
-                            name, schema.entities().stream().map(EntityDef::name).toList())));
-  }
-
+  /**
+   * The field {@code name} of {@code entity}, or INVALID_REQUEST: {@code where: unknown field ...}.
+   */
   public static FieldDef field(EntityDef entity, String name, String where) {
     return entity
         .field(name)
-        .orElseThrow(
-            () ->
-                OrmDbException.invalid(
-                    where
-                        + ": unknown field '"
-                        + name
-                        + "' on entity "
-                        + entity.name()
-                        + Suggestions.didYouMean(
-                            name, entity.fields().stream().map(FieldDef::name).toList())));
+        .orElseThrow(() -> OrmDbException.invalid(where + ": " + entity.unknownField(name)));
   }
 
   public static ResolvedQuery resolve(
       SchemaBundle schema, GraphQuery q, Map<String, Value> attributes, QueryBudget budget) {
-    EntityDef rootEntity = entity(schema, q.rootEntity());
+    EntityDef rootEntity = schema.requireEntity(q.rootEntity());
     List<Level> levels = new ArrayList<>();
     levels.add(
         level(
@@ -124,16 +104,9 @@ public final class QueryResolver {
                       OrmDbException.invalid(
                           "include '"
                               + inc.path()
-                              + "': unknown relation '"
-                              + name
-                              + "' from entity "
-                              + from.name()
-                              + Suggestions.didYouMean(
-                                  name,
-                                  schema.relationsFrom(from.name()).stream()
-                                      .map(RelationDef::name)
-                                      .toList())));
-      EntityDef target = entity(schema, rel.toEntity());
+                              + "': "
+                              + schema.unknownRelation(from.name(), name)));
+      EntityDef target = schema.requireEntity(rel.toEntity());
       int index = levels.size();
       levels.add(
           level(
