@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  * rotating order spreads machine noise over all systems instead of one.
  *
  * <p>Usage: {@code BenchMain quick|full|smoke [--jfr] [--only=point,graph3] [--reps=N]
- * [--warmup-ms=N] [--measure-ms=N] [--seed=N] [--note=text]}; {@code -Dbench.home} is the bench
- * module directory.
+ * [--warmup-ms=N] [--measure-ms=N] [--seed=N] [--note=text] [--baseline=earlier-report.json]};
+ * {@code -Dbench.home} is the bench module directory.
  *
  * <p>Storage writes: every child reads its own process's I/O counters around the measured
  * operations of each repetition; what it writes after them until its next command is booked to that
@@ -67,7 +67,8 @@ public final class BenchMain {
       boolean jfr,
       Set<String> only,
       long seed,
-      String note) {
+      String note,
+      String baseline) {
 
     /** The most a keyset pass may take before it stops where it got to. */
     long scanCapMs() {
@@ -96,6 +97,7 @@ public final class BenchMain {
     Set<String> only = new HashSet<>();
     long seed = 20240601L;
     String note = "";
+    String baseline = null;
     for (String a : Arrays.asList(args).subList(1, args.length)) {
       if (a.equals("--jfr")) {
         jfr = true;
@@ -111,16 +113,17 @@ public final class BenchMain {
         seed = Long.parseLong(a.substring(7));
       } else if (a.startsWith("--note=")) {
         note = a.substring(7);
-
+      } else if (a.startsWith("--baseline=")) {
+        baseline = a.substring(11);
       } else {
         throw new IllegalArgumentException(
             "unknown option '"
                 + a
                 + "' (allowed: --jfr --only= --reps= --warmup-ms="
-                + " --measure-ms= --seed= --note=)");
+                + " --measure-ms= --seed= --note= --baseline=)");
       }
     }
-    return new Settings(mode, scale, reps, warmup, measure, heap, jfr, only, seed, note);
+    return new Settings(mode, scale, reps, warmup, measure, heap, jfr, only, seed, note, baseline);
   }
 
   void run(Settings s, Path home) throws Exception {
@@ -129,6 +132,7 @@ public final class BenchMain {
     Files.createDirectories(results);
     Path work = home.resolve("target").resolve("bench-run").resolve(stamp);
     Classpaths cps = new Classpaths(home);
+    Baseline baseline = s.baseline() == null ? null : Baseline.read(Path.of(s.baseline()));
 
     List<Plan.Case> cases = new ArrayList<>();
     for (Plan.Case c : Plan.cases(postgresStatus())) {
@@ -185,6 +189,11 @@ public final class BenchMain {
     if (!s.note().isEmpty()) {
       header.put("note", s.note());
     }
+    if (baseline != null) {
+      header.put(
+          "baseline",
+          baseline.source + " (" + baseline.mode + " run started " + baseline.started + ")");
+    }
 
     Map<Plan.Child, ChildProcess> children = new EnumMap<>(Plan.Child.class);
     Map<String, List<Measurement>> byCase = new LinkedHashMap<>();
@@ -221,7 +230,7 @@ public final class BenchMain {
       }
       deleteTree(work);
     }
-    List<Goals.Verdict> goals = Goals.evaluate(byCase, s.scale().name());
+    List<Goals.Verdict> goals = Goals.evaluate(cases, byCase, s.scale().name(), s.mode(), baseline);
     String md = Report.markdown(header, cases, byCase, goals);
     Files.writeString(results.resolve(stamp + "-" + s.mode() + ".md"), md);
     Files.writeString(

@@ -45,7 +45,10 @@ final class Report {
         .append(" (MB, and per commit; counter: see 'bytes written' above), the bytes it wrote")
         .append(" after them until its next command (background checkpoints, write-behind), per")
         .append(" commit, and the size of its database files after loading → at the end of the")
-        .append(" workload. Rows played by one child share its files (H2 durable and default).\n");
+        .append(" workload. Rows played by one child share its files (H2 durable and default).")
+        .append(" A read compared with a baseline is met at ≥ ")
+        .append(Goals.fmt(Baseline.TOLERANCE))
+        .append("× its median: one workload's run-to-run spread here is often 10–40 %.\n");
     b.append("\n## Goals\n\n| goal | target | measured | verdict |\n|---|---|---|---|\n");
     for (Goals.Verdict g : goals) {
       b.append("| ").append(g.goal()).append(" | ").append(g.target()).append(" | ");

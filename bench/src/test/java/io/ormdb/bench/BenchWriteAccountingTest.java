@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ormdb.bench.driver.ChildLoop;
+import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +66,44 @@ class BenchWriteAccountingTest {
         json("{'ok':false,'io':{'counter':'write_bytes','writtenBytes':5,'commits':5}}"),
         m);
     assertThat(m.commits).isZero();
+  }
+
+  @Test
+  void theBytesGoalIsMetUpTo8KiBAmortizedAndMissedAbove() throws Exception {
+    assertThat(Goals.bytesPerCommit("g", withBytes(8192 * 100 - 1000, 1000, 100)).verdict())
+        .isEqualTo("met");
+    Goals.Verdict missed = Goals.bytesPerCommit("g", withBytes(8192 * 100, 1, 100));
+    assertThat(missed.verdict()).isEqualTo("missed");
+    assertThat(missed.measured()).startsWith("8,192 bytes (8,192 during").contains("100 commits");
+    assertThat(Goals.bytesPerCommit("g", null).verdict()).isEqualTo("n/a (did not run)");
+    Measurement uncounted = ran(Plan.ORMDB_ROW);
+    uncounted.addWindow(json("{'counter':'none','writtenBytes':-1,'commits':10}"));
+    assertThat(Goals.bytesPerCommit("g", uncounted).verdict()).startsWith("n/a (no bytes counted");
+  }
+
+  @Test
+  void everyOrmdbPathGetsItsOwnWriteGoalRows() throws Exception {
+    Measurement store = ran(Plan.ORMDB_ROW, 1000);
+    Measurement ext = ran(Plan.EXTENSION_ROW, 500);
+    Measurement sqlite = ran(Plan.Entry.of("SQLite (WAL)", Plan.Child.SQLITE, "durable", ""), 700);
+    List<Goals.Verdict> goals =
+        Goals.evaluate(
+            List.of(), Map.of("insert1", List.of(store, ext, sqlite)), "quick", "quick", null);
+    assertThat(goals)
+        .filteredOn(g -> g.goal().startsWith("Single durable writer"))
+        .extracting(Goals.Verdict::verdict)
+        .containsExactly("met", "missed");
+  }
+
+  private static Measurement withBytes(long window, long after, long commits) {
+    Measurement m = ran(Plan.ORMDB_ROW);
+    m.addWindow(
+        JSON.createObjectNode()
+            .put("counter", "write_bytes")
+            .put("writtenBytes", window)
+            .put("commits", commits));
+    m.addAfter(JSON.createObjectNode().put("writtenBytes", after));
+    return m;
   }
 
   private static Measurement ran(Plan.Entry e) {
