@@ -6,7 +6,8 @@
 #   bench/run.sh jmh   [JMH options]       the JMH micro-benchmarks (ORMDB vs raw MVStore)
 #
 # Options for quick/full: --jfr (record the ORMDB children with Flight Recorder), --only=point,graph3,
-# --reps=N, --warmup-ms=N, --measure-ms=N, --seed=N, --note="text for the report header".
+# --reps=N, --warmup-ms=N, --measure-ms=N, --seed=N, --note="text for the report header",
+# --baseline=bench/results/<earlier>.json (compare ORMDB's read medians with an earlier report).
 # BENCH_SKIP_BUILD=1 skips the Maven build.
 set -euo pipefail
 

@@ -36,11 +36,25 @@ import java.util.stream.Stream;
  * rotating order spreads machine noise over all systems instead of one.
  *
  * <p>Usage: {@code BenchMain quick|full|smoke [--jfr] [--only=point,graph3] [--reps=N]
- * [--warmup-ms=N] [--measure-ms=N] [--seed=N] [--note=text]}; {@code -Dbench.home} is the bench
- * module directory.
+ * [--warmup-ms=N] [--measure-ms=N] [--seed=N] [--note=text] [--baseline=earlier-report.json]};
+ * {@code -Dbench.home} is the bench module directory.
+ *
+ * <p>Storage writes: every child reads its own process's I/O counters around the measured
+ * operations of each repetition; what it writes after them until its next command is booked to that
+ * repetition ({@link WriteLedger}); after a workload that commits, every child that ran it waits
+ * until it has written nothing for {@link #SETTLE_QUIET_MS} (at most {@link #SETTLE_CAP_MS}), so
+ * the background work of the last repetition is counted and the file size is taken at rest.
  */
 public final class BenchMain {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** After loading and after a workload that commits: how long a child must write nothing. */
+  static final long SETTLE_QUIET_MS = 1000;
+
+  static final long SETTLE_CAP_MS = 10_000;
+
+  /** After loading a child may be writing for longer (chunk saves, compaction of the load). */
+  static final long LOAD_SETTLE_CAP_MS = 30_000;
 
   /** Run settings of a mode. */
   record Settings(
@@ -53,7 +67,8 @@ public final class BenchMain {
       boolean jfr,
       Set<String> only,
       long seed,
-      String note) {
+      String note,
+      String baseline) {
 
     /** The most a keyset pass may take before it stops where it got to. */
     long scanCapMs() {
@@ -82,6 +97,7 @@ public final class BenchMain {
     Set<String> only = new HashSet<>();
     long seed = 20240601L;
     String note = "";
+    String baseline = null;
     for (String a : Arrays.asList(args).subList(1, args.length)) {
       if (a.equals("--jfr")) {
         jfr = true;
@@ -97,15 +113,17 @@ public final class BenchMain {
         seed = Long.parseLong(a.substring(7));
       } else if (a.startsWith("--note=")) {
         note = a.substring(7);
+      } else if (a.startsWith("--baseline=")) {
+        baseline = a.substring(11);
       } else {
         throw new IllegalArgumentException(
             "unknown option '"
                 + a
                 + "' (allowed: --jfr --only= --reps= --warmup-ms="
-                + " --measure-ms= --seed= --note=)");
+                + " --measure-ms= --seed= --note= --baseline=)");
       }
     }
-    return new Settings(mode, scale, reps, warmup, measure, heap, jfr, only, seed, note);
+    return new Settings(mode, scale, reps, warmup, measure, heap, jfr, only, seed, note, baseline);
   }
 
   void run(Settings s, Path home) throws Exception {
@@ -114,6 +132,7 @@ public final class BenchMain {
     Files.createDirectories(results);
     Path work = home.resolve("target").resolve("bench-run").resolve(stamp);
     Classpaths cps = new Classpaths(home);
+    Baseline baseline = s.baseline() == null ? null : Baseline.read(Path.of(s.baseline()));
 
     List<Plan.Case> cases = new ArrayList<>();
     for (Plan.Case c : Plan.cases(postgresStatus())) {
@@ -170,9 +189,15 @@ public final class BenchMain {
     if (!s.note().isEmpty()) {
       header.put("note", s.note());
     }
+    if (baseline != null) {
+      header.put(
+          "baseline",
+          baseline.source + " (" + baseline.mode + " run started " + baseline.started + ")");
+    }
 
     Map<Plan.Child, ChildProcess> children = new EnumMap<>(Plan.Child.class);
     Map<String, List<Measurement>> byCase = new LinkedHashMap<>();
+    WriteLedger ledger = new WriteLedger();
     try {
       for (Plan.Child c : needed) {
         List<String> jvm = new ArrayList<>(List.of("-Xms" + s.heap(), "-Xmx" + s.heap()));
@@ -190,9 +215,14 @@ public final class BenchMain {
                 jvm,
                 home.resolve("target").resolve("bench-logs").resolve(stamp + "-" + c.id + ".log")));
       }
-      load(s, work, children, header);
+      Map<Plan.Child, Long> loaded = load(s, work, children, header);
+      if (s.jfr()) {
+        header.put(
+            "bytes written with --jfr",
+            "the ORMDB children's counts include the Flight Recording's own writes");
+      }
       for (Plan.Case c : cases) {
-        byCase.put(c.id(), measure(s, c, children));
+        byCase.put(c.id(), measure(s, c, children, ledger, loaded));
       }
     } finally {
       for (ChildProcess c : children.values()) {
@@ -200,7 +230,7 @@ public final class BenchMain {
       }
       deleteTree(work);
     }
-    List<Goals.Verdict> goals = Goals.evaluate(byCase, s.scale().name());
+    List<Goals.Verdict> goals = Goals.evaluate(cases, byCase, s.scale().name(), s.mode(), baseline);
     String md = Report.markdown(header, cases, byCase, goals);
     Files.writeString(results.resolve(stamp + "-" + s.mode() + ".md"), md);
     Files.writeString(
@@ -210,7 +240,8 @@ public final class BenchMain {
     System.err.println("written: " + results.resolve(stamp + "-" + s.mode() + ".{md,json}"));
   }
 
-  private static void load(
+  /** Loads every child in parallel; returns the size of each child's files after loading. */
+  private static Map<Plan.Child, Long> load(
       Settings s, Path work, Map<Plan.Child, ChildProcess> children, Map<String, String> header)
       throws Exception {
     Map<Plan.Child, JsonNode> replies = new EnumMap<>(Plan.Child.class);
@@ -222,7 +253,9 @@ public final class BenchMain {
               .put("cmd", "load")
               .put("scale", s.scale().name())
               .put("seed", s.seed())
-              .put("dir", work.resolve(e.getKey().id).toString());
+              .put("dir", work.resolve(e.getKey().id).toString())
+              .put("settleQuietMs", SETTLE_QUIET_MS)
+              .put("settleCapMs", LOAD_SETTLE_CAP_MS);
       Thread t =
           new Thread(
               () -> {
@@ -247,27 +280,61 @@ public final class BenchMain {
       throw failures.get(0);
     }
     StringBuilder loads = new StringBuilder();
+    StringBuilder files = new StringBuilder();
+    Map<String, List<String>> counters = new LinkedHashMap<>();
+    Map<Plan.Child, Long> sizes = new EnumMap<>(Plan.Child.class);
     for (Map.Entry<Plan.Child, JsonNode> e : replies.entrySet()) {
-      if (!e.getValue().path("ok").asBoolean()) {
+      JsonNode r = e.getValue();
+      if (!r.path("ok").asBoolean()) {
         throw new IllegalStateException(
-            "loading " + e.getKey().id + " failed: " + e.getValue().path("error").asText());
+            "loading " + e.getKey().id + " failed: " + r.path("error").asText());
       }
-      loads.append(loads.length() == 0 ? "" : ", ");
-      loads.append(e.getKey().id).append(' ').append(e.getValue().path("loadMs").asLong());
-      loads.append(" ms");
+      String sep = loads.length() == 0 ? "" : ", ";
+      loads.append(sep).append(e.getKey().id).append(' ').append(r.path("loadMs").asLong());
+      loads.append(" ms (then ").append(r.path("settleMs").asLong()).append(" ms until idle)");
+      sizes.put(e.getKey(), r.path("fileBytes").asLong(-1));
+      files.append(sep).append(e.getKey().id).append(' ');
+      files.append(Report.mb(r.path("fileBytes").asLong(-1))).append(" MB");
+      counters
+          .computeIfAbsent(r.path("ioNote").asText(), k -> new ArrayList<>())
+          .add(e.getKey().id);
     }
     header.put("load (all children in parallel)", loads.toString());
+    header.put("database files after loading", files.toString());
+    header.put("bytes written", counterNote(counters));
     System.err.println("loaded: " + loads);
+    return sizes;
+  }
+
+  /** The counter every child used, or per group of children when they differ. */
+  static String counterNote(Map<String, List<String>> childrenByNote) {
+    if (childrenByNote.size() == 1) {
+      return childrenByNote.keySet().iterator().next() + ", in every child";
+    }
+    StringBuilder b = new StringBuilder();
+    childrenByNote.forEach(
+        (note, kids) ->
+            b.append(b.length() == 0 ? "" : "; ")
+                .append(String.join(", ", kids))
+                .append(": ")
+                .append(note));
+    return b.toString();
   }
 
   private static List<Measurement> measure(
-      Settings s, Plan.Case c, Map<Plan.Child, ChildProcess> children) throws IOException {
+      Settings s,
+      Plan.Case c,
+      Map<Plan.Child, ChildProcess> children,
+      WriteLedger ledger,
+      Map<Plan.Child, Long> loaded)
+      throws Exception {
     List<Measurement> rows = new ArrayList<>();
     List<Measurement> running = new ArrayList<>();
     for (Plan.Entry e : c.entries()) {
       Measurement m = new Measurement(e);
       rows.add(m);
       if (e.runs()) {
+        m.fileBytesLoaded = loaded.getOrDefault(e.child(), -1L);
         running.add(m);
       }
     }
@@ -281,6 +348,7 @@ public final class BenchMain {
     }
     for (Measurement m : running) {
       JsonNode r = children.get(m.entry.child()).call(command(c, m.entry, -1, true, s.warmupMs()));
+      ledger.replied(m.entry.child(), r, null);
       m.durability = r.path("durability").asText("");
       if (!r.path("ok").asBoolean()) {
         m.error = r.path("error").asText();
@@ -294,6 +362,7 @@ public final class BenchMain {
           continue;
         }
         JsonNode r = children.get(m.entry.child()).call(command(c, m.entry, rep, false, measureMs));
+        ledger.replied(m.entry.child(), r, m);
         if (!r.path("ok").asBoolean()) {
           m.error = r.path("error").asText();
           System.err.printf("[%s] %s: %s%n", c.id(), m.entry.label(), m.error);
@@ -321,7 +390,66 @@ public final class BenchMain {
             m.throughputs.get(m.throughputs.size() - 1));
       }
     }
+    if (c.workload().commits()) {
+      settle(c, running, children, ledger);
+    }
     return rows;
+  }
+
+  /**
+   * Has every child that ran the case wait until it writes nothing more (in parallel), booking what
+   * it wrote meanwhile to its last repetition and taking its file size at rest.
+   */
+  private static void settle(
+      Plan.Case c,
+      List<Measurement> running,
+      Map<Plan.Child, ChildProcess> children,
+      WriteLedger ledger)
+      throws Exception {
+    Set<Plan.Child> kids = new HashSet<>();
+    for (Measurement m : running) {
+      kids.add(m.entry.child());
+    }
+    ObjectNode cmd =
+        JSON.createObjectNode()
+            .put("cmd", "settle")
+            .put("quietMs", SETTLE_QUIET_MS)
+            .put("capMs", SETTLE_CAP_MS);
+    List<Thread> threads = new ArrayList<>();
+    Map<Plan.Child, JsonNode> replies = new EnumMap<>(Plan.Child.class);
+    List<Exception> failures = new ArrayList<>();
+    for (Plan.Child kid : kids) {
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  JsonNode r = children.get(kid).call(cmd);
+                  synchronized (replies) {
+                    replies.put(kid, r);
+                  }
+                } catch (Exception e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+    replies.forEach((kid, r) -> ledger.replied(kid, r, null));
+    System.err.printf(
+        Locale.ROOT,
+        "[%s] settled: %s%n",
+        c.id(),
+        replies.entrySet().stream()
+            .map(e -> e.getKey().id + " " + e.getValue().path("settleMs").asLong() + " ms")
+            .toList());
   }
 
   private static ObjectNode command(

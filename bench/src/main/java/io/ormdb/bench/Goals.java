@@ -12,7 +12,25 @@ final class Goals {
 
   record Verdict(String goal, String target, String measured, String verdict) {}
 
-  static List<Verdict> evaluate(Map<String, List<Measurement>> results, String scale) {
+  /** The most a single-row durable commit may cost in bytes written, amortized: 8 KiB. */
+  static final long BYTES_PER_COMMIT_GOAL = 8 * 1024;
+
+  /** The ORMDB paths a goal about ORMDB is checked for, each as its own row. */
+  static final List<String> ORMDB_PATHS = List.of(Plan.ORMDB, Plan.ORMDB_EXTENSION);
+
+  /**
+   * Checks the goals against one run.
+   *
+   * @param cases the cases of this run, for the read workloads compared with {@code baseline}
+   * @param mode this run's mode; a baseline of another mode (other data sizes) is not compared
+   * @param baseline an earlier report ({@code --baseline}), or null
+   */
+  static List<Verdict> evaluate(
+      List<Plan.Case> cases,
+      Map<String, List<Measurement>> results,
+      String scale,
+      String mode,
+      Baseline baseline) {
     List<Verdict> out = new ArrayList<>();
     for (String graph : new String[] {"graph2", "graph3", "movie"}) {
       Measurement o = find(results, graph, Plan.ORMDB);
@@ -86,13 +104,55 @@ final class Goals {
             Workload.PIPELINE, // one op of the pipelined case is that many commits
             one,
             ""));
-    out.add(
-        atLeast(
-            "16 durable writers: ORMDB ÷ H2 durable (commit + CHECKPOINT SYNC)",
-            1,
-            sixteen,
-            find(results, "insert16", "H2 SQL embedded, durable"),
-            ""));
+    Measurement sqlite1 = find(results, "insert1", "SQLite");
+    Measurement h2batch = find(results, "batch1000", "H2 SQL embedded, durable");
+    Measurement h2sixteen = find(results, "insert16", "H2 SQL embedded, durable");
+    Measurement sqlite16 = find(results, "insert16", "SQLite");
+    for (String path : ORMDB_PATHS) {
+      out.add(
+          atLeast(
+              "Single durable writer (insert1): " + path + " ÷ SQLite (WAL, synchronous=FULL)",
+              1,
+              find(results, "insert1", path),
+              sqlite1,
+              ""));
+    }
+    for (String path : ORMDB_PATHS) {
+      out.add(
+          atLeast(
+              "1,000-row durable batches (batch1000): "
+                  + path
+                  + " ÷ H2 durable (commit + CHECKPOINT SYNC)",
+              1,
+              find(results, "batch1000", path),
+              h2batch,
+              ""));
+    }
+    for (String path : ORMDB_PATHS) {
+      Measurement m = find(results, "insert16", path);
+      out.add(
+          above(
+              "16 durable writers keep their lead (insert16): "
+                  + path
+                  + " ÷ H2 durable (commit + CHECKPOINT SYNC)",
+              m,
+              h2sixteen));
+      out.add(
+          above(
+              "16 durable writers keep their lead (insert16): "
+                  + path
+                  + " ÷ SQLite (WAL, synchronous=FULL)",
+              m,
+              sqlite16));
+    }
+    for (String c : new String[] {"insert1", "insert16"}) {
+      for (String path : ORMDB_PATHS) {
+        out.add(
+            bytesPerCommit(
+                "Bytes written per single-row durable commit, amortized (" + c + "): " + path,
+                find(results, c, path)));
+      }
+    }
     out.add(
         atLeast(
             "Group-by aggregate (" + scale + " scale): ORMDB time ≤ H2's, as throughput ratio",
@@ -131,6 +191,110 @@ final class Goals {
                 "< 5 ms",
                 fmt(push.p99Micros() / 1000) + " ms (p50 " + fmt(push.p50Micros() / 1000) + " ms)",
                 push.p99Micros() < 5000 ? "met" : "missed"));
+    out.addAll(readsVersusBaseline(cases, results, mode, baseline));
+    return out;
+  }
+
+  /** ORMDB's median ÷ the other's, which must be above 1 (a lead kept, not a tie). */
+  private static Verdict above(String goal, Measurement ormdb, Measurement other) {
+    if (ormdb == null || other == null || !ormdb.ran() || !other.ran()) {
+      return new Verdict(goal, "> 1×", "—", "n/a (did not run)");
+    }
+    double ratio = Stats.ratio(ormdb.throughput(), other.throughput());
+    return new Verdict(goal, "> 1×", fmt(ratio) + "×", ratio > 1 ? "met" : "missed");
+  }
+
+  /**
+   * Everything a row's commits caused to be written — during the measured operations and after them
+   * until the child's next command (background checkpoints) — per commit, at most {@link
+   * #BYTES_PER_COMMIT_GOAL}.
+   */
+  static Verdict bytesPerCommit(String goal, Measurement m) {
+    String target = String.format(Locale.ROOT, "≤ 8 KiB (%,d bytes)", BYTES_PER_COMMIT_GOAL);
+    if (m == null || !m.ran()) {
+      return new Verdict(goal, target, "—", "n/a (did not run)");
+    }
+    if (!m.bytesCounted()) {
+      return new Verdict(
+          goal, target, "—", "n/a (no bytes counted: counter '" + m.ioCounter + "')");
+    }
+    double amortized = m.amortizedBytesPerCommit();
+    return new Verdict(
+        goal,
+        target,
+        String.format(
+            Locale.ROOT,
+            "%,.0f bytes (%,.0f during the measured commits + %,.0f after them; %s, %,d commits)",
+            amortized,
+            m.bytesPerCommit(),
+            m.afterBytesPerCommit(),
+            m.ioCounter,
+            m.commits),
+        amortized <= BYTES_PER_COMMIT_GOAL ? "met" : "missed");
+  }
+
+  /**
+   * "No read workload slower than in the previous report": per read workload of this run and per
+   * ORMDB row in it, the median now ÷ the baseline's, met at {@link Baseline#TOLERANCE} or more.
+   * Without a baseline, one n/a row per read workload.
+   */
+  static List<Verdict> readsVersusBaseline(
+      List<Plan.Case> cases,
+      Map<String, List<Measurement>> results,
+      String mode,
+      Baseline baseline) {
+    List<Verdict> out = new ArrayList<>();
+    String target = "≥ " + fmt(Baseline.TOLERANCE) + "× the baseline";
+    for (Plan.Case c : cases) {
+      if (c.workload().commits() || !results.containsKey(c.id())) {
+        continue;
+      }
+      String goal = "No read slower than in the previous report (" + c.id() + ")";
+      if (baseline == null) {
+        out.add(new Verdict(goal, target, "—", "n/a (no --baseline given)"));
+        continue;
+      }
+      for (Measurement m : rows(results, c.id())) {
+        if (!m.entry.runs()
+            || (m.entry.child() != Plan.Child.ORMDB && m.entry.child() != Plan.Child.ORMDB_EXT)) {
+          continue;
+        }
+        String g = goal + ": " + m.entry.label() + " now ÷ baseline";
+        Double before = baseline.median(c.id(), m.entry.label());
+        if (!baseline.mode.equals(mode)) {
+          out.add(
+              new Verdict(
+                  g,
+                  target,
+                  "—",
+                  "n/a (the baseline is a '"
+                      + baseline.mode
+                      + "' run, this one '"
+                      + mode
+                      + "': other data sizes)"));
+        } else if (!m.ran()) {
+          out.add(new Verdict(g, target, "—", "n/a (did not run)"));
+        } else if (before == null) {
+          out.add(new Verdict(g, target, "—", "n/a (not in the baseline)"));
+        } else {
+          double now = m.throughput();
+          out.add(
+              new Verdict(
+                  g,
+                  target,
+                  fmt(now / before) + "× (" + fmt(before) + " → " + fmt(now) + " ops/s)",
+                  Baseline.verdict(now, before)));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(
+          new Verdict(
+              "No read workload slower than in the previous report",
+              target,
+              "—",
+              "n/a (no read workload in this run)"));
+    }
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.ormdb.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,23 @@ final class Measurement {
   String durability = "";
   String error;
 
+  /** Commits of the measured operations, over all repetitions. */
+  long commits;
+
+  /** Bytes written during the measured operations, over all repetitions; -1: not counted. */
+  long writtenBytes;
+
+  /** Bytes the child wrote after a measured run, until its next command (background work). */
+  long writtenAfterBytes;
+
+  /** The counter the bytes come from ({@code write_bytes}, {@code wchar} or {@code none}). */
+  String ioCounter = "";
+
+  /** The child's database files after loading, and at the end of the workload; -1: unknown. */
+  long fileBytesLoaded = -1;
+
+  long fileBytesEnd = -1;
+
   Measurement(Plan.Entry entry) {
     this.entry = entry;
   }
@@ -31,6 +49,47 @@ final class Measurement {
     p50s.add(h.getValueAtPercentile(50) / 1000.0);
     p99s.add(h.getValueAtPercentile(99) / 1000.0);
     latencies.add(h);
+  }
+
+  /** Adds the {@code io} block of a repetition's reply: its commits and bytes written. */
+  void addWindow(JsonNode io) {
+    if (!io.isObject()) {
+      return;
+    }
+    commits += io.path("commits").asLong();
+    long w = io.path("writtenBytes").asLong(-1);
+    writtenBytes = w < 0 || writtenBytes < 0 ? -1 : writtenBytes + w;
+    ioCounter = io.path("counter").asText("");
+    fileBytesEnd = io.path("fileBytes").asLong(-1);
+  }
+
+  /** Adds what the child wrote after a repetition ({@code afterLastRun} of its next reply). */
+  void addAfter(JsonNode after) {
+    long w = after.path("writtenBytes").asLong(-1);
+    if (w >= 0) {
+      writtenAfterBytes += w;
+    }
+    fileBytesEnd = after.path("fileBytes").asLong(fileBytesEnd);
+  }
+
+  /** Whether bytes were counted for this row. */
+  boolean bytesCounted() {
+    return ran() && commits > 0 && writtenBytes >= 0 && !"none".equals(ioCounter);
+  }
+
+  /** Bytes written during the measured operations per commit. */
+  double bytesPerCommit() {
+    return bytesCounted() ? Stats.perCommit(writtenBytes, commits) : Double.NaN;
+  }
+
+  /** Bytes written after the measured operations (background work) per commit. */
+  double afterBytesPerCommit() {
+    return bytesCounted() ? Stats.perCommit(writtenAfterBytes, commits) : Double.NaN;
+  }
+
+  /** Everything the commits cost: written during and after the measured operations, per commit. */
+  double amortizedBytesPerCommit() {
+    return bytesCounted() ? Stats.perCommit(writtenBytes + writtenAfterBytes, commits) : Double.NaN;
   }
 
   void extra(String name, double value) {

@@ -39,7 +39,16 @@ final class Report {
         .append(" workload defines it); spread = (max − min) ÷ median over the repetitions;")
         .append(" p50/p99 are per-operation latencies over all repetitions (HdrHistogram).")
         .append(" The ratio column is ORMDB's median throughput divided by that row's, from this")
-        .append(" same run: above 1 ORMDB is faster.\n");
+        .append(" same run: above 1 ORMDB is faster.")
+        .append(" Tables of workloads that commit also show the commits of the measured operations")
+        .append(" (all repetitions), the bytes the system's process caused to be written meanwhile")
+        .append(" (MB, and per commit; counter: see 'bytes written' above), the bytes it wrote")
+        .append(" after them until its next command (background checkpoints, write-behind), per")
+        .append(" commit, and the size of its database files after loading → at the end of the")
+        .append(" workload. Rows played by one child share its files (H2 durable and default).")
+        .append(" A read compared with a baseline is met at ≥ ")
+        .append(Goals.fmt(Baseline.TOLERANCE))
+        .append("× its median: one workload's run-to-run spread here is often 10–40 %.\n");
     b.append("\n## Goals\n\n| goal | target | measured | verdict |\n|---|---|---|---|\n");
     for (Goals.Verdict g : goals) {
       b.append("| ").append(g.goal()).append(" | ").append(g.target()).append(" | ");
@@ -56,23 +65,29 @@ final class Report {
         b.append("\n## ").append(GROUPS[group]).append('\n');
       }
       b.append("\n### ").append(c.title()).append(" (`").append(c.id()).append("`)\n\n");
+      boolean writes = writeCase(c);
       b.append("| system | durability (fsync) | throughput (ops/s) | spread | p50 (µs) | p99 (µs)")
           .append(" | rows/op | ")
           .append(RATIO_HEADER)
-          .append(" |\n|---|---|---:|---:|---:|---:|---:|---:|\n");
+          .append(writes ? " | " + String.join(" | ", WRITE_HEADERS) : "")
+          .append(" |\n|---|---|---:|---:|---:|---:|---:|---:|")
+          .append(writes ? "---:|".repeat(WRITE_HEADERS.length) : "")
+          .append('\n');
+      String empty = " |".repeat(6 + (writes ? WRITE_HEADERS.length : 0));
       Measurement ormdb = Goals.find(results, c.id(), Plan.ORMDB);
       double base = ormdb != null && ormdb.ran() ? ormdb.throughput() : Double.NaN;
       for (Measurement m : rows) {
         b.append("| ").append(m.entry.label()).append(" | ");
         if (!m.entry.runs()) {
-          b.append("— | ").append(m.entry.notRun()).append(" | | | | | |\n");
+          b.append("— | ").append(m.entry.notRun()).append(empty).append('\n');
           continue;
         }
         if (!m.ran()) {
           b.append(m.durability)
               .append(" | did not run: ")
               .append(m.error)
-              .append(" | | | | | |\n");
+              .append(empty)
+              .append('\n');
           continue;
         }
         b.append(writeCase(c) ? m.durability : "n/a (read)").append(" | ");
@@ -82,6 +97,9 @@ final class Report {
         b.append(" | ").append(Goals.fmt(m.ops == 0 ? Double.NaN : (double) m.rows / m.ops));
         b.append(" | ");
         b.append(m.entry.isOrmdb() ? "1 (ORMDB)" : Goals.fmt(Stats.ratio(base, m.throughput())));
+        if (writes) {
+          b.append(" | ").append(String.join(" | ", writeCells(m)));
+        }
         b.append(" |\n");
       }
       if (c.id().equals("keyset")) {
@@ -109,8 +127,28 @@ final class Report {
     return b.toString();
   }
 
+  static final String[] WRITE_HEADERS = {
+    "commits", "written (MB)", "bytes/commit", "after (bytes/commit)", "files (MB): loaded → end"
+  };
+
+  /** The cells of {@link #WRITE_HEADERS} for a row. */
+  static String[] writeCells(Measurement m) {
+    boolean counted = m.bytesCounted();
+    return new String[] {
+      String.format(Locale.ROOT, "%,d", m.commits),
+      counted ? mb(m.writtenBytes) : "— (" + m.ioCounter + ")",
+      counted ? String.format(Locale.ROOT, "%,.0f", m.bytesPerCommit()) : "—",
+      counted ? String.format(Locale.ROOT, "%,.0f", m.afterBytesPerCommit()) : "—",
+      mb(m.fileBytesLoaded) + " → " + mb(m.fileBytesEnd)
+    };
+  }
+
+  static String mb(long bytes) {
+    return bytes < 0 ? "—" : String.format(Locale.ROOT, "%,.1f", bytes / 1e6);
+  }
+
   static boolean writeCase(Plan.Case c) {
-    return c.group() == 4 || c.group() == 6;
+    return c.workload().commits();
   }
 
   static String json(
@@ -166,6 +204,20 @@ final class Report {
         double r = Stats.ratio(base, m.throughput());
         if (!Double.isNaN(r)) {
           s.put("ormdbRatio", r);
+        }
+        if (writeCase(c)) {
+          ObjectNode io = s.putObject("io");
+          io.put("counter", m.ioCounter);
+          io.put("commits", m.commits);
+          if (m.bytesCounted()) {
+            io.put("writtenBytes", m.writtenBytes);
+            io.put("bytesPerCommit", m.bytesPerCommit());
+            io.put("writtenAfterBytes", m.writtenAfterBytes);
+            io.put("afterBytesPerCommit", m.afterBytesPerCommit());
+            io.put("amortizedBytesPerCommit", m.amortizedBytesPerCommit());
+          }
+          io.put("fileBytesAfterLoad", m.fileBytesLoaded);
+          io.put("fileBytesAtEnd", m.fileBytesEnd);
         }
         if (!m.extras.isEmpty()) {
           ObjectNode e = s.putObject("extra");

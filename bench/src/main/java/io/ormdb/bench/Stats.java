@@ -38,4 +38,15 @@ final class Stats {
     }
     return ormdb / other;
   }
+
+  /**
+   * Bytes written per committed batch: {@code bytes ÷ commits}. NaN when nothing was committed or
+   * the bytes were not counted (negative).
+   */
+  static double perCommit(long bytes, long commits) {
+    if (commits <= 0 || bytes < 0) {
+      return Double.NaN;
+    }
+    return (double) bytes / commits;
+  }
 }

@@ -29,6 +29,7 @@ class BenchSystemsAgreeTest {
 
   private Path tmp;
   private final Map<Plan.Child, ChildProcess> children = new EnumMap<>(Plan.Child.class);
+  private final Map<Plan.Child, JsonNode> loaded = new EnumMap<>(Plan.Child.class);
 
   /** The system variants that answer reads: child, variant, connection. */
   private static final List<Object[]> READERS =
@@ -74,6 +75,9 @@ class BenchSystemsAgreeTest {
               () -> {
                 try {
                   JsonNode r = e.getValue().call(cmd);
+                  synchronized (loaded) {
+                    loaded.put(e.getKey(), r);
+                  }
                   if (!r.path("ok").asBoolean()) {
                     synchronized (failures) {
                       failures.add(e.getKey().id + ": " + r);
@@ -131,6 +135,40 @@ class BenchSystemsAgreeTest {
       assertThat(answer(reader, question, arg, n))
           .as("%s answers %s(%d, %d) like ORMDB", label(reader), question, arg, n)
           .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void everyChildCountsTheBytesItsCommitsWriteAndSizesItsFiles() throws Exception {
+    for (Plan.Child c : Plan.Child.values()) {
+      JsonNode load = loaded.get(c);
+      assertThat(load.path("fileBytes").asLong()).as("%s files after loading", c.id).isPositive();
+      String counter = load.path("ioCounter").asText();
+      assertThat(counter).as(c.id).isIn("write_bytes", "wchar", "none");
+      JsonNode r =
+          children
+              .get(c)
+              .call(
+                  JSON.createObjectNode()
+                      .put("cmd", "run")
+                      .put("workload", "insert")
+                      .put("variant", "durable")
+                      .put("conn", "embedded")
+                      .put("threads", 1)
+                      .put("millis", 0)
+                      .put("minOps", 3));
+      assertThat(r.path("ok").asBoolean()).as("%s: %s", c.id, r).isTrue();
+      JsonNode io = r.path("io");
+      assertThat(io.path("commits").asLong()).as(c.id).isEqualTo(r.path("ops").asLong());
+      assertThat(io.path("commits").asLong()).as(c.id).isGreaterThanOrEqualTo(3);
+      assertThat(io.path("fileBytes").asLong()).as(c.id).isPositive();
+      if (!counter.equals("none")) {
+        assertThat(io.path("writtenBytes").asLong()).as("%s durable commits", c.id).isPositive();
+      }
+      JsonNode next = children.get(c).call(JSON.createObjectNode().put("cmd", "settle"));
+      assertThat(next.path("afterLastRun").path("fileBytes").asLong()).as(c.id).isPositive();
+      JsonNode again = children.get(c).call(JSON.createObjectNode().put("cmd", "settle"));
+      assertThat(again.has("afterLastRun")).as("booked once, %s", c.id).isFalse();
     }
   }
 

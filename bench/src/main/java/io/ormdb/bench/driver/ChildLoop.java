@@ -25,9 +25,17 @@ import org.HdrHistogram.Histogram;
  * stdout. Anything else the system prints goes to stderr (stdout is re-pointed at stderr before the
  * driver runs), so logging can never corrupt the protocol.
  *
- * <p>Commands: {@code load} (scale, seed, dir), {@code run} (workload, variant, conn, threads,
- * stream, warmupMs or measureMs), {@code answer} (question, arg, n, variant, conn: the smoke test's
+ * <p>Commands: {@code load} (scale, seed, dir, settleQuietMs, settleCapMs), {@code run} (workload,
+ * variant, conn, threads, stream, warmupMs or measureMs), {@code settle} (quietMs, capMs: wait
+ * until nothing more is written), {@code answer} (question, arg, n, variant, conn: the smoke test's
  * plain-object answers), {@code quit}.
+ *
+ * <p>Storage writes: a run's reply carries {@code io} — the bytes this process caused to be written
+ * between the start and the end of the measured operations ({@link ProcIo}), the commits they made
+ * and the size of the files under the data directory ({@link DiskUsage}). The next reply, whatever
+ * its command, carries {@code afterLastRun}: the bytes written from the end of that run until the
+ * command arrived (background work the run left behind: checkpoints, write-behind) and the file
+ * size then.
  */
 public final class ChildLoop {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +48,12 @@ public final class ChildLoop {
 
   private final Driver driver;
   private Dataset data;
+  private Path dir;
+  private ProcIo.Choice io = new ProcIo.Choice(ProcIo.Counter.NONE, "no data loaded");
+
+  /** The counters at the end of the last run's measured operations; null once reported. */
+  private ProcIo.Counters lastRunEnd;
+
   private final AtomicLong nextEventId = new AtomicLong(1);
   private final AtomicLong nextEmail = new AtomicLong(1);
 
@@ -91,23 +105,78 @@ public final class ChildLoop {
 
   private ObjectNode handle(JsonNode cmd) throws Exception {
     String name = cmd.path("cmd").asText();
+    long settled = 0;
+    if (name.equals("settle")) {
+      settled = ProcIo.settle(io, cmd.path("quietMs").asLong(0), cmd.path("capMs").asLong(0));
+    }
+    ObjectNode after = afterLastRun();
+    ObjectNode reply;
     switch (name) {
       case "load":
-        return load(cmd);
+        reply = load(cmd);
+        break;
       case "run":
-        return run(cmd);
+        reply = run(cmd);
+        break;
       case "answer":
-        return answer(cmd);
+        reply = answer(cmd);
+        break;
+      case "settle":
+        reply = JSON.createObjectNode().put("settleMs", settled);
+        break;
       default:
         throw new IllegalArgumentException("unknown command '" + name + "'");
     }
+    if (after != null) {
+      reply.set("afterLastRun", after);
+    }
+    return reply;
+  }
+
+  /** What was written since the end of the last run (once), or null. */
+  private ObjectNode afterLastRun() throws java.io.IOException {
+    if (lastRunEnd == null) {
+      return null;
+    }
+    ProcIo.Counters now = ProcIo.read();
+    ObjectNode o = JSON.createObjectNode();
+    o.put("writtenBytes", io.between(lastRunEnd, now));
+    o.put("fileBytes", fileBytes());
+    lastRunEnd = null;
+    return o;
+  }
+
+  private long fileBytes() throws java.io.IOException {
+    return dir == null ? -1 : DiskUsage.bytesUnder(dir);
+  }
+
+  /** Adds the storage writes of a run's measured operations to its reply. */
+  private void window(ObjectNode reply, ProcIo.Counters start, ProcIo.Counters end, long commits)
+      throws java.io.IOException {
+    lastRunEnd = end;
+    ObjectNode o = reply.putObject("io");
+    o.put("counter", io.counter().field());
+    o.put("writtenBytes", io.between(start, end));
+    o.put("commits", commits);
+    o.put("fileBytes", fileBytes());
   }
 
   private ObjectNode load(JsonNode cmd) throws Exception {
     data = new Dataset(Scale.named(cmd.path("scale").asText()), cmd.path("seed").asLong());
+    dir = Path.of(cmd.path("dir").asText());
+    io = ProcIo.probe(dir);
     long t0 = System.nanoTime();
-    driver.load(data, Path.of(cmd.path("dir").asText()));
-    return JSON.createObjectNode().put("loadMs", (System.nanoTime() - t0) / 1_000_000);
+    driver.load(data, dir);
+    long loadMs = (System.nanoTime() - t0) / 1_000_000;
+    // the load's background writes (chunk saves, compaction) must not land in a measured run
+    long settled =
+        ProcIo.settle(io, cmd.path("settleQuietMs").asLong(0), cmd.path("settleCapMs").asLong(0));
+    return JSON.createObjectNode()
+        .put("loadMs", loadMs)
+        .put("settleMs", settled)
+        .put("ioCounter", io.counter().field())
+        .put("ioNote", io.note())
+        .put("fileBytes", fileBytes());
   }
 
   private ObjectNode answer(JsonNode cmd) throws Exception {
@@ -239,11 +308,13 @@ public final class ChildLoop {
       for (Thread th : workers) {
         th.start();
       }
+      ProcIo.Counters ioStart = ProcIo.read();
       startAt[0] = System.nanoTime();
       start.await();
       for (Thread th : workers) {
         th.join();
       }
+      ProcIo.Counters ioEnd = ProcIo.read();
       for (Throwable f : failures) {
         if (f != null) {
           if (f instanceof Exception) {
@@ -266,6 +337,7 @@ public final class ChildLoop {
       reply.put("rows", totalRows);
       reply.put("elapsedNs", end - startAt[0]);
       reply.put("hist", encode(all));
+      window(reply, ioStart, ioEnd, totalOps * w.commitsPerOp());
       return reply;
     } finally {
       for (Session s : sessions) {
@@ -353,6 +425,7 @@ public final class ChildLoop {
     int pages = 0;
     long rows = 0;
     boolean complete = false;
+    ProcIo.Counters ioStart = ProcIo.read();
     long start = System.nanoTime();
     try (Session s = driver.session(variant, conn)) {
       Object cursor = null;
@@ -381,6 +454,7 @@ public final class ChildLoop {
       }
     }
     long elapsed = System.nanoTime() - start;
+    window(reply, ioStart, ProcIo.read(), 0);
     int edge = Math.min(10, Math.max(1, pages / 2));
     reply.put("ops", pages);
     reply.put("rows", rows);
@@ -397,7 +471,9 @@ public final class ChildLoop {
   private ObjectNode changes(ObjectNode reply, String variant, int writers, long millis)
       throws Exception {
     long first = nextEventId.getAndAdd(10_000_000L);
+    ProcIo.Counters ioStart = ProcIo.read();
     Driver.ChangeTiming t = driver.changes(variant, writers, millis, first);
+    window(reply, ioStart, ProcIo.read(), t.commits());
     reply.put("ops", t.commits());
     reply.put("rows", t.latencies().getTotalCount());
     reply.put("elapsedNs", millis * 1_000_000L);

@@ -9,7 +9,11 @@ import java.nio.file.Path;
  */
 public interface Driver extends AutoCloseable {
 
-  /** Creates the schema in {@code dir} and loads every row of {@code data}. */
+  /**
+   * Creates the schema in {@code dir} and loads every row of {@code data}. Every file of the
+   * database stays under {@code dir} (the report's file size is their total) and nothing else is
+   * put there.
+   */
   void load(Dataset data, Path dir) throws Exception;
 
   /**

@@ -76,6 +76,28 @@ public enum Workload {
     return kind;
   }
 
+  /**
+   * The commits one operation makes: 1 for a single-row insert, an update or a batch, {@link
+   * #PIPELINE} for a pipelined op, 0 for a read; the change workload counts its commits itself.
+   */
+  public int commitsPerOp() {
+    switch (this) {
+      case INSERT:
+      case BATCH:
+      case UPDATE:
+        return 1;
+      case INSERT_PIPELINED:
+        return PIPELINE;
+      default:
+        return 0;
+    }
+  }
+
+  /** Whether the workload commits (its report table shows the bytes written and the file size). */
+  public boolean commits() {
+    return commitsPerOp() > 0 || kind == Kind.CHANGES;
+  }
+
   public static Workload byId(String id) {
     for (Workload w : values()) {
       if (w.id.equals(id)) {
