@@ -28,7 +28,7 @@ import java.util.Map;
 final class SchemaEvolution {
   private SchemaEvolution() {}
 
-  static void check(Engine engine, Catalog old, Catalog next) {
+  static void check(Tables tables, Catalog old, Catalog next) {
     if (old == null) {
       return;
     }
@@ -49,7 +49,7 @@ final class SchemaEvolution {
                 + ne.def.identityField()
                 + "'");
       }
-      boolean populated = engine.scanLatest(oe).hasNext();
+      boolean populated = tables.scanLatest(oe).hasNext();
       for (FieldDef of : oe.def.fields()) {
         FieldDef nf = ne.def.field(of.name()).orElse(null);
         String where = oe.name() + "." + of.name();
@@ -70,7 +70,7 @@ final class SchemaEvolution {
           if (!(nf.defaultValue() instanceof DefaultValue.Literal)) {
             p.add(
                 "cannot make " + where + " required without a default: " + oe.name() + " has rows");
-          } else if (anyNull(engine, ne, of.name())) {
+          } else if (anyNull(tables, ne, of.name())) {
             p.add("cannot make " + where + " required: some " + oe.name() + " rows hold null");
           }
         }
@@ -107,7 +107,7 @@ final class SchemaEvolution {
       if (oe == null) {
         continue;
       }
-      checkData(engine, oe, ne, next, data);
+      checkData(tables, oe, ne, next, data);
     }
     if (!data.isEmpty()) {
       throw OrmDbException.constraint(
@@ -115,8 +115,8 @@ final class SchemaEvolution {
     }
   }
 
-  private static boolean anyNull(Engine engine, EntityInfo e, String field) {
-    for (Iterator<Storage.Keyed> it = engine.scanLatest(e); it.hasNext(); ) {
+  private static boolean anyNull(Tables tables, EntityInfo e, String field) {
+    for (Iterator<Storage.Keyed> it = tables.scanLatest(e); it.hasNext(); ) {
       if (it.next().row().fields().get(field).isNull()) {
         return true;
       }
@@ -125,7 +125,7 @@ final class SchemaEvolution {
   }
 
   private static void checkData(
-      Engine engine, EntityInfo oe, EntityInfo ne, Catalog next, List<String> p) {
+      Tables tables, EntityInfo oe, EntityInfo ne, Catalog next, List<String> p) {
     List<IndexInfo> newUnique = new ArrayList<>();
     for (IndexInfo ni : ne.indexes) {
       if (ni.def.unique() && !oe.indexByName.containsKey(ni.def.name())) {
@@ -150,7 +150,7 @@ final class SchemaEvolution {
     List<Map<ByteKeys.Key, Boolean>> seen = new ArrayList<>();
     newUnique.forEach(u -> seen.add(new HashMap<>()));
     boolean[] reported = new boolean[newUnique.size() + newChecks.size() + newFks.size()];
-    for (Iterator<Storage.Keyed> it = engine.scanLatest(ne); it.hasNext(); ) {
+    for (Iterator<Storage.Keyed> it = tables.scanLatest(ne); it.hasNext(); ) {
       Map<String, Value> row = it.next().row().fields();
       for (int i = 0; i < newUnique.size(); i++) {
         IndexInfo ix = newUnique.get(i);
@@ -183,7 +183,7 @@ final class SchemaEvolution {
         }
         EntityInfo parent = next.entities.get(fk.parent());
         boolean found = false;
-        for (Iterator<Storage.Keyed> pit = engine.scanLatest(parent); pit.hasNext() && !found; ) {
+        for (Iterator<Storage.Keyed> pit = tables.scanLatest(parent); pit.hasNext() && !found; ) {
           found = Values.compare(pit.next().row().fields().get(fk.parentField()), v) == 0;
         }
         if (!found) {
@@ -204,7 +204,7 @@ final class SchemaEvolution {
   }
 
   /** Writes index entries of indexes new in {@code next} for every live row. */
-  static void buildNewIndexes(Engine engine, Catalog old, Catalog next) {
+  static void buildNewIndexes(Tables tables, Catalog old, Catalog next) {
     if (old == null) {
       return;
     }
@@ -222,10 +222,10 @@ final class SchemaEvolution {
       if (fresh.isEmpty()) {
         continue;
       }
-      for (Iterator<Storage.Keyed> it = engine.scanLatest(ne); it.hasNext(); ) {
+      for (Iterator<Storage.Keyed> it = tables.scanLatest(ne); it.hasNext(); ) {
         Storage.Keyed k = it.next();
         for (IndexInfo ix : fresh) {
-          engine.putIndexEntry(
+          tables.putIndexEntry(
               Storage.indexKey(ix, Storage.indexValues(ix, k.row().fields()), k.idKey()));
         }
       }

@@ -16,6 +16,7 @@ import io.ormdb.store.internal.codec.ByteKeys;
 import io.ormdb.store.internal.codec.FieldMap;
 import io.ormdb.store.internal.codec.KeyCodec;
 import io.ormdb.store.internal.codec.RowCodec.RowData;
+import io.ormdb.store.internal.file.StoreFile;
 import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
@@ -48,7 +49,8 @@ final class Snapshot implements ReadView {
 
   private static final int MAX_INDEX_CHUNK = 256;
 
-  private final Engine engine;
+  private final StoreFile file;
+  private final Tables tables;
   private final long lsn;
   private final Catalog cat;
   private final MVMap<byte[], byte[]> rows;
@@ -60,19 +62,19 @@ final class Snapshot implements ReadView {
   private volatile boolean closed;
 
   Snapshot(
-      Engine engine,
+      StoreFile file,
+      Tables tables,
       long lsn,
       Catalog cat,
-      MVMap<byte[], byte[]> rows,
-      MVMap<byte[], byte[]> idx,
       MVStore.TxCounter counter,
       KeyOwner owner) {
-    this.engine = engine;
+    this.file = file;
+    this.tables = tables;
     this.owner = owner;
     this.lsn = lsn;
     this.cat = cat;
-    this.rows = rows;
-    this.idx = idx;
+    this.rows = tables.rows;
+    this.idx = tables.idx;
     this.counter = counter;
     this.rowsRoot = rows.flushAndGetRoot();
     this.idxRoot = idx.flushAndGetRoot();
@@ -527,14 +529,14 @@ final class Snapshot implements ReadView {
 
   @Override
   public long count(String entity) {
-    return engine.count(cat.entity(entity));
+    return tables.count(cat.entity(entity));
   }
 
   @Override
   public void close() {
     if (!closed) {
       closed = true;
-      engine.release(counter);
+      file.release(counter);
     }
   }
 }

@@ -43,7 +43,7 @@ import java.util.TreeSet;
  * touched row, from which the engine writes row versions, index entries and the changelog entry.
  */
 final class WriteTx {
-  private final Engine engine;
+  private final Tables tables;
   final Catalog cat;
   final long lsn;
   final long ts;
@@ -80,8 +80,8 @@ final class WriteTx {
     }
   }
 
-  WriteTx(Engine engine, Catalog cat, long lsn, long ts, int maxValueBytes) {
-    this.engine = engine;
+  WriteTx(Tables tables, Catalog cat, long lsn, long ts, int maxValueBytes) {
+    this.tables = tables;
     this.cat = cat;
     this.lsn = lsn;
     this.ts = ts;
@@ -169,13 +169,13 @@ final class WriteTx {
     if (t != null) {
       return t.after != null && t.after.live() ? t.after : null;
     }
-    return engine.latestLive(e, idKey);
+    return tables.latestLive(e, idKey);
   }
 
   /** Identity keys of live rows whose index key starts with {@code values}, as seen now. */
   private List<byte[]> lookup(IndexInfo ix, byte[] values, EntityInfo e) {
     Set<ByteKeys.Key> seen = new LinkedHashSet<>();
-    for (byte[] idKey : engine.indexCandidates(ix, values)) {
+    for (byte[] idKey : tables.indexCandidates(ix, values)) {
       seen.add(new ByteKeys.Key(idKey));
     }
     byte[] from = ByteKeys.concat(ix.prefix, values);
@@ -221,7 +221,7 @@ final class WriteTx {
   /** All live rows of {@code e} as seen now, in identity order. */
   private Map<byte[], RowData> allRows(EntityInfo e) {
     TreeMap<byte[], RowData> out = new TreeMap<>(ByteKeys.ORDER);
-    Iterator<Storage.Keyed> it = engine.scanLatest(e);
+    Iterator<Storage.Keyed> it = tables.scanLatest(e);
     while (it.hasNext()) {
       Storage.Keyed k = it.next();
       out.put(k.idKey(), k.row());
@@ -257,7 +257,7 @@ final class WriteTx {
     ByteKeys.Key key = new ByteKeys.Key(Storage.rowPrefix(e, idKey));
     Touched t = touched.get(key);
     if (t == null) {
-      t = new Touched(e, idKey, engine.latestVersion(e, idKey));
+      t = new Touched(e, idKey, tables.latestVersion(e, idKey));
       touched.put(key, t);
     }
     t.after = new RowData(state, lsn, fields);
@@ -675,7 +675,7 @@ final class WriteTx {
   /**
    * An identity for a row inserted without one: a random UUID, or for int32 and int64 one more than
    * the largest id the entity has ever held (live, deleted or compacted away; see {@link
-   * Engine#largestIdentityHeld}) or that this batch inserted, 1 when there is none. Never wraps:
+   * Tables#largestIdentityHeld}) or that this batch inserted, 1 when there is none. Never wraps:
    * when that largest id is the type's maximum the insert is refused.
    */
   private Value generateId(EntityInfo e) {
@@ -690,7 +690,7 @@ final class WriteTx {
         max = known;
       } else {
         // once per entity and batch; later inserts keep maxIds up to date (see insert)
-        max = engine.largestIdentityHeld(e);
+        max = tables.largestIdentityHeld(e);
         if (max == Long.MIN_VALUE) {
           max = 0; // the first id is 1
         }

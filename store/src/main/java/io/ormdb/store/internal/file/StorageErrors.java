@@ -31,17 +31,17 @@ public final class StorageErrors {
     return unavailable("database file " + file + " is locked by another process", null);
   }
 
-  public static OrmDbException alreadyOpen(String file) {
+  static OrmDbException alreadyOpen(String file) {
     return unavailable(
         "database file " + file + " is already open in this process (one owner per file)", null);
   }
 
-  public static OrmDbException isDirectory(String file) {
+  static OrmDbException isDirectory(String file) {
     return cannotOpen(file, "it is a directory", null);
   }
 
   /** The data directory could not be created (or is not a directory). */
-  public static OrmDbException dataDirectory(Path dir, IOException e) {
+  static OrmDbException dataDirectory(Path dir, IOException e) {
     String why;
     if (e instanceof FileAlreadyExistsException || Files.exists(dir) && !Files.isDirectory(dir)) {
       why = "it is a file, not a directory";
@@ -52,7 +52,7 @@ public final class StorageErrors {
   }
 
   /** MVStore refused to open (or read) the file. */
-  public static OrmDbException openFailed(String file, MVStoreException e) {
+  static OrmDbException openFailed(String file, MVStoreException e) {
     int code = e.getErrorCode();
     Throwable cause = e.getCause();
     if (code == DataUtils.ERROR_FILE_LOCKED) {

@@ -1,9 +1,8 @@
 package io.ormdb.store.internal.journal;
 
-import io.ormdb.store.internal.btree.ByteArrayType;
 import io.ormdb.store.internal.codec.Buf;
-import io.ormdb.store.internal.engine.Engine;
 import io.ormdb.store.internal.engine.Watermark;
+import io.ormdb.store.internal.file.StoreMaps;
 import io.ormdb.store.journal.JournalEntry;
 import io.ormdb.store.journal.JournalStorage;
 import io.ormdb.store.journal.SnapshotCriteria;
@@ -20,7 +19,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 
 /**
  * {@link JournalStorage} over four maps of the store's file (keys: {@link JournalKeys}):
@@ -33,14 +31,14 @@ import org.h2.mvstore.MVStore;
  * </ul>
  *
  * The global ordering counter is {@code meta["journal.ordering"]}. Writes run on the committer
- * thread ({@link Engine#writeDurably}); the ordering of the newest write becomes visible when its
- * commit group is published, and reads skip entries above it, so nobody reads a write that is not
- * yet durable.
+ * thread ({@link DurableWrites}); the ordering of the newest write becomes visible when its commit
+ * group is published, and reads skip entries above it, so nobody reads a write that is not yet
+ * durable.
  */
 public final class JournalMaps implements JournalStorage {
   private static final String ORDERING = "journal.ordering";
 
-  private final Engine engine;
+  private final DurableWrites writes;
   private final MVMap<byte[], byte[]> events;
   private final MVMap<String, Long> highest;
   private final MVMap<byte[], byte[]> tags;
@@ -51,24 +49,16 @@ public final class JournalMaps implements JournalStorage {
   /** Committer-owned: the ordering of the newest write. */
   private long lastOrdering;
 
-  public JournalMaps(Engine engine, MVStore store, MVMap<String, String> meta, Executor notifier) {
-    this.engine = engine;
-    this.meta = meta;
-    this.events = bytesMap(store, "journal");
-    this.highest = store.openMap("journal.highest");
-    this.tags = bytesMap(store, "journal.tags");
-    this.snapshots = bytesMap(store, "journal.snapshots");
+  public JournalMaps(DurableWrites writes, StoreMaps maps, Executor notifier) {
+    this.writes = writes;
+    this.meta = maps.meta;
+    this.events = maps.journal;
+    this.highest = maps.journalHighest;
+    this.tags = maps.journalTags;
+    this.snapshots = maps.journalSnapshots;
     String o = meta.get(ORDERING);
     this.lastOrdering = o == null ? 0 : Long.parseLong(o);
     this.visible = new Watermark(lastOrdering, notifier);
-  }
-
-  private static MVMap<byte[], byte[]> bytesMap(MVStore store, String name) {
-    return store.openMap(
-        name,
-        new MVMap.Builder<byte[], byte[]>()
-            .keyType(ByteArrayType.INSTANCE)
-            .valueType(ByteArrayType.INSTANCE));
   }
 
   public void publish() {
@@ -85,7 +75,7 @@ public final class JournalMaps implements JournalStorage {
   @Override
   public CompletableFuture<List<Long>> write(List<JournalEntry> entries) {
     List<JournalEntry> copy = List.copyOf(entries);
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           long now = System.currentTimeMillis();
           List<Long> orderings = new ArrayList<>(copy.size());
@@ -142,7 +132,7 @@ public final class JournalMaps implements JournalStorage {
 
   @Override
   public CompletableFuture<Void> deleteTo(String persistenceId, long toSequenceNr) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           byte[] prefix = JournalKeys.prefix(persistenceId);
           List<byte[]> remove = new ArrayList<>();
@@ -227,7 +217,7 @@ public final class JournalMaps implements JournalStorage {
 
   @Override
   public CompletableFuture<Void> saveSnapshot(SnapshotEntry s) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           snapshots.put(
               JournalKeys.key(s.persistenceId(), s.sequenceNr()),
@@ -260,7 +250,7 @@ public final class JournalMaps implements JournalStorage {
   @Override
   public CompletableFuture<Void> deleteSnapshot(
       String persistenceId, long sequenceNr, long timestampMillis) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           byte[] k = JournalKeys.key(persistenceId, sequenceNr);
           SnapshotEntry s = decodeSnapshot(persistenceId, sequenceNr, snapshots.get(k));
@@ -273,7 +263,7 @@ public final class JournalMaps implements JournalStorage {
 
   @Override
   public CompletableFuture<Void> deleteSnapshots(String persistenceId, SnapshotCriteria criteria) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           byte[] prefix = JournalKeys.prefix(persistenceId);
           List<byte[]> remove = new ArrayList<>();

@@ -1,27 +1,26 @@
 package io.ormdb.store.internal.journal;
 
-import io.ormdb.store.internal.engine.Engine;
+import io.ormdb.store.internal.file.StoreMaps;
 import io.ormdb.store.journal.ConsumerOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.h2.mvstore.MVMap;
-import org.h2.mvstore.MVStore;
 
 /**
  * Named change-feed consumer offsets in the map {@code offsets} (name → {@code "lsn:index"}),
  * written through the committer so a commit is durable before its future completes.
  */
 public final class OffsetMap {
-  private final Engine engine;
+  private final DurableWrites writes;
   private final MVMap<String, String> offsets;
 
-  public OffsetMap(Engine engine, MVStore store) {
-    this.engine = engine;
-    this.offsets = store.openMap("offsets");
+  public OffsetMap(DurableWrites writes, StoreMaps maps) {
+    this.writes = writes;
+    this.offsets = maps.offsets;
   }
 
   public CompletableFuture<Void> commit(String name, ConsumerOffset offset) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           offsets.put(name, offset.lsn() + ":" + offset.index());
           return null;
@@ -54,7 +53,7 @@ public final class OffsetMap {
   }
 
   public CompletableFuture<Void> remove(String name) {
-    return engine.writeDurably(
+    return writes.writeDurably(
         () -> {
           offsets.remove(name);
           return null;
