@@ -2,23 +2,23 @@ package io.ormdb.store.internal.catalog;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.store.internal.file.LoggedMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.h2.mvstore.MVMap;
 
 /**
  * Every applied schema version, oldest first, with the LSN after which it applies: read by any
  * thread, added to by the committer only (in the {@code catalog} map, version → catalog).
  */
 public final class CatalogHistory {
-  private final MVMap<Long, byte[]> map;
+  private final LoggedMap<Long, byte[]> map;
   private volatile List<Catalog> list;
 
-  public CatalogHistory(MVMap<Long, byte[]> map) {
+  public CatalogHistory(LoggedMap<Long, byte[]> map) {
     this.map = map;
     List<Catalog> l = new ArrayList<>();
-    for (Map.Entry<Long, byte[]> c : map.entrySet()) {
+    for (Map.Entry<Long, byte[]> c : map.map().entrySet()) {
       l.add(Catalog.decode(c.getValue()));
     }
     this.list = List.copyOf(l);

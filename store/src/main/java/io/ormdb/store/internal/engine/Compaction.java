@@ -88,7 +88,7 @@ final class Compaction {
       return true;
     }
     long h = c.horizon;
-    Iterator<byte[]> it = tables.rows.keyIterator(c.resume);
+    Iterator<byte[]> it = tables.rows.map().keyIterator(c.resume);
     List<byte[]> group = new ArrayList<>();
     int processed = 0;
     byte[] groupKey = null;
@@ -127,7 +127,7 @@ final class Compaction {
     boolean seenAtHorizon = false;
     for (byte[] k : group) {
       long lsn = Storage.lsnOf(k);
-      byte[] stored = tables.rows.get(k);
+      byte[] stored = tables.rows.map().get(k);
       RowData r = RowCodec.decode(e.layout(), stored, lsn);
       if (lsn > h) {
         kept.add(r);
@@ -197,7 +197,7 @@ final class Compaction {
     long best = none;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
-      if (ChangeSetCodec.commitTs(tables.changelog.get(mid)) <= micros) {
+      if (ChangeSetCodec.commitTs(tables.changelog.map().get(mid)) <= micros) {
         best = mid;
         lo = mid + 1;
       } else {

@@ -106,7 +106,7 @@ public final class Engine implements AutoCloseable {
    * that has not received anything yet).
    */
   public String databaseId() {
-    return tables.meta.get(StoreFile.DATABASE_ID);
+    return tables.meta.map().get(StoreFile.DATABASE_ID);
   }
 
   // ---------------------------------------------------------------------------------------------

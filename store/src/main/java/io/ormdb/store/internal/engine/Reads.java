@@ -85,7 +85,7 @@ final class Reads {
     checkRetained(Math.max(1, fromLsnInclusive));
     List<ChangeSet> out = new ArrayList<>();
     for (long l = Math.max(1, fromLsnInclusive); l <= newest && out.size() < maxEntries; l++) {
-      byte[] b = tables.changelog.get(l);
+      byte[] b = tables.changelog.map().get(l);
       if (b == null) {
         checkRetained(l); // truncated meanwhile
         throw OrmDbException.internal("changelog entry " + l + " is missing", null);

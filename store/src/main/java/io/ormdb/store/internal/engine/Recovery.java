@@ -23,10 +23,10 @@ final class Recovery {
    */
   static Positions recover(StoreFile file, Tables tables, CatalogHistory catalogs) {
     Positions at = new Positions();
-    at.last = tables.changelog.isEmpty() ? 0 : tables.changelog.lastKey();
+    at.last = tables.changelog.map().isEmpty() ? 0 : tables.changelog.map().lastKey();
     if (tables.metaLong(Tables.APPLYING, 0) > at.last) {
       List<byte[]> stale = new ArrayList<>();
-      for (Iterator<byte[]> it = tables.rows.keyIterator(null); it.hasNext(); ) {
+      for (Iterator<byte[]> it = tables.rows.map().keyIterator(null); it.hasNext(); ) {
         byte[] k = it.next();
         if (Storage.lsnOf(k) > at.last) {
           stale.add(k);
@@ -39,7 +39,7 @@ final class Recovery {
       file.sync();
     }
     if (at.last > 0) {
-      at.lastTs = ChangeSetCodec.commitTs(tables.changelog.get(at.last));
+      at.lastTs = ChangeSetCodec.commitTs(tables.changelog.map().get(at.last));
     }
     at.oldestRetained = tables.metaLong(Tables.OLDEST, 0);
     at.visible = at.last;

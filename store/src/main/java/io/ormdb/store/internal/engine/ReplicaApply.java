@@ -85,7 +85,7 @@ final class ReplicaApply {
    * records the primary's database id, and refuses another primary's.
    */
   long applySchema(String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
-    String id = tables.meta.get(StoreFile.DATABASE_ID);
+    String id = tables.meta.map().get(StoreFile.DATABASE_ID);
     if (id == null) {
       tables.meta.put(StoreFile.DATABASE_ID, primaryId);
     } else if (!id.equals(primaryId)) {

@@ -73,8 +73,8 @@ final class Snapshot implements ReadView {
     this.owner = owner;
     this.lsn = lsn;
     this.cat = cat;
-    this.rows = tables.rows;
-    this.idx = tables.idx;
+    this.rows = tables.rows.map();
+    this.idx = tables.idx.map();
     this.counter = counter;
     this.rowsRoot = rows.flushAndGetRoot();
     this.idxRoot = idx.flushAndGetRoot();

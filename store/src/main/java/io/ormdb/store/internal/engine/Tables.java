@@ -10,11 +10,11 @@ import io.ormdb.store.internal.codec.ChangeSetCodec;
 import io.ormdb.store.internal.codec.KeyCodec;
 import io.ormdb.store.internal.codec.RowCodec;
 import io.ormdb.store.internal.codec.RowCodec.RowData;
+import io.ormdb.store.internal.file.LoggedMap;
 import io.ormdb.store.internal.file.StoreMaps;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.h2.mvstore.MVMap;
 
 /**
  * The tables of the store file — row versions ({@code rows}), index entries ({@code idx}), the
@@ -37,10 +37,10 @@ final class Tables {
   /** Meta key prefix (+ entity id): the largest integer identity compaction removed. */
   private static final String REMOVED_ID = "id.removed.";
 
-  final MVMap<byte[], byte[]> rows;
-  final MVMap<byte[], byte[]> idx;
-  final MVMap<Long, byte[]> changelog;
-  final MVMap<String, String> meta;
+  final LoggedMap<byte[], byte[]> rows;
+  final LoggedMap<byte[], byte[]> idx;
+  final LoggedMap<Long, byte[]> changelog;
+  final LoggedMap<String, String> meta;
 
   Tables(StoreMaps maps) {
     this.rows = maps.rows;
@@ -53,7 +53,7 @@ final class Tables {
   // reads of the newest state
 
   RowData latestVersion(EntityInfo e, byte[] idKey) {
-    return Storage.version(rows.flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
+    return Storage.version(rows.map().flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
   }
 
   RowData latestLive(EntityInfo e, byte[] idKey) {
@@ -62,11 +62,11 @@ final class Tables {
   }
 
   Iterator<Storage.Keyed> scanLatest(EntityInfo e) {
-    return Storage.scan(rows, rows.flushAndGetRoot(), e, Long.MAX_VALUE, true);
+    return Storage.scan(rows.map(), rows.map().flushAndGetRoot(), e, Long.MAX_VALUE, true);
   }
 
   List<byte[]> indexCandidates(IndexInfo ix, byte[] values) {
-    return Storage.indexCandidates(idx, idx.flushAndGetRoot(), ix, values);
+    return Storage.indexCandidates(idx.map(), idx.map().flushAndGetRoot(), ix, values);
   }
 
   /**
@@ -77,23 +77,23 @@ final class Tables {
   long largestIdentityHeld(EntityInfo e) {
     long max = Long.MIN_VALUE;
     byte[] end = ByteKeys.prefixEnd(e.prefix);
-    byte[] k = rows.lowerKey(end);
+    byte[] k = rows.map().lowerKey(end);
     if (k != null && ByteKeys.startsWith(k, e.prefix)) {
       max = KeyCodec.decode(Storage.idKeyOf(k)).asLong();
     }
-    String removed = meta.get(REMOVED_ID + e.id);
+    String removed = meta.map().get(REMOVED_ID + e.id);
     return removed == null ? max : Math.max(max, Long.parseLong(removed));
   }
 
   /** The live rows of {@code e} (maintained per change set). */
   long count(EntityInfo e) {
-    String c = meta.get(COUNT + e.id);
+    String c = meta.map().get(COUNT + e.id);
     return c == null ? 0 : Long.parseLong(c);
   }
 
   /** A long in {@code meta}, or {@code absent}. */
   long metaLong(String key, long absent) {
-    String v = meta.get(key);
+    String v = meta.map().get(key);
     return v == null ? absent : Long.parseLong(v);
   }
 
@@ -144,7 +144,7 @@ final class Tables {
     }
     long id = KeyCodec.decode(idKey).asLong();
     String key = REMOVED_ID + e.id;
-    String old = meta.get(key);
+    String old = meta.map().get(key);
     if (old == null || Long.parseLong(old) < id) {
       meta.put(key, Long.toString(id));
     }

@@ -1,7 +1,6 @@
 package io.ormdb.store.internal.file;
 
 import java.util.function.BooleanSupplier;
-import org.h2.mvstore.MVMap;
 
 /**
  * A byte-keyed map of the store file (keys in unsigned byte order) that any thread may read and
@@ -10,21 +9,21 @@ import org.h2.mvstore.MVMap;
  */
 public final class BytesMap {
   private final BooleanSupplier onWriter;
-  private final MVMap<byte[], byte[]> map;
+  private final LoggedMap<byte[], byte[]> map;
 
   /** {@code onWriter}: whether the calling thread is the committer. */
-  public BytesMap(BooleanSupplier onWriter, MVMap<byte[], byte[]> map) {
+  public BytesMap(BooleanSupplier onWriter, LoggedMap<byte[], byte[]> map) {
     this.onWriter = onWriter;
     this.map = map;
   }
 
   public byte[] get(byte[] key) {
-    return map.get(key);
+    return map.map().get(key);
   }
 
   /** The smallest key above {@code key}, or null. */
   public byte[] higherKey(byte[] key) {
-    return map.higherKey(key);
+    return map.map().higherKey(key);
   }
 
   public void put(byte[] key, byte[] value) {
@@ -39,7 +38,7 @@ public final class BytesMap {
 
   private void checkWriter() {
     if (!onWriter.getAsBoolean()) {
-      throw new IllegalStateException("only the committer thread writes " + map.getName());
+      throw new IllegalStateException("only the committer thread writes " + map.name());
     }
   }
 }

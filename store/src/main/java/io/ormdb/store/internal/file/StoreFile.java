@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 
@@ -102,14 +101,14 @@ public final class StoreFile {
    * primary's; local writes would fork them). A primary's file (a copy, a backup) may become a
    * replica. A primary gets a random database id at creation; a replica takes its primary's.
    */
-  public void claimRole(MVMap<String, String> meta, boolean replica) {
-    boolean wasReplica = REPLICA_ROLE.equals(meta.get(ROLE));
+  public void claimRole(LoggedMap<String, String> meta, boolean replica) {
+    boolean wasReplica = REPLICA_ROLE.equals(meta.map().get(ROLE));
     if (wasReplica && !replica) {
       throw OrmDbException.invalid(
           "database file "
               + name()
               + " is a read replica of database "
-              + meta.get(DATABASE_ID)
+              + meta.map().get(DATABASE_ID)
               + ": open it as a replica (promoting a replica is not supported yet)");
     }
     boolean changed = false;
@@ -117,7 +116,7 @@ public final class StoreFile {
       meta.put(ROLE, REPLICA_ROLE);
       changed = true;
     }
-    if (!replica && meta.get(DATABASE_ID) == null) {
+    if (!replica && meta.map().get(DATABASE_ID) == null) {
       meta.put(DATABASE_ID, UUID.randomUUID().toString());
       changed = true;
     }

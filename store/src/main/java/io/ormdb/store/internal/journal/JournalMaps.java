@@ -2,6 +2,7 @@ package io.ormdb.store.internal.journal;
 
 import io.ormdb.store.internal.codec.Buf;
 import io.ormdb.store.internal.engine.Watermark;
+import io.ormdb.store.internal.file.LoggedMap;
 import io.ormdb.store.internal.file.StoreMaps;
 import io.ormdb.store.journal.JournalEntry;
 import io.ormdb.store.journal.JournalStorage;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.h2.mvstore.Cursor;
-import org.h2.mvstore.MVMap;
 
 /**
  * {@link JournalStorage} over four maps of the store's file (keys: {@link JournalKeys}):
@@ -39,11 +39,11 @@ public final class JournalMaps implements JournalStorage {
   private static final String ORDERING = "journal.ordering";
 
   private final DurableWrites writes;
-  private final MVMap<byte[], byte[]> events;
-  private final MVMap<String, Long> highest;
-  private final MVMap<byte[], byte[]> tags;
-  private final MVMap<byte[], byte[]> snapshots;
-  private final MVMap<String, String> meta;
+  private final LoggedMap<byte[], byte[]> events;
+  private final LoggedMap<String, Long> highest;
+  private final LoggedMap<byte[], byte[]> tags;
+  private final LoggedMap<byte[], byte[]> snapshots;
+  private final LoggedMap<String, String> meta;
   private final Watermark visible;
 
   /** Committer-owned: the ordering of the newest write. */
@@ -56,7 +56,7 @@ public final class JournalMaps implements JournalStorage {
     this.highest = maps.journalHighest;
     this.tags = maps.journalTags;
     this.snapshots = maps.journalSnapshots;
-    String o = meta.get(ORDERING);
+    String o = meta.map().get(ORDERING);
     this.lastOrdering = o == null ? 0 : Long.parseLong(o);
     this.visible = new Watermark(lastOrdering, notifier);
   }
@@ -87,7 +87,7 @@ public final class JournalMaps implements JournalStorage {
             for (String tag : e.tags()) {
               tags.put(JournalKeys.key(tag, ordering), key);
             }
-            Long h = highest.get(e.persistenceId());
+            Long h = highest.map().get(e.persistenceId());
             if (h == null || h < e.sequenceNr()) {
               highest.put(e.persistenceId(), e.sequenceNr());
             }
@@ -105,7 +105,7 @@ public final class JournalMaps implements JournalStorage {
     }
     long limit = visible.get();
     byte[] prefix = JournalKeys.prefix(persistenceId);
-    Cursor<byte[], byte[]> c = events.cursor(JournalKeys.key(prefix, Math.max(0, from)));
+    Cursor<byte[], byte[]> c = events.map().cursor(JournalKeys.key(prefix, Math.max(0, from)));
     long n = 0;
     while (c.hasNext() && n < max) {
       byte[] k = c.next();
@@ -126,7 +126,7 @@ public final class JournalMaps implements JournalStorage {
 
   @Override
   public long highestSequenceNr(String persistenceId) {
-    Long h = highest.get(persistenceId);
+    Long h = highest.map().get(persistenceId);
     return h == null ? 0 : h;
   }
 
@@ -136,7 +136,7 @@ public final class JournalMaps implements JournalStorage {
         () -> {
           byte[] prefix = JournalKeys.prefix(persistenceId);
           List<byte[]> remove = new ArrayList<>();
-          for (Iterator<byte[]> it = events.keyIterator(JournalKeys.key(prefix, 0));
+          for (Iterator<byte[]> it = events.map().keyIterator(JournalKeys.key(prefix, 0));
               it.hasNext(); ) {
             byte[] k = it.next();
             if (!JournalKeys.hasPrefix(k, prefix) || JournalKeys.number(k) > toSequenceNr) {
@@ -166,14 +166,14 @@ public final class JournalMaps implements JournalStorage {
       return out;
     }
     byte[] prefix = JournalKeys.prefix(tag);
-    Cursor<byte[], byte[]> c = tags.cursor(JournalKeys.key(prefix, afterOrdering + 1));
+    Cursor<byte[], byte[]> c = tags.map().cursor(JournalKeys.key(prefix, afterOrdering + 1));
     while (c.hasNext() && out.size() < max) {
       byte[] k = c.next();
       if (!JournalKeys.hasPrefix(k, prefix) || JournalKeys.number(k) > limit) {
         break;
       }
       byte[] eventKey = c.getValue();
-      byte[] v = events.get(eventKey);
+      byte[] v = events.map().get(eventKey);
       if (v != null) { // deleted meanwhile
         out.add(decodeEvent(JournalKeys.name(eventKey), JournalKeys.number(eventKey), v));
       }
@@ -232,17 +232,18 @@ public final class JournalMaps implements JournalStorage {
   @Override
   public Optional<SnapshotEntry> loadSnapshot(String persistenceId, SnapshotCriteria criteria) {
     byte[] prefix = JournalKeys.prefix(persistenceId);
-    byte[] k = snapshots.floorKey(JournalKeys.key(prefix, Math.max(0, criteria.maxSequenceNr())));
+    byte[] k =
+        snapshots.map().floorKey(JournalKeys.key(prefix, Math.max(0, criteria.maxSequenceNr())));
     while (k != null && JournalKeys.hasPrefix(k, prefix)) {
       long seq = JournalKeys.number(k);
       if (seq < criteria.minSequenceNr()) {
         break;
       }
-      SnapshotEntry s = decodeSnapshot(persistenceId, seq, snapshots.get(k));
+      SnapshotEntry s = decodeSnapshot(persistenceId, seq, snapshots.map().get(k));
       if (s != null && criteria.matches(seq, s.timestampMillis())) {
         return Optional.of(s);
       }
-      k = snapshots.lowerKey(k);
+      k = snapshots.map().lowerKey(k);
     }
     return Optional.empty();
   }
@@ -253,7 +254,7 @@ public final class JournalMaps implements JournalStorage {
     return writes.writeDurably(
         () -> {
           byte[] k = JournalKeys.key(persistenceId, sequenceNr);
-          SnapshotEntry s = decodeSnapshot(persistenceId, sequenceNr, snapshots.get(k));
+          SnapshotEntry s = decodeSnapshot(persistenceId, sequenceNr, snapshots.map().get(k));
           if (s != null && (timestampMillis == 0 || s.timestampMillis() == timestampMillis)) {
             snapshots.remove(k);
           }
@@ -267,7 +268,7 @@ public final class JournalMaps implements JournalStorage {
         () -> {
           byte[] prefix = JournalKeys.prefix(persistenceId);
           List<byte[]> remove = new ArrayList<>();
-          Cursor<byte[], byte[]> c = snapshots.cursor(JournalKeys.key(prefix, 0));
+          Cursor<byte[], byte[]> c = snapshots.map().cursor(JournalKeys.key(prefix, 0));
           while (c.hasNext()) {
             byte[] k = c.next();
             if (!JournalKeys.hasPrefix(k, prefix)) {
@@ -295,8 +296,8 @@ public final class JournalMaps implements JournalStorage {
   /** Entries per map, for tests. */
   Map<String, Long> sizes() {
     return Map.of(
-        "journal", events.sizeAsLong(),
-        "tags", tags.sizeAsLong(),
-        "snapshots", snapshots.sizeAsLong());
+        "journal", events.map().sizeAsLong(),
+        "tags", tags.map().sizeAsLong(),
+        "snapshots", snapshots.map().sizeAsLong());
   }
 }

@@ -1,10 +1,10 @@
 package io.ormdb.store.internal.journal;
 
+import io.ormdb.store.internal.file.LoggedMap;
 import io.ormdb.store.internal.file.StoreMaps;
 import io.ormdb.store.journal.ConsumerOffset;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import org.h2.mvstore.MVMap;
 
 /**
  * Named change-feed consumer offsets in the map {@code offsets} (name → {@code "lsn:index"}),
@@ -12,7 +12,7 @@ import org.h2.mvstore.MVMap;
  */
 public final class OffsetMap {
   private final DurableWrites writes;
-  private final MVMap<String, String> offsets;
+  private final LoggedMap<String, String> offsets;
 
   public OffsetMap(DurableWrites writes, StoreMaps maps) {
     this.writes = writes;
@@ -28,7 +28,7 @@ public final class OffsetMap {
   }
 
   public Optional<ConsumerOffset> get(String name) {
-    String s = offsets.get(name);
+    String s = offsets.map().get(name);
     if (s == null) {
       return Optional.empty();
     }
@@ -44,7 +44,7 @@ public final class OffsetMap {
    */
   public long oldestNeeded() {
     long min = Long.MAX_VALUE;
-    for (String name : offsets.keySet()) {
+    for (String name : offsets.map().keySet()) {
       ConsumerOffset o = get(name).orElseThrow();
       long needed = o.index() == ConsumerOffset.TX_END ? o.lsn() + 1 : Math.max(1, o.lsn());
       min = Math.min(min, needed);
