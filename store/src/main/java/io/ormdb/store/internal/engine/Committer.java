@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -24,6 +25,11 @@ import java.util.function.Supplier;
  * mode, one fsync; in ASYNC mode an fsync at most {@code maxDelayMillis} later), publishes the new
  * LSN to readers and only then completes the group's futures. Compaction is queued between groups
  * every {@code compactionInterval}. A failed commit breaks the store: every later task fails.
+ *
+ * <p>The queue is bounded for the work of clients ({@link Task#counts()}): at most {@code
+ * commitQueueSize} such tasks wait; one more fails at once with BUDGET_EXCEEDED — submitting never
+ * blocks (actors call it) and never grows the queue without bound. The store's own work is never
+ * refused.
  */
 final class Committer implements DurableWrites {
   private static final int MAX_GROUP = 1024;
@@ -41,6 +47,10 @@ final class Committer implements DurableWrites {
   private final StoreFile file;
   private final Positions at;
   private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+
+  /** Tasks in the queue that count against its capacity. */
+  private final AtomicInteger waiting = new AtomicInteger();
+
   private final Thread thread;
   private final AtomicLong commits = new AtomicLong();
   private Parts parts;
@@ -68,12 +78,23 @@ final class Committer implements DurableWrites {
     thread.start();
   }
 
-  /** Queues {@code t}, or fails it at once when the store is closed or broken. */
+  /**
+   * Queues {@code t}, or fails it at once when the store is closed or broken, or when it counts and
+   * the queue is full.
+   */
   <T extends Task> T submit(T t) {
     if (closed) {
       t.fail(closedError());
     } else if (broken != null) {
       t.fail(broken);
+    } else if (t.counts() && waiting.incrementAndGet() > config.commitQueueSize()) {
+      waiting.decrementAndGet();
+      t.fail(
+          new OrmDbException(
+              ErrorCode.BUDGET_EXCEEDED,
+              "the commit queue is full ("
+                  + config.commitQueueSize()
+                  + " tasks waiting): the store cannot keep up; retry later"));
     } else {
       queue.add(t);
     }
@@ -138,6 +159,11 @@ final class Committer implements DurableWrites {
       group.clear();
       group.add(first);
       queue.drainTo(group, MAX_GROUP - 1);
+      for (Task t : group) {
+        if (t.counts()) {
+          waiting.decrementAndGet();
+        }
+      }
       boolean stop = false;
       List<Task> work = new ArrayList<>();
       for (Task t : group) {

@@ -16,6 +16,14 @@ import java.util.function.Supplier;
 sealed interface Task {
   CompletableFuture<?> future();
 
+  /**
+   * Whether this task counts against the queue's capacity: the work of clients does; the store's
+   * own work (compaction, slices of the columnar store, closing) never does and is never refused.
+   */
+  default boolean counts() {
+    return true;
+  }
+
   default void fail(OrmDbException e) {
     future().completeExceptionally(e);
   }
@@ -69,6 +77,11 @@ sealed interface Task {
     Compact() {
       this(new Compaction.Pass(), new CompletableFuture<>());
     }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
   }
 
   /** Background work of another component (the columnar store), one slice per commit group. */
@@ -76,12 +89,22 @@ sealed interface Task {
     Slice(BooleanSupplier slice) {
       this(slice, new CompletableFuture<>());
     }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
   }
 
   /** Stops the committer: the tasks queued behind it fail. */
   record Close(CompletableFuture<Void> future) implements Task {
     Close() {
       this(new CompletableFuture<>());
+    }
+
+    @Override
+    public boolean counts() {
+      return false;
     }
 
     @Override
