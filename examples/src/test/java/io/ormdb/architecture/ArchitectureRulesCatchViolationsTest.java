@@ -25,6 +25,9 @@ import io.ormdb.architecture.violations.store.Storage;
 import io.ormdb.architecture.violations.store.StoreUsesActors;
 import io.ormdb.architecture.violations.store.StoreUsesPekko;
 import io.ormdb.architecture.violations.store.internal.Pages;
+import io.ormdb.architecture.violations.store.internal.WritesMapsDirectly;
+import io.ormdb.architecture.violations.store.internal.file.LoggedMap;
+import io.ormdb.architecture.violations.store.internal.file.StoreMaps;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -48,6 +51,8 @@ class ArchitectureRulesCatchViolationsTest {
               Value.class,
               Storage.class,
               Pages.class,
+              LoggedMap.class,
+              StoreMaps.class,
               Shard.class,
               Feed.class,
               Journal.class,
@@ -67,6 +72,11 @@ class ArchitectureRulesCatchViolationsTest {
             "internal",
             ModuleRules::internalPackagesAreUsedOnlyByTheirOwnModule,
             ExamplesUseStoreInternals.class),
+        rule(
+            "map writes",
+            ModuleRules::storeMapsAreWrittenOnlyThroughLoggedMap,
+            WritesMapsDirectly.class),
+        rule("map opens", ModuleRules::storeMapsAreOpenedOnlyByStoreMaps, WritesMapsDirectly.class),
         rule("cycles", ModuleRules::noPackageCycles, ProtocolUsesStore.class));
   }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestInstance;
  * protocol}, {@code actors → store}, {@code cdc → store}, {@code node → actors, cdc}, {@code client
  * → protocol}; Pekko never in protocol, store or client; MVStore ({@code org.h2..}) never outside
  * store and the cdc journal plugin; no package cycles; {@code internal} packages used only by their
- * own module. The rules are in {@link ModuleRules}; {@link ArchitectureRulesCatchViolationsTest}
+ * own module; the store's maps opened only by {@code StoreMaps} and written only through {@code
+ * LoggedMap}. The rules are in {@link ModuleRules}; {@link ArchitectureRulesCatchViolationsTest}
  * shows each of them reporting a class set that breaks it.
  *
  * <p>No rule may pass vacuously. ArchUnit's default stays on (a rule whose {@code that()} selects
@@ -108,6 +109,16 @@ class ArchitectureTest {
   @Test
   void internalPackagesAreUsedOnlyByTheirOwnModule() {
     rules.internalPackagesAreUsedOnlyByTheirOwnModule().check(classes);
+  }
+
+  @Test
+  void storeMapsAreWrittenOnlyThroughLoggedMap() {
+    rules.storeMapsAreWrittenOnlyThroughLoggedMap().check(classes);
+  }
+
+  @Test
+  void storeMapsAreOpenedOnlyByStoreMaps() {
+    rules.storeMapsAreOpenedOnlyByStoreMaps().check(classes);
   }
 
   @Test

@@ -18,6 +18,7 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +40,8 @@ final class ModuleRules {
 
   private static final String[] PEKKO = {"org.apache.pekko..", "scala.."};
   private static final String MVSTORE = "org.h2..";
+  private static final String MVSTORE_MAP = "org.h2.mvstore.MVMap";
+  private static final String MVSTORE_STORE = "org.h2.mvstore.MVStore";
 
   private final String base;
 
@@ -109,6 +112,63 @@ final class ModuleRules {
         .resideInAPackage(base + "..")
         .should(useNoInternalPackageOfAnotherModule())
         .because("internal packages are not API");
+  }
+
+  /** MVMap methods that change a map. */
+  private static final Set<String> MAP_WRITES =
+      Set.of(
+          "put",
+          "putIfAbsent",
+          "putAll",
+          "remove",
+          "replace",
+          "replaceAll",
+          "clear",
+          "append",
+          "trimLast",
+          "operate",
+          "compute",
+          "computeIfAbsent",
+          "computeIfPresent",
+          "merge");
+
+  /**
+   * Every write to a map of the store file goes through {@code store.internal.file.LoggedMap}, so
+   * that one class sees all of them (a redo log records them there).
+   */
+  ArchRule storeMapsAreWrittenOnlyThroughLoggedMap() {
+    return classes()
+        .that()
+        .resideInAPackage(base + "..")
+        .and()
+        .doNotHaveFullyQualifiedName(base + ".store.internal.file.LoggedMap")
+        .should(callNoMethodOf(MVSTORE_MAP, MAP_WRITES))
+        .because("a write that bypasses LoggedMap would be missing from the store's redo log");
+  }
+
+  /** The maps of the store file are opened in one place, {@code store.internal.file.StoreMaps}. */
+  ArchRule storeMapsAreOpenedOnlyByStoreMaps() {
+    return classes()
+        .that()
+        .resideInAPackage(base + "..")
+        .and()
+        .doNotHaveFullyQualifiedName(base + ".store.internal.file.StoreMaps")
+        .should(callNoMethodOf(MVSTORE_STORE, Set.of("openMap")))
+        .because("every map of the file has an id and codecs, registered where it is opened");
+  }
+
+  private static ArchCondition<JavaClass> callNoMethodOf(String owner, Set<String> names) {
+    return new ArchCondition<>("call no method " + names + " of " + owner) {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        Stream.concat(
+                origin.getMethodCallsFromSelf().stream(),
+                origin.getMethodReferencesFromSelf().stream())
+            .filter(a -> a.getTargetOwner().isAssignableTo(owner))
+            .filter(a -> names.contains(a.getName()))
+            .forEach(a -> events.add(SimpleConditionEvent.violated(a, a.getDescription())));
+      }
+    };
   }
 
   ArchRule noPackageCycles() {

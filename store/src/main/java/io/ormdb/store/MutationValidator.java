@@ -10,7 +10,7 @@ import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
-import io.ormdb.store.internal.MutationChecks;
+import io.ormdb.store.internal.catalog.MutationChecks;
 import java.util.Map;
 import java.util.TreeSet;
 

@@ -1,8 +1,8 @@
 package io.ormdb.store;
 
 import io.ormdb.protocol.value.Value;
-import io.ormdb.store.internal.KeyCodec;
-import io.ormdb.store.internal.KeyHash;
+import io.ormdb.store.internal.codec.KeyCodec;
+import io.ormdb.store.internal.codec.KeyHash;
 
 /**
  * Which partition a row belongs to: {@code floorMod(hash(key encoding of its identity),

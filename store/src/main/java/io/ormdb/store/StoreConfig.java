@@ -31,6 +31,11 @@ import java.util.Objects;
  * @param cacheMegabytes the size of the page cache in MiB (MVStore keeps recently read pages of the
  *     file decoded in memory; reads of other pages go to the file); at least 1, default {@link
  *     #DEFAULT_CACHE_MEGABYTES}
+ * @param commitQueueSize how many tasks of clients (batches, schema changes, journal and offset
+ *     writes, replicated change sets) may wait for the committer; one more fails at once with
+ *     BUDGET_EXCEEDED instead of queueing without bound (the store's own work — compaction,
+ *     columnar checkpoints — does not count). At least 1, default {@link
+ *     #DEFAULT_COMMIT_QUEUE_SIZE}
  */
 public record StoreConfig(
     String dataDir,
@@ -41,10 +46,14 @@ public record StoreConfig(
     int maxValueBytes,
     Duration changelogRetention,
     Duration consumerHold,
-    int cacheMegabytes) {
+    int cacheMegabytes,
+    int commitQueueSize) {
 
   /** The default page cache: 64 MiB (MVStore's own default is 16). */
   public static final int DEFAULT_CACHE_MEGABYTES = 64;
+
+  /** The default {@code commitQueueSize}: 10,000 waiting tasks. */
+  public static final int DEFAULT_COMMIT_QUEUE_SIZE = 10_000;
 
   /** The default {@code consumerHold}: a week. */
   public static final Duration DEFAULT_CONSUMER_HOLD = Duration.ofDays(7);
@@ -91,6 +100,9 @@ public record StoreConfig(
     if (cacheMegabytes < 1) {
       throw OrmDbException.invalid("cacheMegabytes must be >= 1 but is " + cacheMegabytes);
     }
+    if (commitQueueSize < 1) {
+      throw OrmDbException.invalid("commitQueueSize must be >= 1 but is " + commitQueueSize);
+    }
   }
 
   /** Whether the whole changelog is kept. */
@@ -101,7 +113,7 @@ public record StoreConfig(
   /**
    * Defaults: SYNC, 10 minutes of history, compaction every minute, 16 MiB values, the whole
    * changelog kept, consumers holding it {@link #DEFAULT_CONSUMER_HOLD}, a {@link
-   * #DEFAULT_CACHE_MEGABYTES} MiB page cache.
+   * #DEFAULT_CACHE_MEGABYTES} MiB page cache, {@link #DEFAULT_COMMIT_QUEUE_SIZE} queued tasks.
    */
   public static StoreConfig of(Path dataDir) {
     return defaults(dataDir.toString());
@@ -122,7 +134,8 @@ public record StoreConfig(
         16 << 20,
         KEEP_CHANGELOG,
         DEFAULT_CONSUMER_HOLD,
-        DEFAULT_CACHE_MEGABYTES);
+        DEFAULT_CACHE_MEGABYTES,
+        DEFAULT_COMMIT_QUEUE_SIZE);
   }
 
   public boolean isInMemory() {
@@ -176,6 +189,13 @@ public record StoreConfig(
     return c.build();
   }
 
+  /** How many client tasks may wait for the committer (at least 1). */
+  public StoreConfig withCommitQueueSize(int tasks) {
+    Copy c = new Copy(this);
+    c.commitQueueSize = tasks;
+    return c.build();
+  }
+
   /** The components of a configuration, to change some of them (the {@code with} methods). */
   private static final class Copy {
     private final String dataDir;
@@ -187,6 +207,7 @@ public record StoreConfig(
     private Duration changelogRetention;
     private Duration consumerHold;
     private int cacheMegabytes;
+    private int commitQueueSize;
 
     Copy(StoreConfig c) {
       dataDir = c.dataDir;
@@ -198,6 +219,7 @@ public record StoreConfig(
       changelogRetention = c.changelogRetention;
       consumerHold = c.consumerHold;
       cacheMegabytes = c.cacheMegabytes;
+      commitQueueSize = c.commitQueueSize;
     }
 
     StoreConfig build() {
@@ -210,7 +232,8 @@ public record StoreConfig(
           maxValueBytes,
           changelogRetention,
           consumerHold,
-          cacheMegabytes);
+          cacheMegabytes,
+          commitQueueSize);
     }
   }
 }

@@ -2,7 +2,7 @@ package io.ormdb.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ormdb.store.internal.Engine;
+import io.ormdb.store.internal.engine.Engine;
 import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
@@ -26,8 +26,8 @@ class PublicApiTest {
             Row.class,
             KeyRange.class,
             Engine.class,
-            io.ormdb.store.internal.JournalMaps.class,
-            io.ormdb.store.internal.OffsetMap.class,
+            io.ormdb.store.internal.journal.JournalMaps.class,
+            io.ormdb.store.internal.journal.OffsetMap.class,
             io.ormdb.store.journal.JournalStorage.class,
             io.ormdb.store.journal.JournalEntry.class,
             io.ormdb.store.journal.SnapshotEntry.class,

@@ -23,6 +23,10 @@ class StoreConfigTest {
     assertThat(c.cacheMegabytes()).isEqualTo(64);
     assertThat(c.consumerHold()).isEqualTo(Duration.ofDays(7));
     assertThat(c.keepsWholeChangelog()).isTrue();
+    assertThat(c.commitQueueSize()).isEqualTo(10_000);
+    assertThat(
+            catchThrowableOfType(OrmDbException.class, () -> c.withCommitQueueSize(0)).getMessage())
+        .contains("commitQueueSize must be >= 1 but is 0");
     OrmDbException e = catchThrowableOfType(OrmDbException.class, () -> c.withCacheMegabytes(0));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST);
     assertThat(e.getMessage()).contains("cacheMegabytes must be >= 1 but is 0");
@@ -43,7 +47,8 @@ class StoreConfigTest {
             .withMaxValueBytes(100)
             .withChangelogRetention(Duration.ofHours(1))
             .withConsumerHold(Duration.ofHours(2))
-            .withCacheMegabytes(8);
+            .withCacheMegabytes(8)
+            .withCommitQueueSize(3);
     assertThat(all)
         .isEqualTo(
             new StoreConfig(
@@ -55,7 +60,8 @@ class StoreConfigTest {
                 100,
                 Duration.ofHours(1),
                 Duration.ofHours(2),
-                8));
+                8,
+                3));
   }
 
   /** A store whose cache is far smaller than its data reads everything back from the file. */

@@ -33,6 +33,14 @@ public record OrmDbSettings(
     return (int) Math.min(Integer.MAX_VALUE, bytes >> 20);
   }
 
+  private static int commitQueueSize(Config o) {
+    int n = o.getInt("commit-queue-size");
+    if (n < 1) {
+      throw new IllegalArgumentException("ormdb.commit-queue-size must be at least 1 but is " + n);
+    }
+    return n;
+  }
+
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
     String durability = o.getString("durability").toLowerCase(Locale.ROOT);
@@ -58,7 +66,8 @@ public record OrmDbSettings(
                 ? StoreConfig.KEEP_CHANGELOG
                 : o.getDuration("changelog-retention"),
             o.getDuration("changelog-consumer-hold"),
-            cacheMegabytes(o));
+            cacheMegabytes(o),
+            commitQueueSize(o));
     ReplicationSettings replication = ReplicationSettings.create(config);
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(

@@ -23,6 +23,7 @@ class OrmDbSettingsTest {
     assertThat(s.store().keepsWholeChangelog()).isTrue();
     assertThat(s.store().consumerHold()).isEqualTo(Duration.ofDays(7));
     assertThat(s.store().cacheMegabytes()).isEqualTo(64);
+    assertThat(s.store().commitQueueSize()).isEqualTo(StoreConfig.DEFAULT_COMMIT_QUEUE_SIZE);
     assertThat(s.callerThreadReads()).isTrue();
   }
 
@@ -32,9 +33,11 @@ class OrmDbSettingsTest {
         OrmDbSettings.create(
             with(
                 "ormdb.cache-size = 8MiB\normdb.changelog-retention = 1h\n"
+                    + "ormdb.commit-queue-size = 50\n"
                     + "ormdb.changelog-consumer-hold = 0s\n"
                     + "ormdb.embedded.caller-thread-reads = off"));
     assertThat(s.store().cacheMegabytes()).isEqualTo(8);
+    assertThat(s.store().commitQueueSize()).isEqualTo(50);
     assertThat(s.store().changelogRetention()).isEqualTo(Duration.ofHours(1));
     assertThat(s.store().consumerHold()).isZero();
     assertThat(s.callerThreadReads()).isFalse();
@@ -44,6 +47,8 @@ class OrmDbSettingsTest {
   void badValuesAreRefusedNamingTheKey() {
     assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.cache-size = 512KiB")))
         .hasMessage("ormdb.cache-size must be at least 1MiB but is 512KiB");
+    assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.commit-queue-size = 0")))
+        .hasMessage("ormdb.commit-queue-size must be at least 1 but is 0");
     assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.durability = sometimes")))
         .hasMessage("ormdb.durability must be one of sync, async but is 'sometimes'");
   }

@@ -1,5 +1,6 @@
 /**
- * Internal: the MVStore-backed implementation behind {@link io.ormdb.store.OrmStore} (codecs,
- * catalog, write path, snapshots, group commit, compaction); not an API, MVStore types stay here.
+ * Internal, not an API: the MVStore-backed implementation behind {@link io.ormdb.store.OrmStore},
+ * in sub-packages by what they hold ({@code codec}, {@code btree}, {@code file}, {@code catalog},
+ * {@code journal}, {@code engine}); MVStore types stay inside them.
  */
 package io.ormdb.store.internal;

@@ -1,0 +1,351 @@
+package io.ormdb.store.internal.engine;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.store.StoreConfig;
+import io.ormdb.store.internal.catalog.Catalog;
+import io.ormdb.store.internal.catalog.CatalogHistory;
+import io.ormdb.store.internal.file.StoreFile;
+import io.ormdb.store.internal.journal.DurableWrites;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The one writer: a thread that takes the queued {@link Task}s in groups (up to {@value
+ * #MAX_GROUP}), applies each on its own, commits the group with one MVStore commit (and, in SYNC
+ * mode, one fsync; in ASYNC mode an fsync at most {@code maxDelayMillis} later), publishes the new
+ * LSN to readers and only then completes the group's futures. Compaction is queued between groups
+ * every {@code compactionInterval}. A failed commit breaks the store: every later task fails.
+ *
+ * <p>The queue is bounded for the work of clients ({@link Task#counts()}): at most {@code
+ * commitQueueSize} such tasks wait; one more fails at once with BUDGET_EXCEEDED — submitting never
+ * blocks (actors call it) and never grows the queue without bound. The store's own work is never
+ * refused.
+ */
+final class Committer implements DurableWrites {
+  private static final int MAX_GROUP = 1024;
+
+  /** What the tasks run on. */
+  record Parts(
+      CatalogHistory catalogs,
+      WritePath writes,
+      SchemaApply schemas,
+      ReplicaApply replicas,
+      Compaction compaction,
+      Runnable publish) {}
+
+  private final StoreConfig config;
+  private final StoreFile file;
+  private final Positions at;
+  private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+
+  /** Tasks in the queue that count against its capacity. */
+  private final AtomicInteger waiting = new AtomicInteger();
+
+  private final Thread thread;
+  private final AtomicLong commits = new AtomicLong();
+  private Parts parts;
+  private volatile boolean closed;
+  private volatile OrmDbException broken;
+
+  // committer-owned
+  private long lastSyncNanos = System.nanoTime();
+  private boolean unsynced;
+  private long nextCompactionNanos;
+  private boolean compactionQueued;
+
+  Committer(StoreConfig config, StoreFile file, Positions at) {
+    this.config = config;
+    this.file = file;
+    this.at = at;
+    this.thread = new Thread(this::run, "ormdb-committer");
+    this.thread.setDaemon(true);
+  }
+
+  /** Starts the thread; tasks submitted before wait for it. */
+  void start(Parts parts) {
+    this.parts = parts;
+    this.nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
+    thread.start();
+  }
+
+  /**
+   * Queues {@code t}, or fails it at once when the store is closed or broken, or when it counts and
+   * the queue is full.
+   */
+  <T extends Task> T submit(T t) {
+    if (closed) {
+      t.fail(closedError());
+    } else if (broken != null) {
+      t.fail(broken);
+    } else if (t.counts() && waiting.incrementAndGet() > config.commitQueueSize()) {
+      waiting.decrementAndGet();
+      t.fail(
+          new OrmDbException(
+              ErrorCode.BUDGET_EXCEEDED,
+              "the commit queue is full ("
+                  + config.commitQueueSize()
+                  + " tasks waiting): the store cannot keep up; retry later"));
+    } else {
+      queue.add(t);
+    }
+    return t;
+  }
+
+  @Override
+  public <T> CompletableFuture<T> writeDurably(Supplier<T> write) {
+    return submit(new Task.Write<>(write)).future();
+  }
+
+  boolean onCommitter() {
+    return Thread.currentThread() == thread;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** The failure that broke the store, or null. */
+  OrmDbException broken() {
+    return broken;
+  }
+
+  /** MVStore commits since the store was opened. */
+  long commits() {
+    return commits.get();
+  }
+
+  /** Stops the thread once the tasks queued before are done; false when it was stopped before. */
+  boolean close() {
+    if (closed) {
+      return false;
+    }
+    closed = true;
+    queue.add(new Task.Close());
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return true;
+  }
+
+  private static OrmDbException closedError() {
+    return new OrmDbException(ErrorCode.INTERNAL, "the store is closed");
+  }
+
+  private void run() {
+    List<Task> group = new ArrayList<>();
+    while (true) {
+      Task first;
+      try {
+        first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (first == null) {
+        idle();
+        continue;
+      }
+      group.clear();
+      group.add(first);
+      queue.drainTo(group, MAX_GROUP - 1);
+      for (Task t : group) {
+        if (t.counts()) {
+          waiting.decrementAndGet();
+        }
+      }
+      boolean stop = false;
+      List<Task> work = new ArrayList<>();
+      for (Task t : group) {
+        if (t instanceof Task.Close) {
+          stop = true;
+        } else if (stop) {
+          t.fail(closedError());
+        } else {
+          work.add(t);
+        }
+      }
+      process(work);
+      scheduleCompactionIfDue();
+      if (stop) {
+        for (Task t : queue) {
+          t.fail(closedError());
+        }
+        queue.clear();
+        return;
+      }
+    }
+  }
+
+  private long pollMillis() {
+    long ms = 200;
+    if (config.durability() == StoreConfig.Durability.ASYNC && unsynced) {
+      ms = Math.max(1, config.maxDelayMillis());
+    }
+    return ms;
+  }
+
+  private void idle() {
+    if (unsynced) {
+      syncIfDue();
+    }
+    scheduleCompactionIfDue();
+  }
+
+  /** Queues a compaction pass when the interval has passed; its slices interleave with batches. */
+  private void scheduleCompactionIfDue() {
+    if (!config.compactionInterval().isZero()
+        && !compactionQueued
+        && System.nanoTime() >= nextCompactionNanos) {
+      compactionQueued = true;
+      Task.Compact t = new Task.Compact();
+      t.future()
+          .whenComplete(
+              (r, e) -> {
+                compactionQueued = false;
+                nextCompactionNanos = System.nanoTime() + config.compactionInterval().toNanos();
+              });
+      queue.add(t);
+    }
+  }
+
+  private void syncIfDue() {
+    long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastSyncNanos);
+    if (elapsed >= config.maxDelayMillis()) {
+      sync();
+    }
+  }
+
+  private void sync() {
+    file.sync();
+    unsynced = false;
+    lastSyncNanos = System.nanoTime();
+  }
+
+  /** Applies a group, commits it, publishes it, then completes its tasks. */
+  private void process(List<Task> work) {
+    if (work.isEmpty()) {
+      return;
+    }
+    if (broken != null) {
+      work.forEach(t -> t.fail(broken));
+      return;
+    }
+    List<Runnable> completions = new ArrayList<>(work.size());
+    boolean wrote = false;
+    try {
+      for (Task t : work) {
+        wrote |= apply(t, completions);
+      }
+      if (wrote) {
+        file.commit();
+        commits.incrementAndGet();
+        unsynced = true;
+        if (config.durability() == StoreConfig.Durability.SYNC) {
+          sync();
+        }
+      }
+    } catch (RuntimeException e) {
+      broken = OrmDbException.internal("the store failed while committing: " + e, e);
+      work.forEach(t -> t.fail(broken));
+      return;
+    }
+    at.visible = at.last;
+    parts.publish().run();
+    completions.forEach(Runnable::run);
+    if (unsynced) {
+      syncIfDue();
+    }
+  }
+
+  /**
+   * Applies one task, adding what completes it after the commit to {@code completions} (nothing
+   * when it is queued again for its next slice); whether it may have written. A task's
+   * OrmDbException fails only that task; any other exception breaks the store.
+   */
+  private boolean apply(Task t, List<Runnable> completions) {
+    if (t instanceof Task.Batch b) {
+      return run(
+          b.future(),
+          () -> parts.writes().apply(b.batch()),
+          MutationResult::committed,
+          completions);
+    } else if (t instanceof Task.Schema s) {
+      Catalog before = parts.catalogs().latest();
+      return run(
+          s.future(),
+          () -> parts.schemas().apply(s.bundle()),
+          v -> parts.catalogs().latest() != before,
+          completions);
+    } else if (t instanceof Task.Write<?> w) {
+      write(w, completions);
+      return true;
+    } else if (t instanceof Task.Replicated r) {
+      return run(r.future(), () -> parts.replicas().apply(r.set()), l -> true, completions);
+    } else if (t instanceof Task.ReplicatedSchema r) {
+      return run(
+          r.future(),
+          () ->
+              parts
+                  .replicas()
+                  .applySchema(r.primaryId(), r.version(), r.appliedAtLsn(), r.bundle()),
+          v -> true,
+          completions);
+    } else if (t instanceof Task.Compact c) {
+      if (parts.compaction().slice(c.pass())) {
+        completions.add(() -> c.future().complete(c.pass().removed()));
+      } else {
+        queue.add(c);
+      }
+      return true;
+    } else if (t instanceof Task.Slice s) {
+      boolean done;
+      try {
+        done = s.slice().getAsBoolean();
+      } catch (RuntimeException e) {
+        completions.add(() -> s.future().completeExceptionally(e));
+        return true;
+      }
+      if (done) {
+        completions.add(() -> s.future().complete(null));
+      } else {
+        queue.add(s);
+      }
+      return true;
+    }
+    throw new IllegalStateException("unknown task " + t);
+  }
+
+  private static <T> void write(Task.Write<T> w, List<Runnable> completions) {
+    run(w.future(), w.write(), r -> true, completions);
+  }
+
+  /**
+   * Runs {@code apply}, adding what completes {@code future} with its result or its OrmDbException
+   * to {@code completions}; whether it wrote, as {@code wrote} tells from the result.
+   */
+  private static <T> boolean run(
+      CompletableFuture<T> future,
+      Supplier<T> apply,
+      Predicate<? super T> wrote,
+      List<Runnable> completions) {
+    try {
+      T r = apply.get();
+      completions.add(() -> future.complete(r));
+      return wrote.test(r);
+    } catch (OrmDbException e) {
+      completions.add(() -> future.completeExceptionally(e));
+      return false;
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package io.ormdb.store.internal.engine;
+
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.store.StoreConfig;
+import io.ormdb.store.internal.catalog.Catalog;
+import io.ormdb.store.internal.catalog.CatalogHistory;
+import io.ormdb.store.internal.file.BytesMap;
+import io.ormdb.store.internal.file.StoreFile;
+import io.ormdb.store.internal.file.StoreMaps;
+import io.ormdb.store.internal.journal.JournalMaps;
+import io.ormdb.store.internal.journal.OffsetMap;
+import io.ormdb.store.view.ReadView;
+import java.io.File;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The storage engine: one MVStore file ({@link StoreFile}) with the catalog, rows, indexes,
+ * changelog, journal and columnar checkpoints ({@link StoreMaps}); one {@link Committer} thread
+ * that applies batches ({@link WritePath}), schemas ({@link SchemaApply}), replicated change sets
+ * ({@link ReplicaApply}) and compaction slices ({@link Compaction}) in order and group-commits
+ * them; snapshot reads at any retained LSN ({@link Reads}). This class wires them and is the facade
+ * {@link io.ormdb.store.OrmStore} calls. Internal: use {@code OrmStore}.
+ */
+public final class Engine implements AutoCloseable {
+  private final boolean replica;
+  private final StoreFile file;
+  private final CatalogHistory catalogs;
+  private final Positions at;
+  private final Committer committer;
+  private final Compaction compaction;
+  private final Reads reads;
+  private final BytesMap columnMeta;
+  private final BytesMap columnChunks;
+  private final JournalMaps journal;
+  private final OffsetMap offsets;
+  private final Tables tables;
+
+  /** Completes waiters of the watermarks, so that the committer never runs their callbacks. */
+  private final ExecutorService notifier =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "ormdb-commit-notifier");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final Watermark visibleMark;
+
+  private Engine(StoreConfig config, boolean replica, StoreFile file) {
+    this.replica = replica;
+    this.file = file;
+    StoreMaps maps = new StoreMaps(file);
+    this.catalogs = new CatalogHistory(maps.catalog);
+    file.claimRole(maps.meta, replica);
+    this.tables = new Tables(maps);
+    this.at = Recovery.recover(file, tables, catalogs);
+    this.visibleMark = new Watermark(at.visible, notifier);
+    this.committer = new Committer(config, file, at);
+    this.journal = new JournalMaps(committer, maps, notifier);
+    this.offsets = new OffsetMap(committer, maps);
+    this.columnMeta = new BytesMap(committer::onCommitter, maps.columnMeta);
+    this.columnChunks = new BytesMap(committer::onCommitter, maps.columnChunks);
+    this.compaction = new Compaction(config, tables, catalogs, at, offsets);
+    this.reads = new Reads(file, tables, catalogs, at);
+    SchemaApply schemas = new SchemaApply(tables, catalogs, at);
+    committer.start(
+        new Committer.Parts(
+            catalogs,
+            new WritePath(tables, catalogs, at, config.maxValueBytes()),
+            schemas,
+            new ReplicaApply(tables, catalogs, at, schemas),
+            compaction,
+            this::publishVisible));
+  }
+
+  /** Opens (creating when absent) the store described by {@code config}. */
+  public static Engine open(StoreConfig config) {
+    return open(config, false);
+  }
+
+  /**
+   * Opens the store as a primary (writes accepted) or as a read replica (only {@link
+   * #applyReplicated} and {@link #applyReplicatedSchema} write tables; commits and schema changes
+   * are refused with READ_ONLY_REPLICA). A file once opened as a replica stays one.
+   */
+  public static Engine open(StoreConfig config, boolean replica) {
+    return StoreFile.open(config, file -> new Engine(config, replica, file));
+  }
+
+  /** Whether this store is a read replica. */
+  public boolean isReplica() {
+    return replica;
+  }
+
+  /**
+   * The database's id: random at a primary's creation, copied by its replicas (null for a replica
+   * that has not received anything yet).
+   */
+  public String databaseId() {
+    return tables.meta.map().get(StoreFile.DATABASE_ID);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // schema
+
+  public SchemaBundle schema() {
+    Catalog c = catalogs.latest();
+    return c == null ? SchemaBundle.empty() : c.bundle;
+  }
+
+  public SchemaBundle schemaAt(long version) {
+    return catalogs.bundle(version);
+  }
+
+  public List<Long> schemaVersions() {
+    return catalogs.versions();
+  }
+
+  /** One applied schema version and the LSN after which it applies, oldest first. */
+  public List<long[]> schemaHistory() {
+    return catalogs.history();
+  }
+
+  public CompletableFuture<Long> applySchema(SchemaBundle bundle) {
+    if (replica) {
+      return CompletableFuture.failedFuture(readOnly("schema changes"));
+    }
+    return committer.submit(new Task.Schema(bundle)).future();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // writes
+
+  public CompletableFuture<MutationResult> commit(MutationBatch batch) {
+    if (replica) {
+      return CompletableFuture.failedFuture(readOnly("writes"));
+    }
+    return committer.submit(new Task.Batch(batch)).future();
+  }
+
+  private OrmDbException readOnly(String what) {
+    return new OrmDbException(
+        ErrorCode.READ_ONLY_REPLICA,
+        "this node is a read replica of database "
+            + databaseId()
+            + ": "
+            + what
+            + " go to the primary");
+  }
+
+  /**
+   * Replica only: applies a change set committed by the primary, at the primary's LSN, with its
+   * before/after images (no constraint checks: the primary made them). Completes with the LSN once
+   * it is committed and durable like a batch (group commit). A change set at or below the last
+   * applied LSN is skipped (a resumed stream may repeat one); a gap, or a schema version the
+   * replica does not have, fails with INVALID_LSN and writes nothing.
+   */
+  public CompletableFuture<Long> applyReplicated(ChangeSet set) {
+    if (!replica) {
+      return CompletableFuture.failedFuture(
+          OrmDbException.invalid("applyReplicated: this store is not a replica"));
+    }
+    return committer.submit(new Task.Replicated(set)).future();
+  }
+
+  /**
+   * Replica only: applies the primary's schema {@code version}, which the primary applied after LSN
+   * {@code appliedAtLsn}; the replica must have applied exactly that LSN. A version the replica
+   * already has is skipped. Also records the primary's database id.
+   */
+  public CompletableFuture<Long> applyReplicatedSchema(
+      String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
+    if (!replica) {
+      return CompletableFuture.failedFuture(
+          OrmDbException.invalid("applyReplicatedSchema: this store is not a replica"));
+    }
+    return committer
+        .submit(new Task.ReplicatedSchema(primaryId, version, appliedAtLsn, bundle))
+        .future();
+  }
+
+  /** Runs one full compaction pass (in slices, interleaved with commits). */
+  public CompletableFuture<Long> compact() {
+    return committer.submit(new Task.Compact()).future();
+  }
+
+  /**
+   * Runs background work on the committer thread, between commit groups, one slice per group until
+   * a slice returns true (like compaction). A slice's writes (to the maps the committer lets it
+   * write, see {@link #columnMeta()}) go into that group's MVStore commit, which is atomic and
+   * durable with the group's (or the next) sync. A slice should do a bounded amount of work: every
+   * batch queued behind it waits for it. A slice that throws fails the returned future only; the
+   * store carries on.
+   */
+  public CompletableFuture<Void> runOnCommitter(BooleanSupplier slice) {
+    return committer.submit(new Task.Slice(slice)).future();
+  }
+
+  /** The columnar store's checkpoint metadata map ({@code col.meta}); written only by a slice. */
+  public BytesMap columnMeta() {
+    return columnMeta;
+  }
+
+  /** The columnar store's checkpoint chunk map ({@code col.seg}); written only by a slice. */
+  public BytesMap columnChunks() {
+    return columnChunks;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // reads
+
+  /** Reads of a closed store fail with this instead of MVStore's own exception. */
+  private void requireOpen() {
+    if (committer.isClosed()) {
+      throw new OrmDbException(ErrorCode.INTERNAL, "the store is closed");
+    }
+  }
+
+  public long currentLsn() {
+    return at.visible;
+  }
+
+  public long oldestRetainedLsn() {
+    return at.oldestRetained;
+  }
+
+  public long oldestChangelogLsn() {
+    return at.oldestLog;
+  }
+
+  public ReadView snapshot() {
+    requireOpen();
+    return reads.snapshot();
+  }
+
+  public ReadView snapshotAt(long lsn) {
+    requireOpen();
+    return reads.snapshotAt(lsn, KeyOwner.ALL);
+  }
+
+  /**
+   * {@link #snapshotAt(long)} restricted to the rows of one logical partition: the other rows are
+   * skipped on their key bytes, before they are looked up or decoded.
+   */
+  public ReadView snapshotAt(long lsn, int partition, int partitions) {
+    KeyOwner owner = KeyOwner.partition(partition, partitions);
+    requireOpen();
+    return reads.snapshotAt(lsn, owner);
+  }
+
+  public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
+    return reads.changes(fromLsnInclusive, maxEntries);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // journal, consumer offsets and commit notifications
+
+  /** Called by the committer once a group is visible: wakes the waiters of the watermarks. */
+  private void publishVisible() {
+    visibleMark.publish(at.visible);
+    journal.publish();
+  }
+
+  /** Completes (with the newest LSN) once a batch with an LSN above {@code lsn} is visible. */
+  public CompletableFuture<Long> lsnAfter(long lsn) {
+    return visibleMark.after(lsn);
+  }
+
+  /** The store's Pekko Persistence storage. */
+  public JournalMaps journal() {
+    return journal;
+  }
+
+  /** Named change-feed consumer offsets. */
+  public OffsetMap offsets() {
+    return offsets;
+  }
+
+  /** Counters for tests and metrics. */
+  public long[] stats() {
+    return new long[] {
+      at.batches(), committer.commits(), file.syncs(), compaction.versionsRemoved()
+    };
+  }
+
+  @Override
+  public void close() {
+    if (!committer.close()) {
+      return;
+    }
+    visibleMark.close();
+    journal.close();
+    notifier.shutdown();
+    file.close(committer.broken() == null);
+  }
+
+  /** The file this engine owns, or null in memory. */
+  public File file() {
+    return file.file();
+  }
+}

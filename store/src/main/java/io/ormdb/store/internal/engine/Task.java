@@ -1,0 +1,113 @@
+package io.ormdb.store.internal.engine;
+
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.MutationResult;
+import io.ormdb.protocol.schema.SchemaBundle;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Work for the {@link Committer}: each kind completes its future after the commit group it ran in
+ * (with the durability the store promises), or fails it.
+ */
+sealed interface Task {
+  CompletableFuture<?> future();
+
+  /**
+   * Whether this task counts against the queue's capacity: the work of clients does; the store's
+   * own work (compaction, slices of the columnar store, closing) never does and is never refused.
+   */
+  default boolean counts() {
+    return true;
+  }
+
+  default void fail(OrmDbException e) {
+    future().completeExceptionally(e);
+  }
+
+  /** A client's batch of mutations. */
+  record Batch(MutationBatch batch, CompletableFuture<MutationResult> future) implements Task {
+    Batch(MutationBatch batch) {
+      this(batch, new CompletableFuture<>());
+    }
+  }
+
+  /** A client's schema. */
+  record Schema(SchemaBundle bundle, CompletableFuture<Long> future) implements Task {
+    Schema(SchemaBundle bundle) {
+      this(bundle, new CompletableFuture<>());
+    }
+  }
+
+  /**
+   * A write of another component (journal, offsets) that shares the group commit; it must write
+   * nothing when it throws an OrmDbException.
+   */
+  record Write<T>(Supplier<T> write, CompletableFuture<T> future) implements Task {
+    Write(Supplier<T> write) {
+      this(write, new CompletableFuture<>());
+    }
+  }
+
+  /** A change set replicated from the primary. */
+  record Replicated(ChangeSet set, CompletableFuture<Long> future) implements Task {
+    Replicated(ChangeSet set) {
+      this(set, new CompletableFuture<>());
+    }
+  }
+
+  /** A schema version replicated from the primary. */
+  record ReplicatedSchema(
+      String primaryId,
+      long version,
+      long appliedAtLsn,
+      SchemaBundle bundle,
+      CompletableFuture<Long> future)
+      implements Task {
+    ReplicatedSchema(String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
+      this(primaryId, version, appliedAtLsn, bundle, new CompletableFuture<>());
+    }
+  }
+
+  /** A compaction pass, one slice per commit group. */
+  record Compact(Compaction.Pass pass, CompletableFuture<Long> future) implements Task {
+    Compact() {
+      this(new Compaction.Pass(), new CompletableFuture<>());
+    }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
+  }
+
+  /** Background work of another component (the columnar store), one slice per commit group. */
+  record Slice(BooleanSupplier slice, CompletableFuture<Void> future) implements Task {
+    Slice(BooleanSupplier slice) {
+      this(slice, new CompletableFuture<>());
+    }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
+  }
+
+  /** Stops the committer: the tasks queued behind it fail. */
+  record Close(CompletableFuture<Void> future) implements Task {
+    Close() {
+      this(new CompletableFuture<>());
+    }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
+
+    @Override
+    public void fail(OrmDbException e) {}
+  }
+}

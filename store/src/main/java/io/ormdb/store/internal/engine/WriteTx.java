@@ -1,0 +1,768 @@
+package io.ormdb.store.internal.engine;
+
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.DefaultValue;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldValues;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.protocol.value.Values;
+import io.ormdb.store.filter.FilterBinder;
+import io.ormdb.store.filter.FilterEvaluator;
+import io.ormdb.store.internal.catalog.Catalog;
+import io.ormdb.store.internal.catalog.Catalog.EntityInfo;
+import io.ormdb.store.internal.catalog.Catalog.FkRule;
+import io.ormdb.store.internal.catalog.Catalog.IndexInfo;
+import io.ormdb.store.internal.catalog.MutationChecks;
+import io.ormdb.store.internal.codec.ByteKeys;
+import io.ormdb.store.internal.codec.KeyCodec;
+import io.ormdb.store.internal.codec.RowCodec;
+import io.ormdb.store.internal.codec.RowCodec.RowData;
+import io.ormdb.store.internal.codec.ValueCodec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Applies one batch: every mutation is validated and applied to a private overlay over the latest
+ * committed state, in order, so later mutations see earlier ones. Nothing reaches the store until
+ * the whole batch succeeded; a failing batch is simply dropped. The result is the net change per
+ * touched row, from which the engine writes row versions, index entries and the changelog entry.
+ */
+final class WriteTx {
+  private final Tables tables;
+  final Catalog cat;
+  final long lsn;
+  final long ts;
+  private final int maxValueBytes;
+
+  /** Touched rows in first-touch order; key = entity prefix + identity key. */
+  final LinkedHashMap<ByteKeys.Key, Touched> touched = new LinkedHashMap<>();
+
+  /** Index entries written by this batch so far (for lookups within the batch). */
+  private final TreeSet<byte[]> newIndexEntries = new TreeSet<>(ByteKeys.ORDER);
+
+  final List<Value> insertedIds = new ArrayList<>();
+
+  /**
+   * Per entity id with an integer identity, once this batch generated an id for it: the largest id
+   * the entity holds as this batch sees it (so generating n ids costs one lookup, not n scans).
+   */
+  private final Map<Integer, Long> maxIds = new HashMap<>();
+
+  /** The touched rows behind the events of {@link #events}, in the same order. */
+  final List<Touched> eventRows = new ArrayList<>();
+
+  /** One touched row: its state before the batch and its state now. */
+  static final class Touched {
+    final EntityInfo e;
+    final byte[] idKey;
+    final RowData before;
+    RowData after;
+
+    Touched(EntityInfo e, byte[] idKey, RowData before) {
+      this.e = e;
+      this.idKey = idKey;
+      this.before = before;
+    }
+  }
+
+  WriteTx(Tables tables, Catalog cat, long lsn, long ts, int maxValueBytes) {
+    this.tables = tables;
+    this.cat = cat;
+    this.lsn = lsn;
+    this.ts = ts;
+    this.maxValueBytes = maxValueBytes;
+  }
+
+  void run(MutationBatch batch) {
+    List<Mutation> ms = batch.mutations();
+    for (int i = 0; i < ms.size(); i++) {
+      Mutation m = ms.get(i);
+      try {
+        apply(m);
+      } catch (OrmDbException e) {
+        throw e.within(m.context(i));
+      }
+    }
+  }
+
+  private void apply(Mutation m) {
+    EntityInfo e = cat.entity(m.entity());
+    if (m instanceof Mutation.Insert ins) {
+      insert(e, ins, null);
+    } else if (m instanceof Mutation.Update u) {
+      Value id = identity(e, u.id());
+      byte[] idKey = KeyCodec.encode(id);
+      update(e, idKey, existing(e, id, idKey, u.expectedVersion()), convertAll(e, u.data()));
+    } else if (m instanceof Mutation.UpdateMany um) {
+      Map<String, Value> data = convertAll(e, um.data());
+      for (Map.Entry<byte[], RowData> r : matching(e, um.filter(), "filter").entrySet()) {
+        RowData now = current(e, r.getKey());
+        if (now != null) {
+          update(e, r.getKey(), now, data);
+        }
+      }
+    } else if (m instanceof Mutation.Delete d) {
+      Value id = identity(e, d.id());
+      byte[] idKey = KeyCodec.encode(id);
+      delete(e, idKey, existing(e, id, idKey, d.expectedVersion()));
+    } else if (m instanceof Mutation.DeleteMany dm) {
+      for (Map.Entry<byte[], RowData> r : matching(e, dm.filter(), "filter").entrySet()) {
+        RowData now = current(e, r.getKey());
+        if (now != null) {
+          delete(e, r.getKey(), now);
+        }
+      }
+    } else if (m instanceof Mutation.Upsert up) {
+      upsert(e, up);
+    } else {
+      throw OrmDbException.invalid("unsupported mutation " + m);
+    }
+  }
+
+  /**
+   * The live row an update or delete names, at the version it expects (when it gives one): else
+   * NOT_FOUND or CONFLICT.
+   */
+  private RowData existing(EntityInfo e, Value id, byte[] idKey, long expected) {
+    RowData row = current(e, idKey);
+    if (row == null) {
+      throw OrmDbException.notFound(
+          "no " + e.name() + " with " + e.identity.name() + "=" + id.render());
+    }
+    if (expected > 0 && row.version() != expected) {
+      throw OrmDbException.conflict(
+          "expected version "
+              + expected
+              + " of "
+              + e.name()
+              + " "
+              + e.identity.name()
+              + "="
+              + id.render()
+              + " but it is at version "
+              + row.version());
+    }
+    return row;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // reads through the overlay
+
+  /** The live row as this batch sees it, or null. */
+  RowData current(EntityInfo e, byte[] idKey) {
+    Touched t = touched.get(new ByteKeys.Key(Storage.rowPrefix(e, idKey)));
+    if (t != null) {
+      return t.after != null && t.after.live() ? t.after : null;
+    }
+    return tables.latestLive(e, idKey);
+  }
+
+  /** Identity keys of live rows whose index key starts with {@code values}, as seen now. */
+  private List<byte[]> lookup(IndexInfo ix, byte[] values, EntityInfo e) {
+    Set<ByteKeys.Key> seen = new LinkedHashSet<>();
+    for (byte[] idKey : tables.indexCandidates(ix, values)) {
+      seen.add(new ByteKeys.Key(idKey));
+    }
+    byte[] from = ByteKeys.concat(ix.prefix, values);
+    byte[] to = ByteKeys.prefixEnd(from);
+    for (byte[] k : to == null ? newIndexEntries.tailSet(from) : newIndexEntries.subSet(from, to)) {
+      seen.add(
+          new ByteKeys.Key(java.util.Arrays.copyOfRange(k, Storage.valuesEnd(ix, k), k.length)));
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (ByteKeys.Key k : seen) {
+      RowData r = current(e, k.bytes());
+      if (r != null && ByteKeys.startsWith(Storage.indexValues(ix, r.fields()), values)) {
+        out.add(k.bytes());
+      }
+    }
+    return out;
+  }
+
+  /** Live rows of {@code e} with {@code field} equal to {@code value}, as seen now. */
+  private List<byte[]> rowsWhere(EntityInfo e, String field, Value value) {
+    if (field.equals(e.identity.name())) {
+      byte[] idKey = KeyCodec.encode(Values.convert(value, e.identity.type().base()));
+      return current(e, idKey) == null ? List.of() : List.of(idKey);
+    }
+    IndexInfo ix = e.indexLeadingWith(field);
+    Value v = value;
+    FieldDef fd = e.field(field);
+    if (!fd.type().array()) {
+      v = Values.convert(value, fd.type().base());
+    }
+    if (ix != null) {
+      return lookup(ix, KeyCodec.encode(v), e);
+    }
+    List<byte[]> out = new ArrayList<>();
+    for (Map.Entry<byte[], RowData> r : allRows(e).entrySet()) {
+      if (Values.compare(r.getValue().fields().get(field), v) == 0) {
+        out.add(r.getKey());
+      }
+    }
+    return out;
+  }
+
+  /** All live rows of {@code e} as seen now, in identity order. */
+  private Map<byte[], RowData> allRows(EntityInfo e) {
+    TreeMap<byte[], RowData> out = new TreeMap<>(ByteKeys.ORDER);
+    Iterator<Storage.Keyed> it = tables.scanLatest(e);
+    while (it.hasNext()) {
+      Storage.Keyed k = it.next();
+      out.put(k.idKey(), k.row());
+    }
+    for (Touched t : touched.values()) {
+      if (t.e.id == e.id) {
+        if (t.after != null && t.after.live()) {
+          out.put(t.idKey, t.after);
+        } else {
+          out.remove(t.idKey);
+        }
+      }
+    }
+    return out;
+  }
+
+  private Map<byte[], RowData> matching(EntityInfo e, Filter filter, String where) {
+    Filter bound = FilterBinder.bind(filter, e.def, cat.bundle, Map.of(), where);
+    Map<byte[], RowData> out = new LinkedHashMap<>();
+    for (Map.Entry<byte[], RowData> r : allRows(e).entrySet()) {
+      Map<String, Value> f = r.getValue().fields();
+      if (FilterEvaluator.matches(bound, f::get)) {
+        out.put(r.getKey(), r.getValue());
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // writes to the overlay
+
+  private void put(EntityInfo e, byte[] idKey, int state, Map<String, Value> fields) {
+    ByteKeys.Key key = new ByteKeys.Key(Storage.rowPrefix(e, idKey));
+    Touched t = touched.get(key);
+    if (t == null) {
+      t = new Touched(e, idKey, tables.latestVersion(e, idKey));
+      touched.put(key, t);
+    }
+    t.after = new RowData(state, lsn, fields);
+    if (state == RowCodec.LIVE) {
+      for (IndexInfo ix : e.indexes) {
+        newIndexEntries.add(Storage.indexKey(ix, Storage.indexValues(ix, fields), idKey));
+      }
+    }
+  }
+
+  private Value insert(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
+    Map<String, Value> given = convertAll(e, ins.data());
+    // Rows this row refers to (a to-one relation whose key is on this row) are inserted first, so
+    // that this row's foreign key is set from them and checked against them.
+    for (Mutation.NestedInsert n : ins.nested()) {
+      RelationDef r = nestedRelation(e, n);
+      if (cat.bundle.keyOnSource(r)) {
+        referenced(e, given, r, n);
+      }
+    }
+    if (forced != null) {
+      for (Map.Entry<String, Value> f : forced.entrySet()) {
+        Value g = given.get(f.getKey());
+        if (g != null && !g.isNull() && Values.compare(g, f.getValue()) != 0) {
+          throw OrmDbException.invalid(
+              "field "
+                  + e.name()
+                  + "."
+                  + f.getKey()
+                  + " is set by the nested insert to "
+                  + f.getValue().render()
+                  + " but the row gives "
+                  + g.render());
+        }
+        given.put(f.getKey(), convert(e, e.field(f.getKey()), f.getValue()));
+      }
+    }
+    Map<String, Value> row = new LinkedHashMap<>();
+    FieldDef idField = e.identity;
+    for (FieldDef f : e.def.fields()) {
+      Value v = given.get(f.name());
+      if (v == null) {
+        v = defaultFor(e, f);
+      }
+      row.put(f.name(), v);
+    }
+    Value id = row.get(idField.name());
+    if (id.isNull()) {
+      id = generateId(e);
+      row.put(idField.name(), id);
+    }
+    for (FieldDef f : e.def.fields()) {
+      if (!f.optional() && row.get(f.name()).isNull()) {
+        throw MutationChecks.required(e.def, f.name());
+      }
+    }
+    byte[] idKey = KeyCodec.encode(id);
+    if (current(e, idKey) != null) {
+      throw OrmDbException.constraint(
+          "primary key " + e.name() + "_pkey violated by " + idField.name() + "=" + id.render());
+    }
+    put(e, idKey, RowCodec.LIVE, row);
+    Value inserted = id;
+    maxIds.computeIfPresent(e.id, (k, max) -> Math.max(max, inserted.asLong()));
+    checkRow(e, idKey, row, null);
+    insertedIds.add(id);
+    for (Mutation.NestedInsert n : ins.nested()) {
+      RelationDef r = nestedRelation(e, n);
+      if (!cat.bundle.keyOnSource(r)) {
+        nested(e, row, r, n);
+      }
+    }
+    return id;
+  }
+
+  private RelationDef nestedRelation(EntityInfo parent, Mutation.NestedInsert n) {
+    return cat.bundle.requireRelation(parent.name(), n.relation());
+  }
+
+  /**
+   * Inserts the one row a to-one relation with the key on {@code source} refers to, and sets the
+   * source's key field ({@code given}, before the source row is built) to the new row's key.
+   */
+  private void referenced(
+      EntityInfo source, Map<String, Value> given, RelationDef r, Mutation.NestedInsert n) {
+    EntityInfo target = cat.entity(r.toEntity());
+    withContext(
+        n,
+        target,
+        0,
+        () -> {
+          if (n.rows().size() != 1) {
+            throw OrmDbException.invalid(
+                "relation "
+                    + r.name()
+                    + " refers to one "
+                    + target.name()
+                    + ": give exactly one row, not "
+                    + n.rows().size());
+          }
+          Mutation.Insert row = n.rows().get(0);
+          MutationChecks.checkTarget(r, row);
+          Value given0 = given.get(r.fromField());
+          if (given0 != null && !given0.isNull()) {
+            throw OrmDbException.invalid(
+                "field "
+                    + source.name()
+                    + "."
+                    + r.fromField()
+                    + " is set by the nested insert; the row also gives "
+                    + given0.render());
+          }
+          Value id = insert(target, row, null);
+          Value key = current(target, KeyCodec.encode(id)).fields().get(r.toField());
+          given.put(r.fromField(), convert(source, source.field(r.fromField()), key));
+        });
+  }
+
+  /** Runs {@code work}, prefixing a refusal with the nested insert it came from. */
+  private static void withContext(
+      Mutation.NestedInsert n, EntityInfo target, int index, Runnable work) {
+    try {
+      work.run();
+    } catch (OrmDbException ex) {
+      throw MutationChecks.inNested(ex, n, index, target.name());
+    }
+  }
+
+  private void nested(
+      EntityInfo parent, Map<String, Value> parentRow, RelationDef r, Mutation.NestedInsert n) {
+    EntityInfo target = cat.entity(r.toEntity());
+    for (int i = 0; i < n.rows().size(); i++) {
+      Mutation.Insert child = n.rows().get(i);
+      withContext(
+          n,
+          target,
+          i,
+          () -> {
+            MutationChecks.checkTarget(r, child);
+            Value key = parentRow.get(r.fromField());
+            if (r.cardinality() == Cardinality.MANY_TO_MANY) {
+              Value childId = insert(target, child, null);
+              Value childKey = current(target, KeyCodec.encode(childId)).fields().get(r.toField());
+              EntityInfo edge = cat.entity(r.edgeEntity());
+              Map<String, Value> edgeData = new LinkedHashMap<>();
+              edgeData.put(r.edgeFromField(), key);
+              edgeData.put(r.edgeToField(), childKey);
+              int before = insertedIds.size();
+              insert(edge, new Mutation.Insert(edge.name(), edgeData), null);
+              insertedIds.remove(before); // edge rows are not reported as inserted ids
+            } else {
+              insert(target, child, Map.of(r.toField(), key));
+            }
+          });
+    }
+  }
+
+  private void update(EntityInfo e, byte[] idKey, RowData old, Map<String, Value> data) {
+    String idName = e.identity.name();
+    Value newId = data.get(idName);
+    if (newId != null && Values.compare(newId, old.fields().get(idName)) != 0) {
+      throw OrmDbException.invalid(
+          "identity field " + e.name() + "." + idName + " cannot be changed");
+    }
+    Map<String, Value> row = new LinkedHashMap<>(old.fields());
+    row.putAll(data);
+    for (Map.Entry<String, Value> f : data.entrySet()) {
+      if (f.getValue().isNull() && !e.field(f.getKey()).optional()) {
+        throw MutationChecks.required(e.def, f.getKey());
+      }
+    }
+    if (row.equals(old.fields())) {
+      return;
+    }
+    // referenced fields may not change while referenced
+    for (FkRule fk : e.incoming) {
+      Value before = old.fields().get(fk.parentField());
+      if (!before.isNull() && Values.compare(before, row.get(fk.parentField())) != 0) {
+        EntityInfo child = cat.entity(fk.child());
+        if (!rowsWhere(child, fk.childField(), before).isEmpty()) {
+          throw OrmDbException.constraint(
+              "foreign key "
+                  + fk.name()
+                  + " restricts changing "
+                  + e.name()
+                  + "."
+                  + fk.parentField()
+                  + "="
+                  + before.render()
+                  + ": "
+                  + child.name()
+                  + " rows reference it");
+        }
+      }
+    }
+    put(e, idKey, RowCodec.LIVE, row);
+    checkRow(e, idKey, row, old.fields());
+  }
+
+  private void delete(EntityInfo e, byte[] idKey, RowData row) {
+    put(e, idKey, e.def.softDelete() ? RowCodec.SOFT_DELETED : RowCodec.DELETED, row.fields());
+    for (FkRule fk : e.incoming) {
+      Value key = row.fields().get(fk.parentField());
+      if (key == null || key.isNull()) {
+        continue;
+      }
+      EntityInfo child = cat.entity(fk.child());
+      for (byte[] childKey : rowsWhere(child, fk.childField(), key)) {
+        RowData c = current(child, childKey);
+        if (c == null) {
+          continue;
+        }
+        switch (fk.onDelete()) {
+          case RESTRICT:
+            throw OrmDbException.constraint(
+                "foreign key "
+                    + fk.name()
+                    + " restricts delete of "
+                    + e.name()
+                    + " "
+                    + e.identity.name()
+                    + "="
+                    + row.fields().get(e.identity.name()).render()
+                    + ": referenced by "
+                    + child.name()
+                    + " "
+                    + child.identity.name()
+                    + "="
+                    + c.fields().get(child.identity.name()).render());
+          case CASCADE:
+            delete(child, childKey, c);
+            break;
+          case SET_NULL:
+            {
+              Map<String, Value> updated = new LinkedHashMap<>(c.fields());
+              updated.put(fk.childField(), Value.NULL);
+              put(child, childKey, RowCodec.LIVE, updated);
+              break;
+            }
+          default:
+            throw new IllegalStateException("unreachable");
+        }
+      }
+    }
+  }
+
+  private void upsert(EntityInfo e, Mutation.Upsert up) {
+    Map<String, Value> key = convertAll(e, up.key());
+    Map<String, Value> data = convertAll(e, up.data());
+    byte[] found = null;
+    String idName = e.identity.name();
+    if (key.size() == 1 && key.containsKey(idName)) {
+      byte[] idKey = KeyCodec.encode(key.get(idName));
+      found = current(e, idKey) != null ? idKey : null;
+    } else {
+      IndexInfo match = null;
+      for (IndexInfo ix : e.indexes) {
+        if (ix.def.unique() && new TreeSet<>(ix.def.fields()).equals(new TreeSet<>(key.keySet()))) {
+          match = ix;
+          break;
+        }
+      }
+      if (match == null) {
+        throw OrmDbException.invalid(
+            "upsert key "
+                + new TreeSet<>(key.keySet())
+                + " is neither the identity '"
+                + idName
+                + "' nor the fields of a unique constraint of "
+                + e.name());
+      }
+      List<byte[]> hits = lookup(match, Storage.indexValues(match, key), e);
+      found = hits.isEmpty() ? null : hits.get(0);
+    }
+    if (found != null) {
+      update(e, found, current(e, found), data);
+    } else {
+      Map<String, Value> all = new LinkedHashMap<>(key);
+      all.putAll(data);
+      insert(e, new Mutation.Insert(e.name(), all), null);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // constraints
+
+  /** Unique, check and (child-side) foreign-key rules for a row just put. */
+  private void checkRow(
+      EntityInfo e, byte[] idKey, Map<String, Value> row, Map<String, Value> old) {
+    for (IndexInfo ix : e.indexes) {
+      if (!ix.def.unique() || (old != null && unchanged(ix.def.fields(), row, old))) {
+        continue;
+      }
+      boolean hasNull = false;
+      for (FieldDef f : ix.fields) {
+        hasNull |= row.get(f.name()).isNull();
+      }
+      if (hasNull) {
+        continue;
+      }
+      byte[] values = Storage.indexValues(ix, row);
+      for (byte[] other : lookup(ix, values, e)) {
+        if (!java.util.Arrays.equals(other, idKey)) {
+          throw OrmDbException.constraint(
+              "unique constraint "
+                  + ix.def.name()
+                  + " violated by "
+                  + render(ix.def.fields(), row));
+        }
+      }
+    }
+    for (Catalog.CheckRule ck : e.checks) {
+      if (FilterEvaluator.matches(new Filter.Not(ck.bound()), row::get)) {
+        throw OrmDbException.constraint(
+            "check constraint " + ck.name() + " violated by " + render(ck.fields(), row));
+      }
+    }
+    for (FkRule fk : e.outgoing) {
+      Value v = row.get(fk.childField());
+      if (v.isNull() || (old != null && unchanged(List.of(fk.childField()), row, old))) {
+        continue;
+      }
+      EntityInfo parent = cat.entity(fk.parent());
+      if (rowsWhere(parent, fk.parentField(), v).isEmpty()) {
+        throw OrmDbException.constraint(
+            "foreign key "
+                + fk.name()
+                + " violated by "
+                + fk.childField()
+                + "="
+                + v.render()
+                + ": no "
+                + parent.name()
+                + " with "
+                + fk.parentField()
+                + "="
+                + v.render());
+      }
+    }
+  }
+
+  private static boolean unchanged(
+      List<String> fields, Map<String, Value> row, Map<String, Value> old) {
+    for (String f : fields) {
+      if (!row.get(f).equals(old.get(f))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String render(List<String> fields, Map<String, Value> row) {
+    StringBuilder sb = new StringBuilder();
+    for (String f : fields) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      Value v = row.get(f);
+      sb.append(f).append('=').append(v == null ? "null" : v.render());
+    }
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // values
+
+  private Value identity(EntityInfo e, Value id) {
+    return checkSize(e, e.identity, MutationChecks.identity(cat.bundle, e.def, id));
+  }
+
+  private Map<String, Value> convertAll(EntityInfo e, Map<String, Value> data) {
+    Map<String, Value> out = new LinkedHashMap<>();
+    for (String name : new TreeSet<>(data.keySet())) {
+      out.put(name, convert(e, e.field(name), data.get(name)));
+    }
+    return out;
+  }
+
+  private Value convert(EntityInfo e, FieldDef f, Value v) {
+    return checkSize(e, f, FieldValues.convert(cat.bundle, e.name(), f, v));
+  }
+
+  private Value checkSize(EntityInfo e, FieldDef f, Value v) {
+    int size = ValueCodec.size(v);
+    if (size > maxValueBytes) {
+      throw OrmDbException.invalid(
+          "field "
+              + e.name()
+              + "."
+              + f.name()
+              + ": value of "
+              + size
+              + " bytes exceeds the maximum of "
+              + maxValueBytes
+              + " bytes");
+    }
+    return v;
+  }
+
+  private Value defaultFor(EntityInfo e, FieldDef f) {
+    DefaultValue d = f.defaultValue();
+    if (d instanceof DefaultValue.Literal l) {
+      return convert(e, f, l.value());
+    } else if (d instanceof DefaultValue.Now) {
+      Value t = new Value.Timestamp(ts);
+      return f.type().base() == ValueType.DATE
+          ? new Value.Date((int) Math.floorDiv(ts, 86_400_000_000L))
+          : t;
+    } else if (d instanceof DefaultValue.AutoUuid) {
+      return Value.Uuid.random();
+    }
+    return Value.NULL;
+  }
+
+  /**
+   * An identity for a row inserted without one: a random UUID, or for int32 and int64 one more than
+   * the largest id the entity has ever held (live, deleted or compacted away; see {@link
+   * Tables#largestIdentityHeld}) or that this batch inserted, 1 when there is none. Never wraps:
+   * when that largest id is the type's maximum the insert is refused.
+   */
+  private Value generateId(EntityInfo e) {
+    ValueType t = e.identity.type().base();
+    if (t == ValueType.UUID) {
+      return Value.Uuid.random();
+    }
+    if (t == ValueType.INT64 || t == ValueType.INT32) {
+      Long known = maxIds.get(e.id);
+      long max;
+      if (known != null) {
+        max = known;
+      } else {
+        // once per entity and batch; later inserts keep maxIds up to date (see insert)
+        max = tables.largestIdentityHeld(e);
+        if (max == Long.MIN_VALUE) {
+          max = 0; // the first id is 1
+        }
+        for (Touched x : touched.values()) {
+          if (x.e.id == e.id) {
+            max = Math.max(max, KeyCodec.decode(x.idKey).asLong());
+          }
+        }
+        maxIds.put(e.id, max);
+      }
+      long limit = t == ValueType.INT64 ? Long.MAX_VALUE : Integer.MAX_VALUE;
+      if (max >= limit) {
+        throw OrmDbException.constraint(
+            "no id left to assign to "
+                + e.name()
+                + "."
+                + e.identity.name()
+                + " ("
+                + t.displayName()
+                + "): an assigned id is one more than the largest id "
+                + e.name()
+                + " has held, which is "
+                + max
+                + ", the largest "
+                + t.displayName()
+                + "; give ids explicitly"
+                + (t == ValueType.INT32 ? ", or use an int64 identity" : ""));
+      }
+      return t == ValueType.INT64 ? new Value.Int64(max + 1) : new Value.Int32((int) (max + 1));
+    }
+    throw MutationChecks.required(e.def, e.identity.name());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // result
+
+  /** The net change of every touched row, in first-touch order; unchanged rows left out. */
+  List<ChangeEvent> events(long schemaVersion) {
+    List<ChangeEvent> out = new ArrayList<>();
+    eventRows.clear();
+    for (Touched t : touched.values()) {
+      boolean wasLive = t.before != null && t.before.live();
+      boolean isLive = t.after != null && t.after.live();
+      Value id = KeyCodec.decode(t.idKey);
+      ChangeEvent.Op op;
+      Map<String, Value> before = wasLive ? t.before.fields() : Map.of();
+      Map<String, Value> after = isLive ? t.after.fields() : Map.of();
+      List<String> changed = new ArrayList<>();
+      if (!wasLive) {
+        if (!isLive) {
+          continue;
+        }
+        op = ChangeEvent.Op.CREATE;
+        changed.addAll(after.keySet());
+      } else if (!isLive) {
+        op = ChangeEvent.Op.DELETE;
+      } else {
+        op = ChangeEvent.Op.UPDATE;
+        for (String f : after.keySet()) {
+          if (!after.get(f).equals(before.get(f))) {
+            changed.add(f);
+          }
+        }
+        if (changed.isEmpty()) {
+          continue;
+        }
+      }
+      eventRows.add(t);
+      out.add(
+          new ChangeEvent(
+              lsn, lsn, out.size(), t.e.name(), id, op, before, after, changed, schemaVersion, ts));
+    }
+    return out;
+  }
+}

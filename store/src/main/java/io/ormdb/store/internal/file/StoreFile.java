@@ -1,0 +1,192 @@
+package io.ormdb.store.internal.file;
+
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.store.StoreConfig;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.h2.mvstore.MVStore;
+import org.h2.mvstore.MVStoreException;
+
+/**
+ * The store's one MVStore file and its one owner in this process: opening it (a second open of the
+ * same file fails, errors say in plain words what is wrong), its role (primary or replica),
+ * commits, fsyncs, version pins of read views, and closing it. {@code ":memory:"} has no file.
+ */
+public final class StoreFile {
+  /** The canonical paths of the files open in this process. */
+  private static final Set<String> OPEN_FILES = ConcurrentHashMap.newKeySet();
+
+  /** Meta key: the database's id, random at a primary's creation and copied by its replicas. */
+  public static final String DATABASE_ID = "database.id";
+
+  private static final String ROLE = "role";
+  private static final String REPLICA_ROLE = "replica";
+
+  /** The canonical path of the file, or null in memory. */
+  private final String key;
+
+  private final MVStore store;
+  private final AtomicLong syncs = new AtomicLong();
+
+  private StoreFile(String key, MVStore store) {
+    this.key = key;
+    this.store = store;
+  }
+
+  /**
+   * Opens (creating when absent) the file of {@code config} and builds what owns it with {@code
+   * build}; if that fails, the file is closed and released again (an MVStore failure reported as
+   * STORAGE_UNAVAILABLE).
+   */
+  public static <T> T open(StoreConfig config, Function<StoreFile, T> build) {
+    StoreFile file = open(config);
+    try {
+      return build.apply(file);
+    } catch (RuntimeException e) {
+      file.store.closeImmediately();
+      file.release();
+      if (e instanceof MVStoreException m) {
+        throw StorageErrors.openFailed(file.name(), m);
+      }
+      throw e;
+    }
+  }
+
+  private static StoreFile open(StoreConfig config) {
+    MVStore.Builder b =
+        new MVStore.Builder().autoCommitDisabled().cacheSize(config.cacheMegabytes());
+    String key;
+    if (config.isInMemory()) {
+      key = null;
+    } else {
+      Path dir = Path.of(config.dataDir());
+      try {
+        Files.createDirectories(dir);
+        key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
+      } catch (IOException e) {
+        throw StorageErrors.dataDirectory(dir, e);
+      }
+      if (Files.isDirectory(Path.of(key))) {
+        throw StorageErrors.isDirectory(key);
+      }
+      if (!OPEN_FILES.add(key)) {
+        throw StorageErrors.alreadyOpen(key);
+      }
+      b.fileName(ReopeningFilePath.prefixed(key));
+    }
+    try {
+      return new StoreFile(key, b.open());
+    } catch (MVStoreException e) {
+      if (key != null) {
+        OPEN_FILES.remove(key);
+      }
+      throw StorageErrors.openFailed(key == null ? "(in memory)" : key, e);
+    }
+  }
+
+  /** The MVStore, for {@link StoreMaps} to open the maps. */
+  MVStore store() {
+    return store;
+  }
+
+  /**
+   * Records the file's role: a replica file refuses to open as a primary (its LSNs are the
+   * primary's; local writes would fork them). A primary's file (a copy, a backup) may become a
+   * replica. A primary gets a random database id at creation; a replica takes its primary's.
+   */
+  public void claimRole(LoggedMap<String, String> meta, boolean replica) {
+    boolean wasReplica = REPLICA_ROLE.equals(meta.map().get(ROLE));
+    if (wasReplica && !replica) {
+      throw OrmDbException.invalid(
+          "database file "
+              + name()
+              + " is a read replica of database "
+              + meta.map().get(DATABASE_ID)
+              + ": open it as a replica (promoting a replica is not supported yet)");
+    }
+    boolean changed = false;
+    if (replica && !wasReplica) {
+      meta.put(ROLE, REPLICA_ROLE);
+      changed = true;
+    }
+    if (!replica && meta.map().get(DATABASE_ID) == null) {
+      meta.put(DATABASE_ID, UUID.randomUUID().toString());
+      changed = true;
+    }
+    if (changed) {
+      commit();
+      sync();
+    }
+  }
+
+  /** Commits every map's changes to the file (written, not yet fsynced). */
+  public void commit() {
+    store.commit();
+  }
+
+  /** Fsyncs the file (nothing in memory). */
+  public void sync() {
+    if (key != null) {
+      store.sync();
+      syncs.incrementAndGet();
+    }
+  }
+
+  /** How many fsyncs this file had since it was opened. */
+  public long syncs() {
+    return syncs.get();
+  }
+
+  /** Pins the current version for a read view: chunks it may read are not reused until released. */
+  public MVStore.TxCounter pin() {
+    return store.registerVersionUsage();
+  }
+
+  public void release(MVStore.TxCounter counter) {
+    if (!store.isClosed()) {
+      store.deregisterVersionUsage(counter);
+    }
+  }
+
+  /**
+   * Closes the file and gives up its ownership: cleanly, or — after a failed commit — without
+   * writing anything more.
+   */
+  public void close(boolean clean) {
+    try {
+      if (clean) {
+        // A view closed while the committer held the store lock cannot advance MVStore's oldest
+        // version to keep (it only tries the lock); do it now, with nobody else holding it, so the
+        // close sees no stale pinned version.
+        store.deregisterVersionUsage(store.registerVersionUsage());
+        store.close();
+      } else {
+        store.closeImmediately();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private void release() {
+    if (key != null) {
+      OPEN_FILES.remove(key);
+    }
+  }
+
+  /** The file, or null in memory. */
+  public File file() {
+    return key == null ? null : new File(key);
+  }
+
+  private String name() {
+    return key == null ? "(in memory)" : key;
+  }
+}

@@ -1,0 +1,85 @@
+package io.ormdb.store.internal.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.store.TestSchemas;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CodecRoundTripTest {
+  @Test
+  void valuesRoundTrip() {
+    List<Value> values =
+        List.of(
+            Value.NULL,
+            Value.TRUE,
+            new Value.Int32(-7),
+            new Value.Int64(Long.MIN_VALUE),
+            new Value.Float32(1.5f),
+            new Value.Float64(-0.0),
+            new Value.Decimal(new BigDecimal("-12.340")),
+            new Value.Str("héllo"),
+            new Value.Bytes(new byte[] {0, 1, -1}),
+            new Value.Timestamp(123456789L),
+            new Value.Date(-3),
+            Value.Uuid.random(),
+            new Value.Enum("admin"),
+            new Value.Json("{\"a\":1}"),
+            new Value.Array(ValueType.STRING, List.of(new Value.Str("x"), Value.NULL)));
+    for (Value v : values) {
+      Buf b = new Buf();
+      ValueCodec.write(v, b);
+      assertThat(ValueCodec.read(new Buf.In(b.toBytes()))).isEqualTo(v);
+    }
+  }
+
+  @Test
+  void schemaBundleRoundTrips() {
+    SchemaBundle s = TestSchemas.blog().withVersion(3);
+    Buf b = new Buf();
+    ModelCodec.writeBundle(s, b);
+    assertThat(ModelCodec.readBundle(new Buf.In(b.toBytes()))).isEqualTo(s);
+  }
+
+  @Test
+  void filtersRoundTrip() {
+    Filter f =
+        Filter.and(
+            Filter.eq("a", 1),
+            Filter.or(new Filter.IsNull("b", true), new Filter.Like("c", "x%", false)),
+            Filter.not(new Filter.In("d", List.of(new Value.Str("q")), true)),
+            new Filter.AttrCompare("e", Filter.Op.GE, "user.id"),
+            new Filter.Const(true));
+    Buf b = new Buf();
+    ModelCodec.writeFilter(f, b);
+    assertThat(ModelCodec.readFilter(new Buf.In(b.toBytes()))).isEqualTo(f);
+  }
+
+  @Test
+  void changeSetsRoundTrip() {
+    ChangeEvent e =
+        new ChangeEvent(
+            5,
+            5,
+            0,
+            "User",
+            new Value.Int64(1),
+            ChangeEvent.Op.UPDATE,
+            Map.of("name", new Value.Str("a")),
+            Map.of("name", new Value.Str("b")),
+            List.of("name"),
+            2,
+            99);
+    ChangeSet cs = new ChangeSet(5, 5, 2, 99, List.of(e));
+    assertThat(ChangeSetCodec.decode(5, ChangeSetCodec.encode(cs))).isEqualTo(cs);
+    assertThat(ChangeSetCodec.commitTs(ChangeSetCodec.encode(cs))).isEqualTo(99);
+  }
+}
