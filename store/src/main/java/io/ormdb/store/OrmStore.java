@@ -363,9 +363,29 @@ public final class OrmStore implements AutoCloseable {
     return join(engine.compact());
   }
 
+  /**
+   * Takes a checkpoint now and waits for it: the database file is written from the write-ahead log
+   * and synced, and the log starts over (the store also takes one every {@link
+   * StoreConfig.Checkpoints#interval()} or {@link StoreConfig.Checkpoints#logBytes()} of log). A
+   * no-op in memory.
+   */
+  public void checkpoint() {
+    join(engine.checkpoint());
+  }
+
   public StoreStats stats() {
     long[] s = engine.stats();
-    return new StoreStats(s[0], s[1], s[2], s[3], engine.currentLsn(), engine.oldestRetainedLsn());
+    return new StoreStats(
+        s[0],
+        s[1],
+        s[2],
+        s[3],
+        engine.currentLsn(),
+        engine.oldestRetainedLsn(),
+        s[4],
+        s[5],
+        s[6],
+        (int) s[7]);
   }
 
   /**

@@ -36,6 +36,8 @@ import java.util.Objects;
  *     BUDGET_EXCEEDED instead of queueing without bound (the store's own work — compaction,
  *     columnar checkpoints — does not count). At least 1, default {@link
  *     #DEFAULT_COMMIT_QUEUE_SIZE}
+ * @param checkpoints when the store writes its file from the write-ahead log, and how it reclaims
+ *     the file's space (default, also for null, {@link Checkpoints#DEFAULT})
  */
 public record StoreConfig(
     String dataDir,
@@ -47,7 +49,8 @@ public record StoreConfig(
     Duration changelogRetention,
     Duration consumerHold,
     int cacheMegabytes,
-    int commitQueueSize) {
+    int commitQueueSize,
+    Checkpoints checkpoints) {
 
   /** The default page cache: 64 MiB (MVStore's own default is 16). */
   public static final int DEFAULT_CACHE_MEGABYTES = 64;
@@ -67,11 +70,52 @@ public record StoreConfig(
   /** The name of the single store file inside {@code dataDir}. */
   public static final String FILE_NAME = "ormdb.mv.db";
 
+  /**
+   * When the store writes its file, and how it keeps the file compact. A commit is durable once its
+   * record of the write-ahead log is synced; the file itself is written at checkpoints, which also
+   * let the log start over. After each checkpoint, chunks of the file whose share of live data fell
+   * below {@code targetFillRate} have their live data rewritten (at most {@code rewriteBytes} per
+   * checkpoint), so the space of the rest is freed and reused.
+   *
+   * @param interval the longest time between two checkpoints while anything is written
+   * @param logBytes the write-ahead log written (or the changes held in memory) since the last
+   *     checkpoint that start the next one
+   * @param targetFillRate the share of live data, in percent (1–99), below which the file's chunks
+   *     are rewritten
+   * @param rewriteBytes the most live data rewritten per checkpoint: the I/O budget of reclaiming
+   *     space
+   */
+  public record Checkpoints(
+      Duration interval, long logBytes, int targetFillRate, long rewriteBytes) {
+    /** Every minute or 64 MiB of log; chunks below 50 % live rewritten, 16 MiB per checkpoint. */
+    public static final Checkpoints DEFAULT =
+        new Checkpoints(Duration.ofMinutes(1), 64L << 20, 50, 16L << 20);
+
+    public Checkpoints {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || interval.isZero()) {
+        throw OrmDbException.invalid("the checkpoint interval must be positive but is " + interval);
+      }
+      if (logBytes < 1 << 20) {
+        throw OrmDbException.invalid(
+            "the checkpoint log size must be at least 1 MiB but is " + logBytes + " bytes");
+      }
+      if (targetFillRate < 1 || targetFillRate > 99) {
+        throw OrmDbException.invalid(
+            "the target fill rate must be a percentage from 1 to 99 but is " + targetFillRate);
+      }
+      if (rewriteBytes < 0) {
+        throw OrmDbException.invalid(
+            "the rewrite budget must not be negative but is " + rewriteBytes + " bytes");
+      }
+    }
+  }
+
   /** When a commit is acknowledged. */
   public enum Durability {
-    /** After the batch's MVStore commit and an fsync (group commit shares one fsync). */
+    /** After the batch's write-ahead-log record is synced (group commit shares one fsync). */
     SYNC,
-    /** After the in-memory apply; fsync at most every {@code maxDelayMillis}. */
+    /** After the in-memory apply; the log is synced at most {@code maxDelayMillis} later. */
     ASYNC
   }
 
@@ -103,6 +147,7 @@ public record StoreConfig(
     if (commitQueueSize < 1) {
       throw OrmDbException.invalid("commitQueueSize must be >= 1 but is " + commitQueueSize);
     }
+    checkpoints = checkpoints == null ? Checkpoints.DEFAULT : checkpoints;
   }
 
   /** Whether the whole changelog is kept. */
@@ -135,7 +180,8 @@ public record StoreConfig(
         KEEP_CHANGELOG,
         DEFAULT_CONSUMER_HOLD,
         DEFAULT_CACHE_MEGABYTES,
-        DEFAULT_COMMIT_QUEUE_SIZE);
+        DEFAULT_COMMIT_QUEUE_SIZE,
+        Checkpoints.DEFAULT);
   }
 
   public boolean isInMemory() {
@@ -196,6 +242,13 @@ public record StoreConfig(
     return c.build();
   }
 
+  /** When the store writes its file and how it reclaims space. */
+  public StoreConfig withCheckpoints(Checkpoints checkpoints) {
+    Copy c = new Copy(this);
+    c.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+    return c.build();
+  }
+
   /** The components of a configuration, to change some of them (the {@code with} methods). */
   private static final class Copy {
     private final String dataDir;
@@ -208,6 +261,7 @@ public record StoreConfig(
     private Duration consumerHold;
     private int cacheMegabytes;
     private int commitQueueSize;
+    private Checkpoints checkpoints;
 
     Copy(StoreConfig c) {
       dataDir = c.dataDir;
@@ -220,6 +274,7 @@ public record StoreConfig(
       consumerHold = c.consumerHold;
       cacheMegabytes = c.cacheMegabytes;
       commitQueueSize = c.commitQueueSize;
+      checkpoints = c.checkpoints;
     }
 
     StoreConfig build() {
@@ -233,7 +288,8 @@ public record StoreConfig(
           changelogRetention,
           consumerHold,
           cacheMegabytes,
-          commitQueueSize);
+          commitQueueSize,
+          checkpoints);
     }
   }
 }

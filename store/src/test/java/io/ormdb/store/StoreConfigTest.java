@@ -48,7 +48,9 @@ class StoreConfigTest {
             .withChangelogRetention(Duration.ofHours(1))
             .withConsumerHold(Duration.ofHours(2))
             .withCacheMegabytes(8)
-            .withCommitQueueSize(3);
+            .withCommitQueueSize(3)
+            .withCheckpoints(
+                new StoreConfig.Checkpoints(Duration.ofSeconds(7), 2L << 20, 40, 1L << 20));
     assertThat(all)
         .isEqualTo(
             new StoreConfig(
@@ -61,7 +63,8 @@ class StoreConfigTest {
                 Duration.ofHours(1),
                 Duration.ofHours(2),
                 8,
-                3));
+                3,
+                new StoreConfig.Checkpoints(Duration.ofSeconds(7), 2L << 20, 40, 1L << 20)));
   }
 
   /** A store whose cache is far smaller than its data reads everything back from the file. */

@@ -41,6 +41,19 @@ public record OrmDbSettings(
     return n;
   }
 
+  private static StoreConfig.Checkpoints checkpoints(Config o) {
+    Config c = o.getConfig("checkpoint");
+    try {
+      return new StoreConfig.Checkpoints(
+          c.getDuration("interval"),
+          c.getMemorySize("log-size").toBytes(),
+          c.getInt("target-fill-rate"),
+          c.getMemorySize("rewrite-budget").toBytes());
+    } catch (io.ormdb.protocol.OrmDbException e) {
+      throw new IllegalArgumentException("ormdb.checkpoint: " + e.getMessage(), e);
+    }
+  }
+
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
     String durability = o.getString("durability").toLowerCase(Locale.ROOT);
@@ -67,7 +80,8 @@ public record OrmDbSettings(
                 : o.getDuration("changelog-retention"),
             o.getDuration("changelog-consumer-hold"),
             cacheMegabytes(o),
-            commitQueueSize(o));
+            commitQueueSize(o),
+            checkpoints(o));
     ReplicationSettings replication = ReplicationSettings.create(config);
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(

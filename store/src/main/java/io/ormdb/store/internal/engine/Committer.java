@@ -21,10 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * The one writer: a thread that takes the queued {@link Task}s in groups (up to {@value
- * #MAX_GROUP}), applies each on its own, commits the group with one MVStore commit (and, in SYNC
- * mode, one fsync; in ASYNC mode an fsync at most {@code maxDelayMillis} later), publishes the new
- * LSN to readers and only then completes the group's futures. Compaction is queued between groups
- * every {@code compactionInterval}. A failed commit breaks the store: every later task fails.
+ * #MAX_GROUP}), applies each on its own, commits the group with one record of the write-ahead log
+ * ({@link WriteAheadLog}; an in-memory store commits its MVStore instead) and, in SYNC mode, one
+ * fsync (in ASYNC mode an fsync at most {@code maxDelayMillis} later), publishes the new LSN to
+ * readers and only then completes the group's futures. Compaction is queued between groups every
+ * {@code compactionInterval}. A failed commit breaks the store: every later task fails.
  *
  * <p>The queue is bounded for the work of clients ({@link Task#counts()}): at most {@code
  * commitQueueSize} such tasks wait; one more fails at once with BUDGET_EXCEEDED — submitting never
@@ -45,6 +46,7 @@ final class Committer implements DurableWrites {
 
   private final StoreConfig config;
   private final StoreFile file;
+  private final WriteAheadLog wal;
   private final Positions at;
   private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
 
@@ -63,9 +65,10 @@ final class Committer implements DurableWrites {
   private long nextCompactionNanos;
   private boolean compactionQueued;
 
-  Committer(StoreConfig config, StoreFile file, Positions at) {
+  Committer(StoreConfig config, StoreFile file, WriteAheadLog wal, Positions at) {
     this.config = config;
     this.file = file;
+    this.wal = wal;
     this.at = at;
     this.thread = new Thread(this::run, "ormdb-committer");
     this.thread.setDaemon(true);
@@ -119,7 +122,7 @@ final class Committer implements DurableWrites {
     return broken;
   }
 
-  /** MVStore commits since the store was opened. */
+  /** Groups committed (records appended to the log) since the store was opened. */
   long commits() {
     return commits.get();
   }
@@ -199,7 +202,36 @@ final class Committer implements DurableWrites {
     if (unsynced) {
       syncIfDue();
     }
+    checkpointIfDue();
     scheduleCompactionIfDue();
+  }
+
+  /** Between groups: a checkpoint when the log, the memory held or the time since asks for one. */
+  private void checkpointIfDue() {
+    if (wal == null || broken != null || !wal.checkpointDue()) {
+      return;
+    }
+    try {
+      wal.checkpoint(at.last, false);
+      unsynced = false;
+    } catch (RuntimeException e) {
+      broken = OrmDbException.internal("the store failed while writing a checkpoint: " + e, e);
+    }
+  }
+
+  /**
+   * After the last group: a final checkpoint (a clean close leaves nothing to replay), or, when the
+   * store failed, just the log closed as it is.
+   */
+  void closeLog() {
+    if (wal == null) {
+      return;
+    }
+    if (broken == null) {
+      wal.closeCleanly(at.last);
+    } else {
+      wal.close();
+    }
   }
 
   /** Queues a compaction pass when the interval has passed; its slices interleave with batches. */
@@ -227,7 +259,11 @@ final class Committer implements DurableWrites {
   }
 
   private void sync() {
-    file.sync();
+    if (wal != null) {
+      wal.sync();
+    } else {
+      file.sync();
+    }
     unsynced = false;
     lastSyncNanos = System.nanoTime();
   }
@@ -242,20 +278,36 @@ final class Committer implements DurableWrites {
       return;
     }
     List<Runnable> completions = new ArrayList<>(work.size());
+    List<Task.Checkpoint> checkpoints = new ArrayList<>();
     boolean wrote = false;
     try {
-      for (Task t : work) {
-        wrote |= apply(t, completions);
+      if (wal != null) {
+        wal.beginGroup();
       }
-      if (wrote) {
+      for (Task t : work) {
+        if (t instanceof Task.Checkpoint c) {
+          checkpoints.add(c);
+        } else {
+          wrote |= apply(t, completions);
+        }
+      }
+      if (wal != null) {
+        if (wal.endGroup(at.last)) {
+          commits.incrementAndGet();
+          unsynced = true;
+        }
+      } else if (wrote) {
         file.commit();
         commits.incrementAndGet();
         unsynced = true;
-        if (config.durability() == StoreConfig.Durability.SYNC) {
-          sync();
-        }
+      }
+      if (unsynced && config.durability() == StoreConfig.Durability.SYNC) {
+        sync();
       }
     } catch (RuntimeException e) {
+      if (wal != null) {
+        wal.abortGroup();
+      }
       broken = OrmDbException.internal("the store failed while committing: " + e, e);
       work.forEach(t -> t.fail(broken));
       return;
@@ -265,6 +317,25 @@ final class Committer implements DurableWrites {
     completions.forEach(Runnable::run);
     if (unsynced) {
       syncIfDue();
+    }
+    if (!checkpoints.isEmpty()) {
+      checkpointNow(checkpoints);
+    } else {
+      checkpointIfDue();
+    }
+  }
+
+  /** A requested checkpoint, waited for: the file is durable when the futures complete. */
+  private void checkpointNow(List<Task.Checkpoint> requests) {
+    try {
+      if (wal != null) {
+        wal.checkpoint(at.last, true);
+        unsynced = false;
+      }
+      requests.forEach(c -> c.future().complete(null));
+    } catch (RuntimeException e) {
+      broken = OrmDbException.internal("the store failed while writing a checkpoint: " + e, e);
+      requests.forEach(c -> c.fail(broken));
     }
   }
 

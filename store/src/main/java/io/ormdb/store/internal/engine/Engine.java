@@ -33,6 +33,7 @@ import java.util.function.BooleanSupplier;
 public final class Engine implements AutoCloseable {
   private final boolean replica;
   private final StoreFile file;
+  private final WriteAheadLog wal;
   private final CatalogHistory catalogs;
   private final Positions at;
   private final Committer committer;
@@ -59,12 +60,23 @@ public final class Engine implements AutoCloseable {
     this.replica = replica;
     this.file = file;
     StoreMaps maps = new StoreMaps(file);
-    this.catalogs = new CatalogHistory(maps.catalog);
-    file.claimRole(maps.meta, replica);
-    this.tables = new Tables(maps);
-    this.at = Recovery.recover(file, tables, catalogs);
+    this.wal = WriteAheadLog.open(config, file, maps);
+    try {
+      this.catalogs = new CatalogHistory(maps.catalog);
+      file.claimRole(maps.meta, replica);
+      this.tables = new Tables(maps);
+      this.at = Recovery.recover(file, tables, catalogs);
+      if (wal != null) {
+        wal.startAfterOpen(at.last);
+      }
+    } catch (RuntimeException e) {
+      if (wal != null) {
+        wal.close();
+      }
+      throw e;
+    }
     this.visibleMark = new Watermark(at.visible, notifier);
-    this.committer = new Committer(config, file, at);
+    this.committer = new Committer(config, file, wal, at);
     this.journal = new JournalMaps(committer, maps, notifier);
     this.offsets = new OffsetMap(committer, maps);
     this.columnMeta = new BytesMap(committer::onCommitter, maps.columnMeta);
@@ -188,6 +200,14 @@ public final class Engine implements AutoCloseable {
         .future();
   }
 
+  /**
+   * Writes the file from the log now and waits until it is durable; the log starts over. Nothing to
+   * do in memory.
+   */
+  public CompletableFuture<Void> checkpoint() {
+    return committer.submit(new Task.Checkpoint()).future();
+  }
+
   /** Runs one full compaction pass (in slices, interleaved with commits). */
   public CompletableFuture<Long> compact() {
     return committer.submit(new Task.Compact()).future();
@@ -288,7 +308,14 @@ public final class Engine implements AutoCloseable {
   /** Counters for tests and metrics. */
   public long[] stats() {
     return new long[] {
-      at.batches(), committer.commits(), file.syncs(), compaction.versionsRemoved()
+      at.batches(),
+      committer.commits(),
+      file.syncs() + (wal == null ? 0 : wal.syncs()),
+      compaction.versionsRemoved(),
+      wal == null ? 0 : wal.logBytes(),
+      wal == null ? 0 : wal.checkpoints(),
+      file.file() == null ? 0 : file.file().length(),
+      file.fillRate()
     };
   }
 
@@ -297,10 +324,18 @@ public final class Engine implements AutoCloseable {
     if (!committer.close()) {
       return;
     }
-    visibleMark.close();
-    journal.close();
-    notifier.shutdown();
-    file.close(committer.broken() == null);
+    boolean clean = committer.broken() == null;
+    try {
+      committer.closeLog();
+    } catch (RuntimeException e) {
+      clean = false;
+      throw e;
+    } finally {
+      visibleMark.close();
+      journal.close();
+      notifier.shutdown();
+      file.close(clean);
+    }
   }
 
   /** The file this engine owns, or null in memory. */

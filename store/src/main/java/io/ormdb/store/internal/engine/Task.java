@@ -96,6 +96,21 @@ sealed interface Task {
     }
   }
 
+  /**
+   * A checkpoint now, after the group it is in: the file written from the log and synced, the log
+   * started over (an operator's or a test's request; the committer takes its own when due).
+   */
+  record Checkpoint(CompletableFuture<Void> future) implements Task {
+    Checkpoint() {
+      this(new CompletableFuture<>());
+    }
+
+    @Override
+    public boolean counts() {
+      return false;
+    }
+  }
+
   /** Stops the committer: the tasks queued behind it fail. */
   record Close(CompletableFuture<Void> future) implements Task {
     Close() {

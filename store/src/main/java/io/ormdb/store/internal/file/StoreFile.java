@@ -139,6 +139,28 @@ public final class StoreFile {
     }
   }
 
+  /** The estimated memory of changes not yet written to the file, in bytes. */
+  public long unsavedMemory() {
+    return store.getUnsavedMemory();
+  }
+
+  /**
+   * Rewrites the live data of the file's chunks whose share of live data is the lowest, when the
+   * file's overall share is below {@code targetFillRate} percent, at most about {@code budget}
+   * bytes: the rewritten data goes into the next commit, and the old chunks' space is reused once
+   * nothing needs them. Safe while the committer writes.
+   */
+  public void compact(int targetFillRate, long budget) {
+    if (key != null) {
+      store.compact(targetFillRate, (int) Math.min(Integer.MAX_VALUE, budget));
+    }
+  }
+
+  /** The share of live data in the file's chunks, in percent. */
+  public int fillRate() {
+    return key == null ? 100 : store.getFillRate();
+  }
+
   /** How many fsyncs this file had since it was opened. */
   public long syncs() {
     return syncs.get();

@@ -52,6 +52,7 @@ public final class StoreMaps {
 
   private final MVStore store;
   private final List<LoggedMap<?, ?>> all = new ArrayList<>();
+  private final LoggedMap.RecorderSlot slot = new LoggedMap.RecorderSlot();
 
   public StoreMaps(StoreFile file) {
     store = file.store();
@@ -72,6 +73,14 @@ public final class StoreMaps {
   /** Every map, in id order. */
   public List<LoggedMap<?, ?>> all() {
     return List.copyOf(all);
+  }
+
+  /**
+   * From now on every write of every map goes to {@code recorder} too, until {@code null} stops it.
+   * Set by the committer around a commit group.
+   */
+  public void record(LoggedMap.Recorder recorder) {
+    slot.recorder = recorder;
   }
 
   /** The map with {@code id}. */
@@ -98,7 +107,7 @@ public final class StoreMaps {
     } else {
       map = store.openMap(name);
     }
-    LoggedMap<K, V> m = new LoggedMap<>(id, map, keys, values);
+    LoggedMap<K, V> m = new LoggedMap<>(slot, id, map, keys, values);
     all.add(m);
     return m;
   }
