@@ -11,8 +11,11 @@ import io.ormdb.store.internal.wal.WalReader;
 import io.ormdb.store.internal.wal.WalWriter;
 import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -91,6 +94,7 @@ final class WriteAheadLog implements AutoCloseable {
   private long checkpointNanos = System.nanoTime();
   private long bytesAtCheckpoint;
   private boolean loggedSinceCheckpoint;
+  private Future<?> synced = CompletableFuture.completedFuture(null);
   private volatile Throwable backgroundFailure;
 
   /** What opening found in the log. */
@@ -261,11 +265,11 @@ final class WriteAheadLog implements AutoCloseable {
 
   /** Whether a checkpoint is due: log size, memory held, or time since the last one. */
   boolean checkpointDue() {
-    if (!loggedSinceCheckpoint) {
+    if (!loggedSinceCheckpoint || !synced.isDone()) {
       return false;
     }
     return writer.appendedBytes() - bytesAtCheckpoint >= policy.logBytes()
-        || file.unsavedMemory() >= policy.logBytes()
+        || file.unsavedMemory() >= 4 * policy.logBytes()
         || System.nanoTime() - checkpointNanos >= policy.interval().toNanos();
   }
 
@@ -280,6 +284,9 @@ final class WriteAheadLog implements AutoCloseable {
     if (failed != null) {
       throw OrmDbException.internal("a checkpoint failed: " + failed, failed);
     }
+    // The file reuses dead chunks' space at once (no retention time): the previous checkpoint must
+    // be synced before this one may overwrite what the file's synced version still points to.
+    awaitSynced();
     long segment = nextSegment++;
     if (writer != null) {
       writer.sync();
@@ -304,17 +311,36 @@ final class WriteAheadLog implements AutoCloseable {
       after.run();
       return;
     }
-    background.execute(
-        () -> {
-          try {
-            after.run();
-            if (policy.rewriteBytes() > 0) {
+    synced =
+        background.submit(
+            () -> {
+              try {
+                after.run();
+              } catch (Throwable e) {
+                backgroundFailure = e;
+              }
+            });
+    if (policy.rewriteBytes() > 0) {
+      background.execute(
+          () -> {
+            try {
               file.compact(policy.targetFillRate(), policy.rewriteBytes());
+            } catch (Throwable e) {
+              backgroundFailure = e;
             }
-          } catch (Throwable e) {
-            backgroundFailure = e;
-          }
-        });
+          });
+    }
+  }
+
+  private void awaitSynced() {
+    try {
+      synced.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw OrmDbException.internal("interrupted while a checkpoint was synced", e);
+    } catch (ExecutionException e) {
+      throw OrmDbException.internal("a checkpoint failed: " + e.getCause(), e.getCause());
+    }
   }
 
   /** Write-ahead-log bytes appended since the store was opened. */

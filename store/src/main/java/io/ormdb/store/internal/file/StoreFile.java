@@ -82,7 +82,22 @@ public final class StoreFile {
       b.fileName(ReopeningFilePath.prefixed(key));
     }
     try {
-      return new StoreFile(key, b.open());
+      MVStore store = b.open();
+      if (key != null) {
+        // MVStore keeps a dead chunk's space for a retention time (45 s by default) because it does
+        // not sync its writes: a crash could otherwise find the newest synced version pointing into
+        // overwritten space. Here every write of the file is a checkpoint that is synced before the
+        // next one begins (WriteAheadLog), so the space of chunks the synced version no longer
+        // needs
+        // can be reused at once. With 45 s, a busy file held 45 s of checkpoints in dead chunks:
+        // five times its live data.
+        store.setRetentionTime(0);
+        // Chunks a replaced version still needs are kept one checkpoint (MVStore keeps five by
+        // default: five checkpoints of dead chunks). A read that walks a map for longer pins its
+        // version (pin(), StoreMaps.pinned).
+        store.setVersionsToKeep(1);
+      }
+      return new StoreFile(key, store);
     } catch (MVStoreException e) {
       if (key != null) {
         OPEN_FILES.remove(key);
@@ -158,7 +173,7 @@ public final class StoreFile {
 
   /** The share of live data in the file's chunks, in percent. */
   public int fillRate() {
-    return key == null ? 100 : store.getFillRate();
+    return key == null ? 100 : store.getFileStore().getChunksFillRate();
   }
 
   /** How many fsyncs this file had since it was opened. */

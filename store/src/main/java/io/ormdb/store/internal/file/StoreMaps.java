@@ -111,4 +111,19 @@ public final class StoreMaps {
     all.add(m);
     return m;
   }
+
+  /**
+   * Runs a read that walks a map (a cursor over many entries) with the current version pinned, so
+   * that no chunk it may read is reused meanwhile, however long it takes.
+   */
+  public <T> T pinned(java.util.function.Supplier<T> read) {
+    MVStore.TxCounter c = store.registerVersionUsage();
+    try {
+      return read.get();
+    } finally {
+      if (!store.isClosed()) {
+        store.deregisterVersionUsage(c);
+      }
+    }
+  }
 }

@@ -45,12 +45,14 @@ public final class JournalMaps implements JournalStorage {
   private final LoggedMap<byte[], byte[]> snapshots;
   private final LoggedMap<String, String> meta;
   private final Watermark visible;
+  private final StoreMaps maps;
 
   /** Committer-owned: the ordering of the newest write. */
   private long lastOrdering;
 
   public JournalMaps(DurableWrites writes, StoreMaps maps, Executor notifier) {
     this.writes = writes;
+    this.maps = maps;
     this.meta = maps.meta;
     this.events = maps.journal;
     this.highest = maps.journalHighest;
@@ -105,23 +107,28 @@ public final class JournalMaps implements JournalStorage {
     }
     long limit = visible.get();
     byte[] prefix = JournalKeys.prefix(persistenceId);
-    Cursor<byte[], byte[]> c = events.map().cursor(JournalKeys.key(prefix, Math.max(0, from)));
-    long n = 0;
-    while (c.hasNext() && n < max) {
-      byte[] k = c.next();
-      if (!JournalKeys.hasPrefix(k, prefix)) {
-        return;
-      }
-      long seq = JournalKeys.number(k);
-      if (seq > to) {
-        return;
-      }
-      JournalEntry e = decodeEvent(persistenceId, seq, c.getValue());
-      if (e.ordering() <= limit) {
-        onEntry.accept(e);
-        n++;
-      }
-    }
+    maps.pinned(
+        () -> {
+          Cursor<byte[], byte[]> c =
+              events.map().cursor(JournalKeys.key(prefix, Math.max(0, from)));
+          long n = 0;
+          while (c.hasNext() && n < max) {
+            byte[] k = c.next();
+            if (!JournalKeys.hasPrefix(k, prefix)) {
+              return null;
+            }
+            long seq = JournalKeys.number(k);
+            if (seq > to) {
+              return null;
+            }
+            JournalEntry e = decodeEvent(persistenceId, seq, c.getValue());
+            if (e.ordering() <= limit) {
+              onEntry.accept(e);
+              n++;
+            }
+          }
+          return null;
+        });
   }
 
   @Override
@@ -166,19 +173,22 @@ public final class JournalMaps implements JournalStorage {
       return out;
     }
     byte[] prefix = JournalKeys.prefix(tag);
-    Cursor<byte[], byte[]> c = tags.map().cursor(JournalKeys.key(prefix, afterOrdering + 1));
-    while (c.hasNext() && out.size() < max) {
-      byte[] k = c.next();
-      if (!JournalKeys.hasPrefix(k, prefix) || JournalKeys.number(k) > limit) {
-        break;
-      }
-      byte[] eventKey = c.getValue();
-      byte[] v = events.map().get(eventKey);
-      if (v != null) { // deleted meanwhile
-        out.add(decodeEvent(JournalKeys.name(eventKey), JournalKeys.number(eventKey), v));
-      }
-    }
-    return out;
+    return maps.pinned(
+        () -> {
+          Cursor<byte[], byte[]> c = tags.map().cursor(JournalKeys.key(prefix, afterOrdering + 1));
+          while (c.hasNext() && out.size() < max) {
+            byte[] k = c.next();
+            if (!JournalKeys.hasPrefix(k, prefix) || JournalKeys.number(k) > limit) {
+              break;
+            }
+            byte[] eventKey = c.getValue();
+            byte[] v = events.map().get(eventKey);
+            if (v != null) { // deleted meanwhile
+              out.add(decodeEvent(JournalKeys.name(eventKey), JournalKeys.number(eventKey), v));
+            }
+          }
+          return out;
+        });
   }
 
   @Override
