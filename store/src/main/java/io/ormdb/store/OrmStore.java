@@ -18,6 +18,7 @@ import io.ormdb.store.columnar.ColumnStore;
 import io.ormdb.store.internal.codec.ValueCodec;
 import io.ormdb.store.internal.engine.Engine;
 import io.ormdb.store.internal.file.BytesMap;
+import io.ormdb.store.internal.file.FileCopy;
 import io.ormdb.store.journal.ConsumerOffset;
 import io.ormdb.store.journal.JournalStorage;
 import io.ormdb.store.query.QueryBudget;
@@ -371,6 +372,23 @@ public final class OrmStore implements AutoCloseable {
    */
   public void checkpoint() {
     join(engine.checkpoint());
+  }
+
+  /**
+   * Rewrites the database file of a closed store densely and gives the free space back to the file
+   * system: opens it once (the write-ahead log is replayed and a last checkpoint written at close),
+   * copies every map in key order into a new file, syncs it, and moves it over the old one. The
+   * store must not be open anywhere (an open store refuses with STORAGE_UNAVAILABLE). An open store
+   * reclaims space by itself ({@link StoreConfig.Checkpoints}); use this after deleting much data,
+   * or before copying the file.
+   */
+  public static FileCompaction compactFile(StoreConfig config) {
+    if (config.isInMemory()) {
+      throw OrmDbException.invalid("an in-memory store has no file to compact");
+    }
+    open(config).close();
+    FileCopy.Sizes s = FileCopy.compact(config);
+    return new FileCompaction(s.before(), s.after());
   }
 
   public StoreStats stats() {

@@ -95,4 +95,21 @@ public final class LoggedMap<K, V> {
   public V decodeValue(byte[] bytes) {
     return values.decode(bytes);
   }
+
+  /**
+   * Puts every entry of {@code source} (a map of the same id in another file) into this map, in key
+   * order, not recorded; {@code afterEach} runs after every put (to commit now and then).
+   */
+  @SuppressWarnings("unchecked")
+  public void copyFrom(LoggedMap<?, ?> source, Runnable afterEach) {
+    if (source.id != id) {
+      throw new IllegalArgumentException("map " + source.id + " copied into map " + id);
+    }
+    org.h2.mvstore.Cursor<K, V> c = ((MVMap<K, V>) source.map).cursor(null);
+    while (c.hasNext()) {
+      K k = c.next();
+      map.put(k, c.getValue());
+      afterEach.run();
+    }
+  }
 }
