@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     versionProvider = OrmDbCli.Version.class,
     description =
         "ORMDB, an ORM-native database: a guided demo, and statements run on a data directory.",
-    subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      CompactCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class OrmDbCli implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
