@@ -34,8 +34,8 @@ final class FeedReader implements ChunkReader<ChangeFeedItem> {
 
   @Override
   public List<ChangeFeedItem> read() {
-    if (!positionChecked) {
-      // a position inside a change set a recovery discarded (or past the newest) is refused
+    if (!positionChecked && after.lsn() <= store.currentLsn()) {
+      // a position inside a change set a recovery discarded is refused (a future one waits)
       store.checkReadPosition(
           after.lsn(), "the feed position " + after.lsn() + ":" + after.index());
       positionChecked = true;

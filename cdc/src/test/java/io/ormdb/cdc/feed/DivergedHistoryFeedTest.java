@@ -135,6 +135,7 @@ class DivergedHistoryFeedTest {
 
   @Test
   void aNamedConsumerWhoseStoredOffsetWasDiscardedIsRefused() throws Exception {
+    commit(store, note(100, "after"));
     NamedConsumer c = feed.consumer("billing");
     c.commit(new ConsumerOffset(30, ConsumerOffset.TX_END))
         .toCompletableFuture()
