@@ -31,7 +31,10 @@ public enum ErrorCode {
   TIMEOUT(9),
   /** Writes are refused: this node is a read replica. */
   READ_ONLY_REPLICA(10),
-  /** The LSN is not available (older than retention, or in the future). */
+  /**
+   * The LSN is not available (older than retention, or in the future), or the reader's position
+   * names a change set a recovery discarded: the message says where the history diverged.
+   */
   INVALID_LSN(11),
   /** The credentials were missing, malformed, expired or unknown. */
   AUTHENTICATION_FAILED(12),

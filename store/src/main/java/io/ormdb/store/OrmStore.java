@@ -79,7 +79,11 @@ public final class OrmStore implements AutoCloseable {
   /**
    * Opens or creates the store, recovering the last durable state. Fails with STORAGE_UNAVAILABLE
    * naming the file and the reason when it cannot be used: already open in this process, locked by
-   * another one, a directory, not a database file or damaged, or its directory cannot be created.
+   * another one, a directory, not a database file or damaged, or its directory cannot be created;
+   * and when acknowledged commits cannot be recovered (the write-ahead log is damaged before its
+   * end, or the file went back to an older state), naming the last good LSN — unless the
+   * configuration asks for {@link StoreConfig.Recovery#NEWEST_INTACT}. What the open recovered is
+   * in {@link #recoveryReport()}.
    */
   public static OrmStore open(StoreConfig config) {
     return new OrmStore(Engine.open(config));
@@ -293,12 +297,46 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
-   * Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order.
-   * INVALID_LSN naming the oldest available LSN when {@code fromLsnInclusive} is older than the
-   * changelog's retention ({@link #oldestChangelogLsn()}).
+   * Up to {@code maxEntries} committed change sets from {@code fromLsnInclusive}, in LSN order,
+   * skipping the LSNs between two history epochs ({@link #historyEpochs()}). INVALID_LSN naming the
+   * oldest available LSN when {@code fromLsnInclusive} is older than the changelog's retention
+   * ({@link #oldestChangelogLsn()}); INVALID_LSN saying where the history diverged when the LSN
+   * before it was discarded by a recovery, or is past the newest commit.
    */
   public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
     return engine.changes(fromLsnInclusive, maxEntries);
+  }
+
+  /**
+   * INVALID_LSN when a reader that has read the change set at {@code lastReadLsn} (0: nothing yet)
+   * cannot go on reading this store's changelog after it: a recovery discarded that LSN (the
+   * message says where the history diverged, in which epoch, and what to do), or it is past the
+   * newest commit. Feeds, consumers and replication check the position they resume from with it.
+   */
+  public void checkReadPosition(long lastReadLsn, String reader) {
+    engine.checkRead(lastReadLsn, reader);
+  }
+
+  /**
+   * What opening this store recovered: the log records replayed, the LSN it opened at, the bytes at
+   * the end of the log it ignored, the history epoch and whether this open started it. Its {@link
+   * RecoveryReport#warning()} was logged (System.Logger {@code io.ormdb.store}, WARNING).
+   */
+  public RecoveryReport recoveryReport() {
+    return engine.recoveryReport();
+  }
+
+  /**
+   * One history epoch: the changelog from {@code firstLsn} on, continuing the history before it
+   * after {@code lastLsnKept}; the LSNs between the two name nothing (a recovery discarded them).
+   */
+  public record HistoryEpoch(int epoch, long firstLsn, long lastLsnKept) {}
+
+  /** The history epochs, oldest first (one, epoch 1 from LSN 1, until a recovery discarded any). */
+  public List<HistoryEpoch> historyEpochs() {
+    return engine.historyEpochs().stream()
+        .map(e -> new HistoryEpoch((int) e[0], e[1], e[2]))
+        .toList();
   }
 
   /**

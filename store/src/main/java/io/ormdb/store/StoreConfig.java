@@ -38,6 +38,9 @@ import java.util.Objects;
  *     #DEFAULT_COMMIT_QUEUE_SIZE}
  * @param checkpoints when the store writes its file from the write-ahead log, and how it reclaims
  *     the file's space (default, also for null, {@link Checkpoints#DEFAULT})
+ * @param recovery what opening does when acknowledged commits cannot be recovered: refuse ({@link
+ *     Recovery#STRICT}, the default, also for null) or open the newest intact state in a new
+ *     history epoch ({@link Recovery#NEWEST_INTACT})
  */
 public record StoreConfig(
     String dataDir,
@@ -50,7 +53,8 @@ public record StoreConfig(
     Duration consumerHold,
     int cacheMegabytes,
     int commitQueueSize,
-    Checkpoints checkpoints) {
+    Checkpoints checkpoints,
+    Recovery recovery) {
 
   /** The default page cache: 64 MiB (MVStore's own default is 16). */
   public static final int DEFAULT_CACHE_MEGABYTES = 64;
@@ -111,6 +115,27 @@ public record StoreConfig(
     }
   }
 
+  /**
+   * What opening a store does when it can tell that acknowledged commits are missing: the
+   * write-ahead log is damaged before its end (a missing or foreign segment, a gap, a damaged
+   * record followed by more log), or the database file went back to an older state than its log
+   * expects. A log whose tail merely holds bytes recovery cannot use (a record cut short by a
+   * crash, or a damaged last record) opens in both modes, with a warning and a new history epoch;
+   * see {@link OrmStore#recoveryReport()}.
+   */
+  public enum Recovery {
+    /** Refuse to open, with STORAGE_UNAVAILABLE naming the last good LSN and what was found. */
+    STRICT,
+    /**
+     * Open the newest intact state (the file's checkpoint and the log replayed up to the damage),
+     * discarding what follows; the changelog continues in a new history epoch whose LSNs are past
+     * every LSN that may have been handed out, and readers that had seen a discarded LSN get
+     * INVALID_LSN. The unusable rest of the log is deleted: copy the data directory first to keep
+     * it.
+     */
+    NEWEST_INTACT
+  }
+
   /** When a commit is acknowledged. */
   public enum Durability {
     /** After the batch's write-ahead-log record is synced (group commit shares one fsync). */
@@ -148,6 +173,37 @@ public record StoreConfig(
       throw OrmDbException.invalid("commitQueueSize must be >= 1 but is " + commitQueueSize);
     }
     checkpoints = checkpoints == null ? Checkpoints.DEFAULT : checkpoints;
+    recovery = recovery == null ? Recovery.STRICT : recovery;
+  }
+
+  /**
+   * A configuration that refuses to open when acknowledged commits are missing ({@code STRICT}).
+   */
+  public StoreConfig(
+      String dataDir,
+      Durability durability,
+      long maxDelayMillis,
+      Duration historyRetention,
+      Duration compactionInterval,
+      int maxValueBytes,
+      Duration changelogRetention,
+      Duration consumerHold,
+      int cacheMegabytes,
+      int commitQueueSize,
+      Checkpoints checkpoints) {
+    this(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        changelogRetention,
+        consumerHold,
+        cacheMegabytes,
+        commitQueueSize,
+        checkpoints,
+        Recovery.STRICT);
   }
 
   /** Whether the whole changelog is kept. */
@@ -181,7 +237,8 @@ public record StoreConfig(
         DEFAULT_CONSUMER_HOLD,
         DEFAULT_CACHE_MEGABYTES,
         DEFAULT_COMMIT_QUEUE_SIZE,
-        Checkpoints.DEFAULT);
+        Checkpoints.DEFAULT,
+        Recovery.STRICT);
   }
 
   public boolean isInMemory() {
@@ -249,6 +306,16 @@ public record StoreConfig(
     return c.build();
   }
 
+  /**
+   * What opening does when acknowledged commits cannot be recovered ({@link Recovery#STRICT}:
+   * refuse; {@link Recovery#NEWEST_INTACT}: open the newest intact state in a new history epoch).
+   */
+  public StoreConfig withRecovery(Recovery recovery) {
+    Copy c = new Copy(this);
+    c.recovery = Objects.requireNonNull(recovery, "recovery");
+    return c.build();
+  }
+
   /** The components of a configuration, to change some of them (the {@code with} methods). */
   private static final class Copy {
     private final String dataDir;
@@ -262,6 +329,7 @@ public record StoreConfig(
     private int cacheMegabytes;
     private int commitQueueSize;
     private Checkpoints checkpoints;
+    private Recovery recovery;
 
     Copy(StoreConfig c) {
       dataDir = c.dataDir;
@@ -275,6 +343,7 @@ public record StoreConfig(
       cacheMegabytes = c.cacheMegabytes;
       commitQueueSize = c.commitQueueSize;
       checkpoints = c.checkpoints;
+      recovery = c.recovery;
     }
 
     StoreConfig build() {
@@ -289,7 +358,8 @@ public record StoreConfig(
           consumerHold,
           cacheMegabytes,
           commitQueueSize,
-          checkpoints);
+          checkpoints,
+          recovery);
     }
   }
 }

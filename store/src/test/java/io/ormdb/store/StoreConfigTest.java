@@ -65,6 +65,10 @@ class StoreConfigTest {
                 8,
                 3,
                 new StoreConfig.Checkpoints(Duration.ofSeconds(7), 2L << 20, 40, 1L << 20)));
+    assertThat(all.recovery()).isEqualTo(StoreConfig.Recovery.STRICT);
+    StoreConfig intact = all.withRecovery(StoreConfig.Recovery.NEWEST_INTACT);
+    assertThat(intact.recovery()).isEqualTo(StoreConfig.Recovery.NEWEST_INTACT);
+    assertThat(intact.withRecovery(StoreConfig.Recovery.STRICT)).isEqualTo(all);
   }
 
   /** A store whose cache is far smaller than its data reads everything back from the file. */

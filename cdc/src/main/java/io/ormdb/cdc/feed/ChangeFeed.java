@@ -21,7 +21,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * waits for the store's commit notification (no polling) and then continues live. When the position
  * is older than the changelog's retention, the stream fails with an {@code OrmDbException}
  * INVALID_LSN whose message names the oldest available LSN; a consumer that falls behind retention
- * while streaming is told the same way. {@link FeedControl#stop()} completes a stream.
+ * while streaming is told the same way. A position at or after a change set that a recovery
+ * discarded ({@link OrmStore#historyEpochs()}), or past the newest commit, fails with INVALID_LSN
+ * saying where the history diverged; the hole between two history epochs is skipped. {@link
+ * FeedControl#stop()} completes a stream.
  */
 public final class ChangeFeed {
   private final OrmStore store;

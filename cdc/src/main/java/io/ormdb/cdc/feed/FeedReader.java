@@ -22,6 +22,7 @@ final class FeedReader implements ChunkReader<ChangeFeedItem> {
   private final int chunk;
   private final ConsumerOffset after;
   private long next;
+  private boolean positionChecked;
 
   FeedReader(OrmStore store, ConsumerOffset after, ChangeFilter filter, int chunk) {
     this.store = store;
@@ -33,6 +34,12 @@ final class FeedReader implements ChunkReader<ChangeFeedItem> {
 
   @Override
   public List<ChangeFeedItem> read() {
+    if (!positionChecked && after.lsn() <= store.currentLsn()) {
+      // a position inside a change set a recovery discarded is refused (a future one waits)
+      store.checkReadPosition(
+          after.lsn(), "the feed position " + after.lsn() + ":" + after.index());
+      positionChecked = true;
+    }
     List<ChangeFeedItem> out = new ArrayList<>();
     while (out.isEmpty()) {
       if (next > store.currentLsn()) {

@@ -164,6 +164,12 @@ public final class ReplicationSource {
     }
     long last = f.fromLsn() - 1;
     long primary = store.currentLsn();
+    try {
+      // a replica that applied a change set the primary's recovery discarded has diverged
+      store.checkReadPosition(Math.max(0, last), "the replica");
+    } catch (OrmDbException e) {
+      return e;
+    }
     if (last > primary) {
       return new OrmDbException(
           ErrorCode.INVALID_LSN,

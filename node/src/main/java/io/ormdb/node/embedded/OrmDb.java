@@ -89,6 +89,12 @@ public final class OrmDb implements Extension {
     ReplicationSettings rs = settings.replication();
     this.store =
         rs.isReplica() ? OrmStore.openReplica(settings.store()) : OrmStore.open(settings.store());
+    // what recovery could not use, in the application's log too (the store logs it to
+    // System.Logger)
+    store
+        .recoveryReport()
+        .warning()
+        .ifPresent(w -> system.log().warn("ORMDB store {}: {}", settings.store().dataDir(), w));
     OrmStoreRegistry.get(system).register(store);
     this.feed = ChangeFeed.create(system, store);
     this.actors = OrmDbActors.start(system, "default", store, settings.actors());

@@ -54,6 +54,19 @@ public record OrmDbSettings(
     }
   }
 
+  private static StoreConfig.Recovery recovery(Config o) {
+    String r = o.getString("recovery").trim().toLowerCase(Locale.ROOT);
+    return switch (r) {
+      case "strict" -> StoreConfig.Recovery.STRICT;
+      case "newest-intact" -> StoreConfig.Recovery.NEWEST_INTACT;
+      default ->
+          throw new IllegalArgumentException(
+              "ormdb.recovery must be one of strict, newest-intact but is '"
+                  + o.getString("recovery")
+                  + "'");
+    };
+  }
+
   public static OrmDbSettings create(Config config) {
     Config o = config.getConfig("ormdb");
     String durability = o.getString("durability").toLowerCase(Locale.ROOT);
@@ -81,7 +94,8 @@ public record OrmDbSettings(
             o.getDuration("changelog-consumer-hold"),
             cacheMegabytes(o),
             commitQueueSize(o),
-            checkpoints(o));
+            checkpoints(o),
+            recovery(o));
     ReplicationSettings replication = ReplicationSettings.create(config);
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(

@@ -24,6 +24,7 @@ class OrmDbSettingsTest {
     assertThat(s.store().consumerHold()).isEqualTo(Duration.ofDays(7));
     assertThat(s.store().cacheMegabytes()).isEqualTo(64);
     assertThat(s.store().commitQueueSize()).isEqualTo(StoreConfig.DEFAULT_COMMIT_QUEUE_SIZE);
+    assertThat(s.store().recovery()).isEqualTo(StoreConfig.Recovery.STRICT);
     assertThat(s.callerThreadReads()).isTrue();
   }
 
@@ -34,10 +35,12 @@ class OrmDbSettingsTest {
             with(
                 "ormdb.cache-size = 8MiB\normdb.changelog-retention = 1h\n"
                     + "ormdb.commit-queue-size = 50\n"
+                    + "ormdb.recovery = newest-intact\n"
                     + "ormdb.changelog-consumer-hold = 0s\n"
                     + "ormdb.embedded.caller-thread-reads = off"));
     assertThat(s.store().cacheMegabytes()).isEqualTo(8);
     assertThat(s.store().commitQueueSize()).isEqualTo(50);
+    assertThat(s.store().recovery()).isEqualTo(StoreConfig.Recovery.NEWEST_INTACT);
     assertThat(s.store().changelogRetention()).isEqualTo(Duration.ofHours(1));
     assertThat(s.store().consumerHold()).isZero();
     assertThat(s.callerThreadReads()).isFalse();
@@ -51,5 +54,7 @@ class OrmDbSettingsTest {
         .hasMessage("ormdb.commit-queue-size must be at least 1 but is 0");
     assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.durability = sometimes")))
         .hasMessage("ormdb.durability must be one of sync, async but is 'sometimes'");
+    assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.recovery = lenient")))
+        .hasMessage("ormdb.recovery must be one of strict, newest-intact but is 'lenient'");
   }
 }

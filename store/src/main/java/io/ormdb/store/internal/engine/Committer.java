@@ -295,6 +295,11 @@ final class Committer implements DurableWrites {
         if (wal.endGroup(at.last)) {
           commits.incrementAndGet();
           unsynced = true;
+          if (wal.reservationExceeded(at.last)) {
+            // the file must hold a reservation past every LSN before it is acknowledged
+            wal.checkpoint(at.last, true);
+            unsynced = false;
+          }
         }
       } else if (wrote) {
         file.commit();

@@ -191,13 +191,14 @@ final class Compaction {
 
   /**
    * The newest LSN in {@code [lo, hi]} whose change set was committed at or before {@code micros}
-   * (commit times grow with the LSN), or {@code none}.
+   * (commit times grow with the LSN), or {@code none}. An LSN in the hole between two history
+   * epochs counts as committed when the change set before it was.
    */
   private long lastCommittedBefore(long micros, long lo, long hi, long none) {
     long best = none;
     while (lo <= hi) {
       long mid = (lo + hi) >>> 1;
-      if (ChangeSetCodec.commitTs(tables.changelog.map().get(mid)) <= micros) {
+      if (commitTsAtOrBefore(mid) <= micros) {
         best = mid;
         lo = mid + 1;
       } else {
@@ -205,6 +206,16 @@ final class Compaction {
       }
     }
     return best;
+  }
+
+  /** The commit time of the change set at {@code lsn}, or of the newest before it in a hole. */
+  private long commitTsAtOrBefore(long lsn) {
+    byte[] b = tables.changelog.map().get(lsn);
+    if (b == null) {
+      Long before = tables.changelog.map().floorKey(lsn);
+      b = before == null ? null : tables.changelog.map().get(before);
+    }
+    return b == null ? Long.MIN_VALUE : ChangeSetCodec.commitTs(b);
   }
 
   private static long micros(Duration d) {
@@ -241,11 +252,16 @@ final class Compaction {
         c.logResume = best + 1;
       }
     }
-    long end = Math.min(c.logHorizon + 1, c.logResume + SLICE);
-    for (long l = c.logResume; l < end; l++) {
+    // the entries that are there (the hole between two history epochs has none), a slice at a time
+    long end = c.logHorizon + 1;
+    int removed = 0;
+    Long l = tables.changelog.map().ceilingKey(c.logResume);
+    while (l != null && l < end && removed < SLICE) {
       tables.changelog.remove(l);
+      removed++;
+      l = tables.changelog.map().higherKey(l);
     }
-    c.logResume = end;
-    return end >= c.logHorizon + 1;
+    c.logResume = l == null || l >= end ? end : l;
+    return c.logResume >= end;
   }
 }

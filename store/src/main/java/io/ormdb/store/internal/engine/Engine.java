@@ -6,6 +6,7 @@ import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.store.RecoveryReport;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.CatalogHistory;
@@ -36,6 +37,8 @@ public final class Engine implements AutoCloseable {
   private final WriteAheadLog wal;
   private final CatalogHistory catalogs;
   private final Positions at;
+  private final History history;
+  private final RecoveryReport recovered;
   private final Committer committer;
   private final Compaction compaction;
   private final Reads reads;
@@ -66,9 +69,16 @@ public final class Engine implements AutoCloseable {
       file.claimRole(maps.meta, replica);
       this.tables = new Tables(maps);
       this.at = Recovery.recover(file, tables, catalogs);
+      this.history = History.load(tables.meta);
+      at.epochStart = history.current().firstLsn();
+      WriteAheadLog.OpenReport opened = wal == null ? null : wal.opened();
+      History.Epoch started =
+          replica ? null : Recovery.startEpochIfLost(opened, history, tables, at);
       if (wal != null) {
-        wal.startAfterOpen(at.last);
+        // also makes a new epoch durable before anything of it is published
+        wal.startAfterOpen(at.last, at.next());
       }
+      this.recovered = Recovery.report(file, opened, history, at, started != null);
     } catch (RuntimeException e) {
       if (wal != null) {
         wal.close();
@@ -82,7 +92,7 @@ public final class Engine implements AutoCloseable {
     this.columnMeta = new BytesMap(committer::onCommitter, maps.columnMeta);
     this.columnChunks = new BytesMap(committer::onCommitter, maps.columnChunks);
     this.compaction = new Compaction(config, tables, catalogs, at, offsets);
-    this.reads = new Reads(file, tables, catalogs, at);
+    this.reads = new Reads(file, tables, catalogs, at, history);
     SchemaApply schemas = new SchemaApply(tables, catalogs, at);
     committer.start(
         new Committer.Parts(
@@ -279,6 +289,26 @@ public final class Engine implements AutoCloseable {
 
   public List<ChangeSet> changes(long fromLsnInclusive, int maxEntries) {
     return reads.changes(fromLsnInclusive, maxEntries);
+  }
+
+  /**
+   * INVALID_LSN when a reader that has read change set {@code lsn} cannot go on in this history (a
+   * recovery discarded that LSN, or it is past the newest).
+   */
+  public void checkRead(long lsn, String reader) {
+    history.checkSeen(lsn, at.visible, reader);
+  }
+
+  /** What opening recovered. */
+  public RecoveryReport recoveryReport() {
+    return recovered;
+  }
+
+  /** The history epochs as {@code [epoch, firstLsn, lastLsnKept]}, oldest first. */
+  public List<long[]> historyEpochs() {
+    return history.epochs().stream()
+        .map(e -> new long[] {e.number(), e.firstLsn(), e.lastKept()})
+        .toList();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ final class Positions {
   /** The oldest LSN the changelog still holds (truncation removed the entries below it). */
   volatile long oldestLog = 1;
 
+  /** The first LSN of the current history epoch ({@link History}): none below it is given again. */
+  volatile long epochStart = 1;
+
   private final AtomicLong batches = new AtomicLong();
 
   /** Committer only: change set {@code lsn}, committed at {@code ts}, is applied. */
@@ -30,6 +33,11 @@ final class Positions {
     last = lsn;
     lastTs = Math.max(lastTs, ts);
     batches.incrementAndGet();
+  }
+
+  /** Committer only: the LSN of the next change set. */
+  long next() {
+    return Math.max(last + 1, epochStart);
   }
 
   /** How many change sets were applied since the store was opened. */

@@ -14,19 +14,23 @@ import org.h2.mvstore.MVStore;
 /**
  * Reads of published state on any thread: read views at a retained LSN and changelog entries. A
  * view pins the map roots; if compaction raised the oldest retained LSN past it meanwhile, it is
- * opened again (newest) or refused (as of an LSN).
+ * opened again (newest) or refused (as of an LSN). Changelog reads skip the holes between history
+ * epochs ({@link History}); a read that starts after, or a view at, an LSN a recovery discarded is
+ * refused with INVALID_LSN saying where the history diverged.
  */
 final class Reads {
   private final StoreFile file;
   private final Tables tables;
   private final CatalogHistory catalogs;
   private final Positions at;
+  private final History history;
 
-  Reads(StoreFile file, Tables tables, CatalogHistory catalogs, Positions at) {
+  Reads(StoreFile file, Tables tables, CatalogHistory catalogs, Positions at, History history) {
     this.file = file;
     this.tables = tables;
     this.catalogs = catalogs;
     this.at = at;
+    this.history = history;
   }
 
   /** A view at the newest published LSN. */
@@ -42,6 +46,10 @@ final class Reads {
   /** A view at {@code lsn} of the rows {@code owner} owns; INVALID_LSN when it is not retained. */
   ReadView snapshotAt(long lsn, KeyOwner owner) {
     long newest = at.visible;
+    History.Epoch hole = history.holeOf(lsn);
+    if (hole != null) {
+      throw History.diverged(lsn, hole, "a read as of LSN " + lsn);
+    }
     if (lsn < at.oldestRetained || lsn > newest) {
       throw invalidLsn(lsn, newest);
     }
@@ -79,12 +87,16 @@ final class Reads {
       throw OrmDbException.invalid("maxEntries must be > 0 but is " + maxEntries);
     }
     long newest = at.visible;
-    if (fromLsnInclusive > newest + 1) {
-      throw invalidLsn(fromLsnInclusive, newest);
+    long from = Math.max(1, fromLsnInclusive);
+    // reading from an LSN means having read the one before it
+    if (from > newest + 1 || history.holeOf(from - 1) != null) {
+      history.checkSeen(from - 1, newest, "a changelog read from LSN " + from);
+      throw invalidLsn(from, newest);
     }
-    checkRetained(Math.max(1, fromLsnInclusive));
+    from = history.skipHoles(from);
+    checkRetained(from);
     List<ChangeSet> out = new ArrayList<>();
-    for (long l = Math.max(1, fromLsnInclusive); l <= newest && out.size() < maxEntries; l++) {
+    for (long l = from; l <= newest && out.size() < maxEntries; l = history.skipHoles(l + 1)) {
       byte[] b = tables.changelog.map().get(l);
       if (b == null) {
         checkRetained(l); // truncated meanwhile

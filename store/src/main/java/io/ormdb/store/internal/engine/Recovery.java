@@ -1,5 +1,6 @@
 package io.ormdb.store.internal.engine;
 
+import io.ormdb.store.RecoveryReport;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.Catalog.EntityInfo;
 import io.ormdb.store.internal.catalog.CatalogHistory;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Opening a store: finds where it stands from the changelog and {@code meta}, after removing the
- * row versions of a change set that was being written when the process died.
+ * row versions of a change set that was being written when the process died; and, when the log's
+ * replay lost change sets that may have been acknowledged, starts a new history epoch.
  */
 final class Recovery {
   private Recovery() {}
@@ -58,5 +60,62 @@ final class Recovery {
       }
       tables.setCount(e.id, n);
     }
+  }
+
+  private static final System.Logger LOG = System.getLogger("io.ormdb.store");
+
+  /** What the open recovered; logs a warning when it could not use all of the log. */
+  static RecoveryReport report(
+      StoreFile file, WriteAheadLog.OpenReport r, History history, Positions at, boolean started) {
+    History.Epoch e = history.current();
+    RecoveryReport report =
+        r == null
+            ? new RecoveryReport(0, at.last, 0, null, e.number(), e.firstLsn(), false, "")
+            : new RecoveryReport(
+                r.replayedRecords(),
+                at.last,
+                r.ignoredBytes(),
+                r.tornFile(),
+                e.number(),
+                e.firstLsn(),
+                started,
+                r.damage() == null ? "" : r.damage());
+    report.warning().ifPresent(w -> LOG.log(System.Logger.Level.WARNING, file.file() + ": " + w));
+    return report;
+  }
+
+  /**
+   * Starts a new history epoch when the open lost change sets that may have been acknowledged and
+   * read (returns it; null when none is due). A primary only: a replica's LSNs are its primary's,
+   * and what it lost it receives again, the same change sets at the same LSNs.
+   *
+   * <p>Due when replay stopped at damage ({@code NEWEST_INTACT}) and also when the log merely ended
+   * in bytes it could not use: a record cut short by a crash was never acknowledged, but a damaged
+   * last record (zeroed, truncated or overwritten after it was synced) may have been, and the two
+   * cannot be told apart. Starting an epoch costs a hole in the LSNs; not starting one could give
+   * an LSN that a consumer read to another change set.
+   *
+   * <p>The first LSN of the new epoch is past every LSN that may have been handed out: past the
+   * newest LSN the log and the file mention, and past the reservation of the file's checkpoint
+   * ({@link WriteAheadLog#RESERVED}), which no acknowledged LSN passes. When the file's checkpoint
+   * itself is not the newest (the file went back to an older state, segments are missing or
+   * damaged), one more reservation ({@link WriteAheadLog#RESERVE}) is added past the newest LSN
+   * seen: the reservation in force while the lost part of the log was written was at most that far
+   * past its start.
+   */
+  static History.Epoch startEpochIfLost(
+      WriteAheadLog.OpenReport r, History history, Tables tables, Positions at) {
+    if (r == null || !r.lostTail()) {
+      return null;
+    }
+    long base = Math.max(Math.max(at.last, r.newestSeen()), history.current().firstLsn() - 1);
+    boolean trusted = r.damage() == null && r.reserved() > 0;
+    long first =
+        trusted
+            ? Math.max(base, r.reserved()) + 1
+            : Math.max(base, r.reserved()) + WriteAheadLog.RESERVE + 1;
+    History.Epoch e = history.begin(tables.meta, at.last, first);
+    at.epochStart = first;
+    return e;
   }
 }

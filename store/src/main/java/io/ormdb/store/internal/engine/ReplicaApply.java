@@ -42,10 +42,16 @@ final class ReplicaApply {
     if (lsn <= at.last) {
       return at.last;
     }
-    if (lsn != at.last + 1) {
+    if (lsn != at.next()) {
       throw new OrmDbException(
           ErrorCode.INVALID_LSN,
-          "replicated change set " + lsn + " does not follow the last applied LSN " + at.last);
+          "replicated change set "
+              + lsn
+              + " does not follow the last applied LSN "
+              + at.last
+              + (at.next() == at.last + 1
+                  ? ""
+                  : " (the next LSN of this history is " + at.next() + ")"));
     }
     Catalog cat = catalogs.latest();
     long have = cat == null ? 0 : cat.version;

@@ -32,10 +32,20 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>At open, the records after the file's checkpoint are replayed onto the maps (every write sets
  * a key to an absolute value, so replaying onto a checkpoint is exact), and a checkpoint follows. A
- * torn last record — a crash during an append; never acknowledged — is ignored and reported. A log
- * that cannot be replayed to its end (a missing segment, a gap, damage followed by more log, a file
- * that went back to an older checkpoint) means acknowledged commits would be lost: the open is
- * refused with STORAGE_UNAVAILABLE.
+ * tail the reader cannot use (a record cut short by a crash during an append, or a damaged last
+ * record) is ignored and reported. A log that cannot be replayed to its end (a missing segment, a
+ * gap, damage followed by more log, a file that went back to an older checkpoint) means
+ * acknowledged commits would be lost: the open is refused with STORAGE_UNAVAILABLE, unless the
+ * configuration asks for {@link StoreConfig.Recovery#NEWEST_INTACT}, when replay stops at the
+ * damage and the report says what was found ({@link History} then starts a new epoch).
+ *
+ * <p>LSNs are reserved ahead in the file ({@value #RESERVED}): a checkpoint records an LSN up to
+ * which the store may commit before the next checkpoint, at least {@link #RESERVE} past the newest,
+ * and a group whose LSNs would pass it is followed by a checkpoint, waited for, before it is
+ * acknowledged. So every LSN ever acknowledged is at most the reservation the file's newest
+ * checkpoint holds, even when the log's tail is lost, and at most {@code RESERVE} past the newest
+ * LSN the log before the loss mentions: a recovery that discards history starts the new epoch past
+ * that.
  *
  * <p>An in-memory store has no log.
  */
@@ -51,6 +61,12 @@ final class WriteAheadLog implements AutoCloseable {
 
   /** Meta key: the id of this file, which its log segments carry. */
   static final String FILE_ID = "file.id";
+
+  /** Meta key: the newest LSN that may be committed before the next checkpoint. */
+  static final String RESERVED = "lsn.reserved";
+
+  /** How far past the newest LSN a checkpoint reserves LSNs. */
+  static final long RESERVE = 1L << 20;
 
   /** The log's directory inside the data directory. */
   static final String DIRECTORY = "wal";
@@ -91,14 +107,38 @@ final class WriteAheadLog implements AutoCloseable {
   private WalWriter writer;
   private long group;
   private long nextSegment;
+  private long reserved;
   private long checkpointNanos = System.nanoTime();
   private long bytesAtCheckpoint;
   private boolean loggedSinceCheckpoint;
   private Future<?> synced = CompletableFuture.completedFuture(null);
   private volatile Throwable backgroundFailure;
 
-  /** What opening found in the log. */
-  record OpenReport(long replayedRecords, long replayedToLsn, Path tornFile, long ignoredBytes) {}
+  /**
+   * What opening found in the log.
+   *
+   * @param replayedRecords log records replayed onto the file's checkpoint
+   * @param replayedToLsn the newest LSN after the replay
+   * @param tornFile the segment whose tail was ignored, or null
+   * @param ignoredBytes the bytes ignored at its end
+   * @param damage null, or what made recovery stop before the end of the log (with {@link
+   *     StoreConfig.Recovery#NEWEST_INTACT} only: else the open was refused)
+   * @param newestSeen the newest LSN the log or the file mentions, replayed or not
+   * @param reserved the LSN reservation of the file's checkpoint (0 when it has none)
+   */
+  record OpenReport(
+      long replayedRecords,
+      long replayedToLsn,
+      Path tornFile,
+      long ignoredBytes,
+      String damage,
+      long newestSeen,
+      long reserved) {
+    /** Whether change sets that may have been acknowledged were lost (a new epoch is due). */
+    boolean lostTail() {
+      return damage != null || tornFile != null;
+    }
+  }
 
   private WriteAheadLog(
       StoreConfig config,
@@ -136,6 +176,8 @@ final class WriteAheadLog implements AutoCloseable {
     UUID id = UUID.fromString(maps.meta.map().get(FILE_ID));
     long afterGroup = Long.parseLong(maps.meta.map().get(GROUP));
     long afterLsn = Long.parseLong(maps.meta.map().get(LSN));
+    long reserved = longOr(maps.meta.map().get(RESERVED), 0);
+    boolean newestIntact = config.recovery() == StoreConfig.Recovery.NEWEST_INTACT;
     WalReader.Replay r;
     try {
       r =
@@ -145,7 +187,7 @@ final class WriteAheadLog implements AutoCloseable {
               Long.parseLong(segment),
               afterGroup,
               afterLsn,
-              false,
+              newestIntact,
               new RedoBuffer.Target() {
                 @Override
                 public void put(int map, byte[] key, byte[] value) {
@@ -161,35 +203,79 @@ final class WriteAheadLog implements AutoCloseable {
       throw damaged(file, e.damage(), afterLsn);
     }
     long newest = Math.max(WalReader.newestSegment(dir), Long.parseLong(segment));
-    return new WriteAheadLog(
-        config,
-        file,
-        maps,
-        dir,
-        id,
-        r.lastGroup(),
-        newest + 1,
-        new OpenReport(r.records(), r.lastLsn(), r.tornFile(), r.ignoredBytes()));
+    WalReader.Damage d = r.damage();
+    WriteAheadLog log =
+        new WriteAheadLog(
+            config,
+            file,
+            maps,
+            dir,
+            id,
+            r.lastGroup(),
+            newest + 1,
+            new OpenReport(
+                r.records(),
+                r.lastLsn(),
+                r.tornFile(),
+                r.ignoredBytes(),
+                d == null ? null : lostCommits(file, d, afterLsn),
+                Math.max(r.lastLsn(), d == null ? 0 : d.maxLsnSeen()),
+                reserved));
+    log.reserved = reserved;
+    return log;
+  }
+
+  private static long longOr(String s, long absent) {
+    return s == null ? absent : Long.parseLong(s);
   }
 
   /** A file without a log (new, or written before the log existed): its first segment. */
   private static WriteAheadLog start(StoreConfig config, StoreFile file, StoreMaps maps, Path dir) {
     long newest = WalReader.newestSegment(dir);
-    if (newest >= 0 && !WalReader.deleteIfEmpty(dir)) {
-      throw new OrmDbException(
-          ErrorCode.STORAGE_UNAVAILABLE,
-          "database file "
-              + file.file()
-              + " records no checkpoint of the write-ahead log in "
-              + dir
-              + ", which holds segments: the file may have been replaced by another or by an"
-              + " older copy. Move the log away only if you know this file is the newest state");
+    String lost = null;
+    long seen = 0;
+    if (newest >= 0) {
+      // a checkpoint that created the first segment but did not get to record it in the file
+      // leaves segments without records whose LSNs are the file's; anything more means the file
+      // is not the one the log was written for, or went back to a state before its first checkpoint
+      seen = WalReader.newestLsnSeen(dir);
+      long fileLsn = maps.changelog.map().isEmpty() ? 0 : maps.changelog.map().lastKey();
+      if (seen > fileLsn || !WalReader.deleteIfEmpty(dir)) {
+        lost =
+            "database file "
+                + file.file()
+                + " records no checkpoint of the write-ahead log in "
+                + dir
+                + ", which holds segments"
+                + (seen > fileLsn ? " with commits up to lsn " + seen : "")
+                + ": the file may have been replaced by another or by an older copy, or it went"
+                + " back to an older state. The file holds lsn "
+                + fileLsn;
+        if (config.recovery() != StoreConfig.Recovery.NEWEST_INTACT) {
+          throw new OrmDbException(
+              ErrorCode.STORAGE_UNAVAILABLE,
+              lost
+                  + ". Restore the data directory from a backup, or open it with recovery ="
+                  + " newest-intact to continue from the file's state");
+        }
+        // the segments stay until the checkpoint after open has made the new epoch durable
+      }
     }
     String existing = maps.meta.map().get(FILE_ID);
     UUID id = existing == null ? UUID.randomUUID() : UUID.fromString(existing);
     maps.meta.put(FILE_ID, id.toString());
+    long reserved = longOr(maps.meta.map().get(RESERVED), 0);
     WriteAheadLog log =
-        new WriteAheadLog(config, file, maps, dir, id, 0, 1, new OpenReport(0, 0, null, 0));
+        new WriteAheadLog(
+            config,
+            file,
+            maps,
+            dir,
+            id,
+            0,
+            Math.max(1, newest + 1),
+            new OpenReport(0, 0, null, 0, lost, seen, reserved));
+    log.reserved = reserved;
     return log;
   }
 
@@ -199,15 +285,25 @@ final class WriteAheadLog implements AutoCloseable {
         "database file "
             + file.file()
             + " cannot be opened without losing acknowledged commits: "
-            + d.detail()
-            + ". The file's checkpoint holds lsn "
-            + checkpointLsn
-            + " and the log could be replayed to lsn "
+            + lostCommits(file, d, checkpointLsn)
+            + ". The last good LSN is "
             + d.lastLsn()
-            + (d.maxLsnSeen() > d.lastLsn()
-                ? ", but commits up to lsn " + d.maxLsnSeen() + " were written"
-                : "")
-            + ". Restore the data directory from a backup");
+            + ". Restore the data directory from a backup, or open it with recovery ="
+            + " newest-intact to continue from LSN "
+            + d.lastLsn()
+            + " in a new history epoch");
+  }
+
+  /** What the log's damage means, in words. */
+  private static String lostCommits(StoreFile file, WalReader.Damage d, long checkpointLsn) {
+    return d.detail()
+        + ". The file's checkpoint holds lsn "
+        + checkpointLsn
+        + " and the log could be replayed to lsn "
+        + d.lastLsn()
+        + (d.maxLsnSeen() > d.lastLsn()
+            ? ", but commits up to lsn " + d.maxLsnSeen() + " were written"
+            : "");
   }
 
   /** What opening found: records replayed, a torn tail ignored. */
@@ -219,8 +315,24 @@ final class WriteAheadLog implements AutoCloseable {
    * After the store's positions are known at open: takes a checkpoint, so that what was replayed is
    * in the file and the log starts a fresh segment.
    */
-  void startAfterOpen(long lastLsn) {
+  void startAfterOpen(long lastLsn, long nextLsn) {
+    reserve(Math.max(lastLsn, nextLsn - 1));
     checkpoint(lastLsn, true);
+  }
+
+  /**
+   * Whether the LSNs up to {@code lastLsn} pass the reservation the file holds: then a checkpoint,
+   * waited for, must come before they are acknowledged.
+   */
+  boolean reservationExceeded(long lastLsn) {
+    return lastLsn > reserved;
+  }
+
+  /** Raises the reservation (recorded at the next checkpoint) when less than half is left. */
+  private void reserve(long newest) {
+    if (reserved - newest < RESERVE / 2) {
+      reserved = newest + RESERVE;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,6 +406,8 @@ final class WriteAheadLog implements AutoCloseable {
       writer.close();
     }
     writer = WalWriter.create(dir, fileId, segment, group + 1, lastLsn);
+    reserve(lastLsn);
+    maps.meta.put(RESERVED, Long.toString(reserved));
     maps.meta.put(SEGMENT, Long.toString(segment));
     maps.meta.put(GROUP, Long.toString(group));
     maps.meta.put(LSN, Long.toString(lastLsn));

@@ -41,7 +41,7 @@ final class WritePath {
     if (cat == null) {
       throw OrmDbException.invalid("no schema has been applied yet");
     }
-    long lsn = at.last + 1;
+    long lsn = at.next();
     long ts = Math.max(at.lastTs + 1, currentMicros());
     WriteTx tx = new WriteTx(tables, cat, lsn, ts, maxValueBytes);
     List<ChangeEvent> events;

@@ -72,6 +72,34 @@ public final class StorageErrors {
     return cannotOpen(file, clean(e.getMessage()), e);
   }
 
+  /**
+   * Opening failed while the store read the file's contents: an MVStore error (anywhere in the
+   * causes) as {@link #openFailed}; any other exception that is not already an {@link
+   * OrmDbException} means the data read back is not what was written — damage, reported as such
+   * (the cause is kept for the logs).
+   */
+  static RuntimeException readingFailed(String file, RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof MVStoreException m) {
+        return openFailed(file, m);
+      }
+      if (t instanceof OrmDbException o && o.code() != ErrorCode.INTERNAL) {
+        return o;
+      }
+      if (t instanceof java.io.UncheckedIOException u) {
+        return unavailable(
+            "database file "
+                + file
+                + " cannot be opened: "
+                + u.getMessage()
+                + ": "
+                + plain(u.getCause()),
+            e);
+      }
+    }
+    return cannotOpen(file, "reading its contents failed: " + NOT_A_DATABASE, e);
+  }
+
   private static OrmDbException cannotOpen(String file, String why, Throwable cause) {
     return unavailable("database file " + file + " cannot be opened: " + why, cause);
   }

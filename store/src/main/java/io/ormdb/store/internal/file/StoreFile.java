@@ -52,10 +52,7 @@ public final class StoreFile {
     } catch (RuntimeException e) {
       file.store.closeImmediately();
       file.release();
-      if (e instanceof MVStoreException m) {
-        throw StorageErrors.openFailed(file.name(), m);
-      }
-      throw e;
+      throw StorageErrors.readingFailed(file.name(), e);
     }
   }
 

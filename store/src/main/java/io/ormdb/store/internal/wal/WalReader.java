@@ -364,6 +364,18 @@ public final class WalReader {
     }
   }
 
+  /**
+   * The newest LSN any segment of {@code dir} mentions in its header or in a readable record (0
+   * when none does): what a recovery that cannot replay the log must stay past.
+   */
+  public static long newestLsnSeen(Path dir) {
+    long max = 0;
+    for (SegmentFile s : segments(dir)) {
+      max = Math.max(max, maxLsnIn(s.file()));
+    }
+    return max;
+  }
+
   /** The newest LSN a segment mentions in its header or in any readable record. */
   private static long maxLsnIn(Path file) {
     long max = 0;
