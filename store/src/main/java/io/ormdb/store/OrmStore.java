@@ -445,6 +445,24 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
+   * For the crash tests (package-private; the node's tests reach it through a class of this package
+   * in their own sources): what this open replayed from the write-ahead log and what space
+   * reclamation did since.
+   *
+   * @param replayedRecords records of the log replayed onto the file's checkpoint at open
+   * @param tornBytesIgnored bytes of a torn last record ignored at open (never acknowledged)
+   * @param reclaimPasses space-reclamation passes finished since open
+   * @param reclaimRewrites those of them that rewrote chunks
+   */
+  record LogActivity(
+      long replayedRecords, long tornBytesIgnored, long reclaimPasses, long reclaimRewrites) {}
+
+  LogActivity logActivity() {
+    long[] a = engine.logActivity();
+    return new LogActivity(a[0], a[1], a[2], a[3]);
+  }
+
+  /**
    * Finishes queued work, checkpoints the columnar store, writes and syncs the file and releases
    * it.
    */

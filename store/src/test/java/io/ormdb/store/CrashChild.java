@@ -10,17 +10,33 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The child JVM of {@link CrashRecoveryTest}: commits batches from several threads as fast as it
  * can and prints {@code ACK <batchId>} for each acknowledged one, until it is killed.
+ *
+ * <p>Arguments: data directory, round, writer threads, {@code sync|async}, {@code tiny|default}
+ * checkpoints. With {@code tiny} ({@link #TINY}) the store takes a checkpoint every 20 ms of
+ * writing and, after each, rewrites the chunks below 99 % live data, so that many checkpoints and
+ * space-reclamation passes run each second and a kill lands in them. Whenever its checkpoint or
+ * reclamation count changed, the first writer prints {@code STATS <checkpoints> <reclaim passes>
+ * <passes that rewrote chunks> <file bytes> <fill rate> <log bytes>} after its acknowledgement.
  */
 public final class CrashChild {
   private CrashChild() {}
 
   static final int ITEMS_PER_BATCH = 3;
+
+  /**
+   * Checkpoints as often as the store allows: every 20 ms of writing (the smallest log size is 1
+   * MiB, which a round does not reach), then reclamation of every chunk below 99 % live data, up to
+   * 1 MiB per checkpoint.
+   */
+  static final StoreConfig.Checkpoints TINY =
+      new StoreConfig.Checkpoints(Duration.ofMillis(20), 1L << 20, 99, 1L << 20);
 
   static SchemaBundle schema() {
     return new SchemaBundle(
@@ -54,13 +70,18 @@ public final class CrashChild {
     int round = Integer.parseInt(args[1]);
     int threads = Integer.parseInt(args[2]);
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
-    boolean async = args.length > 3 && args[3].equals("async");
+    boolean async = args[3].equals("async");
+    boolean tiny = args[4].equals("tiny");
     StoreConfig config = async ? StoreConfig.of(dir).withAsync(20) : StoreConfig.of(dir);
+    if (tiny) {
+      config = config.withCheckpoints(TINY);
+    }
     OrmStore store = OrmStore.open(config);
     if (store.schemaVersions().isEmpty()) {
       store.applySchema(schema());
     }
     out.println("READY");
+    Report report = new Report();
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int thread = t;
@@ -89,6 +110,9 @@ public final class CrashChild {
                   }
                   store.commit(new MutationBatch(ms));
                   out.println("ACK " + batchId);
+                  if (thread == 0) {
+                    report.print(store, out);
+                  }
                 }
               });
       th.start();
@@ -96,6 +120,34 @@ public final class CrashChild {
     }
     for (Thread th : ts) {
       th.join();
+    }
+  }
+
+  /** Prints a {@code STATS} line when checkpoints or reclamation passes moved on; one thread. */
+  private static final class Report {
+    private long checkpoints = -1;
+    private long passes = -1;
+
+    void print(OrmStore store, PrintStream out) {
+      StoreStats s = store.stats();
+      OrmStore.LogActivity a = store.logActivity();
+      if (s.checkpoints() != checkpoints || a.reclaimPasses() != passes) {
+        checkpoints = s.checkpoints();
+        passes = a.reclaimPasses();
+        out.println(
+            "STATS "
+                + checkpoints
+                + " "
+                + passes
+                + " "
+                + a.reclaimRewrites()
+                + " "
+                + s.fileBytes()
+                + " "
+                + s.fillRate()
+                + " "
+                + s.logBytes());
+      }
     }
   }
 }

@@ -4,6 +4,9 @@ import com.typesafe.config.ConfigFactory;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.LogActivityAccess;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.StoreStats;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +20,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * #parts(long)} rows {@code Part} with ids {@code b * 8 + j}, spread over the partitions; every
  * fourth batch of a writer also deletes the rows of its batch two before. Each acknowledged batch
  * is printed as {@code ACK <b>}.
+ *
+ * <p>Arguments: data directory, round, writers, {@code tiny|default} checkpoints. With {@code tiny}
+ * ({@link #TINY_CHECKPOINTS}) the store takes a checkpoint every 20 ms of writing and, after each,
+ * rewrites the chunks below 99 % live data, so that a kill lands in checkpoints and reclamation.
+ * After the open it prints {@code OPENED <log records replayed> <torn bytes ignored>}; whenever its
+ * checkpoint or reclamation count changed, the first writer prints {@code STATS <checkpoints>
+ * <reclaim passes> <passes that rewrote chunks> <file bytes> <fill rate> <log bytes>} after its
+ * acknowledgement.
  */
 public final class MultiShardCrashChild {
   private MultiShardCrashChild() {}
@@ -28,6 +39,14 @@ public final class MultiShardCrashChild {
         batch int64
       }
       """;
+
+  /**
+   * Checkpoints as often as the store allows: every 20 ms of writing (the smallest log size, 1 MiB,
+   * is not reached in a round), then reclamation of every chunk below 99 % live data.
+   */
+  static final String TINY_CHECKPOINTS =
+      "ormdb.checkpoint { interval = 20ms, log-size = 1MiB, target-fill-rate = 99,"
+          + " rewrite-budget = 1MiB }\n";
 
   /** How many rows batch {@code b} inserts: 3 to 6. */
   static int parts(long b) {
@@ -44,6 +63,7 @@ public final class MultiShardCrashChild {
     String dir = args[0];
     int round = Integer.parseInt(args[1]);
     int writers = Integer.parseInt(args[2]);
+    boolean tiny = args[3].equals("tiny");
     PrintStream out = new PrintStream(System.out, true, "UTF-8");
     ActorSystem<Void> system =
         ActorSystem.create(
@@ -53,13 +73,21 @@ public final class MultiShardCrashChild {
                     "ormdb.data-dir = \""
                         + dir.replace("\\", "\\\\")
                         + "\"\normdb.partitions = 8\npekko.loglevel = WARNING\n"
-                        + "pekko.log-dead-letters = off")
+                        + "pekko.log-dead-letters = off\n"
+                        + (tiny ? TINY_CHECKPOINTS : ""))
                 .withFallback(ConfigFactory.load()));
     OrmDb db = OrmDb.get(system);
+    OrmStore store = db.store();
+    out.println(
+        "OPENED "
+            + LogActivityAccess.replayedRecords(store)
+            + " "
+            + LogActivityAccess.tornBytesIgnored(store));
     if (db.store().schemaVersions().isEmpty()) {
       db.applySchema(SCHEMA).toCompletableFuture().join();
     }
     out.println("READY");
+    Report report = new Report();
     for (int t = 0; t < writers; t++) {
       int thread = t;
       Thread th =
@@ -81,10 +109,41 @@ public final class MultiShardCrashChild {
                   }
                   db.mutate(new MutationBatch(ms)).toCompletableFuture().join();
                   out.println("ACK " + b);
+                  if (thread == 0) {
+                    report.print(store, out);
+                  }
                 }
               });
       th.setDaemon(true);
       th.start();
+    }
+  }
+
+  /** Prints a {@code STATS} line when checkpoints or reclamation passes moved on; one thread. */
+  private static final class Report {
+    private long checkpoints = -1;
+    private long passes = -1;
+
+    void print(OrmStore store, PrintStream out) {
+      StoreStats s = store.stats();
+      long p = LogActivityAccess.reclaimPasses(store);
+      if (s.checkpoints() != checkpoints || p != passes) {
+        checkpoints = s.checkpoints();
+        passes = p;
+        out.println(
+            "STATS "
+                + checkpoints
+                + " "
+                + passes
+                + " "
+                + LogActivityAccess.reclaimRewrites(store)
+                + " "
+                + s.fileBytes()
+                + " "
+                + s.fillRate()
+                + " "
+                + s.logBytes());
+      }
     }
   }
 }

@@ -349,6 +349,21 @@ public final class Engine implements AutoCloseable {
     };
   }
 
+  /**
+   * For the crash tests: records of the write-ahead log replayed at open, bytes of a torn last
+   * record ignored at open, space-reclamation passes since open and those of them that rewrote
+   * chunks; zeros in memory.
+   */
+  public long[] logActivity() {
+    if (wal == null) {
+      return new long[4];
+    }
+    WriteAheadLog.OpenReport opened = wal.opened();
+    return new long[] {
+      opened.replayedRecords(), opened.ignoredBytes(), wal.reclaimPasses(), wal.reclaimRewrites()
+    };
+  }
+
   @Override
   public void close() {
     if (!committer.close()) {

@@ -101,6 +101,8 @@ final class WriteAheadLog implements AutoCloseable {
   private final AtomicLong checkpoints = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong logBytesBefore = new AtomicLong();
+  private final AtomicLong reclaimPasses = new AtomicLong();
+  private final AtomicLong reclaimRewrites = new AtomicLong();
   private final OpenReport opened;
 
   // committer-owned
@@ -438,7 +440,10 @@ final class WriteAheadLog implements AutoCloseable {
       background.execute(
           () -> {
             try {
-              file.compact(policy.targetFillRate(), policy.rewriteBytes());
+              if (file.compact(policy.targetFillRate(), policy.rewriteBytes())) {
+                reclaimRewrites.incrementAndGet();
+              }
+              reclaimPasses.incrementAndGet();
             } catch (Throwable e) {
               backgroundFailure = e;
             }
@@ -465,6 +470,16 @@ final class WriteAheadLog implements AutoCloseable {
   /** Checkpoints taken since the store was opened. */
   long checkpoints() {
     return checkpoints.get();
+  }
+
+  /** Space-reclamation passes finished since the store was opened. */
+  long reclaimPasses() {
+    return reclaimPasses.get();
+  }
+
+  /** Space-reclamation passes since the store was opened that rewrote chunks. */
+  long reclaimRewrites() {
+    return reclaimRewrites.get();
   }
 
   /**

@@ -160,12 +160,10 @@ public final class StoreFile {
    * Rewrites the live data of the file's chunks whose share of live data is the lowest, when the
    * file's overall share is below {@code targetFillRate} percent, at most about {@code budget}
    * bytes: the rewritten data goes into the next commit, and the old chunks' space is reused once
-   * nothing needs them. Safe while the committer writes.
+   * nothing needs them. Safe while the committer writes. Whether it rewrote any chunk.
    */
-  public void compact(int targetFillRate, long budget) {
-    if (key != null) {
-      store.compact(targetFillRate, (int) Math.min(Integer.MAX_VALUE, budget));
-    }
+  public boolean compact(int targetFillRate, long budget) {
+    return key != null && store.compact(targetFillRate, (int) Math.min(Integer.MAX_VALUE, budget));
   }
 
   /** The share of live data in the file's chunks, in percent. */
