@@ -278,7 +278,7 @@ class CrashRecoveryTest {
       do {
         page = store.changes(from, 500);
         for (ChangeSet cs : page) {
-          assertThat(cs.lsn()).as("gap-free changelog (%s)", ctx).isEqualTo(expectedLsn++);
+          expectedLsn = nextLsn(store, cs.lsn(), expectedLsn, ctx);
           for (ChangeEvent e : cs.events()) {
             Map<String, Map<String, Value>> t = replay.get(e.entity());
             if (e.entity().equals("Batch")) {
@@ -303,5 +303,20 @@ class CrashRecoveryTest {
       }
       assertThat(replay).as("changelog replay equals tables (%s)", ctx).isEqualTo(tables);
     }
+  }
+
+  /**
+   * The changelog runs without a gap, except where a new history epoch begins (a torn log tail
+   * after a kill in the middle of an append starts one); returns the LSN expected next.
+   */
+  static long nextLsn(OrmStore store, long lsn, long expected, String ctx) {
+    if (lsn != expected) {
+      assertThat(store.historyEpochs())
+          .as(
+              "LSN %d follows %d: a gap only where a history epoch begins (%s)",
+              lsn, expected - 1, ctx)
+          .anyMatch(e -> e.firstLsn() == lsn && e.lastLsnKept() == expected - 1);
+    }
+    return lsn + 1;
   }
 }
