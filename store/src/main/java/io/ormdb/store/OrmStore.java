@@ -78,7 +78,10 @@ public final class OrmStore implements AutoCloseable {
   /**
    * Opens or creates the store, recovering the last durable state. Fails with STORAGE_UNAVAILABLE
    * naming the file and the reason when it cannot be used: already open in this process, locked by
-   * another one, a directory, not a database file or damaged, or its directory cannot be created.
+   * another one, a directory, not a database file or damaged, its directory cannot be created, or
+   * the file, the data directory or the write-ahead log's directory is read-only (permissions, an
+   * immutable attribute, a read-only file system). With {@link StoreConfig#withReadOnly()} it opens
+   * an existing store for reads only: every write fails with READ_ONLY.
    */
   public static OrmStore open(StoreConfig config) {
     return new OrmStore(Engine.open(config));
@@ -93,6 +96,11 @@ public final class OrmStore implements AutoCloseable {
    */
   public static OrmStore openReplica(StoreConfig config) {
     return new OrmStore(Engine.open(config, true));
+  }
+
+  /** Whether this store was opened read-only ({@link StoreConfig#withReadOnly()}). */
+  public boolean isReadOnly() {
+    return engine.isReadOnly();
   }
 
   /** Whether this store is a read replica ({@link #openReplica}). */
@@ -452,6 +460,10 @@ public final class OrmStore implements AutoCloseable {
 
     @Override
     public CompletableFuture<Void> write(BooleanSupplier slice) {
+      if (engine.isReadOnly()) {
+        // checkpoints are an optimization: a read-only store builds its columns in memory only
+        return CompletableFuture.completedFuture(null);
+      }
       return engine.runOnCommitter(slice);
     }
 

@@ -38,6 +38,8 @@ import java.util.Objects;
  *     #DEFAULT_COMMIT_QUEUE_SIZE}
  * @param checkpoints when the store writes its file from the write-ahead log, and how it reclaims
  *     the file's space (default, also for null, {@link Checkpoints#DEFAULT})
+ * @param readOnly open an existing store for reads only ({@link #withReadOnly()}): the file is
+ *     opened read-only and never written, and every write fails with READ_ONLY
  */
 public record StoreConfig(
     String dataDir,
@@ -50,7 +52,8 @@ public record StoreConfig(
     Duration consumerHold,
     int cacheMegabytes,
     int commitQueueSize,
-    Checkpoints checkpoints) {
+    Checkpoints checkpoints,
+    boolean readOnly) {
 
   /** The default page cache: 64 MiB (MVStore's own default is 16). */
   public static final int DEFAULT_CACHE_MEGABYTES = 64;
@@ -69,6 +72,9 @@ public record StoreConfig(
 
   /** The name of the single store file inside {@code dataDir}. */
   public static final String FILE_NAME = "ormdb.mv.db";
+
+  /** The directory of the write-ahead log inside {@code dataDir}. */
+  public static final String LOG_DIRECTORY = "wal";
 
   /**
    * When the store writes its file, and how it keeps the file compact. A commit is durable once its
@@ -148,6 +154,37 @@ public record StoreConfig(
       throw OrmDbException.invalid("commitQueueSize must be >= 1 but is " + commitQueueSize);
     }
     checkpoints = checkpoints == null ? Checkpoints.DEFAULT : checkpoints;
+    if (readOnly && IN_MEMORY.equals(dataDir)) {
+      throw OrmDbException.invalid("an in-memory store cannot be opened read-only");
+    }
+  }
+
+  /** A writable configuration: the components of {@link StoreConfig} but {@code readOnly}. */
+  public StoreConfig(
+      String dataDir,
+      Durability durability,
+      long maxDelayMillis,
+      Duration historyRetention,
+      Duration compactionInterval,
+      int maxValueBytes,
+      Duration changelogRetention,
+      Duration consumerHold,
+      int cacheMegabytes,
+      int commitQueueSize,
+      Checkpoints checkpoints) {
+    this(
+        dataDir,
+        durability,
+        maxDelayMillis,
+        historyRetention,
+        compactionInterval,
+        maxValueBytes,
+        changelogRetention,
+        consumerHold,
+        cacheMegabytes,
+        commitQueueSize,
+        checkpoints,
+        false);
   }
 
   /** Whether the whole changelog is kept. */
@@ -249,6 +286,19 @@ public record StoreConfig(
     return c.build();
   }
 
+  /**
+   * Opens an existing store for reads only: its file is opened read-only and never written. Reads,
+   * as-of reads, aggregates and change feeds work; commits, schema changes, journal and offset
+   * writes fail with READ_ONLY. The open is refused (STORAGE_UNAVAILABLE) when the file does not
+   * exist, or when its write-ahead log holds commits that were never written to the file (a store
+   * that stopped without a clean close): open it writable once, or stop it cleanly first.
+   */
+  public StoreConfig withReadOnly() {
+    Copy c = new Copy(this);
+    c.readOnly = true;
+    return c.build();
+  }
+
   /** The components of a configuration, to change some of them (the {@code with} methods). */
   private static final class Copy {
     private final String dataDir;
@@ -262,6 +312,7 @@ public record StoreConfig(
     private int cacheMegabytes;
     private int commitQueueSize;
     private Checkpoints checkpoints;
+    private boolean readOnly;
 
     Copy(StoreConfig c) {
       dataDir = c.dataDir;
@@ -275,6 +326,7 @@ public record StoreConfig(
       cacheMegabytes = c.cacheMegabytes;
       commitQueueSize = c.commitQueueSize;
       checkpoints = c.checkpoints;
+      readOnly = c.readOnly;
     }
 
     StoreConfig build() {
@@ -289,7 +341,8 @@ public record StoreConfig(
           consumerHold,
           cacheMegabytes,
           commitQueueSize,
-          checkpoints);
+          checkpoints,
+          readOnly);
     }
   }
 }
