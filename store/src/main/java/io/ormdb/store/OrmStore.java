@@ -98,6 +98,25 @@ public final class OrmStore implements AutoCloseable {
     return new OrmStore(Engine.open(config, true));
   }
 
+  /**
+   * Verifies the data directory {@code dataDir} end to end without changing it: the file is opened
+   * read-only and nothing is replayed. It checks the file's store headers and chunks (checksums,
+   * page headers), reads every page of every map, and checks the changelog (every change set
+   * decodes, LSNs contiguous within each history epoch), the rows (they decode, none is newer than
+   * the changelog, live counts), the indexes (every entry the rows imply is there, and no other),
+   * the columnar checkpoints (they read and equal the rows at their LSN) and the write-ahead log
+   * after the file's checkpoint (readable, contiguous, this database's). The report lists what was
+   * checked and every problem with its map, key or LSN.
+   *
+   * <p>INVALID_REQUEST when {@code dataDir} is not a data directory (missing, a file, no {@value
+   * StoreConfig#FILE_NAME} in it); STORAGE_UNAVAILABLE naming the file and why when the file cannot
+   * be opened at all: locked by a running store, open in this process, unreadable, or its store
+   * headers damaged.
+   */
+  public static VerifyReport verify(java.nio.file.Path dataDir) {
+    return io.ormdb.store.internal.engine.Verification.run(dataDir);
+  }
+
   /** Whether this store was opened read-only ({@link StoreConfig#withReadOnly()}). */
   public boolean isReadOnly() {
     return engine.isReadOnly();
