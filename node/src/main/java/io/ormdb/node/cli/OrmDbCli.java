@@ -11,8 +11,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OrmDbCli.Version.class,
     description =
-        "ORMDB, an ORM-native database: a guided demo, and statements run on a data directory.",
-    subcommands = {DemoCommand.class, RunCommand.class, CommandLine.HelpCommand.class})
+        "ORMDB, an ORM-native database: a guided demo, statements run on a data directory, and a"
+            + " check of a data directory.",
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      VerifyCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class OrmDbCli implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
