@@ -43,7 +43,12 @@ public enum ErrorCode {
    * it cannot be read or written, it is not a database file or it is damaged, or its directory
    * cannot be created; the message names the file and says which. Nothing was opened or changed.
    */
-  STORAGE_UNAVAILABLE(13);
+  STORAGE_UNAVAILABLE(13),
+  /**
+   * Writes are refused: the store was opened read-only ({@code StoreConfig.withReadOnly()}, {@code
+   * ormdb.read-only = true}). Reads work; nothing was written.
+   */
+  READ_ONLY(14);
 
   private static final Map<Integer, ErrorCode> BY_CODE = new HashMap<>();
 

@@ -79,11 +79,14 @@ public final class OrmStore implements AutoCloseable {
   /**
    * Opens or creates the store, recovering the last durable state. Fails with STORAGE_UNAVAILABLE
    * naming the file and the reason when it cannot be used: already open in this process, locked by
-   * another one, a directory, not a database file or damaged, or its directory cannot be created;
-   * and when acknowledged commits cannot be recovered (the write-ahead log is damaged before its
-   * end, or the file went back to an older state), naming the last good LSN — unless the
-   * configuration asks for {@link StoreConfig.Recovery#NEWEST_INTACT}. What the open recovered is
-   * in {@link #recoveryReport()}.
+   * another one, a directory, not a database file or damaged, its directory cannot be created, or
+   * the file, the data directory or the write-ahead log's directory is read-only (permissions, an
+   * immutable attribute, a read-only file system); and when acknowledged commits cannot be
+   * recovered (the write-ahead log is damaged before its end, or the file went back to an older
+   * state), naming the last good LSN — unless the configuration asks for {@link
+   * StoreConfig.Recovery#NEWEST_INTACT}. What the open recovered is in {@link #recoveryReport()}.
+   * With {@link StoreConfig#withReadOnly()} it opens an existing store for reads only: every write
+   * fails with READ_ONLY.
    */
   public static OrmStore open(StoreConfig config) {
     return new OrmStore(Engine.open(config));
@@ -98,6 +101,30 @@ public final class OrmStore implements AutoCloseable {
    */
   public static OrmStore openReplica(StoreConfig config) {
     return new OrmStore(Engine.open(config, true));
+  }
+
+  /**
+   * Verifies the data directory {@code dataDir} end to end without changing it: the file is opened
+   * read-only and nothing is replayed. It checks the file's store headers and chunks (checksums,
+   * page headers), reads every page of every map, and checks the changelog (every change set
+   * decodes, LSNs contiguous within each history epoch), the rows (they decode, none is newer than
+   * the changelog, live counts), the indexes (every entry the rows imply is there, and no other),
+   * the columnar checkpoints (they read and equal the rows at their LSN) and the write-ahead log
+   * after the file's checkpoint (readable, contiguous, this database's). The report lists what was
+   * checked and every problem with its map, key or LSN.
+   *
+   * <p>INVALID_REQUEST when {@code dataDir} is not a data directory (missing, a file, no {@value
+   * StoreConfig#FILE_NAME} in it); STORAGE_UNAVAILABLE naming the file and why when the file cannot
+   * be opened at all: locked by a running store, open in this process, unreadable, or its store
+   * headers damaged.
+   */
+  public static VerifyReport verify(java.nio.file.Path dataDir) {
+    return io.ormdb.store.internal.engine.Verification.run(dataDir);
+  }
+
+  /** Whether this store was opened read-only ({@link StoreConfig#withReadOnly()}). */
+  public boolean isReadOnly() {
+    return engine.isReadOnly();
   }
 
   /** Whether this store is a read replica ({@link #openReplica}). */
@@ -526,6 +553,10 @@ public final class OrmStore implements AutoCloseable {
 
     @Override
     public CompletableFuture<Void> write(BooleanSupplier slice) {
+      if (engine.isReadOnly()) {
+        // checkpoints are an optimization: a read-only store builds its columns in memory only
+        return CompletableFuture.completedFuture(null);
+      }
       return engine.runOnCommitter(slice);
     }
 

@@ -41,6 +41,8 @@ import java.util.Objects;
  * @param recovery what opening does when acknowledged commits cannot be recovered: refuse ({@link
  *     Recovery#STRICT}, the default, also for null) or open the newest intact state in a new
  *     history epoch ({@link Recovery#NEWEST_INTACT})
+ * @param readOnly open an existing store for reads only ({@link #withReadOnly()}): the file is
+ *     opened read-only and never written, and every write fails with READ_ONLY
  */
 public record StoreConfig(
     String dataDir,
@@ -54,7 +56,8 @@ public record StoreConfig(
     int cacheMegabytes,
     int commitQueueSize,
     Checkpoints checkpoints,
-    Recovery recovery) {
+    Recovery recovery,
+    boolean readOnly) {
 
   /** The default page cache: 64 MiB (MVStore's own default is 16). */
   public static final int DEFAULT_CACHE_MEGABYTES = 64;
@@ -73,6 +76,9 @@ public record StoreConfig(
 
   /** The name of the single store file inside {@code dataDir}. */
   public static final String FILE_NAME = "ormdb.mv.db";
+
+  /** The directory of the write-ahead log inside {@code dataDir}. */
+  public static final String LOG_DIRECTORY = "wal";
 
   /**
    * When the store writes its file, and how it keeps the file compact. A commit is durable once its
@@ -174,10 +180,14 @@ public record StoreConfig(
     }
     checkpoints = checkpoints == null ? Checkpoints.DEFAULT : checkpoints;
     recovery = recovery == null ? Recovery.STRICT : recovery;
+    if (readOnly && IN_MEMORY.equals(dataDir)) {
+      throw OrmDbException.invalid("an in-memory store cannot be opened read-only");
+    }
   }
 
   /**
-   * A configuration that refuses to open when acknowledged commits are missing ({@code STRICT}).
+   * A writable configuration that refuses to open when acknowledged commits are missing ({@code
+   * STRICT}): the components of {@link StoreConfig} but {@code recovery} and {@code readOnly}.
    */
   public StoreConfig(
       String dataDir,
@@ -203,7 +213,8 @@ public record StoreConfig(
         cacheMegabytes,
         commitQueueSize,
         checkpoints,
-        Recovery.STRICT);
+        Recovery.STRICT,
+        false);
   }
 
   /** Whether the whole changelog is kept. */
@@ -238,7 +249,8 @@ public record StoreConfig(
         DEFAULT_CACHE_MEGABYTES,
         DEFAULT_COMMIT_QUEUE_SIZE,
         Checkpoints.DEFAULT,
-        Recovery.STRICT);
+        Recovery.STRICT,
+        false);
   }
 
   public boolean isInMemory() {
@@ -316,6 +328,19 @@ public record StoreConfig(
     return c.build();
   }
 
+  /**
+   * Opens an existing store for reads only: its file is opened read-only and never written. Reads,
+   * as-of reads, aggregates and change feeds work; commits, schema changes, journal and offset
+   * writes fail with READ_ONLY. The open is refused (STORAGE_UNAVAILABLE) when the file does not
+   * exist, or when its write-ahead log holds commits that were never written to the file (a store
+   * that stopped without a clean close): open it writable once, or stop it cleanly first.
+   */
+  public StoreConfig withReadOnly() {
+    Copy c = new Copy(this);
+    c.readOnly = true;
+    return c.build();
+  }
+
   /** The components of a configuration, to change some of them (the {@code with} methods). */
   private static final class Copy {
     private final String dataDir;
@@ -330,6 +355,7 @@ public record StoreConfig(
     private int commitQueueSize;
     private Checkpoints checkpoints;
     private Recovery recovery;
+    private boolean readOnly;
 
     Copy(StoreConfig c) {
       dataDir = c.dataDir;
@@ -344,6 +370,7 @@ public record StoreConfig(
       commitQueueSize = c.commitQueueSize;
       checkpoints = c.checkpoints;
       recovery = c.recovery;
+      readOnly = c.readOnly;
     }
 
     StoreConfig build() {
@@ -359,7 +386,8 @@ public record StoreConfig(
           cacheMegabytes,
           commitQueueSize,
           checkpoints,
-          recovery);
+          recovery,
+          readOnly);
     }
   }
 }

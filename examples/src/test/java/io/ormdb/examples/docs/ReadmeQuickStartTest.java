@@ -8,7 +8,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's commands to run your own statements work verbatim, in the order it gives them. */
+/**
+ * The README's commands to run your own statements and to verify the directory work verbatim, in
+ * the order it gives them.
+ */
 class ReadmeQuickStartTest {
   private static final Path README = BlogDatabase.ROOT.resolve("README.md");
 
@@ -26,10 +29,13 @@ class ReadmeQuickStartTest {
       assertThat(run.err()).as("%s", run).isEmpty();
       runs.add(run);
     }
-    assertThat(runs).hasSize(4);
+    assertThat(runs).hasSize(5);
     assertThat(runs.get(0).out()).contains("schema version 1 applied", "committed at lsn 8");
     assertThat(runs.get(1).out()).contains("Ada Lovelace", "\"$version\"", "posts");
     assertThat(runs.get(2).out()).contains("published", "sum(views)");
-    assertThat(runs.get(3).out()).contains("Usage: ormdb", "run", "demo");
+    assertThat(runs.get(3).out())
+        .contains("changelog, lsn 1 to 8: 8 change sets")
+        .endsWith("clean: no damage found\n");
+    assertThat(runs.get(4).out()).contains("Usage: ormdb", "run", "demo", "verify");
   }
 }

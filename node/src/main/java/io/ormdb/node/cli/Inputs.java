@@ -96,6 +96,32 @@ final class Inputs {
     }
   }
 
+  /**
+   * Checks that {@code dataDir} is an existing directory holding a database file, and returns it.
+   * Creates nothing.
+   */
+  static Path checkExistingDataDir(String dataDir) throws Problem {
+    if (StoreConfig.IN_MEMORY.equals(dataDir)) {
+      throw new Problem("data directory :memory: is not on disk: there is nothing to verify");
+    }
+    Path dir = path(dataDir);
+    String name = "data directory " + dataDir;
+    if (!Files.exists(dir)) {
+      throw new Problem(name + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new Problem(name + " is a file, not a directory");
+    }
+    Path file = dir.resolve(StoreConfig.FILE_NAME);
+    if (Files.isDirectory(file)) {
+      throw new Problem(name + " holds a directory named " + StoreConfig.FILE_NAME);
+    }
+    if (!Files.exists(file)) {
+      throw new Problem(name + " holds no database (no " + StoreConfig.FILE_NAME + " in it)");
+    }
+    return dir;
+  }
+
   /** Creates {@code dataDir} (and missing parents) unless it is {@code :memory:}. */
   static void createDataDir(String dataDir) throws Problem {
     if (StoreConfig.IN_MEMORY.equals(dataDir)) {

@@ -11,10 +11,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = OrmDbCli.Version.class,
     description =
-        "ORMDB, an ORM-native database: a guided demo, and statements run on a data directory.",
+        "ORMDB, an ORM-native database: a guided demo, statements run on a data directory, and the"
+            + " checking and compacting of a data directory.",
     subcommands = {
       DemoCommand.class,
       RunCommand.class,
+      VerifyCommand.class,
       CompactCommand.class,
       CommandLine.HelpCommand.class
     })

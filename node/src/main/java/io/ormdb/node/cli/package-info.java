@@ -1,2 +1,5 @@
-/** The {@code ormdb} command line: the demo, and running query-language scripts on a data dir. */
+/**
+ * The {@code ormdb} command line: the demo, running query-language scripts on a data dir, and
+ * verifying a data dir.
+ */
 package io.ormdb.node.cli;

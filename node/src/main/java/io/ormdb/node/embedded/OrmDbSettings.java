@@ -11,7 +11,8 @@ import java.util.Locale;
  * The embedded extension's settings, read eagerly from {@code ormdb} (see the node's and the actor
  * module's {@code reference.conf}).
  *
- * @param store how the store is opened ({@code data-dir = ":memory:"} for in-memory)
+ * @param store how the store is opened ({@code data-dir = ":memory:"} for in-memory, {@code
+ *     read-only = on} for reads only)
  * @param actors the actor layer's settings (partitions, timeouts, in-flight bound, hosting)
  * @param replication whether this node serves replicas, and whether it is one ({@code
  *     ormdb.replication}, {@code ormdb.replica} in the cdc module's {@code reference.conf})
@@ -95,8 +96,21 @@ public record OrmDbSettings(
             cacheMegabytes(o),
             commitQueueSize(o),
             checkpoints(o),
-            recovery(o));
+            recovery(o),
+            false);
+    if (o.getBoolean("read-only")) {
+      if (store.isInMemory()) {
+        throw new IllegalArgumentException(
+            "ormdb.read-only is on but ormdb.data-dir is :memory: (there is nothing to read)");
+      }
+      store = store.withReadOnly();
+    }
     ReplicationSettings replication = ReplicationSettings.create(config);
+    if (replication.isReplica() && store.readOnly()) {
+      throw new IllegalArgumentException(
+          "ormdb.read-only is on but ormdb.replica.primary is set (a replica writes the change sets"
+              + " of its primary)");
+    }
     if (replication.isReplica() && store.isInMemory()) {
       throw new IllegalArgumentException(
           "ormdb.replica.primary is set but ormdb.data-dir is :memory: (a replica keeps what it"

@@ -26,6 +26,26 @@ class OrmDbSettingsTest {
     assertThat(s.store().commitQueueSize()).isEqualTo(StoreConfig.DEFAULT_COMMIT_QUEUE_SIZE);
     assertThat(s.store().recovery()).isEqualTo(StoreConfig.Recovery.STRICT);
     assertThat(s.callerThreadReads()).isTrue();
+    assertThat(s.store().readOnly()).isFalse();
+  }
+
+  @Test
+  void readOnly() {
+    OrmDbSettings s =
+        OrmDbSettings.create(with("ormdb.data-dir = \"/var/lib/ormdb\"\normdb.read-only = on"));
+    assertThat(s.store().readOnly()).isTrue();
+    assertThatThrownBy(() -> OrmDbSettings.create(with("ormdb.read-only = on")))
+        .hasMessage(
+            "ormdb.read-only is on but ormdb.data-dir is :memory: (there is nothing to read)");
+    assertThatThrownBy(
+            () ->
+                OrmDbSettings.create(
+                    with(
+                        "ormdb.data-dir = \"/var/lib/ormdb\"\normdb.read-only = on\n"
+                            + "ormdb.replica.primary = \"pekko://ormdb@10.0.0.5:25520\"")))
+        .hasMessage(
+            "ormdb.read-only is on but ormdb.replica.primary is set (a replica writes the change"
+                + " sets of its primary)");
   }
 
   @Test

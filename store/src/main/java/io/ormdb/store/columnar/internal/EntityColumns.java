@@ -231,6 +231,28 @@ public final class EntityColumns {
     return Value.NULL;
   }
 
+  /**
+   * The rows of the published state's newest LSN, by identity (converted to the identity's type),
+   * each as field name → value: what a view at that LSN sees. For checks; copies every value.
+   */
+  public Map<Value, Map<String, Value>> liveRows() {
+    Map<Value, Map<String, Value>> out = new java.util.LinkedHashMap<>();
+    Published p = published;
+    for (int s = 0; s < p.size(); s++) {
+      int seg = s >>> Column.SEG_BITS;
+      int off = s & Column.SEG_MASK;
+      if (created[seg][off] > p.lsn() || deleted[seg][off] <= p.lsn()) {
+        continue;
+      }
+      Map<String, Value> row = new java.util.LinkedHashMap<>();
+      for (Column c : columns) {
+        row.put(c.field.name(), c.get(s));
+      }
+      out.put(key(columns[identity].get(s)), row);
+    }
+    return out;
+  }
+
   /** How many slots no view at or after {@code horizon} can see. */
   public long deadSlots() {
     return dead;

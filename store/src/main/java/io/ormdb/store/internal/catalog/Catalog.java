@@ -135,6 +135,18 @@ public final class Catalog {
       return map.get("i:" + entity + "." + index);
     }
 
+    /** Every index id ever assigned, with the index's name ({@code Entity.index}). */
+    public Map<Integer, String> indexNames() {
+      Map<Integer, String> out = new java.util.HashMap<>();
+      map.forEach(
+          (k, v) -> {
+            if (k.startsWith("i:")) {
+              out.put(v, k.substring(2));
+            }
+          });
+      return out;
+    }
+
     Ids extend(SchemaBundle bundle) {
       TreeMap<String, Integer> m = new TreeMap<>(map);
       int n = next;

@@ -31,6 +31,9 @@ import java.util.function.Supplier;
  * commitQueueSize} such tasks wait; one more fails at once with BUDGET_EXCEEDED — submitting never
  * blocks (actors call it) and never grows the queue without bound. The store's own work is never
  * refused.
+ *
+ * <p>A read-only store ({@link StoreConfig#readOnly()}) refuses every task that writes ({@link
+ * Task#writes()}) with READ_ONLY when it is submitted, and schedules no compaction.
  */
 final class Committer implements DurableWrites {
   private static final int MAX_GROUP = 1024;
@@ -90,6 +93,15 @@ final class Committer implements DurableWrites {
       t.fail(closedError());
     } else if (broken != null) {
       t.fail(broken);
+    } else if (config.readOnly() && t.writes() != null) {
+      t.fail(
+          new OrmDbException(
+              ErrorCode.READ_ONLY,
+              "database file "
+                  + file.file()
+                  + " is open read-only: "
+                  + t.writes()
+                  + " are refused"));
     } else if (t.counts() && waiting.incrementAndGet() > config.commitQueueSize()) {
       waiting.decrementAndGet();
       t.fail(
@@ -236,7 +248,8 @@ final class Committer implements DurableWrites {
 
   /** Queues a compaction pass when the interval has passed; its slices interleave with batches. */
   private void scheduleCompactionIfDue() {
-    if (!config.compactionInterval().isZero()
+    if (!config.readOnly()
+        && !config.compactionInterval().isZero()
         && !compactionQueued
         && System.nanoTime() >= nextCompactionNanos) {
       compactionQueued = true;

@@ -17,6 +17,7 @@ import io.ormdb.store.internal.journal.JournalMaps;
 import io.ormdb.store.internal.journal.OffsetMap;
 import io.ormdb.store.view.ReadView;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -63,10 +64,18 @@ public final class Engine implements AutoCloseable {
     this.replica = replica;
     this.file = file;
     StoreMaps maps = new StoreMaps(file);
-    this.wal = WriteAheadLog.open(config, file, maps);
+    if (config.readOnly()) {
+      // replaying would write the file: a read-only open needs a log with nothing to replay
+      LogScan.requireNothingToReplay(Path.of(config.dataDir()), file.file(), maps.meta);
+      this.wal = null;
+    } else {
+      this.wal = WriteAheadLog.open(config, file, maps);
+    }
     try {
       this.catalogs = new CatalogHistory(maps.catalog);
-      file.claimRole(maps.meta, replica);
+      if (!config.readOnly()) {
+        file.claimRole(maps.meta, replica);
+      }
       this.tables = new Tables(maps);
       this.at = Recovery.recover(file, tables, catalogs);
       this.history = History.load(tables.meta);
@@ -115,7 +124,16 @@ public final class Engine implements AutoCloseable {
    * are refused with READ_ONLY_REPLICA). A file once opened as a replica stays one.
    */
   public static Engine open(StoreConfig config, boolean replica) {
+    if (replica && config.readOnly()) {
+      throw OrmDbException.invalid(
+          "a read replica cannot be opened read-only: it writes the change sets of its primary");
+    }
     return StoreFile.open(config, file -> new Engine(config, replica, file));
+  }
+
+  /** Whether this store was opened read-only ({@link StoreConfig#withReadOnly()}). */
+  public boolean isReadOnly() {
+    return file.isReadOnly();
   }
 
   /** Whether this store is a read replica. */

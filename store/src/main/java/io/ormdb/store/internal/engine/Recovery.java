@@ -1,5 +1,7 @@
 package io.ormdb.store.internal.engine;
 
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.store.RecoveryReport;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.Catalog.EntityInfo;
@@ -27,6 +29,16 @@ final class Recovery {
     Positions at = new Positions();
     at.last = tables.changelog.map().isEmpty() ? 0 : tables.changelog.map().lastKey();
     if (tables.metaLong(Tables.APPLYING, 0) > at.last) {
+      if (file.isReadOnly()) {
+        throw new OrmDbException(
+            ErrorCode.STORAGE_UNAVAILABLE,
+            "database file "
+                + file.file()
+                + " cannot be opened read-only: it holds part of change set "
+                + tables.metaLong(Tables.APPLYING, 0)
+                + ", which was being written when the store stopped; open it writable once to"
+                + " remove it");
+      }
       List<byte[]> stale = new ArrayList<>();
       for (Iterator<byte[]> it = tables.rows.map().keyIterator(null); it.hasNext(); ) {
         byte[] k = it.next();

@@ -28,10 +28,21 @@ sealed interface Task {
     future().completeExceptionally(e);
   }
 
+  /**
+   * What this task writes, in words for the error of a read-only store that refuses it ("commits",
+   * "schema changes"); null for a task that writes nothing.
+   */
+  String writes();
+
   /** A client's batch of mutations. */
   record Batch(MutationBatch batch, CompletableFuture<MutationResult> future) implements Task {
     Batch(MutationBatch batch) {
       this(batch, new CompletableFuture<>());
+    }
+
+    @Override
+    public String writes() {
+      return "commits";
     }
   }
 
@@ -39,6 +50,11 @@ sealed interface Task {
   record Schema(SchemaBundle bundle, CompletableFuture<Long> future) implements Task {
     Schema(SchemaBundle bundle) {
       this(bundle, new CompletableFuture<>());
+    }
+
+    @Override
+    public String writes() {
+      return "schema changes";
     }
   }
 
@@ -50,12 +66,22 @@ sealed interface Task {
     Write(Supplier<T> write) {
       this(write, new CompletableFuture<>());
     }
+
+    @Override
+    public String writes() {
+      return "journal and offset writes";
+    }
   }
 
   /** A change set replicated from the primary. */
   record Replicated(ChangeSet set, CompletableFuture<Long> future) implements Task {
     Replicated(ChangeSet set) {
       this(set, new CompletableFuture<>());
+    }
+
+    @Override
+    public String writes() {
+      return "replicated change sets";
     }
   }
 
@@ -70,6 +96,11 @@ sealed interface Task {
     ReplicatedSchema(String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
       this(primaryId, version, appliedAtLsn, bundle, new CompletableFuture<>());
     }
+
+    @Override
+    public String writes() {
+      return "replicated schema versions";
+    }
   }
 
   /** A compaction pass, one slice per commit group. */
@@ -82,6 +113,11 @@ sealed interface Task {
     public boolean counts() {
       return false;
     }
+
+    @Override
+    public String writes() {
+      return "compactions";
+    }
   }
 
   /** Background work of another component (the columnar store), one slice per commit group. */
@@ -93,6 +129,11 @@ sealed interface Task {
     @Override
     public boolean counts() {
       return false;
+    }
+
+    @Override
+    public String writes() {
+      return "columnar checkpoints";
     }
   }
 
@@ -109,6 +150,11 @@ sealed interface Task {
     public boolean counts() {
       return false;
     }
+
+    @Override
+    public String writes() {
+      return null;
+    }
   }
 
   /** Stops the committer: the tasks queued behind it fail. */
@@ -124,5 +170,10 @@ sealed interface Task {
 
     @Override
     public void fail(OrmDbException e) {}
+
+    @Override
+    public String writes() {
+      return null;
+    }
   }
 }

@@ -36,6 +36,33 @@ public final class StorageErrors {
         "database file " + file + " is already open in this process (one owner per file)", null);
   }
 
+  /**
+   * {@code what} at {@code path} may not be written (its permissions, an immutable attribute or a
+   * read-only file system): the store would fail at its first write.
+   */
+  static OrmDbException readOnly(String what, Path path) {
+    return unavailable(
+        what
+            + " "
+            + path
+            + " is read-only: the store cannot write it (make it writable, or open the store"
+            + " read-only)",
+        null);
+  }
+
+  static OrmDbException notADirectory(String what, Path path) {
+    return unavailable(what + " " + path + " cannot be used: it is a file, not a directory", null);
+  }
+
+  /** A read-only open of a file that is not there. */
+  static OrmDbException missing(Path file) {
+    return unavailable(
+        "database file "
+            + file
+            + " does not exist: a read-only store opens an existing database only",
+        null);
+  }
+
   static OrmDbException isDirectory(String file) {
     return cannotOpen(file, "it is a directory", null);
   }

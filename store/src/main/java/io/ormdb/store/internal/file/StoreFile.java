@@ -16,8 +16,10 @@ import org.h2.mvstore.MVStoreException;
 
 /**
  * The store's one MVStore file and its one owner in this process: opening it (a second open of the
- * same file fails, errors say in plain words what is wrong), its role (primary or replica),
- * commits, fsyncs, version pins of read views, and closing it. {@code ":memory:"} has no file.
+ * same file fails, a file, data directory or log directory the store may not write is refused,
+ * errors say in plain words what is wrong), its role (primary or replica), commits, fsyncs, version
+ * pins of read views, and closing it. {@code ":memory:"} has no file. A read-only open ({@link
+ * StoreConfig#withReadOnly()}) opens an existing file without writing it.
  */
 public final class StoreFile {
   /** The canonical paths of the files open in this process. */
@@ -33,11 +35,18 @@ public final class StoreFile {
   private final String key;
 
   private final MVStore store;
+  private final boolean readOnly;
   private final AtomicLong syncs = new AtomicLong();
 
-  private StoreFile(String key, MVStore store) {
+  private StoreFile(String key, MVStore store, boolean readOnly) {
     this.key = key;
     this.store = store;
+    this.readOnly = readOnly;
+  }
+
+  /** Whether the file was opened read-only ({@link StoreConfig#withReadOnly()}). */
+  public boolean isReadOnly() {
+    return readOnly;
   }
 
   /**
@@ -59,47 +68,98 @@ public final class StoreFile {
   private static StoreFile open(StoreConfig config) {
     MVStore.Builder b =
         new MVStore.Builder().autoCommitDisabled().cacheSize(config.cacheMegabytes());
+    if (config.readOnly()) {
+      b.readOnly();
+    }
     String key;
     if (config.isInMemory()) {
       key = null;
     } else {
       Path dir = Path.of(config.dataDir());
-      try {
-        Files.createDirectories(dir);
-        key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
-      } catch (IOException e) {
-        throw StorageErrors.dataDirectory(dir, e);
-      }
-      if (Files.isDirectory(Path.of(key))) {
-        throw StorageErrors.isDirectory(key);
-      }
+      key = config.readOnly() ? existingFile(dir) : writableFile(dir);
       if (!OPEN_FILES.add(key)) {
         throw StorageErrors.alreadyOpen(key);
       }
       b.fileName(ReopeningFilePath.prefixed(key));
     }
+    MVStore store;
     try {
-      MVStore store = b.open();
-      if (key != null) {
-        // MVStore keeps a dead chunk's space for a retention time (45 s by default) because it does
-        // not sync its writes: a crash could otherwise find the newest synced version pointing into
-        // overwritten space. Here every write of the file is a checkpoint that is synced before the
-        // next one begins (WriteAheadLog), so the space of chunks the synced version no longer
-        // needs
-        // can be reused at once. With 45 s, a busy file held 45 s of checkpoints in dead chunks:
-        // five times its live data.
-        store.setRetentionTime(0);
-        // Chunks a replaced version still needs are kept one checkpoint (MVStore keeps five by
-        // default: five checkpoints of dead chunks). A read that walks a map for longer pins its
-        // version (pin(), StoreMaps.pinned).
-        store.setVersionsToKeep(1);
-      }
-      return new StoreFile(key, store);
+      store = b.open();
     } catch (MVStoreException e) {
       if (key != null) {
         OPEN_FILES.remove(key);
       }
       throw StorageErrors.openFailed(key == null ? "(in memory)" : key, e);
+    }
+    if (key != null && store.isReadOnly() != config.readOnly()) {
+      // MVStore opens a file it may not write read-only on its own; the store would fail at its
+      // first write. A file that became read-only since it was checked is refused here.
+      store.closeImmediately();
+      OPEN_FILES.remove(key);
+      throw StorageErrors.readOnly("database file", Path.of(key));
+    }
+    if (key != null && !config.readOnly()) {
+      // MVStore keeps a dead chunk's space for a retention time (45 s by default) because it does
+      // not sync its writes: a crash could otherwise find the newest synced version pointing into
+      // overwritten space. Here every write of the file is a checkpoint that is synced before the
+      // next one begins (WriteAheadLog), so the space of chunks the synced version no longer needs
+      // can be reused at once. With 45 s, a busy file held 45 s of checkpoints in dead chunks: five
+      // times its live data.
+      store.setRetentionTime(0);
+      // Chunks a replaced version still needs are kept one checkpoint (MVStore keeps five by
+      // default: five checkpoints of dead chunks). A read that walks a map for longer pins its
+      // version (pin(), StoreMaps.pinned).
+      store.setVersionsToKeep(1);
+    }
+    return new StoreFile(key, store, config.readOnly());
+  }
+
+  /**
+   * The canonical path of the file in {@code dir} for a writable open: the directory is created
+   * when missing; the directory, the file and the log's directory must be writable (a store that
+   * opened anyway would fail at its first write with MVStore's words).
+   */
+  private static String writableFile(Path dir) {
+    String key;
+    try {
+      Files.createDirectories(dir);
+      key = dir.resolve(StoreConfig.FILE_NAME).toFile().getCanonicalPath();
+    } catch (IOException e) {
+      throw StorageErrors.dataDirectory(dir, e);
+    }
+    Path file = Path.of(key);
+    if (Files.isDirectory(file)) {
+      throw StorageErrors.isDirectory(key);
+    }
+    if (!Files.isWritable(dir)) {
+      throw StorageErrors.readOnly("data directory", dir);
+    }
+    if (Files.exists(file) && !Files.isWritable(file)) {
+      throw StorageErrors.readOnly("database file", file);
+    }
+    Path log = dir.resolve(StoreConfig.LOG_DIRECTORY);
+    if (Files.exists(log) && !Files.isDirectory(log)) {
+      throw StorageErrors.notADirectory("write-ahead log directory", log);
+    }
+    if (Files.isDirectory(log) && !Files.isWritable(log)) {
+      throw StorageErrors.readOnly("write-ahead log directory", log);
+    }
+    return key;
+  }
+
+  /** The canonical path of the existing file in {@code dir}, for a read-only open. */
+  private static String existingFile(Path dir) {
+    Path file = dir.resolve(StoreConfig.FILE_NAME);
+    if (Files.isDirectory(file)) {
+      throw StorageErrors.isDirectory(file.toString());
+    }
+    if (!Files.isRegularFile(file)) {
+      throw StorageErrors.missing(file);
+    }
+    try {
+      return file.toFile().getCanonicalPath();
+    } catch (IOException e) {
+      throw StorageErrors.dataDirectory(dir, e);
     }
   }
 

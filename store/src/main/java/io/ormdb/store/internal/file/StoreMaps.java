@@ -2,7 +2,10 @@ package io.ormdb.store.internal.file;
 
 import io.ormdb.store.internal.btree.ByteArrayType;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -54,20 +57,82 @@ public final class StoreMaps {
   private final List<LoggedMap<?, ?>> all = new ArrayList<>();
   private final LoggedMap.RecorderSlot slot = new LoggedMap.RecorderSlot();
 
+  /** A map of the file: its stable id, its name and the codecs of its keys and values. */
+  private record Def<K, V>(int id, String name, MapCodec<K> keys, MapCodec<V> values) {}
+
+  private static final Def<byte[], byte[]> ROWS =
+      new Def<>(1, "rows", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<byte[], byte[]> IDX =
+      new Def<>(2, "idx", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<Long, byte[]> CHANGELOG =
+      new Def<>(3, "changelog", MapCodec.LONG, MapCodec.BYTES);
+  private static final Def<Long, byte[]> CATALOG =
+      new Def<>(4, "catalog", MapCodec.LONG, MapCodec.BYTES);
+  private static final Def<String, String> META =
+      new Def<>(5, "meta", MapCodec.STRING, MapCodec.STRING);
+  private static final Def<byte[], byte[]> COLUMN_META =
+      new Def<>(6, "col.meta", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<byte[], byte[]> COLUMN_CHUNKS =
+      new Def<>(7, "col.seg", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<byte[], byte[]> JOURNAL =
+      new Def<>(8, "journal", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<String, Long> JOURNAL_HIGHEST =
+      new Def<>(9, "journal.highest", MapCodec.STRING, MapCodec.LONG);
+  private static final Def<byte[], byte[]> JOURNAL_TAGS =
+      new Def<>(10, "journal.tags", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<byte[], byte[]> JOURNAL_SNAPSHOTS =
+      new Def<>(11, "journal.snapshots", MapCodec.BYTES, MapCodec.BYTES);
+  private static final Def<String, String> OFFSETS =
+      new Def<>(12, "offsets", MapCodec.STRING, MapCodec.STRING);
+
+  /** Every map, in id order. */
+  private static final List<Def<?, ?>> DEFS =
+      List.of(
+          ROWS,
+          IDX,
+          CHANGELOG,
+          CATALOG,
+          META,
+          COLUMN_META,
+          COLUMN_CHUNKS,
+          JOURNAL,
+          JOURNAL_HIGHEST,
+          JOURNAL_TAGS,
+          JOURNAL_SNAPSHOTS,
+          OFFSETS);
+
   public StoreMaps(StoreFile file) {
     store = file.store();
-    rows = open(1, "rows", MapCodec.BYTES, MapCodec.BYTES);
-    idx = open(2, "idx", MapCodec.BYTES, MapCodec.BYTES);
-    changelog = open(3, "changelog", MapCodec.LONG, MapCodec.BYTES);
-    catalog = open(4, "catalog", MapCodec.LONG, MapCodec.BYTES);
-    meta = open(5, "meta", MapCodec.STRING, MapCodec.STRING);
-    columnMeta = open(6, "col.meta", MapCodec.BYTES, MapCodec.BYTES);
-    columnChunks = open(7, "col.seg", MapCodec.BYTES, MapCodec.BYTES);
-    journal = open(8, "journal", MapCodec.BYTES, MapCodec.BYTES);
-    journalHighest = open(9, "journal.highest", MapCodec.STRING, MapCodec.LONG);
-    journalTags = open(10, "journal.tags", MapCodec.BYTES, MapCodec.BYTES);
-    journalSnapshots = open(11, "journal.snapshots", MapCodec.BYTES, MapCodec.BYTES);
-    offsets = open(12, "offsets", MapCodec.STRING, MapCodec.STRING);
+    rows = open(ROWS);
+    idx = open(IDX);
+    changelog = open(CHANGELOG);
+    catalog = open(CATALOG);
+    meta = open(META);
+    columnMeta = open(COLUMN_META);
+    columnChunks = open(COLUMN_CHUNKS);
+    journal = open(JOURNAL);
+    journalHighest = open(JOURNAL_HIGHEST);
+    journalTags = open(JOURNAL_TAGS);
+    journalSnapshots = open(JOURNAL_SNAPSHOTS);
+    offsets = open(OFFSETS);
+  }
+
+  /**
+   * Opens every map of {@code file} on its own, for a check of a file that may be damaged: a map
+   * whose root page cannot be read is handed to {@code unreadable} instead (opening all of them
+   * with the constructor fails at the first). In id order, by name.
+   */
+  static Map<String, MVMap<?, ?>> openEach(
+      StoreFile file, BiConsumer<String, RuntimeException> unreadable) {
+    Map<String, MVMap<?, ?>> out = new LinkedHashMap<>();
+    for (Def<?, ?> d : DEFS) {
+      try {
+        out.put(d.name(), mvMap(file.store(), d));
+      } catch (RuntimeException e) {
+        unreadable.accept(d.name(), e);
+      }
+    }
+    return out;
   }
 
   /** Every map, in id order. */
@@ -93,23 +158,23 @@ public final class StoreMaps {
     throw new IllegalArgumentException("no map with id " + id);
   }
 
-  @SuppressWarnings("unchecked")
-  private <K, V> LoggedMap<K, V> open(int id, String name, MapCodec<K> keys, MapCodec<V> values) {
-    MVMap<K, V> map;
-    if (keys == MapCodec.BYTES && values == MapCodec.BYTES) {
-      map =
-          (MVMap<K, V>)
-              store.openMap(
-                  name,
-                  new MVMap.Builder<byte[], byte[]>()
-                      .keyType(ByteArrayType.INSTANCE)
-                      .valueType(ByteArrayType.INSTANCE));
-    } else {
-      map = store.openMap(name);
-    }
-    LoggedMap<K, V> m = new LoggedMap<>(slot, id, map, keys, values);
+  private <K, V> LoggedMap<K, V> open(Def<K, V> d) {
+    LoggedMap<K, V> m = new LoggedMap<>(slot, d.id(), mvMap(store, d), d.keys(), d.values());
     all.add(m);
     return m;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <K, V> MVMap<K, V> mvMap(MVStore store, Def<K, V> d) {
+    if (d.keys() == MapCodec.BYTES && d.values() == MapCodec.BYTES) {
+      return (MVMap<K, V>)
+          store.openMap(
+              d.name(),
+              new MVMap.Builder<byte[], byte[]>()
+                  .keyType(ByteArrayType.INSTANCE)
+                  .valueType(ByteArrayType.INSTANCE));
+    }
+    return store.openMap(d.name());
   }
 
   /**
