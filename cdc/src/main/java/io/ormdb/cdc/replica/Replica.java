@@ -29,9 +29,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * several in flight so that they share group commits. When the stream fails, completes, or stays
  * silent longer than the idle timeout (the primary sends heartbeats), it reconnects with
  * exponential backoff and resumes from what it has durably applied — so either side may restart,
- * cleanly or not. A refusal (another database, a diverged replica, a changelog that no longer
- * reaches back) is reported in {@link ReplicaStatus#lastError()} and retried with backoff; nothing
- * is applied.
+ * cleanly or not. When the primary's recovery started a new history epoch, the replica records it
+ * ({@link OrmStore#applyReplicatedEpoch}) and goes on at the epoch's first LSN, if it has applied
+ * nothing the recovery discarded. A refusal (another database, a diverged replica — one that
+ * applied a change set its primary lost too —, a changelog that no longer reaches back) is reported
+ * in {@link ReplicaStatus#lastError()} and retried with backoff; nothing is applied.
  *
  * <p>The store must have been opened with {@link OrmStore#openReplica}.
  */
@@ -187,6 +189,11 @@ public final class Replica implements AutoCloseable {
     }
     if (item instanceof ReplicationItem.SchemaChange s) {
       return store.applyReplicatedSchema(s.databaseId(), s.version(), s.appliedAtLsn(), s.bundle());
+    }
+    if (item instanceof ReplicationItem.HistoryEpoch e) {
+      return store
+          .applyReplicatedEpoch(new OrmStore.HistoryEpoch(e.epoch(), e.firstLsn(), e.lastLsnKept()))
+          .thenApply(recorded -> e.lastLsnKept());
     }
     ReplicationItem.Heartbeat h = (ReplicationItem.Heartbeat) item;
     noteKnown(h.primaryLsn(), h.commitTsMicros());
