@@ -85,10 +85,33 @@ public final class Replica implements AutoCloseable {
   public ReplicaStatus status() {
     long applied = store.currentLsn();
     long known = Math.max(primaryLsn.get(), applied);
-    long lag = known - applied;
+    long lag = entriesBetween(applied, known, store.historyEpochs());
     long lagMillis = lag == 0 ? 0 : Math.max(0, (primaryTs.get() - appliedTs.get()) / 1000);
     return new ReplicaStatus(
         connected, applied, known, lag, lagMillis, Math.max(0, streams.get() - 1), lastError);
+  }
+
+  /**
+   * The LSNs in {@code (applied, known]} that may name change sets: those in the hole before a
+   * history epoch name none.
+   */
+  static long entriesBetween(long applied, long known, List<OrmStore.HistoryEpoch> epochs) {
+    long n = 0;
+    long from = applied + 1;
+    // holes of later epochs may overlap earlier ones (an epoch with no commits before the next)
+    for (OrmStore.HistoryEpoch e : epochs) {
+      long holeFrom = e.lastLsnKept() + 1;
+      long holeTo = e.firstLsn() - 1;
+      if (holeTo < holeFrom || holeTo < from) {
+        continue;
+      }
+      long upTo = Math.min(known, holeFrom - 1);
+      if (upTo >= from) {
+        n += upTo - from + 1;
+      }
+      from = Math.max(from, holeTo + 1);
+    }
+    return n + Math.max(0, known - from + 1);
   }
 
   /** Stops following (the store stays open; its owner closes it). */
