@@ -154,9 +154,10 @@ public final class OrmStore implements AutoCloseable {
 
   /**
    * Replica only: applies a change set the primary committed (its LSN must follow the last applied
-   * one; one at or below it is skipped). Completes with the LSN once it is committed and durable
-   * (SYNC) — replicated change sets share group commits like batches. INVALID_LSN for a gap or a
-   * schema version the replica lacks; nothing is written then.
+   * one, past the hole before a history epoch the replica recorded with {@link
+   * #applyReplicatedEpoch}; one at or below it is skipped). Completes with the LSN once it is
+   * committed and durable (SYNC) — replicated change sets share group commits like batches.
+   * INVALID_LSN for a gap or a schema version the replica lacks; nothing is written then.
    */
   public CompletableFuture<Long> applyReplicated(ChangeSet set) {
     return engine.applyReplicated(set);
@@ -170,6 +171,31 @@ public final class OrmStore implements AutoCloseable {
   public CompletableFuture<Long> applyReplicatedSchema(
       String primaryId, long version, long appliedAtLsn, SchemaBundle bundle) {
     return engine.applyReplicatedSchema(primaryId, version, appliedAtLsn, bundle);
+  }
+
+  /**
+   * Replica only: records the primary's history epoch {@code epoch} ({@link #historyEpochs()}), as
+   * the replication stream delivers it before the epoch's first change set. A replica that has not
+   * applied anything after {@code epoch.lastLsnKept()} records it in its own file (meta {@code
+   * history.epochs} / {@code history.forks}, through the committer: atomic and durable like a
+   * replicated change set) and expects the next change set after {@code lastLsnKept} at {@code
+   * firstLsn}; its changelog reads skip the hole as the primary's do. Completes with true, or with
+   * false when the replica had the epoch already. INVALID_LSN, and nothing written, when the
+   * replica applied a change set the primary's recovery discarded (it must be re-seeded), or holds
+   * another epoch of that number.
+   */
+  public CompletableFuture<Boolean> applyReplicatedEpoch(HistoryEpoch epoch) {
+    return engine.applyReplicatedEpoch(epoch.epoch(), epoch.firstLsn(), epoch.lastLsnKept());
+  }
+
+  /**
+   * INVALID_LSN when a replica that has applied the change set at {@code lastAppliedLsn} (0:
+   * nothing yet) cannot follow this store: a recovery discarded that LSN — the message says where
+   * the history diverged and that the replica must be re-seeded — or it is past the newest commit.
+   * A primary checks a replica's position with it before it streams to it.
+   */
+  public void checkReplicaPosition(long lastAppliedLsn) {
+    engine.checkReplica(lastAppliedLsn);
   }
 
   /**

@@ -186,10 +186,14 @@ class ReplicaApplyTest {
     }
   }
 
-  /** Applies what the replica lacks, schema versions at their LSNs, like a replication stream. */
+  /**
+   * Applies what the replica lacks, schema versions at their LSNs and history epochs before their
+   * first change sets, like a replication stream.
+   */
   static void follow(OrmStore primary, OrmStore replica) {
     String id = primary.databaseId().orElseThrow();
     List<OrmStore.SchemaVersion> history = primary.schemaHistory();
+    List<OrmStore.HistoryEpoch> epochs = primary.historyEpochs();
     long next = replica.currentLsn() + 1;
     while (true) {
       long have = replica.schemaVersions().isEmpty() ? 0 : replica.schema().version();
@@ -208,6 +212,11 @@ class ReplicaApplyTest {
       for (ChangeSet s : sets) {
         if (s.schemaVersion() > replica.schema().version()) {
           break;
+        }
+        for (OrmStore.HistoryEpoch e : epochs) {
+          if (e.firstLsn() <= s.lsn() && e.epoch() > replica.historyEpochs().size()) {
+            replica.applyReplicatedEpoch(e).join();
+          }
         }
         replica.applyReplicated(s).join();
         next = s.lsn() + 1;

@@ -29,9 +29,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * several in flight so that they share group commits. When the stream fails, completes, or stays
  * silent longer than the idle timeout (the primary sends heartbeats), it reconnects with
  * exponential backoff and resumes from what it has durably applied — so either side may restart,
- * cleanly or not. A refusal (another database, a diverged replica, a changelog that no longer
- * reaches back) is reported in {@link ReplicaStatus#lastError()} and retried with backoff; nothing
- * is applied.
+ * cleanly or not. When the primary's recovery started a new history epoch, the replica records it
+ * ({@link OrmStore#applyReplicatedEpoch}) and goes on at the epoch's first LSN, if it has applied
+ * nothing the recovery discarded. A refusal (another database, a diverged replica — one that
+ * applied a change set its primary lost too —, a changelog that no longer reaches back) is reported
+ * in {@link ReplicaStatus#lastError()} and retried with backoff; nothing is applied.
  *
  * <p>The store must have been opened with {@link OrmStore#openReplica}.
  */
@@ -83,10 +85,33 @@ public final class Replica implements AutoCloseable {
   public ReplicaStatus status() {
     long applied = store.currentLsn();
     long known = Math.max(primaryLsn.get(), applied);
-    long lag = known - applied;
+    long lag = entriesBetween(applied, known, store.historyEpochs());
     long lagMillis = lag == 0 ? 0 : Math.max(0, (primaryTs.get() - appliedTs.get()) / 1000);
     return new ReplicaStatus(
         connected, applied, known, lag, lagMillis, Math.max(0, streams.get() - 1), lastError);
+  }
+
+  /**
+   * The LSNs in {@code (applied, known]} that may name change sets: those in the hole before a
+   * history epoch name none.
+   */
+  static long entriesBetween(long applied, long known, List<OrmStore.HistoryEpoch> epochs) {
+    long n = 0;
+    long from = applied + 1;
+    // holes of later epochs may overlap earlier ones (an epoch with no commits before the next)
+    for (OrmStore.HistoryEpoch e : epochs) {
+      long holeFrom = e.lastLsnKept() + 1;
+      long holeTo = e.firstLsn() - 1;
+      if (holeTo < holeFrom || holeTo < from) {
+        continue;
+      }
+      long upTo = Math.min(known, holeFrom - 1);
+      if (upTo >= from) {
+        n += upTo - from + 1;
+      }
+      from = Math.max(from, holeTo + 1);
+    }
+    return n + Math.max(0, known - from + 1);
   }
 
   /** Stops following (the store stays open; its owner closes it). */
@@ -187,6 +212,11 @@ public final class Replica implements AutoCloseable {
     }
     if (item instanceof ReplicationItem.SchemaChange s) {
       return store.applyReplicatedSchema(s.databaseId(), s.version(), s.appliedAtLsn(), s.bundle());
+    }
+    if (item instanceof ReplicationItem.HistoryEpoch e) {
+      return store
+          .applyReplicatedEpoch(new OrmStore.HistoryEpoch(e.epoch(), e.firstLsn(), e.lastLsnKept()))
+          .thenApply(recorded -> e.lastLsnKept());
     }
     ReplicationItem.Heartbeat h = (ReplicationItem.Heartbeat) item;
     noteKnown(h.primaryLsn(), h.commitTsMicros());

@@ -23,9 +23,11 @@ import org.apache.pekko.stream.javadsl.StreamRefs;
  * The primary's side of replication: answers a replica's {@link Follow} with a stream ref of its
  * {@link ReplicationItem}s from the LSN the replica asks for. Before it does, it checks (on the
  * read dispatcher, not in the actor) that the replica follows this database, is not ahead of it,
- * and has the same change set at its last applied LSN as the primary (so a replica of another
- * lineage, or one that diverged, is refused instead of silently corrupted); and that the changelog
- * still holds the next LSN (else INVALID_LSN: the replica must be re-seeded).
+ * has not applied a change set that a recovery of the primary discarded (INVALID_LSN saying where
+ * the history diverged), and has the same change set at its last applied LSN as the primary (so a
+ * replica of another lineage, or one that diverged, is refused instead of silently corrupted); and
+ * that the changelog still holds the next LSN (else INVALID_LSN: the replica must be re-seeded). A
+ * replica at or before the last LSN a new history epoch kept is streamed the epoch and follows it.
  *
  * <p>A node spawns it as the system actor {@value #NAME} when {@code ormdb.replication.serve = on};
  * replicas reach it at {@code <primary address>/system/}{@value #NAME}.
@@ -165,15 +167,11 @@ public final class ReplicationSource {
     long last = f.fromLsn() - 1;
     long primary = store.currentLsn();
     try {
-      // a replica that applied a change set the primary's recovery discarded has diverged
-      store.checkReadPosition(Math.max(0, last), "the replica");
+      // a replica that applied a change set the primary's recovery discarded has diverged, as
+      // has one ahead of the primary
+      store.checkReplicaPosition(Math.max(0, last));
     } catch (OrmDbException e) {
       return e;
-    }
-    if (last > primary) {
-      return new OrmDbException(
-          ErrorCode.INVALID_LSN,
-          "the replica has applied LSN " + last + " but this primary is at LSN " + primary);
     }
     long oldest = store.oldestChangelogLsn();
     if (f.fromLsn() < oldest && f.fromLsn() <= primary) {

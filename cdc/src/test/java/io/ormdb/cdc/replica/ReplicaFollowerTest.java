@@ -83,8 +83,12 @@ class ReplicaFollowerTest {
       int port,
       org.apache.pekko.actor.typed.ActorRef<ReplicationSource.Command> source) {
     static Primary start(Path dir, int port) {
+      return start(StoreConfig.of(dir), port);
+    }
+
+    static Primary start(StoreConfig config, int port) {
       ActorTestKit kit = ActorTestKit.create("primary", remoting(port));
-      OrmStore store = OrmStore.open(StoreConfig.of(dir));
+      OrmStore store = OrmStore.open(config);
       ActorSystem<Void> system = kit.system();
       ReplicationSettings s = ReplicationSettings.create(system.settings().config());
       var source =

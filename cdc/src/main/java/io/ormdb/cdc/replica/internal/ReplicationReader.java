@@ -12,8 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a primary's replication stream from an LSN: before each change set, the schema versions
- * applied before it that the follower has not had; then change sets in LSN order (a chunk stops
- * where a newer schema version begins); a heartbeat when nothing was committed for a heartbeat
+ * applied before it that the follower has not had, and the history epochs whose last kept LSN the
+ * follower has reached (at the start of the stream every such epoch, so that a follower that
+ * reconnects learns an epoch that began while it was away, and one that has them already checks
+ * them); then change sets in LSN order, skipping the holes between epochs (a chunk stops where a
+ * newer schema version or epoch begins); a heartbeat when nothing was committed for a heartbeat
  * interval. Waits for commits by notification, and at most one heartbeat interval (so a schema
  * change without writes reaches the follower within one interval).
  */
@@ -24,6 +27,7 @@ public final class ReplicationReader implements ChunkReader<ReplicationItem> {
   private final long heartbeatNanos;
   private long next;
   private long schemaSent;
+  private int epochSent = 1;
   private long lastEmitNanos = System.nanoTime();
 
   /**
@@ -44,10 +48,14 @@ public final class ReplicationReader implements ChunkReader<ReplicationItem> {
   public List<ReplicationItem> read() {
     List<ReplicationItem> out = new ArrayList<>();
     addSchemas(out);
+    List<OrmStore.HistoryEpoch> epochs = store.historyEpochs();
+    addEpochs(epochs, out);
     if (next <= store.currentLsn()) {
+      long unsentEpoch =
+          epochs.size() > epochSent ? epochs.get(epochSent).firstLsn() : Long.MAX_VALUE;
       for (ChangeSet cs : store.changes(next, chunk)) {
-        if (cs.schemaVersion() > schemaSent) {
-          break; // its schema version goes first, at the next read
+        if (cs.schemaVersion() > schemaSent || cs.lsn() >= unsentEpoch) {
+          break; // its schema version or epoch goes first, at the next read
         }
         out.add(new ReplicationItem.Changes(cs));
         next = cs.lsn() + 1;
@@ -72,6 +80,15 @@ public final class ReplicationReader implements ChunkReader<ReplicationItem> {
                 databaseId, v.version(), v.appliedAtLsn(), store.schemaAt(v.version())));
         schemaSent = v.version();
       }
+    }
+  }
+
+  /** The epochs (oldest first, epoch n at index n - 1) whose last kept LSN is sent, in order. */
+  private void addEpochs(List<OrmStore.HistoryEpoch> epochs, List<ReplicationItem> out) {
+    while (epochs.size() > epochSent && epochs.get(epochSent).lastLsnKept() < next) {
+      OrmStore.HistoryEpoch e = epochs.get(epochSent);
+      out.add(new ReplicationItem.HistoryEpoch(e.epoch(), e.firstLsn(), e.lastLsnKept()));
+      epochSent = e.epoch();
     }
   }
 

@@ -44,6 +44,7 @@ public final class ReplicationSerializer extends JSerializer {
     t.put(1205, ReplicationItem.Heartbeat.class);
     t.put(1206, ReplicationSource.GetFollowers.class);
     t.put(1207, ReplicationSource.Followers.class);
+    t.put(1208, ReplicationItem.HistoryEpoch.class);
     return t;
   }
 

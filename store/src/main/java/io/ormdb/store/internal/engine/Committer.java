@@ -390,6 +390,12 @@ final class Committer implements DurableWrites {
                   .applySchema(r.primaryId(), r.version(), r.appliedAtLsn(), r.bundle()),
           v -> true,
           completions);
+    } else if (t instanceof Task.ReplicatedEpoch r) {
+      return run(
+          r.future(),
+          () -> parts.replicas().applyEpoch(r.number(), r.firstLsn(), r.lastKept()),
+          recorded -> recorded,
+          completions);
     } else if (t instanceof Task.Compact c) {
       if (parts.compaction().slice(c.pass())) {
         completions.add(() -> c.future().complete(c.pass().removed()));

@@ -108,7 +108,7 @@ public final class Engine implements AutoCloseable {
             catalogs,
             new WritePath(tables, catalogs, at, config.maxValueBytes()),
             schemas,
-            new ReplicaApply(tables, catalogs, at, schemas),
+            new ReplicaApply(tables, catalogs, at, schemas, history),
             compaction,
             this::publishVisible));
   }
@@ -229,6 +229,21 @@ public final class Engine implements AutoCloseable {
   }
 
   /**
+   * Replica only: records the primary's history epoch {@code number}, which begins at {@code
+   * firstLsn} and continues the history after {@code lastKept} (the replica must not have applied
+   * anything after {@code lastKept}); completes once it is durable like a replicated change set,
+   * with true, or with false when the replica had it already. INVALID_LSN when the replica applied
+   * a change set the primary's recovery discarded, or has another epoch of that number.
+   */
+  public CompletableFuture<Boolean> applyReplicatedEpoch(int number, long firstLsn, long lastKept) {
+    if (!replica) {
+      return CompletableFuture.failedFuture(
+          OrmDbException.invalid("applyReplicatedEpoch: this store is not a replica"));
+    }
+    return committer.submit(new Task.ReplicatedEpoch(number, firstLsn, lastKept)).future();
+  }
+
+  /**
    * Writes the file from the log now and waits until it is durable; the log starts over. Nothing to
    * do in memory.
    */
@@ -315,6 +330,14 @@ public final class Engine implements AutoCloseable {
    */
   public void checkRead(long lsn, String reader) {
     history.checkSeen(lsn, at.visible, reader);
+  }
+
+  /**
+   * INVALID_LSN when a replica that has applied change set {@code lsn} cannot follow this store: a
+   * recovery discarded that LSN, or it is past the newest.
+   */
+  public void checkReplica(long lsn) {
+    history.checkReplica(lsn, at.visible);
   }
 
   /** What opening recovered. */

@@ -20,7 +20,8 @@ import java.util.List;
  *
  * <p>Changelog reads skip holes. A reader that has seen a change set inside a hole, or beyond the
  * newest one, read a history that no longer exists: it gets INVALID_LSN saying where the history
- * diverged. Written by the committer (at open); read on any thread.
+ * diverged. Written at open (a primary whose recovery lost change sets) and by the committer (a
+ * replica records its primary's epochs as its stream delivers them); read on any thread.
  */
 final class History {
   /** Meta key: the epochs and their first LSNs, {@code 1@1,2@111}. */
@@ -131,6 +132,79 @@ final class History {
     return e;
   }
 
+  /**
+   * Records epoch {@code number}, which a replica's primary started at {@code firstLsn} after
+   * {@code lastKept}, in {@code meta} (committer only: durable with the commit group it runs in).
+   * False when the replica has it already. INVALID_LSN, and nothing written, when the replica has
+   * another epoch of that number (another history), lacks the epoch before it, or has applied a
+   * change set the epoch discarded.
+   */
+  boolean follow(
+      LoggedMap<String, String> meta, int number, long firstLsn, long lastKept, long at) {
+    if (number < 2 || lastKept < 0 || firstLsn <= lastKept) {
+      throw OrmDbException.invalid(
+          "replicated history epoch "
+              + number
+              + " at LSN "
+              + firstLsn
+              + " after LSN "
+              + lastKept
+              + " is not an epoch: epochs after the first begin past the LSN they continue from");
+    }
+    Epoch e = new Epoch(number, firstLsn, lastKept);
+    Epoch c = current();
+    if (number <= c.number()) {
+      Epoch have = epochs.get(number - 1);
+      if (have.equals(e)) {
+        return false;
+      }
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "the primary's history epoch "
+              + number
+              + " begins at LSN "
+              + firstLsn
+              + " after LSN "
+              + lastKept
+              + " but the replica's begins at LSN "
+              + have.firstLsn()
+              + " after LSN "
+              + have.lastKept()
+              + ": the histories diverged at LSN "
+              + (Math.min(lastKept, have.lastKept()) + 1)
+              + "; re-seed the replica (an empty data directory, or a copy of the primary's)");
+    }
+    if (number != c.number() + 1) {
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "replicated history epoch "
+              + number
+              + " does not follow the replica's epoch "
+              + c.number());
+    }
+    if (at > lastKept) {
+      if (e.holds(at)) {
+        throw replicaDiverged(at, e);
+      }
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "the replica has applied LSN "
+              + at
+              + " in epoch "
+              + c.number()
+              + " but the primary's epoch "
+              + number
+              + " begins at LSN "
+              + firstLsn
+              + " after LSN "
+              + lastKept
+              + ": the histories diverged; re-seed the replica (an empty data directory, or a"
+              + " copy of the primary's)");
+    }
+    begin(meta, lastKept, firstLsn);
+    return true;
+  }
+
   /** The epoch before whose start {@code lsn} lies in the hole, or null when it names no hole. */
   Epoch holeOf(long lsn) {
     for (Epoch e : epochs) {
@@ -184,6 +258,71 @@ final class History {
           ErrorCode.INVALID_LSN,
           reader + " has read up to LSN " + seen + ", past the newest LSN " + newest);
     }
+  }
+
+  /**
+   * INVALID_LSN when a replica that has applied change set {@code applied} cannot follow this
+   * history (the primary's): a recovery discarded that LSN, or it is past {@code newest}.
+   */
+  void checkReplica(long applied, long newest) {
+    Epoch e = holeOf(applied);
+    if (e != null) {
+      throw replicaDiverged(applied, e);
+    }
+    if (applied > newest) {
+      Epoch c = current();
+      if (c.number() > 1 && applied > c.lastKept()) {
+        throw new OrmDbException(
+            ErrorCode.INVALID_LSN,
+            "the replica has applied LSN "
+                + applied
+                + ", past the primary's newest LSN "
+                + newest
+                + ": the history diverged at LSN "
+                + (c.lastKept() + 1)
+                + " (epoch "
+                + c.number()
+                + ", which begins at LSN "
+                + c.firstLsn()
+                + " after a recovery discarded what followed LSN "
+                + c.lastKept()
+                + "); "
+                + replicaAdvice(c));
+      }
+      throw new OrmDbException(
+          ErrorCode.INVALID_LSN,
+          "the replica has applied LSN " + applied + " but the primary is at LSN " + newest);
+    }
+  }
+
+  /**
+   * INVALID_LSN: a replica has applied change set {@code applied}, which lies in the hole before
+   * the primary's epoch {@code e}.
+   */
+  static OrmDbException replicaDiverged(long applied, Epoch e) {
+    return new OrmDbException(
+        ErrorCode.INVALID_LSN,
+        "the replica has applied LSN "
+            + applied
+            + ", which the primary no longer has: the history diverged at LSN "
+            + (e.lastKept() + 1)
+            + " (epoch "
+            + e.number()
+            + " begins at LSN "
+            + e.firstLsn()
+            + " after a recovery discarded LSNs "
+            + (e.lastKept() + 1)
+            + " to "
+            + (e.firstLsn() - 1)
+            + "); "
+            + replicaAdvice(e));
+  }
+
+  private static String replicaAdvice(Epoch e) {
+    return "the replica holds change sets after LSN "
+        + e.lastKept()
+        + " that are not in the primary's history: re-seed it (an empty data directory, or a copy"
+        + " of the primary's)";
   }
 
   /** INVALID_LSN: {@code lsn} lies in the hole before epoch {@code e}. */

@@ -17,20 +17,24 @@ import java.util.Map;
 
 /**
  * A replica applies, on the committer thread, what its primary committed: change sets at the
- * primary's LSNs with their after images (no constraint checks: the primary made them) and schema
- * versions after the LSNs at which the primary applied them.
+ * primary's LSNs with their after images (no constraint checks: the primary made them), schema
+ * versions after the LSNs at which the primary applied them, and the primary's history epochs
+ * ({@link History}), so that it skips the same holes.
  */
 final class ReplicaApply {
   private final Tables tables;
   private final CatalogHistory catalogs;
   private final Positions at;
   private final SchemaApply schemas;
+  private final History history;
 
-  ReplicaApply(Tables tables, CatalogHistory catalogs, Positions at, SchemaApply schemas) {
+  ReplicaApply(
+      Tables tables, CatalogHistory catalogs, Positions at, SchemaApply schemas, History history) {
     this.tables = tables;
     this.catalogs = catalogs;
     this.at = at;
     this.schemas = schemas;
+    this.history = history;
   }
 
   /**
@@ -42,16 +46,15 @@ final class ReplicaApply {
     if (lsn <= at.last) {
       return at.last;
     }
-    if (lsn != at.next()) {
+    long next = history.skipHoles(at.last + 1);
+    if (lsn != next) {
       throw new OrmDbException(
           ErrorCode.INVALID_LSN,
           "replicated change set "
               + lsn
               + " does not follow the last applied LSN "
               + at.last
-              + (at.next() == at.last + 1
-                  ? ""
-                  : " (the next LSN of this history is " + at.next() + ")"));
+              + (next == at.last + 1 ? "" : " (the next LSN of this history is " + next + ")"));
     }
     Catalog cat = catalogs.latest();
     long have = cat == null ? 0 : cat.version;
@@ -83,6 +86,21 @@ final class ReplicaApply {
     tables.putChangeSet(set);
     at.advance(lsn, set.commitTsMicros());
     return lsn;
+  }
+
+  /**
+   * Records the primary's history epoch {@code number} (first LSN {@code firstLsn}, continuing
+   * after {@code lastKept}): from then on the next change set is expected at {@code firstLsn} once
+   * the replica has applied {@code lastKept}, and the replica's own changelog reads skip the same
+   * hole. One the replica has is skipped (false); INVALID_LSN, with nothing written, when the
+   * replica has applied a change set the epoch discarded or holds another history.
+   */
+  boolean applyEpoch(int number, long firstLsn, long lastKept) {
+    boolean recorded = history.follow(tables.meta, number, firstLsn, lastKept, at.last);
+    if (recorded) {
+      at.epochStart = firstLsn;
+    }
+    return recorded;
   }
 
   /**

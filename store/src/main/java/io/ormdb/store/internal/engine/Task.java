@@ -103,6 +103,14 @@ sealed interface Task {
     }
   }
 
+  /** A history epoch of the primary, replicated before its first change set. */
+  record ReplicatedEpoch(
+      int number, long firstLsn, long lastKept, CompletableFuture<Boolean> future) implements Task {
+    ReplicatedEpoch(int number, long firstLsn, long lastKept) {
+      this(number, firstLsn, lastKept, new CompletableFuture<>());
+    }
+  }
+
   /** A compaction pass, one slice per commit group. */
   record Compact(Compaction.Pass pass, CompletableFuture<Long> future) implements Task {
     Compact() {
