@@ -109,6 +109,11 @@ sealed interface Task {
     ReplicatedEpoch(int number, long firstLsn, long lastKept) {
       this(number, firstLsn, lastKept, new CompletableFuture<>());
     }
+
+    @Override
+    public String writes() {
+      return "replicated history epochs";
+    }
   }
 
   /** A compaction pass, one slice per commit group. */
