@@ -224,9 +224,10 @@ final class Goals {
         target,
         String.format(
             Locale.ROOT,
-            "%,.0f bytes (%,.0f during the measured commits + %,.0f after them; %s, %,d commits)",
+            "%,.0f bytes (%,.0f during the measured commits%s + %,.0f after them; %s, %,d commits)",
             amortized,
             m.bytesPerCommit(),
+            m.finished.isEmpty() ? "" : " and " + m.finished + " after each repetition",
             m.afterBytesPerCommit(),
             m.ioCounter,
             m.commits),

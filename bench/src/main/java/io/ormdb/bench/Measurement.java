@@ -32,6 +32,12 @@ final class Measurement {
   /** The counter the bytes come from ({@code write_bytes}, {@code wchar} or {@code none}). */
   String ioCounter = "";
 
+  /**
+   * What the driver did at the end of every repetition inside its bytes window (e.g. ORMDB's
+   * checkpoint), or empty.
+   */
+  String finished = "";
+
   /** The child's database files after loading, and at the end of the workload; -1: unknown. */
   long fileBytesLoaded = -1;
 
@@ -61,6 +67,9 @@ final class Measurement {
     writtenBytes = w < 0 || writtenBytes < 0 ? -1 : writtenBytes + w;
     ioCounter = io.path("counter").asText("");
     fileBytesEnd = io.path("fileBytes").asLong(-1);
+    if (io.has("finished")) {
+      finished = io.path("finished").asText();
+    }
   }
 
   /** Adds what the child wrote after a repetition ({@code afterLastRun} of its next reply). */

@@ -75,10 +75,33 @@ class BenchWriteAccountingTest {
     Goals.Verdict missed = Goals.bytesPerCommit("g", withBytes(8192 * 100, 1, 100));
     assertThat(missed.verdict()).isEqualTo("missed");
     assertThat(missed.measured()).startsWith("8,192 bytes (8,192 during").contains("100 commits");
+    Measurement checkpointed = withBytes(4096 * 10, 0, 10);
+    checkpointed.addWindow(
+        json("{'counter':'write_bytes','writtenBytes':0,'commits':0,'finished':'X.checkpoint()'}"));
+    assertThat(Goals.bytesPerCommit("g", checkpointed).measured())
+        .contains("during the measured commits and X.checkpoint() after each repetition");
     assertThat(Goals.bytesPerCommit("g", null).verdict()).isEqualTo("n/a (did not run)");
     Measurement uncounted = ran(Plan.ORMDB_ROW);
     uncounted.addWindow(json("{'counter':'none','writtenBytes':-1,'commits':10}"));
     assertThat(Goals.bytesPerCommit("g", uncounted).verdict()).startsWith("n/a (no bytes counted");
+  }
+
+  @Test
+  void theReportSaysWhatEndedEachRepetitionInsideTheBytesWindow() throws Exception {
+    Plan.Case insert1 =
+        Plan.cases("skipped").stream().filter(c -> c.id().equals("insert1")).findFirst().get();
+    Measurement store = withBytes(4096 * 10, 0, 10);
+    store.addWindow(
+        json("{'counter':'write_bytes','writtenBytes':0,'commits':0,'finished':'X.checkpoint()'}"));
+    String md =
+        Report.markdown(
+            new java.util.LinkedHashMap<>(Map.of("mode", "quick")),
+            List.of(insert1),
+            Map.of("insert1", List.of(store)),
+            List.of());
+    assertThat(md)
+        .contains(
+            Plan.ORMDB + ": every repetition ended with X.checkpoint() inside its bytes window");
   }
 
   @Test

@@ -31,11 +31,12 @@ import org.HdrHistogram.Histogram;
  * plain-object answers), {@code quit}.
  *
  * <p>Storage writes: a run's reply carries {@code io} — the bytes this process caused to be written
- * between the start and the end of the measured operations ({@link ProcIo}), the commits they made
- * and the size of the files under the data directory ({@link DiskUsage}). The next reply, whatever
- * its command, carries {@code afterLastRun}: the bytes written from the end of that run until the
- * command arrived (background work the run left behind: checkpoints, write-behind) and the file
- * size then.
+ * between the start and the end of the measured operations ({@link ProcIo}), including what the
+ * driver does at their end for a workload that commits ({@link Driver#finishWrites}, e.g. ORMDB's
+ * checkpoint; named in {@code io.finished}), the commits they made and the size of the files under
+ * the data directory ({@link DiskUsage}). The next reply, whatever its command, carries {@code
+ * afterLastRun}: the bytes written from the end of that run until the command arrived (background
+ * work the run left behind: checkpoints, write-behind) and the file size then.
  */
 public final class ChildLoop {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -150,8 +151,12 @@ public final class ChildLoop {
     return dir == null ? -1 : DiskUsage.bytesUnder(dir);
   }
 
-  /** Adds the storage writes of a run's measured operations to its reply. */
-  private void window(ObjectNode reply, ProcIo.Counters start, ProcIo.Counters end, long commits)
+  /**
+   * Adds the storage writes of a run's measured operations to its reply, with what the driver did
+   * at their end inside the window ({@code finished}, see {@link Driver#finishWrites}; null: none).
+   */
+  private void window(
+      ObjectNode reply, ProcIo.Counters start, ProcIo.Counters end, long commits, String finished)
       throws java.io.IOException {
     lastRunEnd = end;
     ObjectNode o = reply.putObject("io");
@@ -159,6 +164,18 @@ public final class ChildLoop {
     o.put("writtenBytes", io.between(start, end));
     o.put("commits", commits);
     o.put("fileBytes", fileBytes());
+    if (finished != null) {
+      o.put("finished", finished);
+    }
+  }
+
+  private static boolean noFailure(Throwable[] failures) {
+    for (Throwable f : failures) {
+      if (f != null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private ObjectNode load(JsonNode cmd) throws Exception {
@@ -314,6 +331,7 @@ public final class ChildLoop {
       for (Thread th : workers) {
         th.join();
       }
+      String finished = w.commits() && noFailure(failures) ? driver.finishWrites() : null;
       ProcIo.Counters ioEnd = ProcIo.read();
       for (Throwable f : failures) {
         if (f != null) {
@@ -337,7 +355,7 @@ public final class ChildLoop {
       reply.put("rows", totalRows);
       reply.put("elapsedNs", end - startAt[0]);
       reply.put("hist", encode(all));
-      window(reply, ioStart, ioEnd, totalOps * w.commitsPerOp());
+      window(reply, ioStart, ioEnd, totalOps * w.commitsPerOp(), finished);
       return reply;
     } finally {
       for (Session s : sessions) {
@@ -454,7 +472,7 @@ public final class ChildLoop {
       }
     }
     long elapsed = System.nanoTime() - start;
-    window(reply, ioStart, ProcIo.read(), 0);
+    window(reply, ioStart, ProcIo.read(), 0, null);
     int edge = Math.min(10, Math.max(1, pages / 2));
     reply.put("ops", pages);
     reply.put("rows", rows);
@@ -473,7 +491,8 @@ public final class ChildLoop {
     long first = nextEventId.getAndAdd(10_000_000L);
     ProcIo.Counters ioStart = ProcIo.read();
     Driver.ChangeTiming t = driver.changes(variant, writers, millis, first);
-    window(reply, ioStart, ProcIo.read(), t.commits());
+    String finished = driver.finishWrites();
+    window(reply, ioStart, ProcIo.read(), t.commits(), finished);
     reply.put("ops", t.commits());
     reply.put("rows", t.latencies().getTotalCount());
     reply.put("elapsedNs", millis * 1_000_000L);

@@ -30,6 +30,16 @@ public interface Driver extends AutoCloseable {
   String durability(String variant);
 
   /**
+   * Called at the end of every run of a workload that commits, after its last operation and inside
+   * its bytes window ({@link ChildLoop}), but outside its timing: work the system would otherwise
+   * do later and leave out of the count — ORMDB writes its database file at checkpoints, so its
+   * drivers take one here. Returns what was done, in words, for the report; null when nothing.
+   */
+  default String finishWrites() throws Exception {
+    return null;
+  }
+
+  /**
    * Times commit → change visible to a reader, with {@code writers} threads, for {@code millis}.
    * Drivers without a change feed throw {@link UnsupportedOperationException}.
    */

@@ -292,6 +292,12 @@ public final class OrmDbExtensionDriver implements Driver {
             + " received");
   }
 
+  /** A checkpoint of the extension's store, as {@link OrmStoreDriver#finishWrites}. */
+  @Override
+  public String finishWrites() {
+    return loader.finishWrites();
+  }
+
   @Override
   public String durability(String variant) {
     return loader.durability(variant);
