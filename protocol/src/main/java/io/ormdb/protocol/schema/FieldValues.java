@@ -24,26 +24,37 @@ public final class FieldValues {
    * convert string "x" to int64: not a number}. An enum the schema lacks is not checked here.
    */
   public static Value convert(SchemaBundle schema, String entity, FieldDef field, Value v) {
-    String where = "field " + entity + "." + field.name();
     if (v == null || v.isNull()) {
       return Value.NULL;
     }
     FieldType t = field.type();
     if (!t.array()) {
-      return scalar(schema, where, t, v);
+      return scalar(schema, entity, field, t, v);
     }
     if (!(v instanceof Value.Array a)) {
       throw OrmDbException.invalid(
-          where + " is " + t.render() + " but got " + v.type().displayName() + " " + v.render());
+          where(entity, field)
+              + " is "
+              + t.render()
+              + " but got "
+              + v.type().displayName()
+              + " "
+              + v.render());
     }
     List<Value> elements = new ArrayList<>(a.elements().size());
     for (Value el : a.elements()) {
-      elements.add(scalar(schema, where, t, el));
+      elements.add(scalar(schema, entity, field, t, el));
     }
     return new Value.Array(t.base(), elements);
   }
 
-  private static Value scalar(SchemaBundle schema, String where, FieldType t, Value v) {
+  /** How an error names the field; built only for an error (conversions are on the write path). */
+  private static String where(String entity, FieldDef field) {
+    return "field " + entity + "." + field.name();
+  }
+
+  private static Value scalar(
+      SchemaBundle schema, String entity, FieldDef field, FieldType t, Value v) {
     if (v.isNull()) {
       return v;
     }
@@ -51,13 +62,13 @@ public final class FieldValues {
     try {
       c = Values.convert(v, t.base());
     } catch (OrmDbException ex) {
-      throw OrmDbException.invalid(where + ": " + ex.getMessage());
+      throw OrmDbException.invalid(where(entity, field) + ": " + ex.getMessage());
     }
     if (t.base() == ValueType.ENUM) {
       EnumDef def = schema.enumDef(t.enumName()).orElse(null);
       if (def != null && !def.variants().contains(c.asString())) {
         throw OrmDbException.invalid(
-            where
+            where(entity, field)
                 + ": '"
                 + c.asString()
                 + "' is not a variant of enum "
@@ -71,11 +82,16 @@ public final class FieldValues {
         scaled = d.setScale(t.scale());
       } catch (ArithmeticException ex) {
         throw OrmDbException.invalid(
-            where + ": " + d.toPlainString() + " has more than " + t.scale() + " decimal places");
+            where(entity, field)
+                + ": "
+                + d.toPlainString()
+                + " has more than "
+                + t.scale()
+                + " decimal places");
       }
       if (scaled.precision() - scaled.scale() > t.precision() - t.scale()) {
         throw OrmDbException.invalid(
-            where + ": " + d.toPlainString() + " does not fit " + t.render());
+            where(entity, field) + ": " + d.toPlainString() + " does not fit " + t.render());
       }
       c = new Value.Decimal(scaled);
     }

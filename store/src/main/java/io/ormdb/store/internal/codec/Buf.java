@@ -77,7 +77,28 @@ public final class Buf {
     return putVarLong((v << 1) ^ (v >> 63));
   }
 
+  /** A varint byte length, then the UTF-8 bytes. */
   public Buf putString(String s) {
+    int n = s.length();
+    if (n < 0x80) {
+      // ASCII (field names, most text) is written as is: no byte array to encode into
+      ensure(1 + n);
+      int start = len;
+      data[len++] = (byte) n;
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c >= 0x80) {
+          len = start;
+          return putUtf8(s);
+        }
+        data[len++] = (byte) c;
+      }
+      return this;
+    }
+    return putUtf8(s);
+  }
+
+  private Buf putUtf8(String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     putVarInt(b.length);
     return put(b);
@@ -85,6 +106,25 @@ public final class Buf {
 
   public byte[] toBytes() {
     return Arrays.copyOf(data, len);
+  }
+
+  private static final ThreadLocal<Buf> SCRATCH = ThreadLocal.withInitial(() -> new Buf(256));
+
+  /** The largest scratch buffer kept for the next use (a larger one is dropped). */
+  private static final int SCRATCH_KEPT = 1 << 16;
+
+  /**
+   * An empty buffer of this thread's to encode into and copy out of with {@link #toBytes}, so that
+   * an encoding allocates its result only. Not reentrant: the encoding must not ask for it again
+   * before it copied its bytes out.
+   */
+  static Buf scratch() {
+    Buf b = SCRATCH.get();
+    if (b.data.length > SCRATCH_KEPT) {
+      b = new Buf(256);
+      SCRATCH.set(b);
+    }
+    return b.clear();
   }
 
   /** Empties the buffer for reuse (keeps its capacity). */

@@ -17,7 +17,8 @@ public final class ChangeSetCodec {
   private ChangeSetCodec() {}
 
   public static byte[] encode(ChangeSet cs) {
-    Buf out = new Buf(128);
+    // about what an event of a few fields takes, so that the buffer rarely grows
+    Buf out = new Buf(Math.max(128, 64 * cs.events().size()));
     out.putVarLong(cs.txId()).putVarLong(cs.schemaVersion()).putVarLong(cs.commitTsMicros());
     out.putVarInt(cs.events().size());
     for (ChangeEvent e : cs.events()) {

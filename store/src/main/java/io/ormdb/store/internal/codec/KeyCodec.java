@@ -50,7 +50,7 @@ public final class KeyCodec {
 
   /** The encoding of one value. */
   public static byte[] encode(Value v) {
-    Buf b = new Buf(16);
+    Buf b = Buf.scratch();
     encode(v, b);
     return b.toBytes();
   }

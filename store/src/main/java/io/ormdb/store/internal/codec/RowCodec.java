@@ -32,7 +32,7 @@ public final class RowCodec {
     if (state == DELETED) {
       return TOMBSTONE;
     }
-    Buf out = new Buf(64);
+    Buf out = Buf.scratch();
     out.put(state).putVarInt(fields.size());
     for (Map.Entry<String, Value> f : fields.entrySet()) {
       out.putVarInt(fieldIds.get(f.getKey()));

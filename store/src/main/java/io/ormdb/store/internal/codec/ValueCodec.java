@@ -156,6 +156,44 @@ public final class ValueCodec {
   }
 
   /** The encoded size of a value, in bytes (used for the max-value-size check). */
+  /**
+   * An upper bound of {@link #size}, without encoding the value for the common types (a string's
+   * UTF-8 form is at most three bytes per UTF-16 char); exact for decimals and arrays.
+   */
+  public static int sizeAtMost(Value v) {
+    switch (v.type()) {
+      case NULL:
+        return 1;
+      case BOOL:
+        return 2;
+      case INT32:
+      case INT64:
+      case TIMESTAMP:
+      case DATE:
+        return 11;
+      case FLOAT32:
+        return 5;
+      case FLOAT64:
+        return 9;
+      case UUID:
+        return 17;
+      case STRING:
+        return textAtMost(((Value.Str) v).value());
+      case ENUM:
+        return textAtMost(((Value.Enum) v).variant());
+      case JSON:
+        return textAtMost(((Value.Json) v).text());
+      case BYTES:
+        return 6 + ((Value.Bytes) v).value().length;
+      default:
+        return size(v);
+    }
+  }
+
+  private static int textAtMost(String s) {
+    return (int) Math.min(Integer.MAX_VALUE, 6 + 3L * s.length());
+  }
+
   public static int size(Value v) {
     Buf b = new Buf(16);
     write(v, b);

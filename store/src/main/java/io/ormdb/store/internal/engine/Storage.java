@@ -35,11 +35,12 @@ final class Storage {
   }
 
   static byte[] rowKey(Catalog.EntityInfo e, byte[] idKey, long lsn) {
-    return new Buf(e.prefix.length + idKey.length + 8)
-        .put(e.prefix)
-        .put(idKey)
-        .putLong(Long.MAX_VALUE - lsn)
-        .toBytes();
+    int pre = e.prefix.length;
+    byte[] k = new byte[pre + idKey.length + 8];
+    System.arraycopy(e.prefix, 0, k, 0, pre);
+    System.arraycopy(idKey, 0, k, pre, idKey.length);
+    putLong(k, pre + idKey.length, Long.MAX_VALUE - lsn);
+    return k;
   }
 
   static long lsnOf(byte[] rowKey) {

@@ -56,9 +56,12 @@ final class Tables {
     return Storage.version(rows.map().flushAndGetRoot(), e, idKey, Long.MAX_VALUE);
   }
 
-  RowData latestLive(EntityInfo e, byte[] idKey) {
-    RowData r = latestVersion(e, idKey);
-    return r != null && r.live() ? r : null;
+  /**
+   * The newest versions of several rows at once, {@code out[i]} for {@code idKeys[i]} (null: none),
+   * in one ordered pass ({@link Storage#versions}).
+   */
+  RowData[] latestVersions(EntityInfo e, byte[][] idKeys) {
+    return Storage.versions(rows.map().flushAndGetRoot(), e, idKeys, Long.MAX_VALUE);
   }
 
   Iterator<Storage.Keyed> scanLatest(EntityInfo e) {

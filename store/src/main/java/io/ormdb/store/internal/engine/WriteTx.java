@@ -63,6 +63,19 @@ final class WriteTx {
    */
   private final Map<Integer, Long> maxIds = new HashMap<>();
 
+  /**
+   * The committed versions this batch read, by row key ({@link #NONE}: the row has none), so that
+   * each is looked up once; inserts with given ids are looked up together before the batch runs
+   * ({@link #prefetch}). The committed state does not change while a batch runs.
+   */
+  private final Map<ByteKeys.Key, RowData> committed = new HashMap<>();
+
+  /** Marks a row without a committed version in {@link #committed}. */
+  private static final RowData NONE = new RowData(RowCodec.DELETED, 0, Map.of());
+
+  /** The fewest inserts into one entity that are looked up together (see {@link #prefetch}). */
+  static final int PREFETCH_MIN = 8;
+
   /** The touched rows behind the events of {@link #events}, in the same order. */
   final List<Touched> eventRows = new ArrayList<>();
 
@@ -90,6 +103,9 @@ final class WriteTx {
 
   void run(MutationBatch batch) {
     List<Mutation> ms = batch.mutations();
+    if (ms.size() >= PREFETCH_MIN) {
+      prefetch(ms);
+    }
     for (int i = 0; i < ms.size(); i++) {
       Mutation m = ms.get(i);
       try {
@@ -165,11 +181,64 @@ final class WriteTx {
 
   /** The live row as this batch sees it, or null. */
   RowData current(EntityInfo e, byte[] idKey) {
-    Touched t = touched.get(new ByteKeys.Key(Storage.rowPrefix(e, idKey)));
-    if (t != null) {
-      return t.after != null && t.after.live() ? t.after : null;
+    return current(e, rowKey(e, idKey), idKey);
+  }
+
+  private RowData current(EntityInfo e, ByteKeys.Key key, byte[] idKey) {
+    Touched t = touched.get(key);
+    RowData r = t != null ? t.after : committed(e, key, idKey);
+    return r != null && r.live() ? r : null;
+  }
+
+  private static ByteKeys.Key rowKey(EntityInfo e, byte[] idKey) {
+    return new ByteKeys.Key(Storage.rowPrefix(e, idKey));
+  }
+
+  /** The newest committed version of a row (live or not), or null; looked up once per batch. */
+  private RowData committed(EntityInfo e, ByteKeys.Key key, byte[] idKey) {
+    RowData r = committed.get(key);
+    if (r == null) {
+      r = tables.latestVersion(e, idKey);
+      committed.put(key, r == null ? NONE : r);
+      return r;
     }
-    return tables.latestLive(e, idKey);
+    return r == NONE ? null : r;
+  }
+
+  /**
+   * Looks up the committed versions of the rows that the batch's inserts name by identity, per
+   * entity with at least {@link #PREFETCH_MIN} of them in one ordered pass over the row map instead
+   * of one descent per row. An identity that does not convert is left for the insert to refuse.
+   */
+  private void prefetch(List<Mutation> ms) {
+    Map<EntityInfo, List<byte[]>> byEntity = new LinkedHashMap<>();
+    for (Mutation m : ms) {
+      if (!(m instanceof Mutation.Insert ins)) {
+        continue;
+      }
+      try {
+        EntityInfo e = cat.entity(m.entity());
+        Value id = ins.data().get(e.identity.name());
+        if (id != null && !id.isNull()) {
+          byte[] idKey = KeyCodec.encode(FieldValues.convert(cat.bundle, e.name(), e.identity, id));
+          byEntity.computeIfAbsent(e, k -> new ArrayList<>()).add(idKey);
+        }
+      } catch (OrmDbException ignored) {
+        // the insert itself reports it
+      }
+    }
+    for (Map.Entry<EntityInfo, List<byte[]>> g : byEntity.entrySet()) {
+      List<byte[]> keys = g.getValue();
+      if (keys.size() < PREFETCH_MIN) {
+        continue;
+      }
+      EntityInfo e = g.getKey();
+      byte[][] idKeys = keys.toArray(new byte[0][]);
+      RowData[] found = tables.latestVersions(e, idKeys);
+      for (int i = 0; i < idKeys.length; i++) {
+        committed.put(rowKey(e, idKeys[i]), found[i] == null ? NONE : found[i]);
+      }
+    }
   }
 
   /** Identity keys of live rows whose index key starts with {@code values}, as seen now. */
@@ -254,10 +323,14 @@ final class WriteTx {
   // writes to the overlay
 
   private void put(EntityInfo e, byte[] idKey, int state, Map<String, Value> fields) {
-    ByteKeys.Key key = new ByteKeys.Key(Storage.rowPrefix(e, idKey));
+    put(e, rowKey(e, idKey), idKey, state, fields);
+  }
+
+  private void put(
+      EntityInfo e, ByteKeys.Key key, byte[] idKey, int state, Map<String, Value> fields) {
     Touched t = touched.get(key);
     if (t == null) {
-      t = new Touched(e, idKey, tables.latestVersion(e, idKey));
+      t = new Touched(e, idKey, committed(e, key, idKey));
       touched.put(key, t);
     }
     t.after = new RowData(state, lsn, fields);
@@ -295,7 +368,7 @@ final class WriteTx {
         given.put(f.getKey(), convert(e, e.field(f.getKey()), f.getValue()));
       }
     }
-    Map<String, Value> row = new LinkedHashMap<>();
+    Map<String, Value> row = new LinkedHashMap<>(capacity(e.def.fields().size()));
     FieldDef idField = e.identity;
     for (FieldDef f : e.def.fields()) {
       Value v = given.get(f.name());
@@ -315,11 +388,12 @@ final class WriteTx {
       }
     }
     byte[] idKey = KeyCodec.encode(id);
-    if (current(e, idKey) != null) {
+    ByteKeys.Key key = rowKey(e, idKey);
+    if (current(e, key, idKey) != null) {
       throw OrmDbException.constraint(
           "primary key " + e.name() + "_pkey violated by " + idField.name() + "=" + id.render());
     }
-    put(e, idKey, RowCodec.LIVE, row);
+    put(e, key, idKey, RowCodec.LIVE, row);
     Value inserted = id;
     maxIds.computeIfPresent(e.id, (k, max) -> Math.max(max, inserted.asLong()));
     checkRow(e, idKey, row, null);
@@ -628,12 +702,21 @@ final class WriteTx {
     return checkSize(e, e.identity, MutationChecks.identity(cat.bundle, e.def, id));
   }
 
+  /** The values of {@code data} converted to their fields' types, in field-name order. */
   private Map<String, Value> convertAll(EntityInfo e, Map<String, Value> data) {
-    Map<String, Value> out = new LinkedHashMap<>();
-    for (String name : new TreeSet<>(data.keySet())) {
+    // in name order, so that of two bad fields the first by name is reported
+    String[] names = data.keySet().toArray(new String[0]);
+    java.util.Arrays.sort(names);
+    Map<String, Value> out = new LinkedHashMap<>(capacity(names.length + 1));
+    for (String name : names) {
       out.put(name, convert(e, e.field(name), data.get(name)));
     }
     return out;
+  }
+
+  /** A hash map capacity that holds {@code n} entries without growing. */
+  private static int capacity(int n) {
+    return (int) (n / 0.75f) + 1;
   }
 
   private Value convert(EntityInfo e, FieldDef f, Value v) {
@@ -641,6 +724,9 @@ final class WriteTx {
   }
 
   private Value checkSize(EntityInfo e, FieldDef f, Value v) {
+    if (ValueCodec.sizeAtMost(v) <= maxValueBytes) {
+      return v; // without encoding it: most values are far below the limit
+    }
     int size = ValueCodec.size(v);
     if (size > maxValueBytes) {
       throw OrmDbException.invalid(
@@ -738,17 +824,19 @@ final class WriteTx {
       ChangeEvent.Op op;
       Map<String, Value> before = wasLive ? t.before.fields() : Map.of();
       Map<String, Value> after = isLive ? t.after.fields() : Map.of();
-      List<String> changed = new ArrayList<>();
+      List<String> changed;
       if (!wasLive) {
         if (!isLive) {
           continue;
         }
         op = ChangeEvent.Op.CREATE;
-        changed.addAll(after.keySet());
+        changed = List.copyOf(after.keySet()); // immutable: the event keeps it without a copy
       } else if (!isLive) {
         op = ChangeEvent.Op.DELETE;
+        changed = List.of();
       } else {
         op = ChangeEvent.Op.UPDATE;
+        changed = new ArrayList<>();
         for (String f : after.keySet()) {
           if (!after.get(f).equals(before.get(f))) {
             changed.add(f);
