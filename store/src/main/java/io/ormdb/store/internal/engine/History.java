@@ -304,18 +304,24 @@ final class History {
         ErrorCode.INVALID_LSN,
         "the replica has applied LSN "
             + applied
-            + ", which the primary no longer has: the history diverged at LSN "
-            + (e.lastKept() + 1)
-            + " (epoch "
-            + e.number()
-            + " begins at LSN "
-            + e.firstLsn()
-            + " after a recovery discarded LSNs "
-            + (e.lastKept() + 1)
-            + " to "
-            + (e.firstLsn() - 1)
-            + "); "
+            + ", which the primary no longer has: "
+            + divergence(e)
             + replicaAdvice(e));
+  }
+
+  /** Where the history diverged and what the recovery discarded, as both messages say it. */
+  private static String divergence(Epoch e) {
+    return "the history diverged at LSN "
+        + (e.lastKept() + 1)
+        + " (epoch "
+        + e.number()
+        + " begins at LSN "
+        + e.firstLsn()
+        + " after a recovery discarded LSNs "
+        + (e.lastKept() + 1)
+        + " to "
+        + (e.firstLsn() - 1)
+        + "); ";
   }
 
   private static String replicaAdvice(Epoch e) {
@@ -329,21 +335,7 @@ final class History {
   static OrmDbException diverged(long lsn, Epoch e, String reader) {
     return new OrmDbException(
         ErrorCode.INVALID_LSN,
-        reader
-            + " has read LSN "
-            + lsn
-            + ", which no longer exists: the history diverged at LSN "
-            + (e.lastKept() + 1)
-            + " (epoch "
-            + e.number()
-            + " begins at LSN "
-            + e.firstLsn()
-            + " after a recovery discarded LSNs "
-            + (e.lastKept() + 1)
-            + " to "
-            + (e.firstLsn() - 1)
-            + "); "
-            + advice(e));
+        reader + " has read LSN " + lsn + ", which no longer exists: " + divergence(e) + advice(e));
   }
 
   private static String advice(Epoch e) {
