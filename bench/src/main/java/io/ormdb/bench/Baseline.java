@@ -80,9 +80,17 @@ final class Baseline {
     return b;
   }
 
-  /** The baseline's median throughput of {@code system} in {@code workload}, or null. */
+  /**
+   * The baseline's median throughput of {@code system} in {@code workload}, or null. The connection
+   * actor's row is also found under the label it had before ({@link Plan#ORMDB_SESSION_FORMERLY}):
+   * its reads took the same path.
+   */
   Double median(String workload, String system) {
-    return medians.get(key(workload, system));
+    Double m = medians.get(key(workload, system));
+    if (m == null && system.equals(Plan.ORMDB_SESSION)) {
+      m = medians.get(key(workload, Plan.ORMDB_SESSION_FORMERLY));
+    }
+    return m;
   }
 
   private static String key(String workload, String system) {

@@ -16,7 +16,17 @@ final class Goals {
   static final long BYTES_PER_COMMIT_GOAL = 8 * 1024;
 
   /** The ORMDB paths a goal about ORMDB is checked for, each as its own row. */
-  static final List<String> ORMDB_PATHS = List.of(Plan.ORMDB, Plan.ORMDB_EXTENSION);
+  static final List<String> ORMDB_PATHS =
+      List.of(Plan.ORMDB, Plan.ORMDB_EXTENSION, Plan.ORMDB_SESSION);
+
+  /** The read workloads whose API paths are compared with OrmStore (besides the point reads). */
+  static final List<String> API_READS = List.of("eq", "range", "graph2", "graph3", "movie");
+
+  /** The least share of OrmStore's throughput a read or a write keeps through OrmDb's API. */
+  static final double EXTENSION_GOAL = 0.8;
+
+  /** The least share of OrmStore's throughput a read keeps through a connection actor. */
+  static final double SESSION_GOAL = 0.5;
 
   /**
    * Checks the goals against one run.
@@ -87,6 +97,7 @@ final class Goals {
               store,
               detail));
     }
+    out.addAll(apiPaths(results));
     Measurement one = find(results, "insert1", Plan.ORMDB);
     Measurement sixteen = find(results, "insert16", Plan.ORMDB);
     out.add(
@@ -193,6 +204,64 @@ final class Goals {
                 push.p99Micros() < 5000 ? "met" : "missed"));
     out.addAll(readsVersusBaseline(cases, results, mode, baseline));
     return out;
+  }
+
+  /**
+   * Every read workload through OrmDb.query ≥ {@link #EXTENSION_GOAL} × OrmStore and through a
+   * connection actor ≥ {@link #SESSION_GOAL} ×; insert16 and insert16p through OrmDb.mutate ≥
+   * {@link #EXTENSION_GOAL} × OrmStore, with the connection actor's ratio beside it.
+   */
+  static List<Verdict> apiPaths(Map<String, List<Measurement>> results) {
+    List<Verdict> out = new ArrayList<>();
+    for (String c : API_READS) {
+      Measurement store = find(results, c, Plan.ORMDB);
+      Measurement ext = find(results, c, Plan.ORMDB_EXTENSION);
+      Measurement session = find(results, c, Plan.ORMDB_SESSION);
+      out.add(
+          atLeast(
+              "Read (" + c + ") through the embedded API: OrmDb.query ÷ OrmStore",
+              EXTENSION_GOAL,
+              ext,
+              store,
+              p50s(ext, store)));
+      out.add(
+          atLeast(
+              "Read (" + c + ") through a connection actor: connection actor ÷ OrmStore",
+              SESSION_GOAL,
+              session,
+              store,
+              p50s(session, store)));
+    }
+    for (String c : new String[] {"insert16", "insert16p"}) {
+      Measurement store = find(results, c, Plan.ORMDB);
+      Measurement session = find(results, c, Plan.ORMDB_SESSION);
+      String detail = "";
+      if (session != null && session.ran() && store != null && store.ran()) {
+        detail =
+            " (through a connection actor: "
+                + fmt(Stats.ratio(session.throughput(), store.throughput()))
+                + "×)";
+      }
+      out.add(
+          atLeast(
+              "16 durable writers ("
+                  + c
+                  + ") through the embedded API: OrmDb.mutate ÷ OrmStore"
+                  + (c.equals("insert16p") ? " (4 commits in flight each)" : ""),
+              EXTENSION_GOAL,
+              find(results, c, Plan.ORMDB_EXTENSION),
+              store,
+              detail));
+    }
+    return out;
+  }
+
+  /** " (p50 a µs vs b µs)" when both ran, else empty. */
+  private static String p50s(Measurement path, Measurement store) {
+    if (path == null || store == null || !path.ran() || !store.ran()) {
+      return "";
+    }
+    return " (p50 " + fmt(path.p50Micros()) + " µs vs " + fmt(store.p50Micros()) + " µs)";
   }
 
   /** ORMDB's median ÷ the other's, which must be above 1 (a lead kept, not a tie). */

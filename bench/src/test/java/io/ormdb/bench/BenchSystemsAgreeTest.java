@@ -20,8 +20,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Every system, each in its own child JVM with its own classpath, loads the smoke dataset and must
- * give the same plain-object answers: the graphs of ORMDB, raw MVStore, H2 (JOIN, IN, N+1, embedded
- * and over TCP) and SQLite (JOIN, IN, N+1) are equal object for object.
+ * give the same plain-object answers: the graphs of ORMDB (OrmStore, OrmDb.query and a connection
+ * actor), raw MVStore, H2 (JOIN, IN, N+1, embedded and over TCP) and SQLite (JOIN, IN, N+1) are
+ * equal object for object.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BenchSystemsAgreeTest {
@@ -36,6 +37,7 @@ class BenchSystemsAgreeTest {
       List.of(
           new Object[] {Plan.Child.ORMDB, "", "embedded"},
           new Object[] {Plan.Child.ORMDB_EXT, "", "embedded"},
+          new Object[] {Plan.Child.ORMDB_EXT, "session", "embedded"},
           new Object[] {Plan.Child.MVSTORE, "", "embedded"},
           new Object[] {Plan.Child.H2, "join", "embedded"},
           new Object[] {Plan.Child.H2, "in", "embedded"},
@@ -177,6 +179,36 @@ class BenchSystemsAgreeTest {
     }
   }
 
+  private JsonNode run(Plan.Child c, String workload, String variant, int threads, int minOps)
+      throws Exception {
+    JsonNode r =
+        children
+            .get(c)
+            .call(
+                JSON.createObjectNode()
+                    .put("cmd", "run")
+                    .put("workload", workload)
+                    .put("variant", variant)
+                    .put("conn", "embedded")
+                    .put("threads", threads)
+                    .put("millis", 0)
+                    .put("minOps", minOps));
+    assertThat(r.path("ok").asBoolean()).as("%s %s/%s: %s", c.id, workload, variant, r).isTrue();
+    return r;
+  }
+
+  @Test
+  void theConnectionActorCommitsEveryKindOfWrite() throws Exception {
+    for (String w : List.of("insert", "insert-pipelined", "batch1000", "update")) {
+      JsonNode r = run(Plan.Child.ORMDB_EXT, w, "session", 2, 3);
+      int perOp = w.equals("insert-pipelined") ? 4 : 1;
+      assertThat(r.path("ops").asLong()).as(w).isGreaterThanOrEqualTo(6);
+      assertThat(r.path("io").path("commits").asLong())
+          .as(w)
+          .isEqualTo(r.path("ops").asLong() * perOp);
+    }
+  }
+
   @Test
   void theThreeLevelGraphOfThreeUsersIsTheSameEverywhere() throws Exception {
     JsonNode graph = answer(READERS.get(0), "graph3", 5, 3);
@@ -220,7 +252,8 @@ class BenchSystemsAgreeTest {
   void groupByAggregatesAreTheSameEverywhere() throws Exception {
     JsonNode expected = rounded(answer(READERS.get(0), "agg", 0, 1));
     assertThat(expected).hasSize(100);
-    for (Object[] reader : List.of(READERS.get(1), READERS.get(2), READERS.get(7))) {
+    for (Object[] reader :
+        List.of(READERS.get(1), READERS.get(2), READERS.get(3), READERS.get(8))) {
       assertThat(rounded(answer(reader, "agg", 0, 1))).as(label(reader)).isEqualTo(expected);
     }
   }

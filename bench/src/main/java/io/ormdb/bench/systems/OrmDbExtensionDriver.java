@@ -2,41 +2,31 @@ package io.ormdb.bench.systems;
 
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.bench.data.Dataset;
 import io.ormdb.bench.driver.ChildLoop;
 import io.ormdb.bench.driver.Driver;
 import io.ormdb.bench.driver.Session;
 import io.ormdb.node.embedded.OrmDb;
-import io.ormdb.protocol.ErrorCode;
-import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.QueryResult;
-import io.ormdb.protocol.wire.Message;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
  * ORMDB embedded the way an application embeds it: a Pekko ActorSystem with the {@link OrmDb}
- * extension. Requests go through the actors — connection, planner, executor and entity shards, or
- * for a primary-key read whose plan is cached the fast path connection → owning entity shard →
- * connection (docs/design-notes.md, Actors A9) — except the primary-key reads {@code OrmDb.query}
- * answers on the calling thread (A10). The variant {@code session} sends every query to a
- * connection actor of its own instead, as an actor-native or remote client does: the actor path's
- * cost on its own. The data is loaded through the extension's store; the measured calls use the
- * extension's {@code CompletionStage} API and wait for each answer, as a blocking caller would.
+ * extension, in two paths. The variant {@code ""} calls the extension's {@code CompletionStage} API
+ * ({@code OrmDb.query}, {@code mutate}, {@code aggregate}) and waits for each answer, as a blocking
+ * caller would. The variant {@code session} sends every request — queries, aggregates and commits —
+ * to a connection actor of the session's own ({@link ConnectionApi}), one per worker thread, as a
+ * remote client's requests reach their server-side session. The data is loaded through the
+ * extension's store.
  */
 public final class OrmDbExtensionDriver implements Driver {
   private ActorSystem<Void> system;
@@ -70,35 +60,20 @@ public final class OrmDbExtensionDriver implements Driver {
     if (!"embedded".equals(conn)) {
       throw new UnsupportedOperationException("ORMDB server (TCP) is not built yet");
     }
-    ActorRef<ConnectionActor.Command> connection = "session".equals(variant) ? db.connect() : null;
-    AtomicLong ids = new AtomicLong();
+    if ("session".equals(variant)) {
+      // every request through a connection actor of this session's own, as a remote client's
+      return new OrmStoreDriver.OrmSession(new ConnectionApi(db.connect(), system.scheduler()));
+    }
     return new OrmStoreDriver.OrmSession(
         new OrmStoreDriver.Api() {
           @Override
           public QueryResult query(GraphQuery q) {
-            if (connection == null) {
-              return await(db.query(q));
-            }
-            // the actor path itself, as an actor-native or remote client's requests take it
-            Message.Response r =
-                await(
-                    AskPattern.ask(
-                        connection,
-                        (ActorRef<Message.Response> to) ->
-                            new ConnectionActor.Request(
-                                new Message.Query(ids.incrementAndGet(), 0, q), to),
-                        ASK_TIMEOUT,
-                        system.scheduler()));
-            if (r instanceof Message.QueryReply reply) {
-              return reply.result();
-            }
-            Message.Error e = (Message.Error) r;
-            throw new OrmDbException(ErrorCode.fromCode(e.code()), e.message());
+            return ConnectionApi.await(db.query(q));
           }
 
           @Override
           public MutationResult commit(MutationBatch batch) {
-            return await(db.mutate(batch));
+            return ConnectionApi.await(db.mutate(batch));
           }
 
           @Override
@@ -108,22 +83,9 @@ public final class OrmDbExtensionDriver implements Driver {
 
           @Override
           public AggregateResult aggregate(AggregateQuery q) {
-            return await(db.aggregate(q));
+            return ConnectionApi.await(db.aggregate(q));
           }
         });
-  }
-
-  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
-
-  private static <T> T await(CompletionStage<T> stage) {
-    try {
-      return stage.toCompletableFuture().join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof OrmDbException o) {
-        throw o;
-      }
-      throw e;
-    }
   }
 
   /**

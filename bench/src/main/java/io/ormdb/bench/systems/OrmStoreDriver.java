@@ -149,7 +149,11 @@ public final class OrmStoreDriver implements Driver {
     ChildLoop.serve(new OrmStoreDriver());
   }
 
-  /** What a session calls: the store directly, or the embedded extension's actor path. */
+  /**
+   * What a session calls: the store directly ({@link #direct}), the embedded extension's API
+   * ({@code OrmDb.query}, {@code mutate}, {@code aggregate}) or a connection actor of its own
+   * ({@link ConnectionApi}).
+   */
   interface Api {
     QueryResult query(GraphQuery q);
 
@@ -159,6 +163,9 @@ public final class OrmStoreDriver implements Driver {
     java.util.concurrent.CompletionStage<MutationResult> commitAsync(MutationBatch batch);
 
     AggregateResult aggregate(AggregateQuery q);
+
+    /** Ends what the session opened (a connection actor); the store stays open. */
+    default void close() {}
   }
 
   static Api direct(OrmStore store) {
@@ -601,6 +608,8 @@ public final class OrmStoreDriver implements Driver {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      store.close();
+    }
   }
 }
