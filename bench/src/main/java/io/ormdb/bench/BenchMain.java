@@ -379,6 +379,8 @@ public final class BenchMain {
                 f -> {
                   if (f.getValue().isNumber()) {
                     m.extra(f.getKey(), f.getValue().asDouble());
+                  } else if (f.getKey().equals("measured")) {
+                    m.measured = f.getValue().asText();
                   }
                 });
         System.err.printf(

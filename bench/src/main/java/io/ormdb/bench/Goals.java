@@ -28,6 +28,15 @@ final class Goals {
   /** The least share of OrmStore's throughput a read keeps through a connection actor. */
   static final double SESSION_GOAL = 0.5;
 
+  /** The live-query goal: commit → update p99 below this, in milliseconds. */
+  static final double LIVE_P99_MS = 10;
+
+  /**
+   * The share of the target commit rate the live workload's writers must reach for its p99 to
+   * count: below it the rate the goal names was not shown.
+   */
+  static final double LIVE_RATE_SHARE = 0.95;
+
   /**
    * Checks the goals against one run.
    *
@@ -202,6 +211,7 @@ final class Goals {
                 "< 5 ms",
                 fmt(push.p99Micros() / 1000) + " ms (p50 " + fmt(push.p50Micros() / 1000) + " ms)",
                 push.p99Micros() < 5000 ? "met" : "missed"));
+    out.add(liveQueries(results));
     out.addAll(readsVersusBaseline(cases, results, mode, baseline));
     return out;
   }
@@ -262,6 +272,73 @@ final class Goals {
       return "";
     }
     return " (p50 " + fmt(path.p50Micros()) + " µs vs " + fmt(store.p50Micros()) + " µs)";
+  }
+
+  /**
+   * Live queries keep up: commit → update p99 below {@link #LIVE_P99_MS} with the writers at the
+   * target rate, the push feed's latency beside it. Not applicable when the writers fell short of
+   * {@link #LIVE_RATE_SHARE} of the rate; missed when a commit was never seen.
+   */
+  static Verdict liveQueries(Map<String, List<Measurement>> results) {
+    String goal =
+        String.format(
+            Locale.ROOT,
+            "Live query: commit → update p99 at %,d commits/s with %d live queries",
+            Workload.LIVE_COMMITS_PER_SECOND,
+            Workload.LIVE_QUERIES);
+    String target = "< " + fmt(LIVE_P99_MS) + " ms";
+    Measurement live = find(results, "live", Plan.LIVE_QUERIES);
+    if (live == null || !live.ran()) {
+      return new Verdict(goal, target, "—", "n/a (did not run)");
+    }
+    double p99 = live.p99Micros() / 1000;
+    double rate = live.throughput();
+    double missing =
+        live.extras.getOrDefault("updatesMissing", List.of()).stream()
+            .mapToDouble(Double::doubleValue)
+            .sum();
+    Measurement feed = find(results, "live", Plan.PUSH_FEED);
+    String measured =
+        String.format(
+            Locale.ROOT,
+            "%s ms (p50 %s ms) at %,.0f commits/s reached; push feed, same writers: %s",
+            fmt(p99),
+            fmt(live.p50Micros() / 1000),
+            rate,
+            feed == null || !feed.ran()
+                ? "did not run"
+                : String.format(
+                    Locale.ROOT,
+                    "p99 %s ms (p50 %s ms) at %,.0f commits/s",
+                    fmt(feed.p99Micros() / 1000),
+                    fmt(feed.p50Micros() / 1000),
+                    feed.throughput()));
+    if (missing > 0) {
+      return new Verdict(
+          goal,
+          target,
+          measured
+              + String.format(
+                  Locale.ROOT,
+                  "; %,.0f commits never reached a subscriber (all repetitions)",
+                  missing),
+          "missed");
+    }
+    if (p99 >= LIVE_P99_MS) {
+      return new Verdict(goal, target, measured, "missed");
+    }
+    if (rate < LIVE_RATE_SHARE * Workload.LIVE_COMMITS_PER_SECOND) {
+      return new Verdict(
+          goal,
+          target,
+          measured,
+          String.format(
+              Locale.ROOT,
+              "n/a (the writers reached %,.0f of %,d commits/s)",
+              rate,
+              Workload.LIVE_COMMITS_PER_SECOND));
+    }
+    return new Verdict(goal, target, measured, "met");
   }
 
   /** ORMDB's median ÷ the other's, which must be above 1 (a lead kept, not a tie). */

@@ -20,6 +20,9 @@ final class Measurement {
   String durability = "";
   String error;
 
+  /** What a change workload's row timed, in the child's words (its last repetition's), or empty. */
+  String measured = "";
+
   /** Commits of the measured operations, over all repetitions. */
   long commits;
 

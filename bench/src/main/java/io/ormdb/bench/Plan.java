@@ -71,6 +71,8 @@ final class Plan {
   static final String POSTGRES = "PostgreSQL";
   static final String PUSH_FEED = "ORMDB push feed (OrmDb.changes subscriber)";
   static final String LIVE_QUERY = "ORMDB live query update (OrmDb.liveQuery subscriber)";
+  static final String LIVE_QUERIES =
+      "ORMDB live queries (" + Workload.LIVE_QUERIES + " OrmDb.liveQuery subscribers)";
 
   static final Entry ORMDB_ROW = Entry.of(ORMDB, Child.ORMDB, "", "embedded");
   static final Entry RAW_ROW = Entry.of(RAW, Child.MVSTORE, "", "embedded");
@@ -260,6 +262,23 @@ final class Plan {
                 Entry.of(
                     "ORMDB, commit → visible via changes() polling", Child.ORMDB, "", "embedded"),
                 Entry.notRun("H2 / SQLite", "n/a: no change feed"))));
+    cases.add(
+        new Case(
+            "live",
+            6,
+            String.format(
+                java.util.Locale.ROOT,
+                "Live queries: commit → update, %d live queries, 16 writers paced to %,d commits/s"
+                    + " in total (throughput = commits/s reached)",
+                Workload.LIVE_QUERIES,
+                Workload.LIVE_COMMITS_PER_SECOND),
+            Workload.LIVE,
+            16,
+            false,
+            List.of(
+                Entry.of(LIVE_QUERIES, Child.ORMDB_EXT, "", "embedded"),
+                Entry.of(PUSH_FEED + ", same writers", Child.ORMDB_EXT, "feed", "embedded"),
+                Entry.notRun("H2 / SQLite", "n/a: no live queries"))));
     cases.add(
         new Case(
             "net-graph3",

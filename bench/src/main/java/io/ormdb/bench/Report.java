@@ -106,6 +106,11 @@ final class Report {
         b.append(" |\n");
       }
       for (Measurement m : rows) {
+        if (m.ran() && !m.measured.isEmpty()) {
+          b.append("\n").append(m.entry.label()).append(" timed: ").append(m.measured).append('\n');
+        }
+      }
+      for (Measurement m : rows) {
         if (writes && m.ran() && !m.finished.isEmpty()) {
           b.append("\n")
               .append(m.entry.label())
@@ -234,6 +239,9 @@ final class Report {
           }
           io.put("fileBytesAfterLoad", m.fileBytesLoaded);
           io.put("fileBytesAtEnd", m.fileBytesEnd);
+        }
+        if (!m.measured.isEmpty()) {
+          s.put("measured", m.measured);
         }
         if (!m.extras.isEmpty()) {
           ObjectNode e = s.putObject("extra");

@@ -3,13 +3,18 @@ package io.ormdb.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.bench.driver.ChildLoop;
+import io.ormdb.bench.driver.Workload;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
-/** The goals of the API paths: which rows exist and where a ratio is met. */
+/**
+ * The goals of the API paths and of live queries: which rows exist, where a ratio is met, and when
+ * the live-query goal is not applicable.
+ */
 class BenchGoalsTest {
 
   @Test
@@ -22,6 +27,19 @@ class BenchGoalsTest {
       }
       assertThat(labels).as(c.id()).contains(Plan.ORMDB, Plan.ORMDB_EXTENSION, Plan.ORMDB_SESSION);
     }
+  }
+
+  @Test
+  void theLiveWorkloadComparesLiveQueriesWithThePushFeedUnderTheSameWriters() {
+    Plan.Case live =
+        Plan.cases("n/a").stream().filter(c -> c.id().equals("live")).findFirst().orElseThrow();
+    assertThat(live.workload()).isEqualTo(Workload.LIVE);
+    assertThat(live.threads()).isEqualTo(16);
+    assertThat(live.entries())
+        .filteredOn(Plan.Entry::runs)
+        .extracting(Plan.Entry::variant)
+        .containsExactly("", "feed");
+    assertThat(live.workload().commits()).isTrue();
   }
 
   @Test
@@ -75,6 +93,43 @@ class BenchGoalsTest {
   }
 
   @Test
+  void theLiveQueryGoalIsMetBelowTenMillisecondsAtTheTargetRate() {
+    Goals.Verdict met = Goals.liveQueries(live(9_000, 10_000, 0));
+    assertThat(met.verdict()).isEqualTo("met");
+    assertThat(met.target()).isEqualTo("< 10.0 ms");
+    assertThat(met.measured())
+        .startsWith("9.00 ms (p50 9.00 ms) at 10,000 commits/s reached")
+        .contains("push feed, same writers: p99 1.00 ms (p50 1.00 ms) at 10,000 commits/s");
+    assertThat(Goals.liveQueries(live(10_000, 10_000, 0)).verdict()).isEqualTo("missed");
+  }
+
+  @Test
+  void theLiveQueryGoalIsNotApplicableWhenTheWritersFellShortAndMissedWhenACommitWasNeverSeen() {
+    assertThat(Goals.liveQueries(live(2_000, 9_400, 0)).verdict())
+        .isEqualTo("n/a (the writers reached 9,400 of 10,000 commits/s)");
+    assertThat(Goals.liveQueries(live(2_000, 9_500, 0)).verdict()).isEqualTo("met");
+    // a slow p99 is a miss whatever the rate
+    assertThat(Goals.liveQueries(live(50_000, 5_000, 0)).verdict()).isEqualTo("missed");
+    Goals.Verdict lost = Goals.liveQueries(live(2_000, 10_000, 3));
+    assertThat(lost.verdict()).isEqualTo("missed");
+    assertThat(lost.measured()).contains("3 commits never reached a subscriber");
+    assertThat(Goals.liveQueries(Map.of()).verdict()).isEqualTo("n/a (did not run)");
+  }
+
+  @Test
+  void theReportSaysWhatEachChangeStreamRowTimed() {
+    Map<String, List<Measurement>> r = live(2_000, 10_000, 0);
+    r.get("live").get(0).measured = "commit call → update; 5 commits in 4 updates";
+    Plan.Case live =
+        Plan.cases("n/a").stream().filter(c -> c.id().equals("live")).findFirst().orElseThrow();
+    String md =
+        Report.markdown(new LinkedHashMap<>(Map.of("mode", "quick")), List.of(live), r, List.of());
+    assertThat(md)
+        .contains(Plan.LIVE_QUERIES + " timed: commit call → update; 5 commits in 4 updates")
+        .doesNotContain(Plan.PUSH_FEED + ", same writers timed:");
+  }
+
+  @Test
   void aBaselineFindsTheConnectionActorUnderItsFormerLabel() {
     Baseline b =
         Baseline.parse(
@@ -97,6 +152,24 @@ class BenchGoalsTest {
         ran(Plan.ORMDB_ROW, store, 1000),
         ran(Plan.EXTENSION_ROW, ext, 1000),
         ran(Plan.SESSION_ROW, session, 1000));
+  }
+
+  /**
+   * A live case: the live queries' latency (every update {@code p99Micros}) at {@code rate}, and
+   * the push feed at 1 ms, with {@code missing} commits never seen.
+   */
+  private static Map<String, List<Measurement>> live(long p99Micros, long rate, long missing) {
+    List<Plan.Entry> entries =
+        Plan.cases("n/a").stream()
+            .filter(c -> c.id().equals("live"))
+            .findFirst()
+            .orElseThrow()
+            .entries();
+    Measurement queries = ran(entries.get(0), rate, p99Micros);
+    queries.extra("updatesMissing", missing);
+    Measurement feed = ran(entries.get(1), 10_000, 1000);
+    List<Measurement> rows = new ArrayList<>(List.of(queries, feed));
+    return Map.of("live", rows);
   }
 
   private static Measurement ran(Plan.Entry e, long opsPerSec, long latencyMicros) {

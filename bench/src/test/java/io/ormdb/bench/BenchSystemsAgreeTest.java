@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ormdb.bench.driver.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -206,6 +207,37 @@ class BenchSystemsAgreeTest {
       assertThat(r.path("io").path("commits").asLong())
           .as(w)
           .isEqualTo(r.path("ops").asLong() * perOp);
+    }
+  }
+
+  /**
+   * The live workload: every commit is recorded exactly once, also where a live query folds several
+   * commits into one update, and none is missing at the end.
+   */
+  @Test
+  void theLiveWorkloadTimesEveryCommitOnceForLiveQueriesAndForThePushFeed() throws Exception {
+    for (String variant : List.of("", "feed", "")) {
+      JsonNode r =
+          children
+              .get(Plan.Child.ORMDB_EXT)
+              .call(
+                  JSON.createObjectNode()
+                      .put("cmd", "run")
+                      .put("workload", "live")
+                      .put("variant", variant)
+                      .put("threads", 4)
+                      .put("millis", 300));
+      assertThat(r.path("ok").asBoolean()).as("live/%s: %s", variant, r).isTrue();
+      long commits = r.path("ops").asLong();
+      assertThat(commits).as(variant).isPositive();
+      assertThat(r.path("rows").asLong()).as("commits timed, %s", variant).isEqualTo(commits);
+      assertThat(r.path("io").path("commits").asLong()).isEqualTo(commits);
+      JsonNode extra = r.path("extra");
+      assertThat(extra.path("updatesMissing").asDouble()).as(variant).isZero();
+      assertThat(extra.path("updatesReceived").asDouble()).as(variant).isPositive();
+      assertThat(extra.path("subscribers").asDouble())
+          .isEqualTo(variant.isEmpty() ? Workload.LIVE_QUERIES : 1);
+      assertThat(extra.path("measured").asText()).contains("commits in");
     }
   }
 

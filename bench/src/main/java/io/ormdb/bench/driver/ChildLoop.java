@@ -268,7 +268,7 @@ public final class ChildLoop {
       case SCAN:
         return scan(reply, variant, conn, warmup, millis);
       case CHANGES:
-        return changes(reply, variant, threads, millis);
+        return changes(reply, w, variant, threads, millis);
       default:
         return timed(reply, w, variant, conn, threads, stream, millis, minOps);
     }
@@ -486,18 +486,23 @@ public final class ChildLoop {
     return reply;
   }
 
-  private ObjectNode changes(ObjectNode reply, String variant, int writers, long millis)
+  private ObjectNode changes(ObjectNode reply, Workload w, String variant, int writers, long millis)
       throws Exception {
     long first = nextEventId.getAndAdd(10_000_000L);
     ProcIo.Counters ioStart = ProcIo.read();
-    Driver.ChangeTiming t = driver.changes(variant, writers, millis, first);
+    Driver.ChangeTiming t =
+        w == Workload.LIVE
+            ? driver.liveQueries(variant, writers, millis, first)
+            : driver.changes(variant, writers, millis, first);
     String finished = driver.finishWrites();
     window(reply, ioStart, ProcIo.read(), t.commits(), finished);
     reply.put("ops", t.commits());
     reply.put("rows", t.latencies().getTotalCount());
-    reply.put("elapsedNs", millis * 1_000_000L);
+    reply.put("elapsedNs", t.elapsedNs() > 0 ? t.elapsedNs() : millis * 1_000_000L);
     reply.put("hist", encode(t.latencies()));
-    reply.putObject("extra").put("measured", t.measured());
+    ObjectNode extra = reply.putObject("extra");
+    extra.put("measured", t.measured());
+    t.extra().forEach(extra::put);
     return reply;
   }
 

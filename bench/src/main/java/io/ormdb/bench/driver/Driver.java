@@ -60,8 +60,39 @@ public interface Driver extends AutoCloseable {
     return changes(writers, millis, firstId);
   }
 
-  /** The result of {@link #changes}: latencies in a histogram and a name saying what was timed. */
-  record ChangeTiming(org.HdrHistogram.Histogram latencies, long commits, String measured) {}
+  /**
+   * Times the {@code live} workload ({@link Workload#LIVE}): {@code writers} threads update rows at
+   * {@link Workload#LIVE_COMMITS_PER_SECOND} in total, paced, for {@code millis}, while {@link
+   * Workload#LIVE_QUERIES} live queries (variant {@code ""}) or the push feed (variant {@code
+   * feed}) report them; the latencies are commit call → subscriber update. {@code firstId} is the
+   * first of the identities reserved for this run. Drivers without live queries throw {@link
+   * UnsupportedOperationException}.
+   */
+  default ChangeTiming liveQueries(String variant, int writers, long millis, long firstId)
+      throws Exception {
+    throw new UnsupportedOperationException("no live queries");
+  }
+
+  /**
+   * The result of {@link #changes} and {@link #liveQueries}: latencies in a histogram, the commits
+   * made, a name saying what was timed, the writers' time from start to the end of the last one
+   * ({@code elapsedNs}; 0: the requested time) and named numbers for the report ({@code extra}).
+   */
+  record ChangeTiming(
+      org.HdrHistogram.Histogram latencies,
+      long commits,
+      String measured,
+      long elapsedNs,
+      java.util.Map<String, Double> extra) {
+
+    public ChangeTiming(org.HdrHistogram.Histogram latencies, long commits, String measured) {
+      this(latencies, commits, measured, 0, java.util.Map.of());
+    }
+
+    public ChangeTiming {
+      extra = java.util.Map.copyOf(extra);
+    }
+  }
 
   @Override
   void close() throws Exception;

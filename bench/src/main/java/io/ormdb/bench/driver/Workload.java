@@ -29,7 +29,12 @@ public enum Workload {
       "durable single-row updates changing a unique field and a foreign key (both checked)",
       Kind.TIMED),
   AGG("agg", "count, sum, avg grouped by category over every item", Kind.TIMED),
-  CHANGES("changes", "commit → change visible to a reader", Kind.CHANGES);
+  CHANGES("changes", "commit → change visible to a reader", Kind.CHANGES),
+  LIVE(
+      "live",
+      "100 live queries over rows that 16 paced writers update (10,000 commits/s in total):"
+          + " commit → subscriber update",
+      Kind.CHANGES);
 
   /** How the child drives the workload. */
   public enum Kind {
@@ -53,6 +58,15 @@ public enum Workload {
 
   /** Commits a pipelined writer has in flight. */
   public static final int PIPELINE = 4;
+
+  /** Live queries the {@code live} workload subscribes. */
+  public static final int LIVE_QUERIES = 100;
+
+  /** Rows each live query of the {@code live} workload watches (a range of ids of its own). */
+  public static final int LIVE_ROWS_PER_QUERY = 10;
+
+  /** The total commit rate the {@code live} workload's writers aim at. */
+  public static final int LIVE_COMMITS_PER_SECOND = 10_000;
 
   private final String id;
   private final String description;

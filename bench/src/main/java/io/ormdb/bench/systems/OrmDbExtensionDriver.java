@@ -26,7 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * caller would. The variant {@code session} sends every request — queries, aggregates and commits —
  * to a connection actor of the session's own ({@link ConnectionApi}), one per worker thread, as a
  * remote client's requests reach their server-side session. The data is loaded through the
- * extension's store.
+ * extension's store. The {@code live} workload runs here ({@link LiveQueryLoad}).
  */
 public final class OrmDbExtensionDriver implements Driver {
   private ActorSystem<Void> system;
@@ -253,6 +253,21 @@ public final class OrmDbExtensionDriver implements Driver {
             + commits.get()
             + " received");
   }
+
+  /**
+   * The {@code live} workload ({@link LiveQueryLoad}); its rows are inserted at the first call (the
+   * warm-up) and updated by every later one.
+   */
+  @Override
+  public ChangeTiming liveQueries(String variant, int writers, long millis, long firstId)
+      throws Exception {
+    if (live == null) {
+      live = LiveQueryLoad.create(db, system, firstId);
+    }
+    return live.run(variant, writers, millis);
+  }
+
+  private LiveQueryLoad live;
 
   /** A checkpoint of the extension's store, as {@link OrmStoreDriver#finishWrites}. */
   @Override
