@@ -22,6 +22,15 @@ public final class LogActivityAccess {
     return store.logActivity().reclaimPasses();
   }
 
+  /**
+   * Checkpoints written since {@code store} was opened and how many of them finished (file synced,
+   * older log segments deleted), read together: fewer finished means one is in flight.
+   */
+  public static long[] checkpointsWrittenAndFinished(OrmStore store) {
+    OrmStore.LogActivity a = store.logActivity();
+    return new long[] {a.checkpoints(), a.checkpointsFinished()};
+  }
+
   /** Space-reclamation passes since {@code store} was opened that rewrote chunks. */
   public static long reclaimRewrites(OrmStore store) {
     return store.logActivity().reclaimRewrites();

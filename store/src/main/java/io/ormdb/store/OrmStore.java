@@ -506,13 +506,21 @@ public final class OrmStore implements AutoCloseable {
    * @param tornBytesIgnored bytes of a torn last record ignored at open (never acknowledged)
    * @param reclaimPasses space-reclamation passes finished since open
    * @param reclaimRewrites those of them that rewrote chunks
+   * @param checkpoints checkpoints written since open
+   * @param checkpointsFinished those of them whose file sync and deletion of older log segments are
+   *     done (one fewer while a checkpoint is in flight)
    */
   record LogActivity(
-      long replayedRecords, long tornBytesIgnored, long reclaimPasses, long reclaimRewrites) {}
+      long replayedRecords,
+      long tornBytesIgnored,
+      long reclaimPasses,
+      long reclaimRewrites,
+      long checkpoints,
+      long checkpointsFinished) {}
 
   LogActivity logActivity() {
     long[] a = engine.logActivity();
-    return new LogActivity(a[0], a[1], a[2], a[3]);
+    return new LogActivity(a[0], a[1], a[2], a[3], a[4], a[5]);
   }
 
   /**

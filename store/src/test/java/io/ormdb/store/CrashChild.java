@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The child JVM of {@link CrashRecoveryTest}: commits batches from several threads as fast as it
@@ -23,7 +24,10 @@ import java.util.List;
  * writing and, after each, rewrites the chunks below 99 % live data, so that many checkpoints and
  * space-reclamation passes run each second and a kill lands in them. Whenever its checkpoint or
  * reclamation count changed, the first writer prints {@code STATS <checkpoints> <reclaim passes>
- * <passes that rewrote chunks> <file bytes> <fill rate> <log bytes>} after its acknowledgement.
+ * <passes that rewrote chunks> <file bytes> <fill rate> <log bytes>} after its acknowledgement. A
+ * watcher thread prints {@code CHECKPOINT <written> <finished>} whenever either count changed: a
+ * checkpoint is in flight (the file being written or synced, older log segments not yet deleted)
+ * while fewer are finished than written.
  */
 public final class CrashChild {
   private CrashChild() {}
@@ -80,6 +84,7 @@ public final class CrashChild {
     if (store.schemaVersions().isEmpty()) {
       store.applySchema(schema());
     }
+    watchCheckpoints(store, out);
     out.println("READY");
     Report report = new Report();
     List<Thread> ts = new ArrayList<>();
@@ -121,6 +126,28 @@ public final class CrashChild {
     for (Thread th : ts) {
       th.join();
     }
+  }
+
+  /** Starts the thread that prints {@code CHECKPOINT <written> <finished>} on every change. */
+  static void watchCheckpoints(OrmStore store, PrintStream out) {
+    Thread t =
+        new Thread(
+            () -> {
+              long written = -1;
+              long finished = -1;
+              while (true) {
+                OrmStore.LogActivity a = store.logActivity();
+                if (a.checkpoints() != written || a.checkpointsFinished() != finished) {
+                  written = a.checkpoints();
+                  finished = a.checkpointsFinished();
+                  out.println("CHECKPOINT " + written + " " + finished);
+                }
+                LockSupport.parkNanos(50_000);
+              }
+            },
+            "checkpoint-watcher");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Prints a {@code STATS} line when checkpoints or reclamation passes moved on; one thread. */

@@ -8,10 +8,6 @@ import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,7 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,15 +34,16 @@ import org.junit.jupiter.api.io.TempDir;
  * five run the child with {@link CrashChild#TINY} checkpoints — one every 20 ms, each followed by a
  * space-reclamation pass that rewrites sparse chunks — so that kills land in checkpoints and
  * reclamation; every fifth round keeps the default (one checkpoint a minute), so that the restart
- * replays everything the round wrote. Of the tiny rounds, the odd-numbered are aimed: the parent
- * watches the log's directory and kills the child while a checkpoint is in flight (its new segment
- * exists and the old one is not yet deleted: the file is being written or synced), or — rounds 3,
- * 7, 11, ... — right after a checkpoint finished, when its reclamation pass starts; the others are
- * killed after a random number of acknowledgements only. After each kill the log's directory shows
- * whether the kill cut a checkpoint short (two segments or more), and the verifying open reports
- * how many log records it replayed. The test asserts that at least one kill cut a checkpoint short
- * (an aimed kill can come a moment late: when none of the planned ones did, up to four more aimed
- * rounds run), that reclamation rewrote chunks, and that restarts replayed the log.
+ * replays everything the round wrote. Of the tiny rounds, the odd-numbered are aimed: the child
+ * reports how many checkpoints it wrote and how many of them finished ({@code CHECKPOINT} lines),
+ * and the parent kills it while a checkpoint is in flight (the file is being written or synced, the
+ * older log segments are not yet deleted), or — rounds 3, 7, 11, ... — right after a checkpoint
+ * finished, when its reclamation pass starts; the others are killed after a random number of
+ * acknowledgements only. The child's last report before the kill shows whether the kill cut a
+ * checkpoint short, and the verifying open reports how many log records it replayed. The test
+ * asserts that at least one kill cut a checkpoint short (an aimed kill can come a moment late: when
+ * none of the planned ones did, up to four more aimed rounds run), that reclamation rewrote chunks,
+ * and that restarts replayed the log.
  *
  * <p>Every fourth round runs the child in ASYNC mode: a process kill (unlike a power failure) loses
  * nothing there either, because each group's log record is written before it is acknowledged; only
@@ -153,6 +149,7 @@ class CrashRecoveryTest {
     String ctx = "round " + round + ", " + plan + ", seed " + seed;
     Set<Long> roundAcks = ConcurrentHashMap.newKeySet();
     AtomicReference<long[]> stats = new AtomicReference<>(new long[6]);
+    AtomicReference<long[]> written = new AtomicReference<>(new long[2]);
     CountDownLatch ready = new CountDownLatch(1);
     CountDownLatch enough = new CountDownLatch(1);
     try (ChildJvm child =
@@ -166,13 +163,13 @@ class CrashRecoveryTest {
                 if (roundAcks.size() >= killAfter) {
                   enough.countDown();
                 }
-              } else if (line.startsWith("STATS ")) {
-                String[] f = line.substring(6).split(" ");
+              } else if (line.startsWith("STATS ") || line.startsWith("CHECKPOINT ")) {
+                String[] f = line.substring(line.indexOf(' ') + 1).split(" ");
                 long[] s = new long[f.length];
                 for (int i = 0; i < f.length; i++) {
                   s[i] = Long.parseLong(f[i]);
                 }
-                stats.set(s);
+                (line.startsWith("STATS ") ? stats : written).set(s);
               }
             },
             dir.toString(),
@@ -186,13 +183,14 @@ class CrashRecoveryTest {
       }
       assertThat(enough.await(30, TimeUnit.SECONDS)).as("child acks (%s)", ctx).isTrue();
       if (plan == Plan.AT_CHECKPOINT || plan == Plan.AT_RECLAMATION) {
-        // a checkpoint is in flight: the committer created the log's next segment, and the file
-        // is not yet synced and the older segments not yet deleted
-        awaitSegments("a checkpoint in flight (" + ctx + ")", () -> segments() >= 2);
+        // a checkpoint is in flight: the file is being written or synced, the older log segments
+        // are not yet deleted
+        awaitCheckpoint("a checkpoint in flight (" + ctx + ")", () -> inFlight(written.get()));
       }
       if (plan == Plan.AT_RECLAMATION) {
         // the checkpoint's sync and segment deletion are done: its reclamation pass runs now
-        awaitSegments("a checkpoint finished (" + ctx + ")", () -> segments() == 1);
+        long[] at = written.get();
+        awaitCheckpoint("a checkpoint finished (" + ctx + ")", () -> written.get()[1] >= at[0]);
         aimedAtReclamation++;
       } else if (plan == Plan.AT_CHECKPOINT) {
         aimedAtCheckpoint++;
@@ -201,7 +199,7 @@ class CrashRecoveryTest {
       child.kill(); // SIGKILL; returns once every line the child printed was read
       readAfterKill += roundAcks.size() - beforeKill;
     }
-    if (segments() >= 2) {
+    if (inFlight(written.get())) {
       checkpointInFlight++;
     }
     long[] s = stats.get();
@@ -214,7 +212,7 @@ class CrashRecoveryTest {
     verify(acked, ctx);
   }
 
-  private void awaitSegments(String what, Callable<Boolean> condition) {
+  private void awaitCheckpoint(String what, Callable<Boolean> condition) {
     await(what)
         .atMost(Duration.ofSeconds(30))
         .pollInSameThread() // the kill follows the sighting without a thread hand-off
@@ -223,15 +221,9 @@ class CrashRecoveryTest {
         .until(condition);
   }
 
-  /** The segments in the write-ahead log's directory. */
-  private long segments() {
-    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".wal")).count();
-    } catch (NoSuchFileException e) {
-      return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** Whether the child's report {@code [written, finished]} shows a checkpoint in flight. */
+  private static boolean inFlight(long[] checkpoints) {
+    return checkpoints[1] < checkpoints[0];
   }
 
   private void verify(Set<Long> acked, String ctx) {

@@ -38,9 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DamagedFilesTest {
   @TempDir Path dir;
 
-  /** Checkpoints only when asked for (several segments and chunks), no background rewriting. */
+  /** Checkpoints only when asked for (several chunks), no background rewriting. */
   private static final StoreConfig.Checkpoints ON_REQUEST =
-      new StoreConfig.Checkpoints(Duration.ofHours(1), 1L << 20, 50, 0);
+      new StoreConfig.Checkpoints(Duration.ofHours(1), 1L << 30, 50, 0);
 
   private static final int COMMITS = 160;
 
@@ -52,12 +52,19 @@ class DamagedFilesTest {
   }
 
   /**
-   * A store with {@value #COMMITS} single-row commits and a checkpoint every 40 (several log
-   * segments and file chunks); a consumer reads them all. Returns a copy of the data directory
-   * taken while the store was open after the last commit (what a crash leaves: the last 40 commits
-   * in the log only), and closes the store cleanly (its directory: the file holds everything).
+   * A store with {@value #COMMITS} single-row commits and a checkpoint every 40 (several file
+   * chunks); the last 40 commits write about 30 KB each, so that the log moves to its second
+   * segment after the last checkpoint, and the close's checkpoint deletes the first one. A consumer
+   * reads them all. Returns a copy of the data directory taken while the store was open after the
+   * last commit (what a crash leaves: the last 40 commits in the log only), and closes the store
+   * cleanly (its directory: the file holds everything).
    */
   private Path fill(Path d) throws IOException {
+    return fill(d, true);
+  }
+
+  /** {@link #fill(Path)}; without {@code bigTail}, every commit is small: one log segment. */
+  private Path fill(Path d, boolean bigTail) throws IOException {
     Path crashed = dir.resolve(d.getFileName() + "-crashed");
     try (OrmStore store = OrmStore.open(config(d))) {
       store.applySchema(TestSchemas.blog());
@@ -71,7 +78,7 @@ class DamagedFilesTest {
                 "email",
                 "user" + i + "@example.com",
                 "name",
-                "User number " + i + " " + "x".repeat(120)));
+                "User number " + i + " " + "x".repeat(bigTail && i > 120 ? 15_000 : 120)));
         if (i % 40 == 0 && i < COMMITS) {
           store.checkpoint();
         }
@@ -80,6 +87,7 @@ class DamagedFilesTest {
         read.put(cs.lsn(), cs);
       }
       assertThat(read).hasSize(COMMITS);
+      assertThat(segments(d)).as("the log's segments").hasSize(bigTail ? 2 : 1);
       copyTree(d, crashed);
     }
     return crashed;
@@ -91,17 +99,18 @@ class DamagedFilesTest {
   @Test
   void aWalSegmentWhoseLastFourKibAreZeroedOpensWithAWarningInANewEpoch() throws Exception {
     Path d = fill(dir.resolve("zeroed"));
-    Path seg = newestSegment(d);
-    overwriteTail(seg, new byte[4096]);
+    Path seg = WalFiles.newestWritten(d);
+    // the last 4 KiB the log wrote (a preallocated segment holds zeros after its records)
+    overwrite(seg, WalFiles.recordsEnd(seg) - 4096, new byte[4096]);
     openedWithWarning(d, seg);
   }
 
   @Test
   void aTruncatedWalSegmentOpensWithAWarningInANewEpoch() throws Exception {
     Path d = fill(dir.resolve("truncated"));
-    Path seg = newestSegment(d);
+    Path seg = WalFiles.newestWritten(d);
     try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
-      f.setLength(f.length() - 4096);
+      f.setLength(WalFiles.recordsEnd(seg) - 4096);
     }
     openedWithWarning(d, seg);
   }
@@ -109,10 +118,10 @@ class DamagedFilesTest {
   @Test
   void aWalSegmentWithRandomBytesInItsLastFourKibOpensWithAWarningInANewEpoch() throws Exception {
     Path d = fill(dir.resolve("random"));
-    Path seg = newestSegment(d);
+    Path seg = WalFiles.newestWritten(d);
     byte[] noise = new byte[4096];
     new Random(42).nextBytes(noise);
-    overwriteTail(seg, noise);
+    overwrite(seg, WalFiles.recordsEnd(seg) - 4096, noise);
     openedWithWarning(d, seg);
   }
 
@@ -177,6 +186,27 @@ class DamagedFilesTest {
     new Random(7).nextBytes(noise);
     overwriteTail(d.resolve(StoreConfig.FILE_NAME), noise);
     refusedThenNewestIntact(d);
+  }
+
+  @Test
+  void aDatabaseFileThatWentBackToACheckpointWhoseLogSegmentIsThereLosesNothing() throws Exception {
+    Path d = dir.resolve("db-zeroed-one-segment");
+    fill(d, false);
+    // every checkpoint recorded the one segment, which holds every record since the open: the
+    // log replays onto the older state the file went back to up to the last commit
+    overwriteTail(d.resolve(StoreConfig.FILE_NAME), new byte[4096]);
+    try (OrmStore store = OrmStore.open(config(d))) {
+      RecoveryReport r = store.recoveryReport();
+      assertThat(r.replayedRecords()).isPositive();
+      assertThat(r.historyDiscarded()).isFalse();
+      assertThat(r.warning()).isEmpty();
+      assertThat(store.currentLsn()).isEqualTo(COMMITS);
+      List<ChangeSet> now = store.changes(1, 10_000);
+      assertThat(now).hasSize(COMMITS);
+      for (ChangeSet cs : now) {
+        assertThat(cs).isEqualTo(read.get(cs.lsn()));
+      }
+    }
   }
 
   @Test
@@ -416,9 +446,9 @@ class DamagedFilesTest {
         .doesNotContainPattern("\\[[0-9.]+/[0-9]+\\]");
   }
 
-  private static Path newestSegment(Path d) throws IOException {
+  private static List<Path> segments(Path d) throws IOException {
     try (Stream<Path> s = Files.list(d.resolve("wal"))) {
-      return s.sorted().reduce((a, b) -> b).orElseThrow();
+      return s.sorted().toList();
     }
   }
 

@@ -79,11 +79,25 @@ class LogActivityTest {
   }
 
   @Test
+  void checkpointsAreCountedWhenWrittenAndWhenFinished() {
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir).withCheckpoints(RARE))) {
+      OrmStore.LogActivity opened = store.logActivity();
+      assertThat(opened.checkpoints()).as("the open's").isEqualTo(1);
+      assertThat(opened.checkpointsFinished()).isEqualTo(1);
+      store.applySchema(TestSchemas.blog());
+      store.checkpoint(); // waits for the file's sync and the deletion of older segments
+      OrmStore.LogActivity a = store.logActivity();
+      assertThat(a.checkpoints()).isEqualTo(2);
+      assertThat(a.checkpointsFinished()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void inMemoryStoresReportNothing() {
     try (OrmStore store = OrmStore.open(StoreConfig.inMemory())) {
       store.applySchema(TestSchemas.blog());
       commit(store, insert("User", "id", UUID.randomUUID(), "email", "e@x", "name", "n"));
-      assertThat(store.logActivity()).isEqualTo(new OrmStore.LogActivity(0, 0, 0, 0));
+      assertThat(store.logActivity()).isEqualTo(new OrmStore.LogActivity(0, 0, 0, 0, 0, 0));
     }
   }
 

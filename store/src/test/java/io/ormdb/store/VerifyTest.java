@@ -485,8 +485,8 @@ class VerifyTest {
 
   /**
    * What a crash leaves with two segments after the file's checkpoint: the file at checkpoint C,
-   * segment S with the commits after C (copied before the next checkpoint closed and deleted it),
-   * segment S+1 with the commits after that.
+   * segment S with commits 1 to 3 after C, segment S+1 with commits 4 to 6. Commits 3 and 4 write
+   * about 700 KB each, so that the log moves to its next segment (1 MiB, then 2 MiB) at commit 4.
    */
   private Path twoSegmentImage() throws Exception {
     Path live = dir.resolve("live");
@@ -497,22 +497,22 @@ class VerifyTest {
       s.checkpoint();
       Files.createDirectories(image.resolve(StoreConfig.LOG_DIRECTORY));
       Files.copy(live.resolve(StoreConfig.FILE_NAME), image.resolve(StoreConfig.FILE_NAME));
-      for (long a = 1; a <= 3; a++) {
-        commit(s, author(a));
+      for (long a = 1; a <= 6; a++) {
+        commit(
+            s,
+            a == 3 || a == 4
+                ? new Mutation.Insert(
+                    "Author",
+                    Map.of(
+                        "id",
+                        Value.of(a),
+                        "name",
+                        Value.of("A".repeat(350_000)),
+                        "email",
+                        Value.of(a + "@x")))
+                : author(a));
       }
       copyTree(log, image.resolve(StoreConfig.LOG_DIRECTORY));
-      s.checkpoint();
-      for (long a = 4; a <= 6; a++) {
-        commit(s, author(a));
-      }
-      try (Stream<Path> files = Files.list(log)) {
-        for (Path f : files.toList()) {
-          Path to = image.resolve(StoreConfig.LOG_DIRECTORY).resolve(f.getFileName());
-          if (!Files.exists(to)) {
-            Files.copy(f, to);
-          }
-        }
-      }
     }
     return image;
   }
@@ -537,7 +537,7 @@ class VerifyTest {
     Path image = twoSegmentImage();
     Path first = segments(image).get(0);
     try (FileChannel ch = FileChannel.open(first, StandardOpenOption.WRITE)) {
-      ch.truncate(ch.size() - 10);
+      ch.truncate(WalFiles.recordsEnd(first) - 10);
     }
     VerifyReport r = OrmStore.verify(image);
     assertThat(r.problems()).as(r.render()).hasSize(1);
@@ -555,7 +555,7 @@ class VerifyTest {
     Path image = twoSegmentImage();
     Path last = segments(image).get(1);
     try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
-      ch.truncate(ch.size() - 10);
+      ch.truncate(WalFiles.recordsEnd(last) - 10);
     }
     VerifyReport r = OrmStore.verify(image);
     assertThat(r.problems()).as(r.render()).isEmpty();
@@ -573,14 +573,16 @@ class VerifyTest {
     // a foreign segment: the same number, from another database
     Path other = dir.resolve("other");
     Path foreign = dir.resolve("foreign.wal");
-    try (OrmStore s = OrmStore.open(StoreConfig.of(other).withCheckpoints(RARE))) {
-      s.applySchema(SchemaParser.parse(V1));
-      for (int i = 0; i < 20 && !Files.exists(foreign); i++) {
+    for (int i = 0; i < 20 && !Files.exists(foreign); i++) {
+      // one segment per open: reach the image's numbers
+      try (OrmStore s = OrmStore.open(StoreConfig.of(other).withCheckpoints(RARE))) {
+        if (i == 0) {
+          s.applySchema(SchemaParser.parse(V1));
+        }
         Path seg = segments(other).get(0);
         if (seg.getFileName().equals(segs.get(1).getFileName())) {
           Files.copy(seg, foreign);
         }
-        s.checkpoint(); // one segment per checkpoint: reach the image's numbers
       }
     }
     assertThat(foreign).exists();

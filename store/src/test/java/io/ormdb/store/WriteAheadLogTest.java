@@ -8,13 +8,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.store.internal.wal.RedoBuffer;
+import io.ormdb.store.internal.wal.WalReader;
+import io.ormdb.store.internal.wal.WalWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +37,48 @@ class WriteAheadLogTest {
   private List<Path> segments() throws IOException {
     try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
       return s.sorted().toList();
+    }
+  }
+
+  @Test
+  void aCheckpointThatRaisesTheLsnReservationMovesTheLogToANewSegment() throws Exception {
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir).withCheckpoints(RARE))) {
+      store.applySchema(TestSchemas.blog());
+      commit(store, insert("User", "id", UUID.randomUUID(), "email", "a@x", "name", "A"));
+    }
+    // the file's reservation as LSNs committed up to half a reservation before it leave it: the
+    // next LSN leaves less than half of it
+    long lsn;
+    MVStore mv =
+        new MVStore.Builder().fileName(dir.resolve(StoreConfig.FILE_NAME).toString()).open();
+    try {
+      Map<String, String> meta = mv.openMap("meta");
+      lsn = Long.parseLong(meta.get("wal.lsn"));
+      meta.put("lsn.reserved", Long.toString(lsn + (1L << 19)));
+      mv.commit();
+    } finally {
+      mv.close();
+    }
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir).withCheckpoints(RARE))) {
+      List<Path> atOpen = segments();
+      assertThat(atOpen).hasSize(1);
+      commit(store, insert("User", "id", UUID.randomUUID(), "email", "b@x", "name", "B"));
+      store.checkpoint();
+      // not raised yet at open: this checkpoint raised it and moved to the next segment, whose
+      // header names the LSN the reservation starts from; the older segment is deleted
+      List<Path> after = segments();
+      assertThat(after).hasSize(1).doesNotContainAnyElementsOf(atOpen);
+      assertThat(WalReader.newestLsnSeen(dir.resolve("wal"))).isEqualTo(lsn + 1);
+      commit(store, insert("User", "id", UUID.randomUUID(), "email", "c@x", "name", "C"));
+      store.checkpoint();
+      assertThat(segments()).as("a checkpoint that does not raise it").isEqualTo(after);
+    }
+    mv = new MVStore.Builder().fileName(dir.resolve(StoreConfig.FILE_NAME).toString()).open();
+    try {
+      Map<String, String> meta = mv.openMap("meta");
+      assertThat(meta.get("lsn.reserved")).isEqualTo(Long.toString(lsn + 1 + (1L << 20)));
+    } finally {
+      mv.close();
     }
   }
 
@@ -63,7 +110,8 @@ class WriteAheadLogTest {
   }
 
   @Test
-  void aCleanCloseLeavesOneEmptySegmentAndReopenReplaysNothing() throws Exception {
+  void aCleanCloseLeavesOneSegmentWhoseRecordsTheFileHoldsAndReopenReplaysNothing()
+      throws Exception {
     try (OrmStore store = OrmStore.open(StoreConfig.of(dir).withCheckpoints(RARE))) {
       store.applySchema(TestSchemas.blog());
       for (int i = 0; i < 20; i++) {
@@ -72,7 +120,37 @@ class WriteAheadLogTest {
     }
     List<Path> left = segments();
     assertThat(left).hasSize(1);
-    assertThat(Files.size(left.get(0))).as("a header only").isEqualTo(64);
+    assertThat(Files.size(left.get(0))).as("preallocated").isEqualTo(WalWriter.MIN_CAPACITY);
+    assertThat(WalReader.holdsNothing(left.get(0))).as("the commits' records").isFalse();
+    // the file's checkpoint names that segment and its last group: a replay skips every record
+    MVStore file =
+        new MVStore.Builder()
+            .fileName(dir.resolve(StoreConfig.FILE_NAME).toString())
+            .readOnly()
+            .open();
+    Map<String, String> meta = file.openMap("meta");
+    WalReader.Replay replay =
+        WalReader.replay(
+            dir.resolve("wal"),
+            UUID.fromString(meta.get("file.id")),
+            Long.parseLong(meta.get("wal.segment")),
+            Long.parseLong(meta.get("wal.group")),
+            Long.parseLong(meta.get("wal.lsn")),
+            false,
+            new RedoBuffer.Target() {
+              @Override
+              public void put(int map, byte[] key, byte[] value) {
+                throw new AssertionError("replayed a put to map " + map);
+              }
+
+              @Override
+              public void remove(int map, byte[] key) {
+                throw new AssertionError("replayed a remove from map " + map);
+              }
+            });
+    file.close();
+    assertThat(replay.records()).isZero();
+    assertThat(replay.lastGroup()).as("the segment's groups").isGreaterThanOrEqualTo(20);
     try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
       assertThat(all(store, "User")).hasSize(20);
       assertThat(store.currentLsn()).isEqualTo(20);

@@ -73,12 +73,18 @@ class DivergedHistoryFeedTest {
         }
       }
     }
+    // the last 300 bytes the log wrote: its segment is preallocated, zeros follow its records
     Path segment;
     try (Stream<Path> s = Files.list(crashed.resolve("wal"))) {
       segment = s.sorted().reduce((a, b) -> b).orElseThrow();
     }
+    byte[] written = Files.readAllBytes(segment);
+    int end = written.length;
+    while (written[end - 1] == 0) {
+      end--;
+    }
     try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
-      f.seek(f.length() - 300);
+      f.seek(end - 300);
       f.write(new byte[300]);
     }
     store = OrmStore.open(StoreConfig.of(crashed));

@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -27,7 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * After the open it prints {@code OPENED <log records replayed> <torn bytes ignored>}; whenever its
  * checkpoint or reclamation count changed, the first writer prints {@code STATS <checkpoints>
  * <reclaim passes> <passes that rewrote chunks> <file bytes> <fill rate> <log bytes>} after its
- * acknowledgement.
+ * acknowledgement. A watcher thread prints {@code CHECKPOINT <written> <finished>} whenever either
+ * count changed: a checkpoint is in flight (the file being written or synced, older log segments
+ * not yet deleted) while fewer are finished than written.
  */
 public final class MultiShardCrashChild {
   private MultiShardCrashChild() {}
@@ -86,6 +89,7 @@ public final class MultiShardCrashChild {
     if (db.store().schemaVersions().isEmpty()) {
       db.applySchema(SCHEMA).toCompletableFuture().join();
     }
+    watchCheckpoints(store, out);
     out.println("READY");
     Report report = new Report();
     for (int t = 0; t < writers; t++) {
@@ -117,6 +121,26 @@ public final class MultiShardCrashChild {
       th.setDaemon(true);
       th.start();
     }
+  }
+
+  /** Starts the thread that prints {@code CHECKPOINT <written> <finished>} on every change. */
+  private static void watchCheckpoints(OrmStore store, PrintStream out) {
+    Thread t =
+        new Thread(
+            () -> {
+              long[] last = {-1, -1};
+              while (true) {
+                long[] now = LogActivityAccess.checkpointsWrittenAndFinished(store);
+                if (now[0] != last[0] || now[1] != last[1]) {
+                  last = now;
+                  out.println("CHECKPOINT " + now[0] + " " + now[1]);
+                }
+                LockSupport.parkNanos(50_000);
+              }
+            },
+            "checkpoint-watcher");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Prints a {@code STATS} line when checkpoints or reclamation passes moved on; one thread. */

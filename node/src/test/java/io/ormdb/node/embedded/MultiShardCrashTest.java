@@ -13,10 +13,6 @@ import io.ormdb.store.Partitioning;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.view.ReadView;
 import io.ormdb.store.view.Row;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,7 +29,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,14 +52,15 @@ import org.junit.jupiter.api.io.TempDir;
  * in four run the child with {@link MultiShardCrashChild#TINY_CHECKPOINTS} — a checkpoint every 20
  * ms, each followed by a space-reclamation pass that rewrites sparse chunks —, the fourth with the
  * default (one a minute), so that the next open replays all the round wrote. Of the tiny rounds
- * some are aimed: the parent watches the log's directory and kills the child while a checkpoint is
- * in flight (its new segment exists and the old one is not yet deleted), or right after one
- * finished, when its reclamation pass starts; the others are killed after a random number of
- * acknowledgements only. After each kill the log's directory shows whether it cut a checkpoint
- * short (two segments or more), and the next open (the child's, or the final check's) reports how
- * many log records it replayed. The test asserts that a kill cut a checkpoint short (an aimed kill
- * can come a moment late: when none of the planned ones did, up to four more aimed rounds run),
- * that reclamation rewrote chunks and that opens replayed the log.
+ * some are aimed: the child reports how many checkpoints it wrote and how many finished ({@code
+ * CHECKPOINT} lines), and the parent kills it while a checkpoint is in flight (the file being
+ * written or synced, the older log segments not yet deleted), or right after one finished, when its
+ * reclamation pass starts; the others are killed after a random number of acknowledgements only.
+ * The child's last report before the kill shows whether it cut a checkpoint short, and the next
+ * open (the child's, or the final check's) reports how many log records it replayed. The test
+ * asserts that a kill cut a checkpoint short (an aimed kill can come a moment late: when none of
+ * the planned ones did, up to four more aimed rounds run), that reclamation rewrote chunks and that
+ * opens replayed the log.
  *
  * <p>{@code -Dormdb.actors.crash.rounds=N} (default 4, 40 with {@code -Plong}) sets the number of
  * kills.
@@ -241,24 +237,18 @@ class MultiShardCrashTest {
     }
   }
 
-  /** The segments in the write-ahead log's directory. */
-  private long segments() {
-    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".wal")).count();
-    } catch (NoSuchFileException e) {
-      return 0;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private void awaitSegments(String what, Callable<Boolean> condition) {
+  private void awaitCheckpoint(String what, Callable<Boolean> condition) {
     await(what)
         .atMost(Duration.ofSeconds(60))
         .pollInSameThread() // the kill follows the sighting without a thread hand-off
         .pollDelay(Duration.ZERO)
         .pollInterval(Duration.ofNanos(200_000))
         .until(condition);
+  }
+
+  /** Whether the child's report {@code [written, finished]} shows a checkpoint in flight. */
+  private static boolean inFlight(long[] checkpoints) {
+    return checkpoints[1] < checkpoints[0];
   }
 
   private static Set<Long> ids(long batch) {
@@ -275,6 +265,7 @@ class MultiShardCrashTest {
     CountDownLatch enough = new CountDownLatch(1);
     AtomicInteger count = new AtomicInteger();
     AtomicReference<long[]> stats = new AtomicReference<>(new long[6]);
+    AtomicReference<long[]> written = new AtomicReference<>(new long[2]);
     try (ChildJvm child =
         ChildJvm.start(
             MultiShardCrashChild.class,
@@ -284,7 +275,9 @@ class MultiShardCrashTest {
                 if (count.incrementAndGet() >= killAfter) {
                   enough.countDown();
                 }
-              } else if (line.startsWith("STATS ") || line.startsWith("OPENED ")) {
+              } else if (line.startsWith("STATS ")
+                  || line.startsWith("OPENED ")
+                  || line.startsWith("CHECKPOINT ")) {
                 String[] f = line.substring(line.indexOf(' ') + 1).split(" ");
                 long[] v = new long[f.length];
                 for (int i = 0; i < f.length; i++) {
@@ -292,6 +285,8 @@ class MultiShardCrashTest {
                 }
                 if (line.startsWith("OPENED ")) {
                   opened(v[0], v[1]);
+                } else if (line.startsWith("CHECKPOINT ")) {
+                  written.set(v);
                 } else {
                   stats.set(v);
                 }
@@ -305,15 +300,18 @@ class MultiShardCrashTest {
           .as("child round %d acknowledged %d batches (%s)", round, killAfter, ctx)
           .isTrue();
       if (plan == Plan.AT_CHECKPOINT || plan == Plan.AT_RECLAMATION) {
-        // a checkpoint is in flight: the committer created the log's next segment, and the file is
-        // not yet synced and the older segments not yet deleted
-        awaitSegments(
-            "a checkpoint in flight (round " + round + ", " + ctx + ")", () -> segments() >= 2);
+        // a checkpoint is in flight: the file is being written or synced, the older log segments
+        // are not yet deleted
+        awaitCheckpoint(
+            "a checkpoint in flight (round " + round + ", " + ctx + ")",
+            () -> inFlight(written.get()));
       }
       if (plan == Plan.AT_RECLAMATION) {
         // the checkpoint's sync and segment deletion are done: its reclamation pass runs now
-        awaitSegments(
-            "a checkpoint finished (round " + round + ", " + ctx + ")", () -> segments() == 1);
+        long[] at = written.get();
+        awaitCheckpoint(
+            "a checkpoint finished (round " + round + ", " + ctx + ")",
+            () -> written.get()[1] >= at[0]);
         aimedAtReclamation++;
       } else if (plan == Plan.AT_CHECKPOINT) {
         aimedAtCheckpoint++;
@@ -322,7 +320,7 @@ class MultiShardCrashTest {
       child.kill(); // SIGKILL; returns once every line the child printed was read
       readAfterKill += count.get() - beforeKill;
     }
-    if (segments() >= 2) {
+    if (inFlight(written.get())) {
       checkpointInFlight++;
     }
     long[] s = stats.get();

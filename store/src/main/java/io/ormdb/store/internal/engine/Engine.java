@@ -393,15 +393,23 @@ public final class Engine implements AutoCloseable {
   /**
    * For the crash tests: records of the write-ahead log replayed at open, bytes of a torn last
    * record ignored at open, space-reclamation passes since open and those of them that rewrote
-   * chunks; zeros in memory.
+   * chunks, checkpoints since open and those of them that finished (file synced, older segments
+   * deleted); zeros in memory.
    */
   public long[] logActivity() {
     if (wal == null) {
-      return new long[4];
+      return new long[6];
     }
     WriteAheadLog.OpenReport opened = wal.opened();
+    // written, then finished: fewer finished means one was in flight when they were read
+    long written = wal.checkpoints();
     return new long[] {
-      opened.replayedRecords(), opened.ignoredBytes(), wal.reclaimPasses(), wal.reclaimRewrites()
+      opened.replayedRecords(),
+      opened.ignoredBytes(),
+      wal.reclaimPasses(),
+      wal.reclaimRewrites(),
+      written,
+      wal.checkpointsFinished()
     };
   }
 

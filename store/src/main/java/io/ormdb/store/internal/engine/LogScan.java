@@ -29,7 +29,7 @@ final class LogScan {
    *
    * @param dir the log's directory
    * @param checkpointed whether the file records a checkpoint of the log at all
-   * @param checkpointSegment the first segment after the checkpoint (-1 when none is recorded)
+   * @param checkpointSegment the segment being written at the checkpoint (-1 when none is recorded)
    * @param checkpointLsn the newest LSN the file's checkpoint holds
    * @param replay what reading the log found (null when the file records no checkpoint)
    * @param segmentFiles every segment file of the directory, oldest first

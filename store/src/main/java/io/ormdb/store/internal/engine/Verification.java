@@ -9,7 +9,7 @@ import io.ormdb.store.internal.file.Findings;
 import io.ormdb.store.internal.file.StoreFile;
 import io.ormdb.store.internal.file.StoreMaps;
 import io.ormdb.store.internal.wal.WalReader;
-import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -22,9 +22,6 @@ import java.util.Locale;
  */
 public final class Verification {
   private Verification() {}
-
-  /** The segment header's size: a segment of this size or less holds no record. */
-  private static final long SEGMENT_HEADER = 64;
 
   /**
    * Verifies {@code dataDir}. INVALID_REQUEST when it is not a data directory (missing, a file, no
@@ -73,7 +70,7 @@ public final class Verification {
     if (!r.checkpointed()) {
       long holding = 0;
       for (Path p : r.segmentFiles()) {
-        holding += size(p) > SEGMENT_HEADER ? 1 : 0;
+        holding += holdsNothing(p) ? 0 : 1;
       }
       if (holding > 0) {
         found.problem(
@@ -135,11 +132,12 @@ public final class Verification {
     }
   }
 
-  private static long size(Path p) {
+  /** Whether a segment holds no record (a header, then zeros, or nothing it can read). */
+  private static boolean holdsNothing(Path p) {
     try {
-      return Files.size(p);
-    } catch (IOException e) {
-      return 0;
+      return WalReader.holdsNothing(p);
+    } catch (UncheckedIOException e) {
+      return true;
     }
   }
 }

@@ -23,34 +23,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * Durability of the store file through a write-ahead log ({@code <data-dir>/wal}). Every write the
  * committer makes to the maps during a group is recorded ({@link LoggedMap.Recorder}); the group's
  * record is appended to the log and synced — the commit point — and only then are the group's
- * writes acknowledged. The file itself is written at checkpoints: between two groups the committer
- * writes the maps as they are (every change in them is then in the log, so the file never holds a
- * change the log does not), starts a new log segment, and records in the file the group the
- * checkpoint covers and the segment that follows it; a background thread then syncs the file,
- * deletes the segments the checkpoint made unnecessary, and rewrites the live data of the file's
- * sparsest chunks (bounded by {@code rewriteBytes}) so that their space can be reused.
+ * writes acknowledged. The log's segments are preallocated ({@link WalWriter}), so a commit's
+ * fdatasync writes the record's pages and no file-system metadata. The file itself is written at
+ * checkpoints: between two groups the committer writes the maps as they are (every change in them
+ * is then in the log, so the file never holds a change the log does not) and records in the file
+ * the group the checkpoint covers and the segment being written (whose records up to that group a
+ * replay skips); a background thread then syncs the file, deletes the segments before that one, and
+ * rewrites the live data of the file's sparsest chunks (bounded by {@code rewriteBytes}) so that
+ * their space can be reused.
  *
  * <p>At open, the records after the file's checkpoint are replayed onto the maps (every write sets
  * a key to an absolute value, so replaying onto a checkpoint is exact), and a checkpoint follows. A
  * tail the reader cannot use (a record cut short by a crash during an append, or a damaged last
- * record) is ignored and reported. A log that cannot be replayed to its end (a missing segment, a
- * gap, damage followed by more log, a file that went back to an older checkpoint) means
- * acknowledged commits would be lost: the open is refused with STORAGE_UNAVAILABLE, unless the
- * configuration asks for {@link StoreConfig.Recovery#NEWEST_INTACT}, when replay stops at the
- * damage and the report says what was found ({@link History} then starts a new epoch).
+ * record) is ignored and reported. A file that went back to an older checkpoint whose segment is
+ * still there replays from it and loses nothing. A log that cannot be replayed to its end (a
+ * missing segment, a gap, damage followed by more log) means acknowledged commits would be lost:
+ * the open is refused with STORAGE_UNAVAILABLE, unless the configuration asks for {@link
+ * StoreConfig.Recovery#NEWEST_INTACT}, when replay stops at the damage and the report says what was
+ * found ({@link History} then starts a new epoch).
  *
  * <p>LSNs are reserved ahead in the file ({@value #RESERVED}): a checkpoint records an LSN up to
  * which the store may commit before the next checkpoint, at least {@link #RESERVE} past the newest,
  * and a group whose LSNs would pass it is followed by a checkpoint, waited for, before it is
- * acknowledged. So every LSN ever acknowledged is at most the reservation the file's newest
+ * acknowledged. A checkpoint that raises the reservation moves the log to a new segment, whose
+ * header names the LSN the reservation was raised from, and deletes the older segments once the
+ * file is synced. So every LSN ever acknowledged is at most the reservation the file's newest
  * checkpoint holds, even when the log's tail is lost, and at most {@code RESERVE} past the newest
- * LSN the log before the loss mentions: a recovery that discards history starts the new epoch past
- * that.
+ * LSN the log before the loss mentions (in a record or a segment header): a recovery that discards
+ * history starts the new epoch past that.
  *
  * <p>An in-memory store has no log.
  */
 final class WriteAheadLog implements AutoCloseable {
-  /** Meta key: the first log segment after the file's checkpoint. */
+  /** Meta key: the log segment being written at the file's checkpoint. */
   static final String SEGMENT = "wal.segment";
 
   /** Meta key: the last group the file's checkpoint holds. */
@@ -100,7 +105,7 @@ final class WriteAheadLog implements AutoCloseable {
 
   private final AtomicLong checkpoints = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
-  private final AtomicLong logBytesBefore = new AtomicLong();
+  private final AtomicLong checkpointsFinished = new AtomicLong();
   private final AtomicLong reclaimPasses = new AtomicLong();
   private final AtomicLong reclaimRewrites = new AtomicLong();
   private final OpenReport opened;
@@ -108,7 +113,7 @@ final class WriteAheadLog implements AutoCloseable {
   // committer-owned
   private WalWriter writer;
   private long group;
-  private long nextSegment;
+  private final long nextSegment;
   private long reserved;
   private long checkpointNanos = System.nanoTime();
   private long bytesAtCheckpoint;
@@ -315,11 +320,11 @@ final class WriteAheadLog implements AutoCloseable {
 
   /**
    * After the store's positions are known at open: takes a checkpoint, so that what was replayed is
-   * in the file and the log starts a fresh segment.
+   * in the file, in a fresh segment (the log may end in a torn record, after which nothing may be
+   * written), and the old segments are deleted.
    */
   void startAfterOpen(long lastLsn, long nextLsn) {
-    reserve(Math.max(lastLsn, nextLsn - 1));
-    checkpoint(lastLsn, true);
+    checkpoint(lastLsn, Math.max(lastLsn, nextLsn - 1), true);
   }
 
   /**
@@ -330,11 +335,16 @@ final class WriteAheadLog implements AutoCloseable {
     return lastLsn > reserved;
   }
 
-  /** Raises the reservation (recorded at the next checkpoint) when less than half is left. */
-  private void reserve(long newest) {
+  /**
+   * Raises the reservation (recorded at the next checkpoint) when less than half is left; whether
+   * it did.
+   */
+  private boolean reserve(long newest) {
     if (reserved - newest < RESERVE / 2) {
       reserved = newest + RESERVE;
+      return true;
     }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -389,11 +399,21 @@ final class WriteAheadLog implements AutoCloseable {
 
   /**
    * Writes the maps to the file as they are (the committer is between groups: every change in them
-   * is in the synced log), starts a new segment, and records the checkpoint in the file. With
-   * {@code wait}, also syncs the file and deletes the old segments before returning; otherwise the
-   * background thread does that, then reclaims space.
+   * is in the synced log) and records the checkpoint in the file: its group and the segment being
+   * written (the first checkpoint after open creates it). With {@code wait}, also syncs the file
+   * and deletes the older segments before returning; otherwise the background thread does that,
+   * then reclaims space.
    */
   void checkpoint(long lastLsn, boolean wait) {
+    checkpoint(lastLsn, lastLsn, wait);
+  }
+
+  /**
+   * {@link #checkpoint(long, boolean)}, where {@code newest} (at least {@code lastLsn}) is the
+   * newest LSN that may be handed out before the next commit: the reservation and a new segment's
+   * header start from it.
+   */
+  private void checkpoint(long lastLsn, long newest, boolean wait) {
     Throwable failed = backgroundFailure;
     if (failed != null) {
       throw OrmDbException.internal("a checkpoint failed: " + failed, failed);
@@ -401,20 +421,23 @@ final class WriteAheadLog implements AutoCloseable {
     // The file reuses dead chunks' space at once (no retention time): the previous checkpoint must
     // be synced before this one may overwrite what the file's synced version still points to.
     awaitSynced();
-    long segment = nextSegment++;
-    if (writer != null) {
+    boolean raised = reserve(newest);
+    if (writer == null) {
+      writer = WalWriter.create(dir, fileId, nextSegment, newest);
+    } else if (raised) {
+      // a new segment whose header shows the LSN the new reservation starts from: every LSN handed
+      // out under it is at most RESERVE past an LSN the log mentions (Recovery.startEpochIfLost)
+      writer.roll(newest);
+    } else {
       writer.sync();
-      logBytesBefore.addAndGet(writer.appendedBytes());
-      writer.close();
     }
-    writer = WalWriter.create(dir, fileId, segment, group + 1, lastLsn);
-    reserve(lastLsn);
+    long segment = writer.segment();
     maps.meta.put(RESERVED, Long.toString(reserved));
     maps.meta.put(SEGMENT, Long.toString(segment));
     maps.meta.put(GROUP, Long.toString(group));
     maps.meta.put(LSN, Long.toString(lastLsn));
+    checkpoints.incrementAndGet(); // in flight from here until checkpointsFinished counts it
     file.commit();
-    checkpoints.incrementAndGet();
     checkpointNanos = System.nanoTime();
     bytesAtCheckpoint = writer.appendedBytes();
     loggedSinceCheckpoint = false;
@@ -422,6 +445,7 @@ final class WriteAheadLog implements AutoCloseable {
         () -> {
           file.sync();
           WalWriter.deleteBefore(dir, segment);
+          checkpointsFinished.incrementAndGet();
         };
     if (wait) {
       after.run();
@@ -464,12 +488,20 @@ final class WriteAheadLog implements AutoCloseable {
 
   /** Write-ahead-log bytes appended since the store was opened. */
   long logBytes() {
-    return logBytesBefore.get() + (writer == null ? 0 : writer.appendedBytes());
+    return writer == null ? 0 : writer.appendedBytes();
   }
 
   /** Checkpoints taken since the store was opened. */
   long checkpoints() {
     return checkpoints.get();
+  }
+
+  /**
+   * Checkpoints since the store was opened whose file sync and deletion of older log segments are
+   * done (one fewer than {@link #checkpoints} while one is in flight).
+   */
+  long checkpointsFinished() {
+    return checkpointsFinished.get();
   }
 
   /** Space-reclamation passes finished since the store was opened. */

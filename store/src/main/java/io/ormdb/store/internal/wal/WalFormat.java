@@ -9,20 +9,50 @@ import java.util.zip.CRC32C;
 
 /**
  * The on-disk format of the write-ahead log: a directory of segment files named by their number
- * ({@code 0000000000000001.wal}), each a 64-byte header and then records.
+ * ({@code 0000000000000001.wal}), each a 64-byte header, then records, then zeros up to the
+ * segment's capacity.
  *
  * <pre>
- * header := magic "ORMDBWAL" | format u32 (1) | headerLength u32 (64) | database id (2 × u64)
- *         | segment u64 | baseGroup u64 | baseLsn u64 | reserved u32 | crc32c u32 (of bytes 0..60)
- * record := bodyLength u32 | crc32c u32 (of the body) | body (see RedoBuffer)
+ * segment := header | record* | zero bytes to the end of the file
+ * header  := magic "ORMDBWAL" | format u32 (2) | headerLength u32 (64) | database id (2 × u64)
+ *          | segment u64 | capacity u64 | baseLsn u64 | reserved u32 (0) | crc32c u32 (of bytes 0..60)
+ * record  := bodyLength u32 | crc32c u32 (of the body) | body (see RedoBuffer)
  * </pre>
  *
- * {@code baseGroup} is the first group the segment may hold and {@code baseLsn} the newest LSN
- * committed before it. All integers are big-endian.
+ * {@code baseLsn} is the newest LSN the log held before the segment's first record (every record in
+ * it has a newer one): written when the writer moves into the segment, and, until then, the newest
+ * LSN when the segment was preallocated. A recovery that cannot replay the log stays past it even
+ * when the segment's records are lost. All integers are big-endian.
+ *
+ * <p><b>Preallocated segments.</b> A segment is written in full before its first record: the
+ * header, then zeros up to {@code capacity} bytes, fsynced, under a temporary name ({@code
+ * <name>.tmp}) that is renamed to the segment's name, and the directory is fsynced. A record is
+ * then written over zeros inside the file and its fdatasync flushes data only: the file's size and
+ * blocks do not change, so no file-system metadata has to be committed with it (appending to a file
+ * makes every fdatasync commit the new size too). A record that does not fit in what is left of a
+ * segment starts the next one; a record larger than a whole segment is written alone into an empty
+ * one, extending that file.
+ *
+ * <p><b>Where the log ends.</b> A body is at least {@link RedoBuffer#HEADER} bytes, so a record
+ * header is never all zeros: the records of a segment end at the first record header that is (the
+ * unused part) or where fewer than {@value #RECORD_HEADER} bytes are left. Nothing valid may follow
+ * that point in the segment, and the segments after the one that holds the newest record hold none.
+ * A record that is bad — its length does not fit or its checksum does not match — where no valid
+ * record follows it anywhere is a torn tail: a crash during its write, before its sync, so never
+ * acknowledged; it is ignored and reported. A bad record, or a zero record header, with a valid
+ * record after it (in the same segment or a later one) means acknowledged records cannot be
+ * replayed: damage. A valid record of the wrong group is damage too (a gap).
+ *
+ * <p>Format 1 (headers with the segment's first group instead of its capacity, segments appended to
+ * rather than preallocated) is still read: a format-1 segment simply ends at its file's end.
  */
 final class WalFormat {
   static final byte[] MAGIC = "ORMDBWAL".getBytes(StandardCharsets.US_ASCII);
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
+
+  /** The first format: read, never written. */
+  static final int FORMAT_APPENDED = 1;
+
   static final int HEADER = 64;
   static final int RECORD_HEADER = 8;
 
@@ -31,10 +61,18 @@ final class WalFormat {
 
   static final String SUFFIX = ".wal";
 
+  /** The suffix of a segment being preallocated (never read; removed when found). */
+  static final String TEMP_SUFFIX = ".tmp";
+
   private WalFormat() {}
 
-  /** A segment's header fields. */
-  record Header(UUID database, long segment, long baseGroup, long baseLsn) {}
+  /**
+   * A segment's header fields.
+   *
+   * @param capacity the preallocated size of the segment in bytes; 0 for a format-1 segment
+   * @param baseLsn the newest LSN the log held before the segment's first record (at most)
+   */
+  record Header(UUID database, long segment, long capacity, long baseLsn) {}
 
   static ByteBuffer encodeHeader(Header h) {
     ByteBuffer b = ByteBuffer.allocate(HEADER);
@@ -44,7 +82,7 @@ final class WalFormat {
         .putLong(h.database().getMostSignificantBits())
         .putLong(h.database().getLeastSignificantBits())
         .putLong(h.segment())
-        .putLong(h.baseGroup())
+        .putLong(h.capacity())
         .putLong(h.baseLsn())
         .putInt(0);
     b.putInt(crc(b.array(), 0, HEADER - 4));
@@ -59,14 +97,17 @@ final class WalFormat {
     ByteBuffer in = ByteBuffer.wrap(b, 0, HEADER);
     byte[] magic = new byte[MAGIC.length];
     in.get(magic);
+    int format = in.getInt();
     if (!java.util.Arrays.equals(magic, MAGIC)
-        || in.getInt() != FORMAT
+        || (format != FORMAT && format != FORMAT_APPENDED)
         || in.getInt() != HEADER
         || RedoBuffer.readInt(b, HEADER - 4) != crc(b, 0, HEADER - 4)) {
       return null;
     }
     UUID db = new UUID(in.getLong(), in.getLong());
-    return new Header(db, in.getLong(), in.getLong(), in.getLong());
+    long segment = in.getLong();
+    long capacityOrBaseGroup = in.getLong();
+    return new Header(db, segment, format == FORMAT ? capacityOrBaseGroup : 0, in.getLong());
   }
 
   static int crc(byte[] b, int from, int length) {

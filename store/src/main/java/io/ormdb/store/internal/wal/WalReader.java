@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -16,11 +17,13 @@ import java.util.UUID;
  * Reads the write-ahead log back at recovery: the records after the last checkpoint, in order, each
  * checked (CRC, group numbering, segment continuity, database id).
  *
- * <p>A record cut short at the very end of the last segment is what a crash during an append
- * leaves: it was never acknowledged, so it is ignored and reported ({@link Replay#ignoredBytes}).
- * Anything else that is wrong — a missing or foreign segment, a gap in the numbering, a damaged
- * record that is followed by more log — means acknowledged commits cannot be replayed: {@link
- * Damage}.
+ * <p>The log ends where a segment's records end (at zeros, the unused part of a preallocated
+ * segment, or at the file's end) and no later segment holds one. A bad record there — cut short, or
+ * with a checksum that does not match — is what a crash during an append leaves: it was never
+ * acknowledged, so it is ignored and reported ({@link Replay#ignoredBytes}). Anything else that is
+ * wrong — a missing or foreign segment, a gap in the numbering, a valid record of an unexpected
+ * group, a bad record or an early end with a valid record after it — means acknowledged commits
+ * cannot be replayed: {@link Damage}. See {@link WalFormat} for the rules.
  */
 public final class WalReader {
   private WalReader() {}
@@ -49,7 +52,8 @@ public final class WalReader {
    * @param records records replayed
    * @param segments segments read
    * @param tornFile the segment whose tail was ignored, or null
-   * @param ignoredBytes bytes ignored at the end of {@code tornFile}
+   * @param ignoredBytes bytes ignored in {@code tornFile}: from the bad record to the last byte
+   *     that is not zero
    * @param damage null, or what made the replay stop early (only when asked to stop at damage)
    */
   public record Replay(
@@ -100,18 +104,27 @@ public final class WalReader {
   }
 
   /**
+   * Whether a segment file holds nothing after its header: no record, only zeros (a preallocated
+   * segment not written to yet, or a format-1 segment of a header only).
+   */
+  public static boolean holdsNothing(Path segmentFile) {
+    byte[] b = read(segmentFile);
+    return b.length <= WalFormat.HEADER || nextNonZero(b, WalFormat.HEADER, b.length) < 0;
+  }
+
+  /**
    * Deletes the segments of {@code dir} when none holds a record (what a checkpoint that created a
    * segment but did not get to record it in the file leaves); false, deleting nothing, when any
-   * segment holds more than its header.
+   * segment holds more than its header and zeros.
    */
   public static boolean deleteIfEmpty(Path dir) {
     List<SegmentFile> all = segments(dir);
-    try {
-      for (SegmentFile s : all) {
-        if (Files.size(s.file()) > WalFormat.HEADER) {
-          return false;
-        }
+    for (SegmentFile s : all) {
+      if (!holdsNothing(s.file())) {
+        return false;
       }
+    }
+    try {
       for (SegmentFile s : all) {
         Files.deleteIfExists(s.file());
       }
@@ -128,9 +141,10 @@ public final class WalReader {
   }
 
   /**
-   * Replays, into {@code target}, the records of {@code dir} that follow the checkpoint: those
-   * after group {@code afterGroup}, starting with segment {@code firstSegment} (whose first group
-   * must be {@code afterGroup + 1}). Segments numbered below {@code firstSegment} are left alone.
+   * Replays, into {@code target}, the records of {@code dir} that follow the checkpoint: those of
+   * the groups after {@code afterGroup}, starting with segment {@code firstSegment}, whose records
+   * of groups up to {@code afterGroup} (the checkpoint holds them) are checked and skipped.
+   * Segments numbered below {@code firstSegment} are left alone.
    *
    * @param stopAtDamage false: damage throws {@link DamageException} (what was replayed before it
    *     stays applied to the target; the caller discards it); true: the replay stops at the last
@@ -179,19 +193,40 @@ public final class WalReader {
             used,
             i);
       }
-      boolean last = i == used.size() - 1;
-      if (!r.segment(s, last)) {
-        return r.fail(r.problem, r.detail, used, i);
+      switch (r.segment(s, used.subList(i + 1, used.size()))) {
+        case NEXT:
+          break;
+        case END:
+          return r.result(null);
+        default:
+          return r.fail(r.problem, r.detail, used, i + 1);
       }
     }
     return r.result(null);
+  }
+
+  /** How reading a segment ended. */
+  private enum Outcome {
+    /** Its records ended cleanly: go on with the next segment. */
+    NEXT,
+    /** The log ends in it (a torn tail, ignored); the later segments hold nothing. */
+    END,
+    /** Damage (problem and detail say which). */
+    DAMAGE
   }
 
   private static final class Reader {
     final UUID database;
     final boolean stopAtDamage;
     final RedoBuffer.Target target;
+    final long afterGroup;
+
+    /** The last group replayed (or the checkpoint's). */
     long group;
+
+    /** The group of the last valid record read, replayed or skipped; -1 before the first. */
+    long seen = -1;
+
     long lsn;
     long records;
     int segments;
@@ -199,10 +234,15 @@ public final class WalReader {
     long ignored;
     Problem problem;
     String detail;
-    byte[] body = new byte[1 << 16];
+
+    /** Where the damage starts in the segment being read (scanned for LSNs on failure). */
+    byte[] damagedBytes;
+
+    int damagedFrom;
 
     Reader(UUID database, long group, long lsn, boolean stopAtDamage, RedoBuffer.Target target) {
       this.database = database;
+      this.afterGroup = group;
       this.group = group;
       this.lsn = lsn;
       this.stopAtDamage = stopAtDamage;
@@ -214,14 +254,17 @@ public final class WalReader {
     }
 
     /**
-     * Damage: the newest LSN anything after the damage point mentions (headers, readable records)
-     * is reported too, so that a recovery that gives up what follows can skip past every LSN that
-     * may have been handed out.
+     * Damage: the newest LSN any valid record after the damage point or any later segment's header
+     * mentions is reported too, so that a recovery that gives up what follows can skip past every
+     * LSN that may have been handed out.
      */
     Replay fail(Problem p, String why, List<SegmentFile> used, int nextUnread) {
       long maxLsn = lsn;
+      if (damagedBytes != null) {
+        maxLsn = Math.max(maxLsn, maxLsnIn(damagedBytes, damagedFrom, group));
+      }
       for (int i = nextUnread; i < used.size(); i++) {
-        maxLsn = Math.max(maxLsn, maxLsnIn(used.get(i).file()));
+        maxLsn = Math.max(maxLsn, newestLsnIn(read(used.get(i).file()), group));
       }
       Damage d = new Damage(p, why, group, lsn, maxLsn);
       if (!stopAtDamage) {
@@ -230,193 +273,278 @@ public final class WalReader {
       return result(d);
     }
 
-    private void damaged(Problem p, String why) {
+    private Outcome damaged(Problem p, String why, byte[] b, int from) {
       problem = p;
       detail = why;
+      damagedBytes = b;
+      damagedFrom = from;
+      return Outcome.DAMAGE;
     }
 
-    /** Reads one segment; false when it is damaged (problem and detail say how). */
-    boolean segment(SegmentFile s, boolean last) {
+    /** Reads one segment, given the segments after it. */
+    Outcome segment(SegmentFile s, List<SegmentFile> later) {
       segments++;
-      try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
-        long size = ch.size();
-        byte[] head = new byte[WalFormat.HEADER];
-        int got = readFully(ch, 0, head, WalFormat.HEADER);
-        WalFormat.Header h = got == WalFormat.HEADER ? WalFormat.decodeHeader(head) : null;
-        if (h == null) {
-          if (last && size < WalFormat.HEADER) {
-            // created by a checkpoint that did not finish: it holds nothing
-            tornFile = s.file();
-            ignored = size;
-            return true;
+      byte[] b = read(s.file());
+      WalFormat.Header h =
+          b.length >= WalFormat.HEADER
+              ? WalFormat.decodeHeader(Arrays.copyOf(b, WalFormat.HEADER))
+              : null;
+      if (h == null) {
+        if (later.isEmpty() && b.length < WalFormat.HEADER) {
+          // a format-1 segment created by a checkpoint that did not finish: it holds nothing
+          tornFile = s.file();
+          ignored = b.length;
+          return Outcome.END;
+        }
+        return damaged(
+            Problem.CORRUPT,
+            "write-ahead log segment " + s.file() + " has a damaged header",
+            b,
+            Math.min(b.length, WalFormat.HEADER));
+      }
+      if (!h.database().equals(database)) {
+        return damaged(
+            Problem.FOREIGN,
+            "write-ahead log segment "
+                + s.file()
+                + " belongs to database "
+                + h.database()
+                + ", not to "
+                + database,
+            null,
+            0);
+      }
+      if (h.segment() != s.number()) {
+        return damaged(
+            Problem.GAP,
+            "write-ahead log segment " + s.file() + " says it is segment " + h.segment(),
+            b,
+            WalFormat.HEADER);
+      }
+      int pos = WalFormat.HEADER;
+      String why = null;
+      while (pos < b.length) {
+        if (b.length - pos < WalFormat.RECORD_HEADER) {
+          if (nextNonZero(b, pos, b.length) >= 0) {
+            why = "a record header cut short";
           }
-          damaged(Problem.CORRUPT, "write-ahead log segment " + s.file() + " has a damaged header");
-          return false;
+          break;
         }
-        if (!h.database().equals(database)) {
-          damaged(
-              Problem.FOREIGN,
-              "write-ahead log segment "
-                  + s.file()
-                  + " belongs to database "
-                  + h.database()
-                  + ", not to "
-                  + database);
-          return false;
+        int length = RedoBuffer.readInt(b, pos);
+        if (length == 0 && RedoBuffer.readInt(b, pos + 4) == 0) {
+          break; // the unused part of the segment
         }
-        if (h.segment() != s.number() || h.baseGroup() != group + 1) {
-          damaged(
+        if (length < RedoBuffer.HEADER
+            || length > WalFormat.MAX_BODY
+            || length > b.length - pos - WalFormat.RECORD_HEADER) {
+          why = "a record length of " + length + " bytes that does not fit";
+          break;
+        }
+        int body = pos + WalFormat.RECORD_HEADER;
+        if (WalFormat.crc(b, body, length) != RedoBuffer.readInt(b, pos + 4)) {
+          why = "a record whose checksum does not match";
+          break;
+        }
+        long g = RedoBuffer.group(b, body);
+        long due = seen < 0 ? group + 1 : seen + 1;
+        // only the checkpoint's own segment may begin with groups the checkpoint holds
+        boolean older = seen < 0 && segments == 1 && g < due;
+        if (g != due && !older) {
+          return damaged(
               Problem.GAP,
               "write-ahead log segment "
                   + s.file()
-                  + " starts at group "
-                  + h.baseGroup()
-                  + " but the log so far ends at group "
-                  + group);
-          return false;
+                  + " holds group "
+                  + g
+                  + " at byte "
+                  + pos
+                  + " where group "
+                  + due
+                  + " was due",
+              b,
+              pos);
         }
-        long pos = WalFormat.HEADER;
-        byte[] rh = new byte[WalFormat.RECORD_HEADER];
-        while (pos < size) {
-          long bad = pos;
-          String why = record(ch, pos, size, rh);
-          if (why == null) {
-            pos += WalFormat.RECORD_HEADER + RedoBuffer.readInt(rh, 0);
-            continue;
+        seen = g;
+        if (g > group) {
+          try {
+            RedoBuffer.replay(b, body, body + length, target);
+          } catch (IllegalArgumentException e) {
+            return damaged(
+                Problem.CORRUPT,
+                "write-ahead log segment "
+                    + s.file()
+                    + " holds a malformed record at byte "
+                    + pos
+                    + ": "
+                    + e.getMessage(),
+                b,
+                pos);
           }
-          if (last && !validRecordFollows(ch, bad, size, rh)) {
-            tornFile = s.file();
-            ignored = size - bad;
-            return true;
-          }
-          damaged(
+          group = g;
+          lsn = RedoBuffer.lsn(b, body);
+          records++;
+        }
+        pos = body + length;
+      }
+      int end = pos;
+      int lastNonZero = nextNonZero(b, end, b.length) < 0 ? -1 : lastNonZero(b, end);
+      int after = findRecord(b, end + 1, b.length, group);
+      if (after >= 0) {
+        return damaged(
+            Problem.CORRUPT,
+            "write-ahead log segment "
+                + s.file()
+                + " is damaged at byte "
+                + end
+                + " ("
+                + (why == null ? "a record header of zeros" : why)
+                + ") and more log follows at byte "
+                + after,
+            b,
+            end);
+      }
+      if (why == null && lastNonZero < 0) {
+        return Outcome.NEXT;
+      }
+      for (SegmentFile l : later) {
+        if (!holdsNothing(l.file())) {
+          return damaged(
               Problem.CORRUPT,
               "write-ahead log segment "
                   + s.file()
                   + " is damaged at byte "
-                  + bad
+                  + end
                   + " ("
-                  + why
-                  + ") and more log follows");
-          return false;
+                  + (why == null ? "bytes that are not a record after its last one" : why)
+                  + ") and more log follows in "
+                  + l.file().getFileName(),
+              b,
+              end);
         }
-        return true;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read write-ahead log segment " + s.file(), e);
       }
-    }
-
-    /** Applies the record at {@code pos}; null when it was good, else why it is not. */
-    private String record(FileChannel ch, long pos, long size, byte[] rh) throws IOException {
-      if (size - pos < WalFormat.RECORD_HEADER) {
-        return "a record header cut short";
-      }
-      readFully(ch, pos, rh, WalFormat.RECORD_HEADER);
-      int length = RedoBuffer.readInt(rh, 0);
-      if (length < RedoBuffer.HEADER
-          || length > WalFormat.MAX_BODY
-          || length > size - pos - WalFormat.RECORD_HEADER) {
-        return "a record length of " + length + " bytes that does not fit";
-      }
-      if (body.length < length) {
-        body = new byte[Math.max(length, body.length * 2)];
-      }
-      readFully(ch, pos + WalFormat.RECORD_HEADER, body, length);
-      if (WalFormat.crc(body, 0, length) != RedoBuffer.readInt(rh, 4)) {
-        return "a record whose checksum does not match";
-      }
-      long g = RedoBuffer.group(body, 0);
-      if (g != group + 1) {
-        return "group " + g + " where group " + (group + 1) + " was due";
-      }
-      try {
-        RedoBuffer.replay(body, 0, length, target);
-      } catch (IllegalArgumentException e) {
-        return e.getMessage();
-      }
-      group = g;
-      lsn = RedoBuffer.lsn(body, 0);
-      records++;
-      return null;
-    }
-
-    /** Whether a well-formed record of the next group starts right after the bad one. */
-    private boolean validRecordFollows(FileChannel ch, long bad, long size, byte[] rh)
-        throws IOException {
-      if (size - bad < WalFormat.RECORD_HEADER) {
-        return false;
-      }
-      readFully(ch, bad, rh, WalFormat.RECORD_HEADER);
-      long length = RedoBuffer.readInt(rh, 0) & 0xFFFFFFFFL;
-      long next = bad + WalFormat.RECORD_HEADER + length;
-      if (length < RedoBuffer.HEADER || next + WalFormat.RECORD_HEADER > size) {
-        return false;
-      }
-      byte[] h2 = new byte[WalFormat.RECORD_HEADER];
-      readFully(ch, next, h2, WalFormat.RECORD_HEADER);
-      int length2 = RedoBuffer.readInt(h2, 0);
-      if (length2 < RedoBuffer.HEADER || length2 > size - next - WalFormat.RECORD_HEADER) {
-        return false;
-      }
-      byte[] b2 = new byte[length2];
-      readFully(ch, next + WalFormat.RECORD_HEADER, b2, length2);
-      return WalFormat.crc(b2, 0, length2) == RedoBuffer.readInt(h2, 4);
+      tornFile = s.file();
+      ignored = lastNonZero + 1 - end;
+      return Outcome.END;
     }
   }
 
+  /** The last byte of {@code b} at or after {@code from} that is not zero, or -1. */
+  private static int lastNonZero(byte[] b, int from) {
+    for (int i = b.length - 1; i >= from; i--) {
+      if (b[i] != 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static final byte[] ZERO = new byte[1 << 16];
+
+  /** The first byte of {@code b[from, to)} that is not zero, or -1. */
+  static int nextNonZero(byte[] b, int from, int to) {
+    for (int p = from; p < to; ) {
+      int n = Math.min(ZERO.length, to - p);
+      int m = Arrays.mismatch(b, p, p + n, ZERO, 0, n);
+      if (m >= 0) {
+        return p + m;
+      }
+      p += n;
+    }
+    return -1;
+  }
+
   /**
-   * The newest LSN any segment of {@code dir} mentions in its header or in a readable record (0
-   * when none does): what a recovery that cannot replay the log must stay past.
+   * The position of the first valid record — length in bounds, a group after {@code afterGroup},
+   * matching checksum — that starts in {@code b[from, to)}, or -1. Zero runs are skipped fast: a
+   * record's length field is never four zero bytes.
+   */
+  static int findRecord(byte[] b, int from, int to, long afterGroup) {
+    int last = to - WalFormat.RECORD_HEADER - RedoBuffer.HEADER;
+    for (int q = Math.max(from, 0); q <= last; q++) {
+      int z = nextNonZero(b, q, to);
+      if (z < 0) {
+        return -1;
+      }
+      q = Math.max(q, z - 3);
+      if (q <= last && recordAt(b, q, to, afterGroup)) {
+        return q;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean recordAt(byte[] b, int q, int to, long afterGroup) {
+    int length = RedoBuffer.readInt(b, q);
+    if (length < RedoBuffer.HEADER || length > to - q - WalFormat.RECORD_HEADER) {
+      return false;
+    }
+    long g = RedoBuffer.group(b, q + WalFormat.RECORD_HEADER);
+    // a group far beyond the log's is noise, not a record: spares the checksum of most candidates
+    if (g <= afterGroup || g - afterGroup > 1L << 40) {
+      return false;
+    }
+    return WalFormat.crc(b, q + WalFormat.RECORD_HEADER, length) == RedoBuffer.readInt(b, q + 4);
+  }
+
+  /**
+   * The newest LSN of the valid records of groups after {@code afterGroup} in {@code b[from..]}.
+   */
+  private static long maxLsnIn(byte[] b, int from, long afterGroup) {
+    long max = 0;
+    int q = findRecord(b, from, b.length, afterGroup);
+    while (q >= 0) {
+      int length = RedoBuffer.readInt(b, q);
+      max = Math.max(max, RedoBuffer.lsn(b, q + WalFormat.RECORD_HEADER));
+      q = findRecord(b, q + WalFormat.RECORD_HEADER + length, b.length, afterGroup);
+    }
+    return max;
+  }
+
+  /**
+   * The newest LSN any segment of {@code dir} mentions in its header or in a valid record, wherever
+   * it is in the segment — after damage too (0 when none does): what a recovery that cannot replay
+   * the log must stay past.
    */
   public static long newestLsnSeen(Path dir) {
     long max = 0;
     for (SegmentFile s : segments(dir)) {
-      max = Math.max(max, maxLsnIn(s.file()));
+      max = Math.max(max, newestLsnIn(read(s.file()), 0));
     }
     return max;
   }
 
-  /** The newest LSN a segment mentions in its header or in any readable record. */
-  private static long maxLsnIn(Path file) {
+  /**
+   * The newest LSN a segment's bytes mention: its header's base LSN and the valid records of groups
+   * after {@code afterGroup} anywhere after the header.
+   */
+  private static long newestLsnIn(byte[] b, long afterGroup) {
     long max = 0;
+    if (b.length >= WalFormat.HEADER) {
+      WalFormat.Header h = WalFormat.decodeHeader(Arrays.copyOf(b, WalFormat.HEADER));
+      if (h != null) {
+        max = h.baseLsn();
+      }
+    }
+    return Math.max(max, maxLsnIn(b, WalFormat.HEADER, afterGroup));
+  }
+
+  /** The whole file; segments are small (a record larger than one is alone in its segment). */
+  private static byte[] read(Path file) {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
-      byte[] head = new byte[WalFormat.HEADER];
-      if (readFully(ch, 0, head, WalFormat.HEADER) == WalFormat.HEADER) {
-        WalFormat.Header h = WalFormat.decodeHeader(head);
-        if (h != null) {
-          max = h.baseLsn();
+      if (size > Integer.MAX_VALUE - 64) {
+        throw new IOException("the segment is " + size + " bytes, larger than a segment can be");
+      }
+      byte[] into = new byte[(int) size];
+      ByteBuffer buf = ByteBuffer.wrap(into);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, buf.position()) < 0) {
+          return Arrays.copyOf(into, buf.position());
         }
       }
-      long pos = WalFormat.HEADER;
-      byte[] rh = new byte[WalFormat.RECORD_HEADER];
-      while (pos + WalFormat.RECORD_HEADER <= size) {
-        readFully(ch, pos, rh, WalFormat.RECORD_HEADER);
-        int length = RedoBuffer.readInt(rh, 0);
-        if (length < RedoBuffer.HEADER || length > size - pos - WalFormat.RECORD_HEADER) {
-          break;
-        }
-        byte[] b = new byte[length];
-        readFully(ch, pos + WalFormat.RECORD_HEADER, b, length);
-        if (WalFormat.crc(b, 0, length) == RedoBuffer.readInt(rh, 4)) {
-          max = Math.max(max, RedoBuffer.lsn(b, 0));
-        }
-        pos += WalFormat.RECORD_HEADER + length;
-      }
+      return into;
     } catch (IOException e) {
-      return max;
+      throw new UncheckedIOException("cannot read write-ahead log segment " + file, e);
     }
-    return max;
-  }
-
-  private static int readFully(FileChannel ch, long pos, byte[] into, int n) throws IOException {
-    ByteBuffer b = ByteBuffer.wrap(into, 0, n);
-    while (b.hasRemaining()) {
-      int r = ch.read(b, pos + b.position());
-      if (r < 0) {
-        break;
-      }
-    }
-    return b.position();
   }
 }
