@@ -31,7 +31,9 @@ import java.util.zip.CRC32C;
  * blocks do not change, so no file-system metadata has to be committed with it (appending to a file
  * makes every fdatasync commit the new size too). A record that does not fit in what is left of a
  * segment starts the next one; a record larger than a whole segment is written alone into an empty
- * one, extending that file.
+ * one, extending that file. After a segment whose records average 32 KiB or more, the next one is
+ * created with its header only and grows as records are appended up to its capacity (for large
+ * records the metadata commit costs less than the zeros): its records end at the file's end.
  *
  * <p><b>Where the log ends.</b> A body is at least {@link RedoBuffer#HEADER} bytes, so a record
  * header is never all zeros: the records of a segment end at the first record header that is (the

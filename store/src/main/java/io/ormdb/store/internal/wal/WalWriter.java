@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
  * to the next one, which a background thread has written (zeros) and synced ahead of time — from
  * when the current segment is half full — so a commit waits for it only when the log grows faster
  * than the thread writes zeros. Segments start at {@link #MIN_CAPACITY} and double with every move
- * up to {@link #MAX_CAPACITY}. {@link #deleteBefore} removes the segments a durable checkpoint
- * covers.
+ * up to {@link #MAX_CAPACITY}. When the current segment's records average {@link #LARGE_RECORD} or
+ * more (large batches), the next one is created with its header only and grows as records are
+ * appended: writing zeros for such records costs more than it saves. {@link #deleteBefore} removes
+ * the segments a durable checkpoint covers.
  *
  * <p>Used by one thread (the committer); {@link #deleteBefore} may run on another.
  */
@@ -36,6 +38,12 @@ public final class WalWriter implements AutoCloseable {
 
   /** The largest capacity a segment grows to. */
   public static final long MAX_CAPACITY = 16L << 20;
+
+  /**
+   * The average record size, in the current segment, from which the next segment is not
+   * preallocated but appended to.
+   */
+  static final long LARGE_RECORD = 32 << 10;
 
   /** The unit in which zeros are written. */
   private static final int PAGE = 4096;
@@ -54,6 +62,9 @@ public final class WalWriter implements AutoCloseable {
 
   /** The newest LSN of the log: of the last record appended, or the base of the first segment. */
   private long lsn;
+
+  /** Records in the current segment. */
+  private long records;
 
   /** The next segment, being preallocated or ready; null when not asked for yet. */
   private Future<FileChannel> next;
@@ -105,6 +116,15 @@ public final class WalWriter implements AutoCloseable {
    */
   static FileChannel preallocate(
       Path dir, UUID database, long segment, long capacity, long baseLsn) {
+    return createSegment(dir, database, segment, capacity, baseLsn, true);
+  }
+
+  /**
+   * Creates segment {@code segment} like {@link #preallocate}, with zeros up to {@code capacity}
+   * when {@code zeros}, else with its header only (its file grows as records are appended).
+   */
+  static FileChannel createSegment(
+      Path dir, UUID database, long segment, long capacity, long baseLsn, boolean zeros) {
     Path file = dir.resolve(WalFormat.fileName(segment));
     Path temp = dir.resolve(WalFormat.fileName(segment) + WalFormat.TEMP_SUFFIX);
     try {
@@ -124,10 +144,10 @@ public final class WalWriter implements AutoCloseable {
         // One page per write: the page cache groups a larger write into one large folio, which
         // stays dirty as a whole once a record touches it, so that every commit's fdatasync would
         // write the whole folio (Linux 6.x: 1 MiB per sync after 1 MiB writes, measured).
-        ByteBuffer zeros = ByteBuffer.allocate(PAGE);
-        for (long at = WalFormat.HEADER; at < capacity; ) {
-          zeros.clear().limit((int) Math.min(PAGE - at % PAGE, capacity - at));
-          at += writeFully(ch, zeros, at);
+        ByteBuffer page = ByteBuffer.allocate(PAGE);
+        for (long at = WalFormat.HEADER; zeros && at < capacity; ) {
+          page.clear().limit((int) Math.min(PAGE - at % PAGE, capacity - at));
+          at += writeFully(ch, page, at);
         }
         ch.force(true);
       }
@@ -157,6 +177,7 @@ public final class WalWriter implements AutoCloseable {
     capacity = cap;
     channel = ch;
     position = WalFormat.HEADER;
+    records = 0;
     try {
       ch.position(position);
     } catch (IOException e) {
@@ -213,6 +234,7 @@ public final class WalWriter implements AutoCloseable {
     position += total;
     appended += total;
     this.lsn = lsn;
+    records++;
     if (next == null && position > capacity / 2) {
       prepareNext();
     }
@@ -283,6 +305,10 @@ public final class WalWriter implements AutoCloseable {
     long number = segment + 1;
     long cap = nextCapacity();
     long base = lsn;
+    // Large records: their fdatasync's metadata commit costs little next to their data, less than
+    // writing zeros for them ahead of time (measured: 120 KiB records synced about 10 % slower
+    // appended, zeros for them took over ten times that), so the next segment is appended to.
+    boolean zeros = records == 0 || (position - WalFormat.HEADER) / records < LARGE_RECORD;
     if (preallocator == null) {
       preallocator =
           Executors.newSingleThreadExecutor(
@@ -296,7 +322,7 @@ public final class WalWriter implements AutoCloseable {
     preallocator.execute(
         () -> {
           try {
-            f.complete(preallocate(dir, database, number, cap, base));
+            f.complete(createSegment(dir, database, number, cap, base, zeros));
           } catch (Throwable e) {
             f.completeExceptionally(e);
           }

@@ -305,7 +305,9 @@ class WalTest {
     assertThat(Files.size(dir.resolve(WalFormat.fileName(4)))).isEqualTo(16384);
     assertThat(Files.size(dir.resolve(WalFormat.fileName(5))))
         .isEqualTo(WalFormat.HEADER + WalFormat.RECORD_HEADER + bodyLength(big, 40_000));
-    assertThat(Files.size(dir.resolve(WalFormat.fileName(6)))).isEqualTo(16384);
+    // after a segment of one large record the next is appended to: header and the last record
+    assertThat(Files.size(dir.resolve(WalFormat.fileName(6))))
+        .isEqualTo(WalFormat.HEADER + WalFormat.RECORD_HEADER + bodyLength(g, 100));
 
     Log log = new Log();
     WalReader.Replay r = WalReader.replay(dir, DB, 1, 0, 0, false, log);
@@ -316,6 +318,53 @@ class WalTest {
     assertThat(r.tornFile()).isNull();
     assertThat(log.writes.get(0)).startsWith("1:k1=");
     assertThat(log.writes.get((int) g - 1)).startsWith("1:k" + g + "=");
+  }
+
+  @Test
+  void afterASegmentOfLargeRecordsTheNextIsAppendedToAndAfterSmallOnesPreallocatedAgain()
+      throws Exception {
+    WalWriter w = WalWriter.create(dir, DB, 1, 64 << 10, 64 << 10);
+    RedoBuffer redo = new RedoBuffer();
+    long g = 0;
+    while (w.segment() < 2 || w.segmentBytes() == WalFormat.HEADER) {
+      redo.clear();
+      redo.put(1, b("k" + ++g), new byte[40_000]);
+      w.append(redo, g, g * 10);
+    }
+    long large = g;
+    w.sync();
+    Path second = dir.resolve(WalFormat.fileName(2));
+    assertThat(Files.size(second))
+        .as("header and the records appended so far, no zeros")
+        .isEqualTo(w.segmentBytes());
+    // small records now: the segment after this one is preallocated again
+    while (w.segment() < 4) {
+      redo.clear();
+      redo.put(1, b("k" + ++g), new byte[100]);
+      w.append(redo, g, g * 10);
+    }
+    w.sync();
+    long usedInSecond = Files.size(second);
+    w.close();
+    assertThat(Files.size(dir.resolve(WalFormat.fileName(4)))).isEqualTo(64 << 10);
+
+    Log log = new Log();
+    WalReader.Replay r = WalReader.replay(dir, DB, 1, 0, 0, false, log);
+    assertThat(r.records()).isEqualTo(g);
+    assertThat(r.tornFile()).isNull();
+    assertThat(large).isGreaterThanOrEqualTo(2);
+
+    // a record cut short at the end of an appended segment is a torn tail
+    for (long n = 4; n >= 3; n--) {
+      Files.deleteIfExists(dir.resolve(WalFormat.fileName(n)));
+    }
+    try (FileChannel ch = FileChannel.open(second, StandardOpenOption.WRITE)) {
+      ch.truncate(usedInSecond - 10);
+    }
+    WalReader.Replay torn = WalReader.replay(dir, DB, 1, 0, 0, false, new Log());
+    assertThat(torn.tornFile()).isEqualTo(second);
+    assertThat(torn.lastGroup()).isLessThan(g);
+    assertThat(torn.damage()).isNull();
   }
 
   /** The body length of a record of one put of key "k" + group and a value of n bytes. */
