@@ -23,6 +23,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -192,6 +194,48 @@ class VerifyTest {
         .contains(
             "write-ahead log after the checkpoint at lsn 0: 1 segments read, up to lsn 4: 4"
                 + " records");
+  }
+
+  @Test
+  void aLogOfTheFirstFormatVerifiesCleanAndIsReplayedAtOpen() throws Exception {
+    Path image = dir.resolve("image");
+    try (OrmStore s = OrmStore.open(StoreConfig.of(dir.resolve("live")).withCheckpoints(RARE))) {
+      s.applySchema(SchemaParser.parse(V1));
+      s.checkpoint();
+      for (long a = 1; a <= 4; a++) {
+        commit(s, author(a));
+      }
+      copyTree(dir.resolve("live"), image);
+    }
+    // what an earlier version left: a segment appended to, whose header holds its first group and
+    // LSN (format 1) instead of its capacity
+    List<Path> segs = segments(image);
+    assertThat(segs).hasSize(1);
+    Path seg = segs.get(0);
+    long end = WalFiles.recordsEnd(seg);
+    byte[] head = Arrays.copyOf(Files.readAllBytes(seg), 64);
+    ByteBuffer h = ByteBuffer.wrap(head);
+    h.putInt(8, 1).putLong(40, 1).putLong(48, 0).putInt(56, 0);
+    CRC32C crc = new CRC32C();
+    crc.update(head, 0, 60);
+    h.putInt(60, (int) crc.getValue());
+    try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(head), 0);
+      ch.truncate(end);
+    }
+    VerifyReport r = OrmStore.verify(image);
+    assertThat(r.problems()).as(r.render()).isEmpty();
+    assertThat(r.warnings()).isEmpty();
+    assertThat(checked(r))
+        .contains(
+            "write-ahead log after the checkpoint at lsn 0: 1 segments read, up to lsn 4: 4"
+                + " records");
+    try (OrmStore s = OrmStore.open(StoreConfig.of(image))) {
+      assertThat(s.recoveryReport().replayedRecords()).isEqualTo(4);
+      assertThat(s.recoveryReport().historyDiscarded()).isFalse();
+      assertThat(s.currentLsn()).isEqualTo(4);
+    }
+    assertThat(segments(image)).as("the old segment replaced by a new one").doesNotContain(seg);
   }
 
   // ---------------------------------------------------------------------------------------------
