@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Damaged files, on real files: the write-ahead log's last segment and the database file zeroed,
- * truncated or overwritten at their end, a chunk in the middle of the file damaged, the file's
- * header zeroed. Each is refused with STORAGE_UNAVAILABLE naming the last good LSN, or opened with
- * a warning, or opened with {@code NEWEST_INTACT} in a new history epoch — never INVALID_REQUEST,
- * never with an internal class name — and after every recovery no LSN a consumer read before the
- * damage names another change set.
+ * Damaged files, on real files: the last records of the write-ahead log (not the zeros after them
+ * in its preallocated segment) and the end of the database file zeroed, truncated or overwritten, a
+ * chunk in the middle of the file damaged, the file's header zeroed. Each is refused with
+ * STORAGE_UNAVAILABLE naming the last good LSN, or opened with a warning, or opened with {@code
+ * NEWEST_INTACT} in a new history epoch — never INVALID_REQUEST, never with an internal class name
+ * — and after every recovery no LSN a consumer read before the damage names another change set.
  */
 class DamagedFilesTest {
   @TempDir Path dir;
