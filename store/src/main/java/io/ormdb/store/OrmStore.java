@@ -229,11 +229,19 @@ public final class OrmStore implements AutoCloseable {
    * Throws the batch's OrmDbException when it was refused; nothing of it was written then.
    */
   public MutationResult commit(MutationBatch batch) {
-    return join(commitAsync(batch));
+    return join(commitBatch(batch, true));
   }
 
   /** Like {@link #commit} without blocking; the future fails with an OrmDbException. */
   public CompletableFuture<MutationResult> commitAsync(MutationBatch batch) {
+    return commitBatch(batch, false);
+  }
+
+  /**
+   * The batch checked, then committed by the store's committer thread, or — when the caller waits
+   * and no other write is queued or running — on the caller's own thread (no hand-off either way).
+   */
+  private CompletableFuture<MutationResult> commitBatch(MutationBatch batch, boolean waiting) {
     List<Mutation> ms = batch.mutations();
     for (int i = 0; i < ms.size(); i++) {
       try {
@@ -243,7 +251,7 @@ public final class OrmStore implements AutoCloseable {
         return CompletableFuture.failedFuture(e.within(ms.get(i).context(i)));
       }
     }
-    return engine.commit(batch);
+    return waiting ? engine.commitWaiting(batch) : engine.commit(batch);
   }
 
   /**

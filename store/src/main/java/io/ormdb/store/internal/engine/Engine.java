@@ -187,6 +187,17 @@ public final class Engine implements AutoCloseable {
     return committer.submit(new Task.Batch(batch)).future();
   }
 
+  /**
+   * Like {@link #commit}, for a caller that waits for the result: on an idle store the batch is
+   * committed on the caller's thread, and the future is done when this returns.
+   */
+  public CompletableFuture<MutationResult> commitWaiting(MutationBatch batch) {
+    if (replica) {
+      return CompletableFuture.failedFuture(readOnly("writes"));
+    }
+    return committer.runOrSubmit(new Task.Batch(batch)).future();
+  }
+
   private OrmDbException readOnly(String what) {
     return new OrmDbException(
         ErrorCode.READ_ONLY_REPLICA,
@@ -266,6 +277,11 @@ public final class Engine implements AutoCloseable {
    */
   public CompletableFuture<Void> runOnCommitter(BooleanSupplier slice) {
     return committer.submit(new Task.Slice(slice)).future();
+  }
+
+  /** The one writer (for tests in this package). */
+  Committer committer() {
+    return committer;
   }
 
   /** The columnar store's checkpoint metadata map ({@code col.meta}); written only by a slice. */
