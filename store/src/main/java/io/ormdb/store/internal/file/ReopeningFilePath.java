@@ -37,6 +37,15 @@ public final class ReopeningFilePath extends FilePathWrapper {
     return REGISTERED == null ? path : SCHEME + ":" + path;
   }
 
+  /**
+   * Opens {@code file} (which exists) for reading and writing through a {@link
+   * ReopeningFileChannel}: for files other than the store's, e.g. the write-ahead log's segments,
+   * which a caller's thread may append to and sync.
+   */
+  public static FileChannel openReadWrite(java.nio.file.Path file) throws IOException {
+    return new ReopeningFileChannel(FilePath.get(file.toAbsolutePath().toString()), "rw");
+  }
+
   @Override
   public String getScheme() {
     return SCHEME;

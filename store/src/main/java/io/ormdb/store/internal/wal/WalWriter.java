@@ -1,5 +1,6 @@
 package io.ormdb.store.internal.wal;
 
+import io.ormdb.store.internal.file.ReopeningFilePath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -52,7 +53,6 @@ public final class WalWriter implements AutoCloseable {
   private final UUID database;
   private final long maxCapacity;
   private final ByteBuffer recordHeader = ByteBuffer.allocate(WalFormat.RECORD_HEADER);
-  private final ByteBuffer[] parts = new ByteBuffer[2];
   private ExecutorService preallocator;
   private long segment;
   private long capacity;
@@ -153,7 +153,9 @@ public final class WalWriter implements AutoCloseable {
       }
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
       syncDirectory(dir);
-      return FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      // A commit on a caller's thread appends to it and syncs it: an interrupt of that thread
+      // must not close the log for everyone (ReopeningFilePath).
+      return ReopeningFilePath.openReadWrite(file);
     } catch (IOException e) {
       try {
         Files.deleteIfExists(temp);
@@ -178,11 +180,6 @@ public final class WalWriter implements AutoCloseable {
     channel = ch;
     position = WalFormat.HEADER;
     records = 0;
-    try {
-      ch.position(position);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open write-ahead log segment " + number, e);
-    }
   }
 
   /** The number of the segment being written. */
@@ -219,17 +216,12 @@ public final class WalWriter implements AutoCloseable {
     }
     recordHeader.clear();
     recordHeader.putInt(length).putInt(WalFormat.crc(body, 0, length)).flip();
-    parts[0] = recordHeader;
-    parts[1] = ByteBuffer.wrap(body, 0, length);
     try {
-      long n = 0;
-      while (n < total) {
-        n += channel.write(parts);
-      }
+      // positional writes: repeated as they are after a reopen (an interrupt closed the channel)
+      writeFully(channel, recordHeader, position);
+      writeFully(channel, ByteBuffer.wrap(body, 0, length), position + WalFormat.RECORD_HEADER);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to the write-ahead log", e);
-    } finally {
-      parts[1] = null;
     }
     position += total;
     appended += total;
@@ -268,12 +260,7 @@ public final class WalWriter implements AutoCloseable {
     }
     FileChannel ch;
     try {
-      ch = next.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UncheckedIOException(
-          "interrupted while the next write-ahead log segment was created",
-          new java.io.InterruptedIOException());
+      ch = uninterruptibly(next);
     } catch (ExecutionException e) {
       next = null;
       Throwable c = e.getCause();
@@ -295,6 +282,27 @@ public final class WalWriter implements AutoCloseable {
     }
     closeChannel();
     activate(number, cap, ch);
+  }
+
+  /**
+   * The segment being created, waited for without giving up on an interrupt (the caller's interrupt
+   * flag is set again after): a commit that has begun finishes.
+   */
+  private static FileChannel uninterruptibly(Future<FileChannel> f) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return f.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private long nextCapacity() {
@@ -393,12 +401,29 @@ public final class WalWriter implements AutoCloseable {
 
   /** Makes the directory's entries (a created or deleted file) durable. */
   static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+          d.force(true);
+          return;
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+          // an interrupt closed this channel of our own: sync again with a new one
+          interrupted = true;
+          Thread.interrupted();
+          if (attempt >= 64) {
+            throw e;
+          }
+        }
+      }
     } catch (IOException e) {
       // some platforms cannot open a directory for syncing; file contents are synced anyway
       if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("win")) {
         throw e;
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

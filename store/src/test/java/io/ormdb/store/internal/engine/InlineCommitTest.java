@@ -119,6 +119,35 @@ class InlineCommitTest {
   }
 
   @Test
+  void aCallerInterruptedDuringItsInlineCommitLeavesTheLogOpen() {
+    try (Engine engine = open()) {
+      // the write interrupts its own thread: the log's append and fsync then run interrupted
+      Task.Write<Thread> t =
+          new Task.Write<>(
+              () -> {
+                // a write of the maps, so that the group has a log record to append and sync
+                engine.columnMeta().put(new byte[] {1}, new byte[] {2});
+                Thread.currentThread().interrupt();
+                return Thread.currentThread();
+              });
+      try {
+        engine.committer().runOrSubmit(t);
+        assertThat(t.future().join()).isSameAs(Thread.currentThread());
+        assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(engine.committer().broken()).isNull();
+      long lsn = engine.commitWaiting(insert(1)).join().lsn();
+      assertThat(lsn).isPositive();
+    }
+    try (Engine engine = open()) {
+      assertThat(engine.currentLsn()).as("durable across a reopen").isEqualTo(1);
+      assertThat(engine.columnMeta().get(new byte[] {1})).containsExactly(2);
+    }
+  }
+
+  @Test
   void aCommitFromInsideTheWriterIsQueuedNotNested() {
     try (Engine engine = open()) {
       AtomicReference<CompletableFuture<MutationResult>> nested = new AtomicReference<>();
