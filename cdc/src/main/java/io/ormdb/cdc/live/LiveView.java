@@ -13,6 +13,7 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,7 +253,126 @@ public final class LiveView {
     return i < 0 ? "" : path.substring(0, i);
   }
 
-  // --- diffing (used by the live query stage) ---
+  // --- incremental edits (used by the live query hub) ---
+
+  /** Whether the result has the row {@code id} at {@code path}. */
+  boolean has(String path, Value id) {
+    Map<Value, Row> m = rows.get(path);
+    return m != null && m.containsKey(id);
+  }
+
+  /** The rows at {@code path} by identity, without a copy: the hub only reads them. */
+  Map<Value, Row> rowsAt(String path) {
+    Map<Value, Row> m = rows.get(path);
+    return m == null ? Map.of() : m;
+  }
+
+  /**
+   * What a series of in-place edits changed, so that the hub can turn them into one delta or undo
+   * them: each touched row's value before the first edit (null when it was absent) and the root
+   * order before the first edit that changed it.
+   */
+  static final class Edits {
+    private final Map<RowKey, Row> originals = new LinkedHashMap<>();
+    private List<Value> originalOrder;
+
+    private void touch(LiveView v, String path, Value id) {
+      RowKey k = new RowKey(path, id);
+      if (!originals.containsKey(k)) {
+        originals.put(k, v.rowsAt(path).get(id));
+      }
+    }
+  }
+
+  /** Replaces (or adds) a row in place; its position and child lists stay as they are. */
+  void put(Row row, Edits edits) {
+    edits.touch(this, row.path(), row.id());
+    rows.computeIfAbsent(row.path(), p -> new LinkedHashMap<>()).put(row.id(), row);
+  }
+
+  /**
+   * Puts a root row at its place in the root order ({@code order} compares root rows; the row must
+   * not be in the order yet). Only for results without includes: the row gets no children.
+   */
+  void enterRoot(Row row, Comparator<Row> order, Edits edits) {
+    put(row, edits);
+    Map<Value, Row> root = rowsAt("");
+    int lo = 0;
+    int hi = rootOrder.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (order.compare(root.get(rootOrder.get(mid)), row) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    List<Value> next = new ArrayList<>(rootOrder.size() + 1);
+    next.addAll(rootOrder.subList(0, lo));
+    next.add(row.id());
+    next.addAll(rootOrder.subList(lo, rootOrder.size()));
+    setRootOrder(next, edits);
+  }
+
+  /** Removes a root row (of a result without includes) from the rows and the root order. */
+  void leaveRoot(Value id, Edits edits) {
+    edits.touch(this, "", id);
+    rows.get("").remove(id);
+    List<Value> next = new ArrayList<>(rootOrder);
+    next.remove(id);
+    setRootOrder(next, edits);
+  }
+
+  private void setRootOrder(List<Value> order, Edits edits) {
+    if (edits.originalOrder == null) {
+      edits.originalOrder = rootOrder;
+    }
+    rootOrder = Collections.unmodifiableList(order);
+  }
+
+  /** Puts back what {@code edits} changed. */
+  void undo(Edits edits) {
+    edits.originals.forEach(
+        (k, row) -> {
+          if (row == null) {
+            rows.get(k.path()).remove(k.id());
+          } else {
+            rows.get(k.path()).put(k.id(), row);
+          }
+        });
+    if (edits.originalOrder != null) {
+      rootOrder = edits.originalOrder;
+    }
+  }
+
+  /**
+   * The delta at {@code lsn} from the state before {@code edits} to this view's, or null when they
+   * are equal. Edits change rows and the root order only, never child lists or the page state.
+   */
+  Delta delta(Edits edits, long lsn) {
+    List<Row> entered = new ArrayList<>();
+    List<Row> changed = new ArrayList<>();
+    List<RowKey> left = new ArrayList<>();
+    edits.originals.forEach(
+        (k, was) -> {
+          Row now = rowsAt(k.path()).get(k.id());
+          if (was == null && now != null) {
+            entered.add(now);
+          } else if (was != null && now == null) {
+            left.add(k);
+          } else if (was != null && !was.equals(now)) {
+            changed.add(now);
+          }
+        });
+    List<Value> order =
+        edits.originalOrder == null || edits.originalOrder.equals(rootOrder) ? null : rootOrder;
+    if (entered.isEmpty() && changed.isEmpty() && left.isEmpty() && order == null) {
+      return null;
+    }
+    return new Delta(lsn, entered, changed, left, List.of(), order, hasMore, nextCursor);
+  }
+
+  // --- diffing (used by the live query hub) ---
 
   /**
    * What changed from {@code before} to {@code after} as a delta at {@code lsn}, or null when the

@@ -21,7 +21,7 @@ import java.util.Random;
  * Random mutation batches over the {@link Blog} schema, with a model of which rows exist (cascades
  * included) so every batch commits: inserts, updates that move children between parents or make
  * rows enter and leave filters, deletes, tag edges and unrelated notes. Also random graph queries
- * with filters, include filters, orders, per-parent limits and root limits.
+ * with filters, include filters, orders, per-parent limits and root limits, and flat ones.
  */
 final class BlogWorkload {
   static final String[] CITIES = {"Berlin", "Paris", "Rome", null};
@@ -281,6 +281,20 @@ final class BlogWorkload {
             .build());
     qs.add(
         GraphQuery.from("User").select("name").include("posts").include("posts.comments").build());
+    // no includes, an unpaged root that returns its order fields: rows that enter, leave or move
+    // are edited in place
+    qs.add(
+        GraphQuery.from("Comment")
+            .where(Filter.cmp("likes", Filter.Op.GE, rnd.nextInt(6)))
+            .orderBy(OrderSpec.asc("likes"))
+            .build());
+    // the same without the identity among the returned fields: such moves re-run
+    qs.add(
+        GraphQuery.from("Post")
+            .select("title", "score")
+            .where(Filter.cmp("score", Filter.Op.LT, 3 + rnd.nextInt(5)))
+            .orderBy(OrderSpec.desc("score"))
+            .build());
     return qs;
   }
 }

@@ -28,6 +28,7 @@ import io.ormdb.store.StoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -268,13 +269,13 @@ class LiveQueriesTest {
         resumed++;
       }
       view.apply(first);
-      // the changes committed while disconnected arrive first
-      catchUp(query, view, run.second(), first.lsn(), store.currentLsn());
+      // the changes committed while disconnected arrive first (as one delta)
+      assertThat(catchUp(query, view, run.second(), store.currentLsn())).isLessThanOrEqualTo(1);
       // then commit until a few more events arrived live, and disconnect
       int applied = 0;
       while (applied < 5) {
         long lsn = store.commit(work.next()).lsn();
-        if (catchUp(query, view, run.second(), lsn - 1, lsn)) {
+        if (catchUp(query, view, run.second(), lsn) > 0) {
           applied++;
         }
       }
@@ -287,7 +288,7 @@ class LiveQueriesTest {
     var last = run(live.subscribe(query, from));
     view.apply(pull(last.second()));
     long end = store.currentLsn();
-    catchUp(query, view, last.second(), from, end);
+    catchUp(query, view, last.second(), end);
     last.first().stop();
     assertThat(resumed).isEqualTo(5);
     assertThat(view.state())
@@ -295,41 +296,51 @@ class LiveQueriesTest {
   }
 
   /**
-   * Applies the events for LSNs {@code after + 1 .. upTo}, checking that one arrives exactly where
-   * the result changed; true when one did.
+   * Applies events until the view equals the query's result as of {@code upTo}, checking that each
+   * follows the view's LSN, is not past {@code upTo}, changes the view and leaves it equal to the
+   * query's result as of its own LSN; how many arrived.
    */
-  private boolean catchUp(
-      GraphQuery query, LiveView view, SinkQueueWithCancel<LiveEvent> q, long after, long upTo)
+  private int catchUp(GraphQuery query, LiveView view, SinkQueueWithCancel<LiveEvent> q, long upTo)
       throws Exception {
-    boolean any = false;
-    for (long x = after + 1; x <= upTo; x++) {
-      LiveView want = LiveQueryInvariantTest.expectedAt(store, query, x);
-      if (!want.state().equals(view.state())) {
-        LiveEvent e = pull(q);
-        assertThat(e.lsn()).isEqualTo(x);
-        view.apply(e);
-        assertThat(view.state()).isEqualTo(want.state());
-        any = true;
-      }
+    LiveView.State want = LiveQueryInvariantTest.expectedAt(store, query, upTo).state();
+    int n = 0;
+    while (!view.state().equals(want)) {
+      LiveEvent e = pull(q);
+      assertThat(e.lsn()).isGreaterThan(view.lsn()).isLessThanOrEqualTo(upTo);
+      LiveView.State before = view.state();
+      view.apply(e);
+      assertThat(view.state()).as("a delta changes the result").isNotEqualTo(before);
+      assertThat(view.state())
+          .isEqualTo(LiveQueryInvariantTest.expectedAt(store, query, e.lsn()).state());
+      n++;
     }
-    return any;
+    return n;
   }
 
   @Test
-  void aStartOutsideTheRetainedChangelogFailsWithInvalidLsn() throws Exception {
+  void aResumeNeedsTheHistoryOnlyAndOutsideItFailsWithInvalidLsn() throws Exception {
     store.close();
-    // history kept, changelog not: the snapshot could be read, the changes after it cannot
+    // history kept, changelog not: the snapshot at the resume LSN, then one delta to the newest
     open(StoreConfig.of(dir).withChangelogRetention(Duration.ZERO));
     for (int i = 1; i <= 4; i++) {
       commit(user(i, "Rome"));
     }
     store.compact();
     assertThat(store.oldestChangelogLsn()).isGreaterThan(3);
-    OrmDbException e = failure(live.subscribe(GraphQuery.from("User").build(), 2));
-    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_LSN);
-    assertThat(e.getMessage()).contains("no longer retained").contains("oldest available LSN");
+    GraphQuery users = GraphQuery.from("User").build();
+    var resumed = run(live.subscribe(users, 2)).second();
+    LiveEvent first = pull(resumed);
+    assertThat(first).isInstanceOf(LiveEvent.Snapshot.class);
+    assertThat(first.lsn()).isEqualTo(2);
+    LiveView view = new LiveView().apply(first);
+    assertThat(view.root()).extracting(Row::id).containsExactly(v(1), v(2));
+    LiveEvent catchUp = pull(resumed);
+    assertThat(catchUp.lsn()).isEqualTo(store.currentLsn());
+    assertThat(((Delta) catchUp).entered()).extracting(Row::id).containsExactly(v(3), v(4));
+    view.apply(catchUp);
+    assertThat(view.state()).isEqualTo(LiveView.of(store.query(users)).state());
     // the newest LSN is always resumable
-    var ok = run(live.subscribe(GraphQuery.from("User").build(), store.currentLsn())).second();
+    var ok = run(live.subscribe(users, store.currentLsn())).second();
     assertThat(pull(ok).lsn()).isEqualTo(store.currentLsn());
 
     store.close();
@@ -341,12 +352,14 @@ class LiveQueriesTest {
     commit(user(5, "Rome"));
     commit(user(6, "Rome"));
     store.compact();
-    assertThat(failure(live.subscribe(GraphQuery.from("User").build(), 2)).code())
-        .isEqualTo(ErrorCode.INVALID_LSN);
-    assertThat(
-            failure(live.subscribe(GraphQuery.from("User").build(), store.currentLsn() + 5)).code())
-        .as("a future LSN")
-        .isEqualTo(ErrorCode.INVALID_LSN);
+    OrmDbException gone = failure(live.subscribe(users, 2));
+    assertThat(gone.code()).isEqualTo(ErrorCode.INVALID_LSN);
+    assertThat(gone.getMessage())
+        .contains("lsn 2 is not available")
+        .contains("oldest available LSN");
+    OrmDbException future = failure(live.subscribe(users, store.currentLsn() + 5));
+    assertThat(future.code()).as("a future LSN").isEqualTo(ErrorCode.INVALID_LSN);
+    assertThat(future.getMessage()).contains("past the newest commit");
   }
 
   private OrmDbException failure(Source<LiveEvent, FeedControl> s) throws Exception {
@@ -369,7 +382,7 @@ class LiveQueriesTest {
   @Test
   void entitiesReadIncludeTargetsAndManyToManyEdges() {
     GraphQuery q = GraphQuery.from("Comment").include("post").include("post.tags").build();
-    assertThat(LiveReader.entitiesRead(Blog.schema(), q))
+    assertThat(ReadSet.of(Blog.schema(), q, Map.of()).entities())
         .containsExactlyInAnyOrder("Comment", "Post", "Tag", "PostTag");
   }
 }

@@ -344,11 +344,27 @@ public final class OrmDb implements Extension {
 
   /**
    * Subscribes to a graph query: its result as of {@code fromLsn} (0 = now), then what entered,
-   * changed or left it for every committed change that affects it; resume with the LSN of the last
-   * event applied. See {@link LiveQueries}; {@link io.ormdb.cdc.live.LiveView} applies the events.
+   * changed or left it for the committed changes that affect it (several as one delta at the newest
+   * LSN when the subscriber is behind); resume with the LSN of the last event applied. See {@link
+   * LiveQueries}; {@link io.ormdb.cdc.live.LiveView} applies the events.
    */
   public Source<LiveEvent, FeedControl> liveQuery(GraphQuery query, long fromLsn) {
-    return LiveQueries.create(system, store).subscribe(query, fromLsn);
+    return liveQueries().subscribe(query, fromLsn);
+  }
+
+  // one per node: its subscriptions share one changelog reader and advance at one LSN
+  private LiveQueries liveQueries;
+
+  /**
+   * The live queries of this node, which {@link #liveQuery} subscribes to: subscriptions of equal
+   * queries share one evaluation and all advance at one LSN; {@link LiveQueries#stats()} counts
+   * their work.
+   */
+  public synchronized LiveQueries liveQueries() {
+    if (liveQueries == null) {
+      liveQueries = LiveQueries.create(system, store);
+    }
+    return liveQueries;
   }
 
   /**

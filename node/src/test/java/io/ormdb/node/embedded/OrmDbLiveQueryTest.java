@@ -94,4 +94,47 @@ class OrmDbLiveQueryTest {
       s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void theLiveQueriesOfANodeShareOneEvaluationAndAdvanceAtOneLsn() throws Exception {
+    ActorSystem<Void> s =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "live-shared",
+            ConfigFactory.parseString(
+                    "ormdb.data-dir = \""
+                        + StoreConfig.IN_MEMORY
+                        + "\"\npekko.actor.serialize-messages = on\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    try {
+      OrmDb db = OrmDb.get(s);
+      db.applySchema(SCHEMA).toCompletableFuture().join();
+      db.mutate(MutationBatch.of(note(1, 5))).toCompletableFuture().join();
+      GraphQuery ranked =
+          GraphQuery.from("Note")
+              .where(Filter.cmp("rank", Filter.Op.GE, 3))
+              .orderBy(OrderSpec.desc("rank"))
+              .build();
+      GraphQuery all = GraphQuery.from("Note").build();
+      var a = db.liveQuery(ranked, 0).toMat(Sink.queue(), Keep.both()).run(s);
+      var b = db.liveQuery(ranked, 0).toMat(Sink.queue(), Keep.both()).run(s);
+      var c = db.liveQuery(all, 0).toMat(Sink.queue(), Keep.both()).run(s);
+      for (var run : java.util.List.of(a, b, c)) {
+        assertThat(pull(run.second())).isInstanceOf(LiveEvent.Snapshot.class);
+      }
+      assertThat(db.liveQueries().stats().queries()).as("two distinct queries").isEqualTo(2);
+      assertThat(db.liveQueries().stats().subscriptions()).isEqualTo(3);
+      long lsn = db.mutate(MutationBatch.of(note(2, 9))).toCompletableFuture().join().lsn();
+      LiveEvent ea = pull(a.second());
+      assertThat(pull(b.second())).as("one delta for both subscribers").isEqualTo(ea);
+      assertThat(ea.lsn()).isEqualTo(lsn);
+      assertThat(pull(c.second()).lsn()).as("every query at the same LSN").isEqualTo(lsn);
+      for (var run : java.util.List.of(a, b, c)) {
+        run.first().stop();
+      }
+    } finally {
+      s.terminate();
+      s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
 }
