@@ -295,8 +295,14 @@ class LiveHubTest {
     var other = subscribe(ROME);
     LiveView fastView = new LiveView().apply(next(fast.second()));
     LiveView otherView = new LiveView().apply(next(other.second()));
-    // the slow subscriber's sink took the snapshot and asks for nothing more: its buffer (3 events)
-    // fills, then overflows
+    // the slow subscriber's sink takes the snapshot and asks for nothing more: its buffer (3
+    // events) fills, then overflows
+    await()
+        .until(
+            () -> {
+              rounds.runAll();
+              return slow.first().maxBuffered() == 1 && slow.first().buffered() == 0;
+            });
     for (int i = 2; i <= 8; i++) {
       long lsn = commit(user(i, "Rome"));
       rounds.round();
