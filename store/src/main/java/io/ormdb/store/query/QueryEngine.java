@@ -64,9 +64,24 @@ public final class QueryEngine {
 
   public QueryResult query(
       ReadView view, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
+    return query(view, q, sessionAttributes, budget, Deadline.NONE);
+  }
+
+  /**
+   * Runs a graph query with the session's attributes and budget; TIMEOUT, and nothing more read,
+   * once {@code deadline} has passed.
+   */
+  public QueryResult query(
+      ReadView view,
+      GraphQuery q,
+      Map<String, Value> sessionAttributes,
+      QueryBudget budget,
+      Deadline deadline) {
+    deadline.check();
     ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
     QueryPlan plan = plan(view, rq, null);
-    return GraphExecutor.execute(view, rq, plan, budget, new ExecStats(rq.levels().size()));
+    return GraphExecutor.execute(
+        view, rq, plan, budget, new ExecStats(rq.levels().size()), deadline);
   }
 
   /**
@@ -102,7 +117,19 @@ public final class QueryEngine {
   /** Runs an aggregate; more groups than {@code budget.maxEntities()} is BUDGET_EXCEEDED. */
   public AggregateResult aggregate(
       ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
-    return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource, budget);
+    return aggregate(view, q, sessionAttributes, budget, Deadline.NONE);
+  }
+
+  /**
+   * Like {@link #aggregate(ReadView, AggregateQuery, Map, QueryBudget)}, within {@code deadline}.
+   */
+  public AggregateResult aggregate(
+      ReadView view,
+      AggregateQuery q,
+      Map<String, Value> sessionAttributes,
+      QueryBudget budget,
+      Deadline deadline) {
+    return AggregateExecutor.run(view, q, sessionAttributes, aggregateSource, budget, deadline);
   }
 
   /** Explains a query; with {@code analyze} also runs it and reports actual rows. */
@@ -116,13 +143,28 @@ public final class QueryEngine {
       boolean analyze,
       Map<String, Value> sessionAttributes,
       QueryBudget budget) {
+    return explain(view, q, analyze, sessionAttributes, budget, Deadline.NONE);
+  }
+
+  /**
+   * Explains a query with the session's attributes and budget; {@code analyze} runs it within
+   * {@code deadline}.
+   */
+  public ExplainResult explain(
+      ReadView view,
+      GraphQuery q,
+      boolean analyze,
+      Map<String, Value> sessionAttributes,
+      QueryBudget budget,
+      Deadline deadline) {
+    deadline.check();
     ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
     boolean[] cached = new boolean[1];
     QueryPlan plan = plan(view, rq, cached);
     ExecStats stats = null;
     if (analyze) {
       stats = new ExecStats(rq.levels().size());
-      GraphExecutor.execute(view, rq, plan, budget, stats);
+      GraphExecutor.execute(view, rq, plan, budget, stats, deadline);
     }
     return Explainer.explain(view, rq, plan, cached[0], stats);
   }

@@ -15,6 +15,7 @@ import io.ormdb.protocol.value.Values;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.query.AggregateSource;
 import io.ormdb.store.query.ColumnBatch;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.ReadView;
 import java.util.ArrayList;
@@ -54,6 +55,22 @@ public final class AggregateExecutor {
       Map<String, Value> attributes,
       AggregateSource source,
       QueryBudget budget) {
+    return run(view, q, attributes, source, budget, Deadline.NONE);
+  }
+
+  /**
+   * Like {@link #run(ReadView, AggregateQuery, Map, AggregateSource, QueryBudget)}; TIMEOUT, and no
+   * more input read, once {@code deadline} has passed (checked before reading and before each batch
+   * of input).
+   */
+  public static AggregateResult run(
+      ReadView view,
+      AggregateQuery q,
+      Map<String, Value> attributes,
+      AggregateSource source,
+      QueryBudget budget,
+      Deadline deadline) {
+    deadline.check();
     EntityDef entity = view.schema().requireEntity(q.entity());
     List<String> columns = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -117,6 +134,7 @@ public final class AggregateExecutor {
         filter,
         columns,
         batch -> {
+          deadline.check();
           for (int r = 0; r < batch.size(); r++) {
             List<Value> key = new ArrayList<>(groups);
             for (int g = 0; g < groups; g++) {

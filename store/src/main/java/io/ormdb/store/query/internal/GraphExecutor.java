@@ -4,6 +4,7 @@ import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.FieldSlot;
 import io.ormdb.store.view.ReadView;
@@ -22,7 +23,21 @@ public final class GraphExecutor {
 
   public static QueryResult execute(
       ReadView view, ResolvedQuery rq, QueryPlan plan, QueryBudget budget, ExecStats stats) {
-    GraphSteps steps = new GraphSteps(rq, plan, budget);
+    return execute(view, rq, plan, budget, stats, Deadline.NONE);
+  }
+
+  /**
+   * Like {@link #execute(ReadView, ResolvedQuery, QueryPlan, QueryBudget, ExecStats)}, stopped with
+   * TIMEOUT once {@code deadline} has passed.
+   */
+  public static QueryResult execute(
+      ReadView view,
+      ResolvedQuery rq,
+      QueryPlan plan,
+      QueryBudget budget,
+      ExecStats stats,
+      Deadline deadline) {
+    GraphSteps steps = new GraphSteps(rq, plan, budget, deadline);
     int n = rq.levels().size();
     GraphSteps.Fetched candidates = steps.rootCandidates(view, null);
     GraphSteps.RootPage page = steps.rootPage(candidates.rows(), candidates.rowsRead());

@@ -9,6 +9,7 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import io.ormdb.store.filter.FilterEvaluator;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.query.QueryBudget;
 import io.ormdb.store.view.FieldSlot;
 import io.ormdb.store.view.ReadView;
@@ -44,19 +45,27 @@ import java.util.function.Predicate;
  * </ol>
  *
  * The read steps ({@link #rootCandidates}, {@link #fetch}) are stateless and thread-safe; the merge
- * steps count the entity and edge budget, so one instance serves one execution.
+ * steps count the entity and edge budget, so one instance serves one execution. Every step checks
+ * the execution's {@link Deadline} when it starts, and every {@value Deadline#CHECK_EVERY} rows it
+ * reads or parents it joins.
  */
 public final class GraphSteps {
   private final ResolvedQuery rq;
   private final QueryPlan plan;
   private final QueryBudget budget;
+  private final Deadline deadline;
   private long entities;
   private long edgeCount;
 
   public GraphSteps(ResolvedQuery rq, QueryPlan plan, QueryBudget budget) {
+    this(rq, plan, budget, Deadline.NONE);
+  }
+
+  public GraphSteps(ResolvedQuery rq, QueryPlan plan, QueryBudget budget, Deadline deadline) {
     this.rq = rq;
     this.plan = plan;
     this.budget = budget;
+    this.deadline = deadline;
   }
 
   public ResolvedQuery resolved() {
@@ -106,12 +115,16 @@ public final class GraphSteps {
    * set.
    */
   public Fetched rootCandidates(ReadView view, Predicate<Value> owns) {
+    deadline.check();
     Level root = rq.root();
     List<Filter> conj = Conjuncts.of(root.filter());
     List<Value> after = root.cursor() == null ? null : root.cursor().values();
     Iterator<Row> rows = RowReader.open(view, root.entity().name(), plan.root(), conj, after);
     if (owns != null) {
       rows = owned(rows, owns);
+    }
+    if (deadline != Deadline.NONE) {
+      rows = checked(rows, deadline);
     }
     Paging.Page top =
         Paging.top(
@@ -178,6 +191,7 @@ public final class GraphSteps {
    */
   public Fetched fetch(
       ReadView view, int level, int hop, SortedSet<Value> keys, Predicate<Value> owns) {
+    deadline.check();
     JoinPlan join = plan.joins().get(level);
     JoinPlan.Hop h = hop(level, hop);
     String from =
@@ -185,7 +199,8 @@ public final class GraphSteps {
             ? rq.levels().get(rq.levels().get(level).parent()).entity().name()
             : join.first().entity();
     SortedSet<Value> sorted = keys.comparator() == Values.ORDER ? keys : SortedKeys.of(keys);
-    JoinExecutor.Fetched f = JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from));
+    JoinExecutor.Fetched f =
+        JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from), deadline);
     boolean last = hop == hops(level) - 1;
     Filter filter = rq.levels().get(level).filter();
     List<Row> out;
@@ -216,6 +231,7 @@ public final class GraphSteps {
    */
   public Attached attach(
       int level, Collection<Row> parents, Collection<Row> first, Collection<Row> second) {
+    deadline.check();
     Level lv = rq.levels().get(level);
     JoinPlan join = plan.joins().get(level);
     boolean toMany = lv.relation().cardinality().toMany();
@@ -236,7 +252,11 @@ public final class GraphSteps {
     CursorCodec.Position cursor = lv.cursor();
     java.util.Comparator<Row> order = lv.order().slotted();
     FieldSlot parentKey = new FieldSlot(join.parentKeyField());
+    int joined = 0;
     for (Row parent : parents) {
+      if (++joined % Deadline.CHECK_EVERY == 0) {
+        deadline.check();
+      }
       Value key = parentKey.of(parent);
       if (key.isNull()) {
         continue;
@@ -368,6 +388,26 @@ public final class GraphSteps {
           ErrorCode.BUDGET_EXCEEDED,
           "query exceeds its edge budget: more than " + budget.maxEdges() + " edges");
     }
+  }
+
+  /** {@code in}, checking {@code deadline} every {@value Deadline#CHECK_EVERY} rows. */
+  static Iterator<Row> checked(Iterator<Row> in, Deadline deadline) {
+    return new Iterator<>() {
+      private int read;
+
+      @Override
+      public boolean hasNext() {
+        return in.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (++read % Deadline.CHECK_EVERY == 0) {
+          deadline.check();
+        }
+        return in.next();
+      }
+    };
   }
 
   private static Iterator<Row> owned(Iterator<Row> in, Predicate<Value> owns) {

@@ -2,6 +2,7 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.view.FieldSlot;
 import io.ormdb.store.view.KeyRange;
 import io.ormdb.store.view.ReadView;
@@ -56,6 +57,12 @@ public final class JoinExecutor {
   }
 
   public static Fetched fetch(ReadView view, JoinPlan.Hop hop, SortedSet<Value> keys, long fanout) {
+    return fetch(view, hop, keys, fanout, Deadline.NONE);
+  }
+
+  /** Like {@link #fetch(ReadView, JoinPlan.Hop, SortedSet, long)}, checking {@code deadline}. */
+  public static Fetched fetch(
+      ReadView view, JoinPlan.Hop hop, SortedSet<Value> keys, long fanout, Deadline deadline) {
     if (keys.isEmpty()) {
       return new Fetched(List.of(), strategy(hop, 0, 0, 0), 0);
     }
@@ -90,7 +97,9 @@ public final class JoinExecutor {
     FieldSlot slot = new FieldSlot(hop.field());
     while (it.hasNext()) {
       Row r = it.next();
-      read++;
+      if (++read % Deadline.CHECK_EVERY == 0) {
+        deadline.check();
+      }
       Value k = slot.of(r);
       if (!k.isNull() && wanted.contains(Values.hashKey(k))) {
         out.add(r);
