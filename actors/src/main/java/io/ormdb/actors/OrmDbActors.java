@@ -5,14 +5,12 @@ import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.planner.PlannerHooks;
 import io.ormdb.actors.planner.QueryGate;
+import io.ormdb.actors.planner.ReadService;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
-import io.ormdb.protocol.query.GraphQuery;
-import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.store.OrmStore;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -31,6 +29,7 @@ public final class OrmDbActors {
   private final ActorRef<CommitCoordinator.Command> coordinator;
   private final ActorRef<Planner.Command> planner;
   private final QueryGate gate;
+  private final ReadService reads;
   private final AtomicLong sessions = new AtomicLong();
 
   private OrmDbActors(
@@ -40,8 +39,10 @@ public final class OrmDbActors {
       ShardRouter router,
       ActorRef<CommitCoordinator.Command> coordinator,
       ActorRef<Planner.Command> planner,
-      QueryGate gate) {
+      QueryGate gate,
+      ReadService reads) {
     this.system = system;
+    this.reads = reads;
     this.gate = gate;
     this.name = name;
     this.ctx = ctx;
@@ -76,7 +77,15 @@ public final class OrmDbActors {
             Planner.create(ctx, router, coordinator, hooks, gate),
             "ormdb-planner-" + name,
             Props.empty());
-    return new OrmDbActors(system, name, ctx, router, coordinator, planner, gate);
+    return new OrmDbActors(
+        system,
+        name,
+        ctx,
+        router,
+        coordinator,
+        planner,
+        gate,
+        new ReadService(store, router, hooks));
   }
 
   /** A new session that starts with a handshake (for network servers). */
@@ -112,22 +121,13 @@ public final class OrmDbActors {
     return gate.directReads();
   }
 
-  /** How many graph queries were answered on their caller's thread ({@link #readOnCaller}). */
-  public long callerReads() {
-    return gate.callerReads();
-  }
-
   /**
-   * Answers {@code query} on the calling thread when it is a fast-path read — the newest snapshot,
-   * no includes, the root by primary key, its plan cached — for an embedded session that sees
-   * fields up to {@code clearance} in clear: the planner's checks (refusals are thrown as {@link
-   * io.ormdb.protocol.OrmDbException}), then the read, exactly as the owning shard would answer it.
-   * Returns null for any other query: send it through a session. For threads that may block on the
-   * store (not actors: the read may wait for the file when a page is not cached).
+   * The reads of this instance's sessions — graph queries, aggregates, explains — to run on a
+   * thread that may block on the store (the embedded API answers on its callers' threads with it;
+   * never an actor's: a read may wait for the file when a page is not cached).
    */
-  public QueryResult readOnCaller(GraphQuery query, Sensitivity clearance) {
-    QueryGate.Checked c = gate.check(query, Map.of(), clearance);
-    return gate.readHere(c, Map.of(), clearance);
+  public ReadService reads() {
+    return reads;
   }
 
   public ActorRef<Planner.Command> planner() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.planner.PlannerHooks;
+import io.ormdb.actors.planner.ReadService;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
@@ -20,6 +21,7 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.query.QueryBudget;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,20 +186,19 @@ class FastPathTest {
   }
 
   /**
-   * {@link OrmDbActors#readOnCaller} answers a fast-path query on the calling thread with the same
-   * checks and the same answer as the owning shard (hooks' rewrite and refusals, budget), and
-   * leaves every other query to the actors.
+   * {@link ReadService#query} answers on the calling thread with the same checks and the same
+   * answer as a session (hooks' rewrite and refusals, budget), for every query: primary keys of
+   * several partitions, includes, other filters.
    */
   @Test
-  void readOnCallerGivesTheShardsAnswerAfterTheSameChecks() {
-    result(user(2)); // caches the plan of the shape
-    long here = actors.callerReads();
+  void readsOnTheCallersThreadGiveTheSessionsAnswerAfterTheSameChecks() {
+    ReadService reads = actors.reads();
     int calls = hooks.queries.get();
-    QueryResult onCaller = actors.readOnCaller(user(2), Sensitivity.RESTRICTED);
+    QueryResult onCaller = reads.query(user(2), Map.of(), Sensitivity.RESTRICTED, Deadline.NONE);
     assertThat(hooks.queries.get() - calls).as("the hooks run once").isEqualTo(1);
     assertThat(onCaller).isEqualTo(result(user(2)));
-    assertThat(actors.readOnCaller(user(4), Sensitivity.RESTRICTED).root().size())
-        .as("the hooks' rewrite hides it, as on the shard")
+    assertThat(reads.query(user(4), Map.of(), Sensitivity.RESTRICTED, Deadline.NONE).root().size())
+        .as("the hooks' rewrite hides it, as through a session")
         .isZero();
     GraphQuery twoPartitions =
         GraphQuery.from("User")
@@ -207,35 +208,29 @@ class FastPathTest {
                     List.of(Value.of(1L), Value.of(2L), Value.of(3L), Value.of(5L), Value.of(8L)),
                     false))
             .build();
-    result(twoPartitions);
-    assertThat(actors.readOnCaller(twoPartitions, Sensitivity.RESTRICTED))
-        .as("keys of several partitions: one snapshot holds them all")
-        .isEqualTo(store.query(hooks.query(twoPartitions, Map.of())));
-    assertThat(actors.callerReads() - here).isEqualTo(3);
-
-    assertThat(
-            actors.readOnCaller(
-                GraphQuery.from("User").include("posts").build(), Sensitivity.RESTRICTED))
-        .as("includes go through the executor")
-        .isNull();
+    GraphQuery withPosts = GraphQuery.from("User").include("posts").build();
     GraphQuery byName = GraphQuery.from("User").where(Filter.eq("name", "n1")).build();
-    result(byName);
-    assertThat(actors.readOnCaller(byName, Sensitivity.RESTRICTED))
-        .as("not by primary key")
-        .isNull();
-    assertThat(actors.callerReads() - here).isEqualTo(3);
+    for (GraphQuery q : List.of(twoPartitions, withPosts, byName)) {
+      assertThat(reads.query(q, Map.of(), Sensitivity.RESTRICTED, Deadline.NONE))
+          .as("%s", q)
+          .isEqualTo(store.query(hooks.query(q, Map.of())))
+          .isEqualTo(result(q));
+    }
 
     assertThatThrownBy(
             () ->
-                actors.readOnCaller(
+                reads.query(
                     GraphQuery.from("Comment").where(Filter.eq("id", 1L)).build(),
-                    Sensitivity.RESTRICTED))
+                    Map.of(),
+                    Sensitivity.RESTRICTED,
+                    Deadline.NONE))
         .isInstanceOf(OrmDbException.class)
         .satisfies(
             e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.PERMISSION_DENIED));
     hooks.budget = new QueryBudget(5, 0, 50_000);
     try {
-      assertThatThrownBy(() -> actors.readOnCaller(user(3), Sensitivity.RESTRICTED))
+      assertThatThrownBy(
+              () -> reads.query(user(3), Map.of(), Sensitivity.RESTRICTED, Deadline.NONE))
           .isInstanceOf(OrmDbException.class)
           .satisfies(
               e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED));

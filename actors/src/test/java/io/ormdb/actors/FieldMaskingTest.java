@@ -20,6 +20,7 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.query.Deadline;
 import io.ormdb.store.query.FieldMasker;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -215,8 +216,10 @@ class FieldMaskingTest {
     assertThat(db.actors.directReads()).isEqualTo(before + 2);
 
     // on the caller's thread: the same masking and the same refusal
-    assertThat(db.actors.readOnCaller(customer(2), Sensitivity.INTERNAL)).isEqualTo(r);
-    assertThatThrownBy(() -> db.actors.readOnCaller(bySsn, Sensitivity.INTERNAL))
+    assertThat(db.actors.reads().query(customer(2), Map.of(), Sensitivity.INTERNAL, Deadline.NONE))
+        .isEqualTo(r);
+    assertThatThrownBy(
+            () -> db.actors.reads().query(bySsn, Map.of(), Sensitivity.INTERNAL, Deadline.NONE))
         .isInstanceOf(OrmDbException.class)
         .hasMessageContaining("Customer.ssn");
   }

@@ -5,7 +5,6 @@ import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.query.GraphQuery;
-import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
@@ -15,7 +14,6 @@ import io.ormdb.store.Partitioning;
 import io.ormdb.store.query.FieldMasker;
 import io.ormdb.store.query.PreparedQuery;
 import io.ormdb.store.query.QueryBudget;
-import io.ormdb.store.view.ReadView;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,9 +23,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * The planner's checks of a graph query and its fast path, shared by the {@link Planner} and the
  * sessions (a session runs them itself so that a primary-key read needs no planner round trip).
- * Thread-safe; everything but {@link #readHere} is CPU-only (it reads the catalog and the store's
- * plan cache, never the store's files), so it runs on actor threads. {@link #readHere} reads the
- * store and is for callers that are not actors.
+ * Thread-safe and CPU-only (it reads the catalog and the store's plan cache, never the store's
+ * files), so it runs on actor threads.
  *
  * <p>{@link #check} does what the planner does before any read, in the same order: the schema
  * version the request names, the session's clearance against the fields the query orders or filters
@@ -41,15 +38,13 @@ import org.apache.pekko.actor.typed.ActorRef;
  * version is unchanged) goes straight to the owning {@link EntityShard} as a {@link
  * EntityShard.DirectRead}: no planning on the store dispatcher, no per-request executor; the shard
  * reads, assembles, masks and answers the session from the store dispatcher. Every other query goes
- * through the executor as before. {@link #readHere} answers such a query on the calling thread
- * instead (the embedded API's caller-thread reads).
+ * through the executor as before.
  */
 public final class QueryGate {
   private final OrmStore store;
   private final ShardRouter router;
   private final PlannerHooks hooks;
   private final LongAdder direct = new LongAdder();
-  private final LongAdder here = new LongAdder();
 
   public QueryGate(OrmStore store, ShardRouter router, PlannerHooks hooks) {
     this.store = Objects.requireNonNull(store, "store");
@@ -146,33 +141,6 @@ public final class QueryGate {
         partition,
         new EntityShard.DirectRead(requestId, c.query(), session, c.budget(), clearance, replyTo));
     return true;
-  }
-
-  /**
-   * Answers {@code c} on the calling thread when it qualifies for the fast path, from the newest
-   * snapshot of this node's store (the one the shards read): the result, masked for {@code
-   * clearance}; null when it does not qualify (or the schema changed since the check) and must go
-   * through the actors. For callers that are not actors — it reads the store, which is usually
-   * cached pages but may be the file. Any key may be read this way, whichever partition owns it:
-   * ownership decides which shard serves a read, not what a snapshot holds.
-   */
-  public QueryResult readHere(Checked c, Map<String, Value> session, Sensitivity clearance) {
-    PreparedQuery pq = fastPlan(c, session);
-    if (pq == null) {
-      return null;
-    }
-    try (ReadView view = store.snapshot()) {
-      if (view.schema() != c.schema()) {
-        return null;
-      }
-      here.increment();
-      return FieldMasker.mask(pq.rootsOnly(view, null), view.schema(), clearance);
-    }
-  }
-
-  /** How many queries were answered on their caller's thread by {@link #readHere}. */
-  public long callerReads() {
-    return here.sum();
   }
 
   /** How many queries took the fast path so far. */

@@ -3,6 +3,7 @@ package io.ormdb.actors.shard;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.internal.ClusterShardRouter;
 import io.ormdb.actors.shard.internal.LocalShardRouter;
+import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -21,6 +22,15 @@ public interface ShardRouter {
 
   /** How shards are hosted: {@code "local"} or {@code "cluster"}. */
   String hosting();
+
+  /**
+   * Why this node serves no request now, or empty: explicit Cluster Sharding on a cluster of more
+   * than one member (see {@link ClusterShardRouter}). Reads and writes check it before they start
+   * and answer INTERNAL with this text.
+   */
+  default Optional<String> refusal() {
+    return Optional.empty();
+  }
 
   /**
    * Starts shard hosting as {@code ormdb.actors.shard-hosting} says: {@code auto} and {@code local}

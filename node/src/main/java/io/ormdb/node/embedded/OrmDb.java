@@ -34,15 +34,19 @@ import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
+import io.ormdb.store.query.Deadline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -81,6 +85,7 @@ public final class OrmDb implements Extension {
   private final Duration askTimeout;
   private final Replica replica;
   private final String systemThreads;
+  private final LongAdder callerReads = new LongAdder();
 
   private OrmDb(ActorSystem<?> system) {
     this.system = system;
@@ -97,7 +102,8 @@ public final class OrmDb implements Extension {
         .ifPresent(w -> system.log().warn("ORMDB store {}: {}", settings.store().dataDir(), w));
     OrmStoreRegistry.get(system).register(store);
     this.feed = ChangeFeed.create(system, store);
-    this.actors = OrmDbActors.start(system, "default", store, settings.actors());
+    this.actors =
+        OrmDbActors.start(system, "default", store, settings.actors(), settings.newHooks());
     this.session = actors.connectEmbedded();
     Executor reads = feed.readExecutor();
     if (rs.serve()) {
@@ -141,28 +147,39 @@ public final class OrmDb implements Extension {
   }
 
   /**
-   * Runs a graph query at one snapshot.
+   * Runs a graph query at one snapshot (the newest, or as of its read options' LSN).
    *
-   * <p>A primary-key read — no includes, the newest snapshot, a query shape that ran before — is
-   * answered on the calling thread when {@code ormdb.embedded.caller-thread-reads} is on (the
-   * default) and that thread is not a dispatcher's: the same checks and the same answer as the
-   * owning entity shard's, from an MVCC snapshot, without handing the request to another thread and
-   * waiting for its answer; the returned stage is then already complete. On an actor's thread (or
-   * any fork-join worker) every query goes through the actors, so actors never block on the store.
+   * <p>Reads — graph queries, {@link #aggregate(AggregateQuery) aggregates} and {@link
+   * #explain(GraphQuery, boolean) explains} — run on the calling thread when {@code
+   * ormdb.embedded.caller-thread-reads} is on (the default) and that thread is not a dispatcher's:
+   * the checks a session runs (schema, hooks, budget), then the read from an MVCC snapshot, without
+   * handing the request to another thread and waiting for its answer; the returned stage is then
+   * already complete. A read still running at {@code ormdb.actors.request-timeout} stops with
+   * TIMEOUT. On an actor's thread (or any fork-join worker) a read goes through the embedded
+   * session, whose store task runs it, so actors never block on the store.
    */
   public CompletionStage<QueryResult> query(GraphQuery query) {
     if (mayReadHere()) {
-      try {
-        QueryResult here = actors.readOnCaller(query, Sensitivity.RESTRICTED);
-        if (here != null) {
-          return CompletableFuture.completedFuture(here);
-        }
-      } catch (RuntimeException | StackOverflowError e) {
-        return CompletableFuture.failedFuture(failure(e));
-      }
+      return here(() -> actors.reads().query(query, Map.of(), Sensitivity.RESTRICTED, deadline()));
     }
     return request(id -> new Message.Query(id, 0, query), Message.QueryReply.class)
         .thenApply(Message.QueryReply::result);
+  }
+
+  /** Runs a read on this thread: a completed stage, or one failed with the read's error. */
+  private <T> CompletionStage<T> here(Supplier<T> read) {
+    try {
+      return CompletableFuture.completedFuture(read.get());
+    } catch (RuntimeException | StackOverflowError e) {
+      return CompletableFuture.failedFuture(failure(e));
+    } finally {
+      callerReads.increment();
+    }
+  }
+
+  /** When a read started now on the caller's thread must stop: the request timeout. */
+  private Deadline deadline() {
+    return Deadline.after(settings.actors().requestTimeout());
   }
 
   /**
@@ -206,7 +223,12 @@ public final class OrmDb implements Extension {
     return mutate(w.batch());
   }
 
+  /** Runs an aggregate at one snapshot; on the calling thread as {@link #query(GraphQuery)}. */
   public CompletionStage<AggregateResult> aggregate(AggregateQuery query) {
+    if (mayReadHere()) {
+      return here(
+          () -> actors.reads().aggregate(query, Map.of(), Sensitivity.RESTRICTED, deadline()));
+    }
     return request(id -> new Message.Aggregate(id, 0, query), Message.AggregateReply.class)
         .thenApply(Message.AggregateReply::result);
   }
@@ -230,8 +252,16 @@ public final class OrmDb implements Extension {
     return aggregate(a.query());
   }
 
-  /** The plan of a query; with {@code analyze} it also runs and reports actual row counts. */
+  /**
+   * The plan of a query; with {@code analyze} it also runs and reports actual row counts. On the
+   * calling thread as {@link #query(GraphQuery)}.
+   */
   public CompletionStage<ExplainResult> explain(GraphQuery query, boolean analyze) {
+    if (mayReadHere()) {
+      return here(
+          () ->
+              actors.reads().explain(query, analyze, Map.of(), Sensitivity.RESTRICTED, deadline()));
+    }
     return request(id -> new Message.Explain(id, 0, query, analyze), Message.ExplainReply.class)
         .thenApply(Message.ExplainReply::result);
   }
@@ -492,11 +522,11 @@ public final class OrmDb implements Extension {
   }
 
   /**
-   * How many queries this node answered on their callers' threads (see {@link #query(GraphQuery)});
-   * the rest went through the actors.
+   * How many reads (graph queries, aggregates, explains) this node answered on their callers'
+   * threads (see {@link #query(GraphQuery)}); the rest went through the actors.
    */
   public long callerThreadReads() {
-    return actors.callerReads();
+    return callerReads.sum();
   }
 
   /** Runs a callback on the thread that completes the stage (the callbacks here are tiny). */

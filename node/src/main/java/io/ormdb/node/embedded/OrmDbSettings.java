@@ -1,6 +1,7 @@
 package io.ormdb.node.embedded;
 
 import com.typesafe.config.Config;
+import io.ormdb.actors.planner.PlannerHooks;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.cdc.replica.ReplicationSettings;
 import io.ormdb.store.StoreConfig;
@@ -16,14 +17,62 @@ import java.util.Locale;
  * @param actors the actor layer's settings (partitions, timeouts, in-flight bound, hosting)
  * @param replication whether this node serves replicas, and whether it is one ({@code
  *     ormdb.replication}, {@code ormdb.replica} in the cdc module's {@code reference.conf})
- * @param callerThreadReads whether {@link OrmDb#query} answers primary-key reads on the calling
- *     thread when that thread is not a dispatcher's ({@code ormdb.embedded.caller-thread-reads})
+ * @param callerThreadReads whether {@link OrmDb#query}, {@link OrmDb#aggregate} and {@link
+ *     OrmDb#explain} read on the calling thread when that thread is not a dispatcher's ({@code
+ *     ormdb.embedded.caller-thread-reads})
+ * @param plannerHooks the class name of the {@link PlannerHooks} every request of the extension
+ *     passes, or empty for {@link PlannerHooks#PASS_THROUGH} ({@code ormdb.embedded.planner-hooks})
  */
 public record OrmDbSettings(
     StoreConfig store,
     ActorSettings actors,
     ReplicationSettings replication,
-    boolean callerThreadReads) {
+    boolean callerThreadReads,
+    String plannerHooks) {
+
+  /** A new instance of the configured hooks ({@link PlannerHooks#PASS_THROUGH} when none is). */
+  public PlannerHooks newHooks() {
+    if (plannerHooks.isEmpty()) {
+      return PlannerHooks.PASS_THROUGH;
+    }
+    try {
+      return hooksClass(plannerHooks).getDeclaredConstructor().newInstance();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException(
+          "ormdb.embedded.planner-hooks: cannot create " + plannerHooks + ": " + e, e);
+    }
+  }
+
+  /**
+   * The class {@code name}, checked to implement {@link PlannerHooks} with a public constructor
+   * without parameters.
+   */
+  private static Class<? extends PlannerHooks> hooksClass(String name) {
+    Class<?> c;
+    try {
+      c = Class.forName(name, false, OrmDbSettings.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException(
+          "ormdb.embedded.planner-hooks names the class '" + name + "', which is not found", e);
+    }
+    if (!PlannerHooks.class.isAssignableFrom(c)) {
+      throw new IllegalArgumentException(
+          "ormdb.embedded.planner-hooks names "
+              + name
+              + ", which does not implement "
+              + PlannerHooks.class.getName());
+    }
+    try {
+      c.getConstructor();
+    } catch (NoSuchMethodException e) {
+      throw new IllegalArgumentException(
+          "ormdb.embedded.planner-hooks names "
+              + name
+              + ", which has no public constructor without parameters",
+          e);
+    }
+    return c.asSubclass(PlannerHooks.class);
+  }
 
   private static int cacheMegabytes(Config o) {
     long bytes = o.getMemorySize("cache-size").toBytes();
@@ -116,10 +165,15 @@ public record OrmDbSettings(
           "ormdb.replica.primary is set but ormdb.data-dir is :memory: (a replica keeps what it"
               + " applied on disk, to resume where it stopped)");
     }
+    String hooks = o.getString("embedded.planner-hooks").trim();
+    if (!hooks.isEmpty()) {
+      hooksClass(hooks);
+    }
     return new OrmDbSettings(
         store,
         ActorSettings.create(config),
         replication,
-        o.getBoolean("embedded.caller-thread-reads"));
+        o.getBoolean("embedded.caller-thread-reads"),
+        hooks);
   }
 }

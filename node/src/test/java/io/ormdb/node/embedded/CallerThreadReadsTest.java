@@ -8,8 +8,11 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import java.util.ArrayList;
@@ -27,9 +30,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Primary-key reads of the embedded API run on the caller's thread when that thread is not a
- * dispatcher's: the same answers as through the actors, already-complete stages, and never on an
- * actor's thread or a fork-join worker (those keep the actor path and never block on the store).
+ * Reads of the embedded API — every graph query, aggregates, explains — run on the caller's thread
+ * when that thread is not a dispatcher's: the same answers as through the actors, already-complete
+ * stages, and never on an actor's thread or a fork-join worker (those keep the actor path and never
+ * block on the store).
  */
 class CallerThreadReadsTest {
   private ActorSystem<Void> system;
@@ -70,25 +74,60 @@ class CallerThreadReadsTest {
   }
 
   @Test
-  void aPrimaryKeyReadFromAnApplicationThreadIsAnsweredOnThatThread() {
+  void everyReadFromAnApplicationThreadIsAnsweredOnThatThread() {
     OrmDb db = start(true);
-    QueryResult first = db.query(note(1)).toCompletableFuture().join(); // caches the shape's plan
-    assertThat(first.root().ids()).containsExactly(Value.of(1L));
     long before = db.callerThreadReads();
 
-    CompletableFuture<QueryResult> second = db.query(note(2)).toCompletableFuture();
-    assertThat(second).as("complete when query returns").isDone();
-    assertThat(second.join()).isEqualTo(db.store().query(note(2)));
+    CompletableFuture<QueryResult> byId = db.query(note(2)).toCompletableFuture();
+    assertThat(byId).as("complete when query returns").isDone();
+    assertThat(byId.join()).isEqualTo(db.store().query(note(2)));
     assertThat(db.query("Note.findUnique().where(id == 3)").toCompletableFuture())
         .isDone()
         .isCompletedWithValue(db.store().query(note(3)));
     assertThat(db.query(note(99)).toCompletableFuture().join().root().size()).isZero();
-    assertThat(db.callerThreadReads() - before).isEqualTo(3);
+    GraphQuery page =
+        GraphQuery.from("Note").where(Filter.cmp("text", Filter.Op.GE, "n1")).limit(5).build();
+    CompletableFuture<QueryResult> scan = db.query(page).toCompletableFuture();
+    assertThat(scan).isDone().isCompletedWithValue(db.store().query(page));
+    assertThat(scan.join().nextCursor()).isNotNull();
+    AggregateQuery count =
+        new AggregateQuery(
+            "Note",
+            List.of(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, null)),
+            null,
+            List.of(),
+            null);
+    CompletableFuture<AggregateResult> counted = db.aggregate(count).toCompletableFuture();
+    assertThat(counted).isDone().isCompletedWithValue(db.store().aggregate(count));
+    CompletableFuture<ExplainResult> plan = db.explain(page, true).toCompletableFuture();
+    assertThat(plan).isDone();
+    assertThat(plan.join().steps()).isNotEmpty();
+    assertThat(db.callerThreadReads() - before).isEqualTo(6);
 
-    // anything else goes through the actors
-    assertThat(db.query(GraphQuery.from("Note").build()).toCompletableFuture().join().root().size())
-        .isEqualTo(20);
-    assertThat(db.callerThreadReads() - before).isEqualTo(3);
+    // a refusal is answered on the caller's thread too
+    assertThat(db.query(UNKNOWN).toCompletableFuture()).isCompletedExceptionally();
+    assertThat(db.callerThreadReads() - before).isEqualTo(7);
+  }
+
+  /**
+   * With a request timeout of one nanosecond every read is past its deadline when it starts: it
+   * stops with TIMEOUT before reading, on the caller's thread as through a session.
+   */
+  @Test
+  void aReadOnTheCallersThreadStopsAtTheRequestTimeout() {
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "callerreads",
+            ConfigFactory.parseString(
+                    "ormdb.actors.request-timeout = 1ns\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    OrmDb db = OrmDb.get(system);
+    db.store()
+        .applySchema(io.ormdb.protocol.lang.schema.SchemaParser.parse(OrmDbEmbeddedTest.SCHEMA));
+    Throwable e = failure(db, GraphQuery.from("Note").build());
+    assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(e.getMessage()).contains("its read was stopped");
   }
 
   @Test
@@ -107,7 +146,6 @@ class CallerThreadReadsTest {
   @Test
   void actorThreadsAndForkJoinWorkersKeepTheActorPath() throws Exception {
     OrmDb db = start(true);
-    db.query(note(1)).toCompletableFuture().join();
     long before = db.callerThreadReads();
 
     CompletableFuture<QueryResult> fromActor = new CompletableFuture<>();

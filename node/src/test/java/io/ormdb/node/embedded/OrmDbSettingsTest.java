@@ -27,6 +27,25 @@ class OrmDbSettingsTest {
     assertThat(s.store().recovery()).isEqualTo(StoreConfig.Recovery.STRICT);
     assertThat(s.callerThreadReads()).isTrue();
     assertThat(s.store().readOnly()).isFalse();
+    assertThat(s.plannerHooks()).isEmpty();
+    assertThat(s.newHooks()).isSameAs(io.ormdb.actors.planner.PlannerHooks.PASS_THROUGH);
+  }
+
+  @Test
+  void plannerHooksNameAClassThatImplementsThem() {
+    OrmDbSettings s =
+        OrmDbSettings.create(
+            with("ormdb.embedded.planner-hooks = \"" + CountingHooks.class.getName() + "\""));
+    assertThat(s.newHooks()).isInstanceOf(CountingHooks.class);
+    assertThatThrownBy(
+            () -> OrmDbSettings.create(with("ormdb.embedded.planner-hooks = \"no.such.Hooks\"")))
+        .hasMessage(
+            "ormdb.embedded.planner-hooks names the class 'no.such.Hooks', which is not found");
+    assertThatThrownBy(
+            () -> OrmDbSettings.create(with("ormdb.embedded.planner-hooks = java.lang.String")))
+        .hasMessage(
+            "ormdb.embedded.planner-hooks names java.lang.String, which does not implement"
+                + " io.ormdb.actors.planner.PlannerHooks");
   }
 
   @Test

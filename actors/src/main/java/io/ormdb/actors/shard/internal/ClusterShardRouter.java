@@ -4,6 +4,7 @@ import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -20,8 +21,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * <p>Every shard reads and validates against the store of the node it runs on, and nothing yet
  * keeps the stores of several nodes equal: on a cluster of more than one member a shard placed on
  * another node would answer from that node's file. So this hosting serves a single-node cluster
- * only; while the cluster has more members every message is refused at once (INTERNAL, naming the
- * problem and the fix) instead of reaching a shard.
+ * only; while the cluster has more members every request is refused at once (INTERNAL, naming the
+ * problem and the fix, see {@link #refusal}) instead of reading or writing.
  */
 public final class ClusterShardRouter implements ShardRouter {
   private final ActorSystem<?> system;
@@ -61,14 +62,23 @@ public final class ClusterShardRouter implements ShardRouter {
   }
 
   @Override
-  public void tell(String entity, int partition, EntityShard.Command message) {
+  public Optional<String> refusal() {
     int members = cluster.state().members().size();
-    if (members > 1) {
-      String reason = tooManyMembers(members);
-      if (warned.compareAndSet(false, true)) {
-        system.log().error("{}; refusing every request that needs an entity shard", reason);
-      }
-      EntityShard.refuse(message, ErrorCode.INTERNAL, reason);
+    if (members <= 1) {
+      return Optional.empty();
+    }
+    String reason = tooManyMembers(members);
+    if (warned.compareAndSet(false, true)) {
+      system.log().error("{}; refusing every request", reason);
+    }
+    return Optional.of(reason);
+  }
+
+  @Override
+  public void tell(String entity, int partition, EntityShard.Command message) {
+    Optional<String> refused = refusal();
+    if (refused.isPresent()) {
+      EntityShard.refuse(message, ErrorCode.INTERNAL, refused.get());
       return;
     }
     region.tell(new ShardingEnvelope<>(EntityShard.entityId(entity, partition), message));
