@@ -1,11 +1,12 @@
 package io.ormdb.actors;
 
 import io.ormdb.actors.commit.CommitCoordinator;
+import io.ormdb.actors.commit.WritePath;
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.planner.PlannerHooks;
-import io.ormdb.actors.planner.QueryGate;
 import io.ormdb.actors.planner.ReadService;
+import io.ormdb.actors.planner.Requests;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
@@ -17,9 +18,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 
 /**
- * The actor layer of one ORMDB instance over one store: shard hosting, the commit coordinator and
- * the planner, started as system actors, and a factory of sessions ({@link ConnectionActor}). The
- * embedded extension and the servers build on it. It does not own the store.
+ * The actor layer of one ORMDB instance over one store: shard hosting, the {@link Requests} every
+ * session runs (reads, the write path), the commit coordinator and the planner for actor-native
+ * callers, and a factory of sessions ({@link ConnectionActor}). The embedded extension and the
+ * servers build on it. It does not own the store.
  */
 public final class OrmDbActors {
   private final ActorSystem<?> system;
@@ -28,8 +30,7 @@ public final class OrmDbActors {
   private final ShardRouter router;
   private final ActorRef<CommitCoordinator.Command> coordinator;
   private final ActorRef<Planner.Command> planner;
-  private final QueryGate gate;
-  private final ReadService reads;
+  private final Requests requests;
   private final AtomicLong sessions = new AtomicLong();
 
   private OrmDbActors(
@@ -39,16 +40,14 @@ public final class OrmDbActors {
       ShardRouter router,
       ActorRef<CommitCoordinator.Command> coordinator,
       ActorRef<Planner.Command> planner,
-      QueryGate gate,
-      ReadService reads) {
+      Requests requests) {
     this.system = system;
-    this.reads = reads;
-    this.gate = gate;
     this.name = name;
     this.ctx = ctx;
     this.router = router;
     this.coordinator = coordinator;
     this.planner = planner;
+    this.requests = requests;
   }
 
   /**
@@ -71,27 +70,17 @@ public final class OrmDbActors {
     ActorRef<CommitCoordinator.Command> coordinator =
         system.systemActorOf(
             CommitCoordinator.create(ctx, router), "ormdb-commit-" + name, Props.empty());
-    QueryGate gate = new QueryGate(store, router, hooks);
+    WritePath writes = new WritePath(coordinator, system.scheduler(), settings.requestTimeout());
+    Requests requests = new Requests(ctx, new ReadService(store, router, hooks), writes, hooks);
     ActorRef<Planner.Command> planner =
-        system.systemActorOf(
-            Planner.create(ctx, router, coordinator, hooks, gate),
-            "ormdb-planner-" + name,
-            Props.empty());
-    return new OrmDbActors(
-        system,
-        name,
-        ctx,
-        router,
-        coordinator,
-        planner,
-        gate,
-        new ReadService(store, router, hooks));
+        system.systemActorOf(Planner.create(requests), "ormdb-planner-" + name, Props.empty());
+    return new OrmDbActors(system, name, ctx, router, coordinator, planner, requests);
   }
 
   /** A new session that starts with a handshake (for network servers). */
   public ActorRef<ConnectionActor.Command> connect() {
     return system.systemActorOf(
-        ConnectionActor.create(ctx.store(), planner, gate, ctx.settings(), name),
+        ConnectionActor.create(requests, name),
         "ormdb-session-" + name + "-" + sessions.incrementAndGet(),
         Props.empty());
   }
@@ -108,17 +97,14 @@ public final class OrmDbActors {
    */
   public ActorRef<ConnectionActor.Command> connectEmbedded(Sensitivity clearance) {
     return system.systemActorOf(
-        ConnectionActor.embedded(ctx.store(), planner, gate, ctx.settings(), clearance),
+        ConnectionActor.embedded(requests, clearance),
         "ormdb-embedded-" + name + "-" + sessions.incrementAndGet(),
         Props.empty());
   }
 
-  /**
-   * How many graph queries took the fast path (primary-key reads sent by the sessions or the
-   * planner straight to their entity shard; see {@link QueryGate}).
-   */
-  public long directReads() {
-    return gate.directReads();
+  /** What sessions do with their requests: the checks, the reads, the write path. */
+  public Requests requests() {
+    return requests;
   }
 
   /**
@@ -127,7 +113,7 @@ public final class OrmDbActors {
    * never an actor's: a read may wait for the file when a page is not cached).
    */
   public ReadService reads() {
-    return reads;
+    return requests.reads();
   }
 
   public ActorRef<Planner.Command> planner() {

@@ -4,21 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.connection.SessionEvent;
-import io.ormdb.actors.executor.QueryExecutor;
-import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.planner.PlannerHooks;
+import io.ormdb.actors.planner.ReadService;
+import io.ormdb.actors.planner.Requests;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.EntityShard;
+import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.schema.Sensitivity;
+import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
-import io.ormdb.store.query.PreparedQuery;
-import io.ormdb.store.query.QueryBudget;
-import io.ormdb.store.view.ReadView;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
@@ -26,11 +31,15 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Sessions: handshake, in-flight bound, timeouts, routing of what is not available yet. */
+/**
+ * Sessions: handshake, in-flight bound, timeouts and exactly one answer per request, what is not
+ * available yet, and reads that involve no entity shard.
+ */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectionActorTest {
@@ -44,9 +53,7 @@ class ConnectionActorTest {
   void handshakeFirstThenPingAndNoSubscriptionsYet() {
     try (TestDb db = TestDb.blog(testKit.system(), 2)) {
       ActorRef<ConnectionActor.Command> c =
-          testKit.spawn(
-              ConnectionActor.create(
-                  db.store, db.actors.planner(), db.actors.settings(), "node-1"));
+          testKit.spawn(ConnectionActor.create(db.actors.requests(), "node-1"));
       TestProbe<Message.Response> probe = testKit.createTestProbe();
       c.tell(new ConnectionActor.Request(query(1), probe.ref()));
       Message.Error early = probe.expectMessageClass(Message.Error.class);
@@ -82,44 +89,71 @@ class ConnectionActorTest {
     }
   }
 
+  /**
+   * The store dispatcher is replaced by an executor that holds its tasks (a slow step): requests
+   * stay in flight, one more than the bound is refused, both time out, and the answers their tasks
+   * give when they finally run are dropped — each request gets exactly one answer.
+   */
   @Test
   void excessRequestsAreRefusedAndSlowOnesTimeOut() {
     try (TestDb db = TestDb.blog(testKit.system(), 2)) {
-      TestProbe<Planner.Command> silentPlanner = testKit.createTestProbe();
+      List<Runnable> held = new CopyOnWriteArrayList<>();
       ActorSettings settings =
           db.actors
               .settings()
               .withMaxInFlight(2)
               .withTimeouts(Duration.ofMillis(400), Duration.ofSeconds(5));
+      Requests slow =
+          new Requests(
+              new ShardContext(db.store, held::add, settings),
+              db.actors.reads(),
+              db.actors.requests().writes(),
+              PlannerHooks.PASS_THROUGH);
       ActorRef<ConnectionActor.Command> c =
-          testKit.spawn(ConnectionActor.embedded(db.store, silentPlanner.ref(), settings));
+          testKit.spawn(ConnectionActor.embedded(slow, Sensitivity.RESTRICTED));
       TestProbe<Message.Response> probe = testKit.createTestProbe();
       c.tell(new ConnectionActor.Request(query(1), probe.ref()));
       c.tell(new ConnectionActor.Request(query(1), probe.ref()));
       assertThat(probe.expectMessageClass(Message.Error.class).message())
           .contains("already in flight");
       c.tell(new ConnectionActor.Request(query(2), probe.ref()));
-      silentPlanner.expectMessageClass(Planner.Plan.class);
-      silentPlanner.expectMessageClass(Planner.Plan.class);
+      Awaitility.await().until(() -> held.size() == 2);
       c.tell(new ConnectionActor.Request(query(3), probe.ref()));
       Message.Error refused = probe.expectMessageClass(Message.Error.class);
       assertThat(refused.requestId()).isEqualTo(3);
       assertThat(refused.code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED.code());
-      silentPlanner.expectNoMessage(Duration.ofMillis(50));
+      assertThat(held).hasSize(2);
 
-      // nobody answers 1 and 2: both time out, and the slots are free again
+      // the held reads do not answer 1 and 2: both time out, and the slots are free again
       Message.Error t1 = probe.expectMessageClass(Message.Error.class, Duration.ofSeconds(3));
       Message.Error t2 = probe.expectMessageClass(Message.Error.class, Duration.ofSeconds(3));
       assertThat(List.of(t1.requestId(), t2.requestId())).containsExactlyInAnyOrder(1L, 2L);
       assertThat(t1.code()).isEqualTo(ErrorCode.TIMEOUT.code());
       assertThat(t2.code()).isEqualTo(ErrorCode.TIMEOUT.code());
+      held.forEach(Runnable::run); // late: their answers are dropped
+      probe.expectNoMessage(Duration.ofMillis(100));
       c.tell(new ConnectionActor.Request(query(4), probe.ref()));
-      silentPlanner.expectMessageClass(Planner.Plan.class);
+      Awaitility.await().until(() -> held.size() == 3);
 
       c.tell(new ConnectionActor.Close("test over"));
       Message.Error closed = probe.expectMessageClass(Message.Error.class);
       assertThat(closed.requestId()).isEqualTo(4);
       assertThat(closed.message()).contains("closed");
+      held.get(2).run();
+      probe.expectNoMessage(Duration.ofMillis(100));
+    }
+  }
+
+  /** An answer that wins against the timeout is the only one, and the request id is free again. */
+  @Test
+  void anAnsweredRequestIdMayBeUsedAgain() {
+    try (TestDb db = TestDb.blog(testKit.system(), 2)) {
+      TestProbe<Message.Response> probe = testKit.createTestProbe();
+      for (int round = 0; round < 20; round++) {
+        db.session.tell(new ConnectionActor.Request(query(7), probe.ref()));
+        assertThat(probe.expectMessageClass(Message.QueryReply.class).requestId()).isEqualTo(7);
+      }
+      probe.expectNoMessage(Duration.ofMillis(100));
     }
   }
 
@@ -145,9 +179,7 @@ class ConnectionActorTest {
         .tell(new EventStream.Subscribe<>(SessionEvent.class, events.ref()));
     try (TestDb db = TestDb.blog(testKit.system(), 2)) {
       ActorRef<ConnectionActor.Command> c =
-          testKit.spawn(
-              ConnectionActor.create(db.store, db.actors.planner(), db.actors.settings(), "node-1"),
-              "audited-remote");
+          testKit.spawn(ConnectionActor.create(db.actors.requests(), "node-1"), "audited-remote");
       TestProbe<Message.Response> probe = testKit.createTestProbe();
       c.tell(new ConnectionActor.Request(new Message.Ping(1), probe.ref()));
       probe.expectMessageClass(Message.Error.class); // no handshake yet: nothing opened
@@ -170,8 +202,7 @@ class ConnectionActorTest {
 
       ActorRef<ConnectionActor.Command> embedded =
           testKit.spawn(
-              ConnectionActor.embedded(
-                  db.store, db.actors.planner(), db.actors.settings(), Sensitivity.INTERNAL),
+              ConnectionActor.embedded(db.actors.requests(), Sensitivity.INTERNAL),
               "audited-embedded");
       SessionEvent.Opened e = (SessionEvent.Opened) audited(events);
       assertThat(e.client()).isEqualTo("embedded");
@@ -185,102 +216,86 @@ class ConnectionActorTest {
     }
   }
 
+  /** Reads of every kind, through a session: no message to any entity shard. */
   @Test
-  void anExecutorWhoseShardsDoNotAnswerRepliesTimeout() {
-    try (TestDb db = TestDb.blog(testKit.system(), 3)) {
-      ShardRouter blackHole =
-          new ShardRouter() {
-            @Override
-            public void tell(String entity, int partition, EntityShard.Command message) {}
-
-            @Override
-            public int partitions() {
-              return 3;
-            }
-
-            @Override
-            public String hosting() {
-              return "none";
-            }
-          };
-      PreparedQuery pq;
-      long lsn;
-      try (ReadView view = db.store.snapshot()) {
-        pq =
-            db.store
-                .queryEngine()
-                .prepare(view, GraphQuery.from("User").build(), Map.of(), QueryBudget.DEFAULT);
-        lsn = view.lsn();
-      }
-      TestProbe<Message.Response> probe = testKit.createTestProbe();
-      testKit.spawn(
-          QueryExecutor.create(
-              pq, lsn, Map.of(), blackHole, Duration.ofMillis(200), 77, probe.ref()));
-      Message.Error e = probe.expectMessageClass(Message.Error.class, Duration.ofSeconds(3));
-      assertThat(e.requestId()).isEqualTo(77);
-      assertThat(e.code()).isEqualTo(ErrorCode.TIMEOUT.code());
-      assertThat(e.message()).contains("3 shard(s) did not answer");
+  void readsSendNothingToTheShards() {
+    try (TestDb db = TestDb.blog(testKit.system(), 8)) {
+      db.store.commit(
+          MutationBatch.of(
+              new Mutation.Insert(
+                  "User",
+                  Map.of(
+                      "id", Value.of(42L), "email", Value.of("a@x.io"), "name", Value.of("Ann")))));
+      List<String> asked = new CopyOnWriteArrayList<>();
+      ShardRouter counting = counting(db.actors.router(), asked);
+      Requests requests =
+          new Requests(
+              new ShardContext(db.store, storeExecutor(), db.actors.settings()),
+              new ReadService(db.store, counting, PlannerHooks.PASS_THROUGH),
+              db.actors.requests().writes(),
+              PlannerHooks.PASS_THROUGH);
+      ActorRef<ConnectionActor.Command> c =
+          testKit.spawn(ConnectionActor.embedded(requests, Sensitivity.RESTRICTED));
+      GraphQuery byId = GraphQuery.from("User").where(Filter.eq("id", 42L)).build();
+      GraphQuery graph = GraphQuery.from("User").include("posts").include("comments").build();
+      AggregateQuery count =
+          new AggregateQuery(
+              "User",
+              List.of(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, null)),
+              null,
+              List.of(),
+              null);
+      assertThat(ok(db.callOn(c, id -> new Message.Query(id, 0, byId)), Message.QueryReply.class))
+          .isEqualTo(db.store.query(byId));
+      assertThat(ok(db.callOn(c, id -> new Message.Query(id, 0, graph)), Message.QueryReply.class))
+          .isEqualTo(db.store.query(graph));
+      assertThat(
+              TestDb.ok(
+                      db.callOn(c, id -> new Message.Aggregate(id, 0, count)),
+                      Message.AggregateReply.class)
+                  .result())
+          .isEqualTo(db.store.aggregate(count));
+      TestDb.ok(
+          db.callOn(c, id -> new Message.Explain(id, 0, graph, true)), Message.ExplainReply.class);
+      TestDb.ok(
+          db.callOn(c, id -> new Message.QueryText(id, 0, "User.findMany().where(id > 1)")),
+          Message.QueryReply.class);
+      assertThat(asked).isEmpty();
     }
   }
 
-  @Test
-  void aPrimaryKeyReadAsksOnlyTheShardsOwningItsIdentities() {
-    try (TestDb db = TestDb.blog(testKit.system(), 8)) {
-      db.store.commit(
-          io.ormdb.protocol.mutation.MutationBatch.of(
-              new io.ormdb.protocol.mutation.Mutation.Insert(
-                  "User",
-                  Map.of(
-                      "id",
-                      io.ormdb.protocol.value.Value.of(42L),
-                      "email",
-                      io.ormdb.protocol.value.Value.of("a@x.io"),
-                      "name",
-                      io.ormdb.protocol.value.Value.of("Ann")))));
-      ShardRouter real = db.actors.router();
-      List<Integer> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-      ShardRouter counting =
-          new ShardRouter() {
-            @Override
-            public void tell(String entity, int partition, EntityShard.Command message) {
-              asked.add(partition);
-              real.tell(entity, partition, message);
-            }
+  private static io.ormdb.protocol.result.QueryResult ok(
+      Message.Response r, Class<Message.QueryReply> type) {
+    return TestDb.ok(r, type).result();
+  }
 
-            @Override
-            public int partitions() {
-              return real.partitions();
-            }
+  private java.util.concurrent.Executor storeExecutor() {
+    return testKit
+        .system()
+        .dispatchers()
+        .lookup(
+            org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
+                ActorSettings.STORE_DISPATCHER));
+  }
 
-            @Override
-            public String hosting() {
-              return real.hosting();
-            }
-          };
-      PreparedQuery pq;
-      long lsn;
-      try (ReadView view = db.store.snapshot()) {
-        pq =
-            db.store
-                .queryEngine()
-                .prepare(
-                    view,
-                    GraphQuery.from("User")
-                        .where(io.ormdb.protocol.query.Filter.eq("id", 42L))
-                        .build(),
-                    Map.of(),
-                    QueryBudget.DEFAULT);
-        lsn = view.lsn();
+  /** {@code real}, recording every shard a message is sent to. */
+  static ShardRouter counting(ShardRouter real, List<String> asked) {
+    return new ShardRouter() {
+      @Override
+      public void tell(String entity, int partition, EntityShard.Command message) {
+        asked.add(EntityShard.entityId(entity, partition));
+        real.tell(entity, partition, message);
       }
-      TestProbe<Message.Response> probe = testKit.createTestProbe();
-      testKit.spawn(
-          QueryExecutor.create(pq, lsn, Map.of(), counting, Duration.ofSeconds(3), 5, probe.ref()));
-      Message.QueryReply reply =
-          probe.expectMessageClass(Message.QueryReply.class, Duration.ofSeconds(3));
-      assertThat(reply.result().root().size()).isEqualTo(1);
-      assertThat(asked)
-          .containsExactly(
-              io.ormdb.store.Partitioning.partitionOf(io.ormdb.protocol.value.Value.of(42L), 8));
-    }
+
+      @Override
+      public int partitions() {
+        return real.partitions();
+      }
+
+      @Override
+      public String hosting() {
+        return real.hosting();
+      }
+    };
   }
 }

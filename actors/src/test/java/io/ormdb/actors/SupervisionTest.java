@@ -183,7 +183,7 @@ class SupervisionTest {
     }
   }
 
-  /** Straight to the planner (as a server's session without a gate sends queries). */
+  /** Straight to the planner (the protocol of actor-native callers). */
   @Test
   void aQueryPlannedWhoseHookThrowsIsInternalAndTheNextOneAnswers() {
     try (TestDb db = db("query")) {
@@ -198,7 +198,7 @@ class SupervisionTest {
     }
   }
 
-  /** Through a session, which runs the hooks itself before the fast path. */
+  /** Through a session, which runs the hooks itself on its own thread. */
   @Test
   void aQueryOfASessionWhoseHookThrowsIsInternalAndTheNextOneAnswers() {
     try (TestDb db = db("query")) {

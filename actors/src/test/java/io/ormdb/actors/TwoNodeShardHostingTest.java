@@ -244,7 +244,7 @@ class TwoNodeShardHostingTest {
             call(nodeA, a, id -> new Message.Query(id, 0, ALL_USERS)),
             call(nodeB, b, id -> new Message.Query(id, 0, ALL_USERS)),
             call(nodeA, a, id -> new Message.Query(id, 0, byId)),
-            call(nodeA, a, id -> new Message.Query(id, 0, byId)), // a cached plan: the fast path
+            call(nodeA, a, id -> new Message.QueryText(id, 0, "User.count()")),
             call(nodeA, a, id -> new Message.Mutate(id, 0, MutationBatch.of(user(10, "a")))));
     for (Message.Response r : answers) {
       assertThat(r).isInstanceOf(Message.Error.class);
@@ -252,6 +252,17 @@ class TwoNodeShardHostingTest {
       assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL.code());
       assertThat(e.message()).isEqualTo(expected);
     }
+    // a read on the caller's thread (the embedded API's) is refused alike
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                onA.reads()
+                    .query(
+                        byId,
+                        Map.of(),
+                        io.ormdb.protocol.schema.Sensitivity.RESTRICTED,
+                        io.ormdb.store.query.Deadline.NONE))
+        .isInstanceOf(io.ormdb.protocol.OrmDbException.class)
+        .hasMessage(expected);
     assertThat(storeA.currentLsn()).as("nothing written").isEqualTo(lsnA);
   }
 }

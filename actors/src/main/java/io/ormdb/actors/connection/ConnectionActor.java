@@ -1,23 +1,18 @@
 package io.ormdb.actors.connection;
 
 import io.ormdb.actors.message.OrmDbMessage;
-import io.ormdb.actors.planner.Planner;
-import io.ormdb.actors.planner.QueryGate;
+import io.ormdb.actors.planner.Requests;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.protocol.ErrorCode;
-import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.lang.query.QueryParser;
-import io.ormdb.protocol.lang.query.Statement;
-import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
-import io.ormdb.store.OrmStore;
+import io.ormdb.store.query.Deadline;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,7 +25,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * One client session (embedded or remote): the handshake, the session's security context, request
- * ids, a bound on requests in flight and the routing of every request. Speaks the wire protocol's
+ * ids, a bound on requests in flight and the running of every request. Speaks the wire protocol's
  * {@link Message}s, so a network server only frames them.
  *
  * <ul>
@@ -45,11 +40,15 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *   <li>Every reply carries its request's id. A request id already in flight is refused.
  *   <li>At most {@code max-in-flight} requests in flight; one more is refused at once with
  *       BUDGET_EXCEEDED, never queued.
- *   <li>A request unanswered after {@code request-timeout} gets TIMEOUT; a later answer is dropped.
- *   <li>With a {@link QueryGate} (sessions of {@code OrmDbActors}), graph queries run the planner's
- *       checks here and a primary-key read goes straight to its entity shard, which answers this
- *       session (the fast path; see {@link QueryGate}); other graph queries go to the planner
- *       already checked. Every other request goes to the planner.
+ *   <li>Requests run through {@link Requests}: the checks here, on the session's thread (CPU work
+ *       over the catalog); then a read is one task on the store dispatcher against one snapshot, a
+ *       write goes to the entity shards that own its rows and the store's committer. The answer is
+ *       sent to the client from the thread that produced it, not through this actor: whoever
+ *       removes the request from the in-flight map answers it (the store task or write, the
+ *       timeout, or {@link Close}), so each request gets exactly one answer; the session then
+ *       learns of it with a message off the client's path.
+ *   <li>A request unanswered after {@code request-timeout} gets TIMEOUT; a read still running then
+ *       stops at its next deadline check; a later answer is dropped.
  *   <li>Ping is answered here; subscriptions over a connection are refused for now (embedded
  *       callers have {@code OrmDb.changes} and {@code OrmDb.liveQuery}).
  *   <li>{@link Close} answers every request in flight with an error and stops the session.
@@ -79,83 +78,45 @@ public final class ConnectionActor {
   /** Ends the session; {@code reason} goes to the log and to requests still in flight. */
   public record Close(String reason) implements Command {}
 
-  private record Answered(Message.Response response)
-      implements Command, NoSerializationVerificationNeeded {}
+  /** A request in flight (compared by identity: a request id may be used again once answered). */
+  private static final class InFlight {
+    final ActorRef<Message.Response> replyTo;
 
-  private record TimedOut(long requestId) implements Command, NoSerializationVerificationNeeded {}
-
-  /** A session that must start with a handshake (clearance RESTRICTED until credentials exist). */
-  public static Behavior<Command> create(
-      OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings, String serverId) {
-    return create(store, planner, null, settings, serverId);
+    InFlight(ActorRef<Message.Response> replyTo) {
+      this.replyTo = replyTo;
+    }
   }
 
-  /**
-   * Like {@link #create(OrmStore, ActorRef, ActorSettings, String)}; graph queries pass through
-   * {@code gate} here (the planner's checks, and the fast path of primary-key reads) unless it is
-   * null, when every request goes to the planner.
-   */
-  public static Behavior<Command> create(
-      OrmStore store,
-      ActorRef<Planner.Command> planner,
-      QueryGate gate,
-      ActorSettings settings,
-      String serverId) {
+  /** Request {@code id} was answered by its work (the timer is no longer needed). */
+  private record Answered(InFlight request) implements Command, NoSerializationVerificationNeeded {}
+
+  private record TimedOut(long requestId, InFlight request)
+      implements Command, NoSerializationVerificationNeeded {}
+
+  /** A session that must start with a handshake (clearance RESTRICTED until credentials exist). */
+  public static Behavior<Command> create(Requests requests, String serverId) {
+    Objects.requireNonNull(requests, "requests");
     return supervised(
         Behaviors.setup(
             c ->
                 Behaviors.withTimers(
                     t ->
-                        new Session(
-                                c,
-                                t,
-                                store,
-                                planner,
-                                gate,
-                                settings,
-                                serverId,
-                                false,
-                                Sensitivity.RESTRICTED)
+                        new Session(c, t, requests, serverId, false, Sensitivity.RESTRICTED)
                             .behavior())));
   }
 
-  /** A session of the embedded API: already handshaken, every capability, everything in clear. */
-  public static Behavior<Command> embedded(
-      OrmStore store, ActorRef<Planner.Command> planner, ActorSettings settings) {
-    return embedded(store, planner, settings, Sensitivity.RESTRICTED);
-  }
-
   /**
-   * A session of the embedded API that sees fields up to {@code clearance} in clear and every field
-   * above it masked.
+   * A session of the embedded API, already handshaken, that sees fields up to {@code clearance} in
+   * clear and every field above it masked.
    */
-  public static Behavior<Command> embedded(
-      OrmStore store,
-      ActorRef<Planner.Command> planner,
-      ActorSettings settings,
-      Sensitivity clearance) {
-    return embedded(store, planner, null, settings, clearance);
-  }
-
-  /**
-   * Like {@link #embedded(OrmStore, ActorRef, ActorSettings, Sensitivity)}, with graph queries
-   * passing through {@code gate} here unless it is null.
-   */
-  public static Behavior<Command> embedded(
-      OrmStore store,
-      ActorRef<Planner.Command> planner,
-      QueryGate gate,
-      ActorSettings settings,
-      Sensitivity clearance) {
+  public static Behavior<Command> embedded(Requests requests, Sensitivity clearance) {
+    Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(clearance, "clearance");
     return supervised(
         Behaviors.setup(
             c ->
                 Behaviors.withTimers(
-                    t ->
-                        new Session(
-                                c, t, store, planner, gate, settings, "embedded", true, clearance)
-                            .behavior())));
+                    t -> new Session(c, t, requests, "embedded", true, clearance).behavior())));
   }
 
   /**
@@ -169,15 +130,14 @@ public final class ConnectionActor {
 
   private static final class Session {
     private final ActorContext<Command> context;
+    private final ActorRef<Command> self;
     private final TimerScheduler<Command> timers;
-    private final OrmStore store;
-    private final ActorRef<Planner.Command> planner;
-    private final QueryGate gate;
+    private final Requests requests;
     private final ActorSettings settings;
     private final String serverId;
-    private final ActorRef<Message.Response> answers;
     private final Sensitivity clearance;
-    private final Map<Long, ActorRef<Message.Response>> inFlight = new HashMap<>();
+    // removed by whichever thread answers a request: its work, the timer (here) or Close (here)
+    private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private boolean handshaken;
     private Map<String, Value> attributes = Map.of();
     private long served;
@@ -186,23 +146,18 @@ public final class ConnectionActor {
     Session(
         ActorContext<Command> context,
         TimerScheduler<Command> timers,
-        OrmStore store,
-        ActorRef<Planner.Command> planner,
-        QueryGate gate,
-        ActorSettings settings,
+        Requests requests,
         String serverId,
         boolean handshaken,
         Sensitivity clearance) {
       this.context = context;
-      this.gate = gate;
+      this.self = context.getSelf();
       this.timers = timers;
-      this.store = store;
-      this.planner = planner;
-      this.settings = settings;
+      this.requests = requests;
+      this.settings = requests.settings();
       this.serverId = serverId;
       this.handshaken = handshaken;
       this.clearance = clearance;
-      this.answers = context.messageAdapter(Message.Response.class, Answered::new);
       if (handshaken) {
         opened("embedded");
       }
@@ -220,11 +175,15 @@ public final class ConnectionActor {
 
     /** The session's end on the event stream, once (after a Close, or when it stops otherwise). */
     private void closed(String reason) {
+      closed(reason, inFlight.size());
+    }
+
+    private void closed(String reason, int abandoned) {
       if (opened) {
         opened = false;
         publish(
             new SessionEvent.Closed(
-                context.getSelf().path().name(), reason, served, inFlight.size(), Instant.now()));
+                context.getSelf().path().name(), reason, served, abandoned, Instant.now()));
       }
     }
 
@@ -249,26 +208,18 @@ public final class ConnectionActor {
 
     /** Handles one request; should that fail, the failure is the request's answer. */
     private Behavior<Command> onRequest(Request r) {
+      long id = r.request().requestId();
       try {
         return handle(r);
       } catch (RuntimeException | StackOverflowError e) {
-        long id = r.request().requestId();
-        if (inFlight.get(id) == r.replyTo()) {
-          deliver(error(id, e));
+        InFlight mine = inFlight.get(id);
+        if (mine != null && mine.replyTo.equals(r.replyTo())) {
+          answer(id, mine, Requests.error(id, e));
         } else {
-          r.replyTo().tell(error(id, e));
+          r.replyTo().tell(Requests.error(id, e));
         }
         return Behaviors.same();
       }
-    }
-
-    /** The error answer of request {@code id} that failed with {@code failure}; INTERNAL logged. */
-    private Message.Error error(long id, Throwable failure) {
-      if (!(OrmDbException.unwrap(failure) instanceof OrmDbException)) {
-        context.getLog().error("request {} failed", id, OrmDbException.unwrap(failure));
-      }
-      OrmDbException e = OrmDbException.of(failure);
-      return new Message.Error(id, e.code().code(), e.getMessage());
     }
 
     private Behavior<Command> handle(Request r) {
@@ -293,7 +244,7 @@ public final class ConnectionActor {
                 new Message.HandshakeAck(
                     id,
                     Message.PROTOCOL_VERSION,
-                    store.schema().version(),
+                    requests.store().schema().version(),
                     serverId,
                     List.of(),
                     ALL_CAPABILITIES));
@@ -326,88 +277,66 @@ public final class ConnectionActor {
                 + settings.maxInFlight()
                 + " per connection; wait for answers before sending more");
       }
-      inFlight.put(id, r.replyTo());
-      timers.startSingleTimer(id, new TimedOut(id), settings.requestTimeout());
-      if (gate == null || !runGraphQuery(req)) {
-        planner.tell(new Planner.Plan(req, attributes, clearance, answers));
-      }
+      InFlight request = new InFlight(r.replyTo());
+      inFlight.put(id, request);
+      timers.startSingleTimer(request, new TimedOut(id, request), settings.requestTimeout());
+      Deadline deadline = Deadline.after(settings.requestTimeout());
+      requests.start(
+          requests.plan(req, attributes, clearance),
+          id,
+          deadline,
+          answer -> answer(id, request, answer));
       return Behaviors.same();
     }
 
     /**
-     * Runs a graph query ({@code Query}, or {@code QueryText} holding a {@code find}) through the
-     * gate: the planner's checks here, then straight to the owning shard when it is a primary-key
-     * read the gate can send there, else to the planner as a checked query. False for any other
-     * request (the planner handles it).
+     * Answers request {@code id} with {@code response} if it is still in flight, from whichever
+     * thread calls (this actor's, a store-dispatcher thread, the committer's); the session hears of
+     * it afterwards.
      */
-    private boolean runGraphQuery(Message.Request req) {
-      long id = req.requestId();
-      try {
-        GraphQuery query;
-        if (req instanceof Message.Query q) {
-          gate.checkVersion(q.schemaVersion());
-          query = q.query();
-        } else if (req instanceof Message.QueryText t) {
-          gate.checkVersion(t.schemaVersion());
-          Statement s = QueryParser.parse(t.text());
-          if (!(s instanceof Statement.Find f)) {
-            return false; // the planner parses it again: writes, aggregates and explains
-          }
-          query = f.query();
-        } else {
-          return false;
-        }
-        QueryGate.Checked c = gate.check(query, attributes, clearance);
-        if (!gate.tryDirect(id, c, attributes, clearance, answers)) {
-          planner.tell(
-              new Planner.RunChecked(id, c.query(), c.budget(), attributes, clearance, answers));
-        }
-      } catch (RuntimeException | StackOverflowError e) {
-        deliver(error(id, e));
+    private void answer(long id, InFlight request, Message.Response response) {
+      if (inFlight.remove(id, request)) {
+        request.replyTo.tell(response);
+        self.tell(new Answered(request));
       }
-      return true;
     }
 
     private Behavior<Command> onAnswered(Answered a) {
-      deliver(a.response());
+      timers.cancel(a.request());
+      served++;
       return Behaviors.same();
     }
 
-    /** Hands the answer of a request in flight to its requester; drops it when not in flight. */
-    private void deliver(Message.Response response) {
-      long id = response.requestId();
-      ActorRef<Message.Response> to = inFlight.remove(id);
-      if (to != null) {
-        timers.cancel(id);
-        served++;
-        to.tell(response);
-      }
-    }
-
     private Behavior<Command> onTimedOut(TimedOut t) {
-      ActorRef<Message.Response> to = inFlight.remove(t.requestId());
-      if (to != null) {
-        to.tell(
-            new Message.Error(
-                t.requestId(),
-                ErrorCode.TIMEOUT.code(),
-                "no answer within "
-                    + settings.requestTimeout().toMillis()
-                    + " ms; a write may still have been applied"));
+      if (inFlight.remove(t.requestId(), t.request())) {
+        t.request()
+            .replyTo
+            .tell(
+                new Message.Error(
+                    t.requestId(),
+                    ErrorCode.TIMEOUT.code(),
+                    "no answer within "
+                        + settings.requestTimeout().toMillis()
+                        + " ms; a write may still have been applied"));
       }
       return Behaviors.same();
     }
 
     private Behavior<Command> onClose(Close c) {
-      for (Map.Entry<Long, ActorRef<Message.Response>> e : inFlight.entrySet()) {
-        e.getValue()
-            .tell(
-                new Message.Error(
-                    e.getKey(),
-                    ErrorCode.INTERNAL.code(),
-                    "the connection closed before the answer: " + c.reason()));
+      int abandoned = 0;
+      for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+        if (inFlight.remove(e.getKey(), e.getValue())) {
+          abandoned++;
+          e.getValue()
+              .replyTo
+              .tell(
+                  new Message.Error(
+                      e.getKey(),
+                      ErrorCode.INTERNAL.code(),
+                      "the connection closed before the answer: " + c.reason()));
+        }
       }
-      closed(c.reason());
+      closed(c.reason(), abandoned);
       context
           .getLog()
           .info(
@@ -415,8 +344,7 @@ public final class ConnectionActor {
               context.getSelf().path().name(),
               c.reason(),
               served,
-              inFlight.size());
-      inFlight.clear();
+              abandoned);
       return Behaviors.stopped();
     }
 

@@ -20,9 +20,17 @@ import org.apache.pekko.actor.typed.ActorRef;
  *   1000-1019  connection     1020-1039  planner     1040-1059  commit coordinator
  *   1060-1099  entity shards and shard hosting
  * </pre>
+ *
+ * <p>Ids of removed messages stay unused, never given to another class: {@link #RETIRED}.
  */
 public final class ActorMessages {
   private ActorMessages() {}
+
+  /**
+   * Ids that named messages which no longer exist: 1021 {@code Planner.RunChecked} (sessions run
+   * their reads through {@code Requests}).
+   */
+  public static final java.util.Set<Integer> RETIRED = java.util.Set.of(1021);
 
   /** id → message class. */
   public static SortedMap<Integer, Class<?>> registrations() {
@@ -30,7 +38,6 @@ public final class ActorMessages {
     t.put(1000, ConnectionActor.Request.class);
     t.put(1001, ConnectionActor.Close.class);
     t.put(1020, Planner.Plan.class);
-    t.put(1021, Planner.RunChecked.class);
     t.put(1040, CommitCoordinator.Commit.class);
     t.put(1060, EntityShard.FetchRoots.class);
     t.put(1061, EntityShard.FetchHop.class);

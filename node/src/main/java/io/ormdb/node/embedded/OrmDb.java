@@ -415,6 +415,15 @@ public final class OrmDb implements Extension {
     return actors.connectEmbedded();
   }
 
+  /**
+   * A new embedded session that sees fields up to {@code clearance} in clear: more sensitive fields
+   * are masked in its results (per their {@code @mask}), and it may not order, filter or aggregate
+   * by them (PERMISSION_DENIED).
+   */
+  public ActorRef<ConnectionActor.Command> connect(Sensitivity clearance) {
+    return actors.connectEmbedded(clearance);
+  }
+
   /** The planner, for actor-native callers that manage request ids themselves. */
   public ActorRef<Planner.Command> planner() {
     return actors.planner();

@@ -39,13 +39,13 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The fast path of primary-key reads (session → owning entity shard → session) keeps every check of
- * the planner: the hooks' rewrite, refusals and budget apply, once per query; it is taken only for
- * a plan cached under the current schema; actor-native callers of the planner get it too.
+ * Every read — through a session, the planner or on the caller's thread — passes the same checks:
+ * the hooks' rewrite, refusals and budget apply, once per request, and a read past its deadline
+ * stops with TIMEOUT.
  */
 @ExtendWith(TestKitJUnit5Extension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FastPathTest {
+class RequestChecksTest {
   @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create();
 
   /** Row-level security stand-in: hides users named "hidden", refuses comments, counts calls. */
@@ -164,20 +164,16 @@ class FastPathTest {
   }
 
   @Test
-  void theHooksRewriteAppliesOnTheFastPathAndRunsOncePerQuery() {
-    result(user(1)); // caches the plan of the shape
-    long direct = actors.directReads();
+  void theHooksRewriteAppliesAndRunsOncePerQuery() {
     int calls = hooks.queries.get();
     QueryResult visible = result(user(2));
     QueryResult hidden = result(user(4));
-    assertThat(actors.directReads() - direct).isEqualTo(2);
     assertThat(hooks.queries.get() - calls).isEqualTo(2);
     assertThat(visible).isEqualTo(store.query(hooks.query(user(2), Map.of())));
     assertThat(visible.root().ids()).containsExactly(Value.of(2L));
     assertThat(hidden.root().size()).isZero(); // the store alone would find it
     assertThat(store.query(user(4)).root().size()).isEqualTo(1);
 
-    // a query the executor runs passes the hooks once too
     calls = hooks.queries.get();
     assertThat(result(GraphQuery.from("User").include("posts").build()).root().ids())
         .doesNotContain(Value.of(4L))
@@ -240,22 +236,33 @@ class FastPathTest {
   }
 
   @Test
-  void aRefusalOfTheHooksAndTheSessionsBudgetApplyOnTheFastPath() {
+  void aRefusalOfTheHooksAndTheSessionsBudgetApply() {
     Message.Response refused = call(GraphQuery.from("Comment").where(Filter.eq("id", 1L)).build());
     assertThat(((Message.Error) refused).code()).isEqualTo(ErrorCode.PERMISSION_DENIED.code());
 
-    result(user(3));
-    long direct = actors.directReads();
     hooks.budget = new QueryBudget(5, 0, 50_000);
     try {
       Message.Response over = call(user(3));
       assertThat(over).isInstanceOf(Message.Error.class);
       assertThat(((Message.Error) over).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED.code());
-      assertThat(actors.directReads() - direct).isEqualTo(1);
     } finally {
       hooks.budget = QueryBudget.DEFAULT;
     }
     assertThat(result(user(3)).root().ids()).containsExactly(Value.of(3L));
+  }
+
+  /** A read whose deadline has passed when it runs stops with TIMEOUT before it reads. */
+  @Test
+  void aReadPastItsDeadlineStopsWithTimeout() {
+    ReadService.Read<QueryResult> read =
+        actors
+            .reads()
+            .checkQuery(GraphQuery.from("User").build(), Map.of(), Sensitivity.RESTRICTED, 0);
+    Deadline passed = Deadline.after(java.time.Duration.ZERO);
+    assertThatThrownBy(() -> read.run(passed))
+        .isInstanceOf(OrmDbException.class)
+        .satisfies(e -> assertThat(((OrmDbException) e).code()).isEqualTo(ErrorCode.TIMEOUT));
+    assertThat(read.run(Deadline.NONE).root().size()).isEqualTo(7);
   }
 
   @Test
@@ -303,23 +310,25 @@ class FastPathTest {
   }
 
   @Test
-  void aNewSchemaVersionTakesThePlannerOnceThenTheFastPathAgain() {
-    result(user(5));
+  void aNewSchemaVersionIsReadAtOnce() {
     long version = store.schema().version();
     store.applySchema(
         SchemaParser.parse(TestDb.BLOG + "\nentity Tag {\n  id int64 @id\n  label string\n}\n"));
     assertThat(store.schema().version()).isGreaterThan(version);
-    long direct = actors.directReads();
     assertThat(result(user(5))).isEqualTo(store.query(hooks.query(user(5), Map.of())));
-    assertThat(actors.directReads()).isEqualTo(direct); // no plan cached for the new schema yet
-    assertThat(result(user(6))).isEqualTo(store.query(hooks.query(user(6), Map.of())));
-    assertThat(actors.directReads()).isEqualTo(direct + 1);
+    assertThat(result(GraphQuery.from("Tag").build()).root().size()).isZero();
+    TestProbe<Message.Response> probe = testKit.createTestProbe();
+    session.tell(
+        new ConnectionActor.Request(
+            new Message.Query(ids.incrementAndGet(), version, user(5)), probe.ref()));
+    assertThat(probe.expectMessageClass(Message.Error.class).code())
+        .isEqualTo(ErrorCode.SCHEMA_MISMATCH.code());
   }
 
+  /** Actor-native callers of the planner get the sessions' answers, after the same checks. */
   @Test
-  void actorNativeCallersOfThePlannerAndSessionsWithoutAGateGetTheSameAnswers() {
-    result(user(7));
-    long direct = actors.directReads();
+  void actorNativeCallersOfThePlannerGetTheSameAnswers() {
+    int calls = hooks.queries.get();
     TestProbe<Message.Response> probe = testKit.createTestProbe();
     actors
         .planner()
@@ -327,13 +336,16 @@ class FastPathTest {
     Message.QueryReply viaPlanner = probe.expectMessageClass(Message.QueryReply.class);
     assertThat(viaPlanner.requestId()).isEqualTo(77);
     assertThat(viaPlanner.result()).isEqualTo(store.query(hooks.query(user(7), Map.of())));
-    assertThat(actors.directReads()).isEqualTo(direct + 1);
-
-    // a session built without the gate sends everything to the planner, which takes the fast path
-    ActorRef<ConnectionActor.Command> plain =
-        testKit.spawn(ConnectionActor.embedded(store, actors.planner(), actors.settings()));
-    assertThat(TestDb.ok(call(plain, user(7)), Message.QueryReply.class).result())
-        .isEqualTo(viaPlanner.result());
-    assertThat(actors.directReads()).isEqualTo(direct + 2);
+    assertThat(viaPlanner.result()).isEqualTo(result(user(7)));
+    assertThat(hooks.queries.get() - calls).isEqualTo(3); // planner, session, the expectation
+    actors
+        .planner()
+        .tell(
+            new Planner.Plan(
+                new Message.Query(78, 0, GraphQuery.from("Comment").build()),
+                Map.of(),
+                probe.ref()));
+    assertThat(probe.expectMessageClass(Message.Error.class).code())
+        .isEqualTo(ErrorCode.PERMISSION_DENIED.code());
   }
 }

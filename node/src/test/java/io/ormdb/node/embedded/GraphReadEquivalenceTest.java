@@ -1,0 +1,447 @@
+package io.ormdb.node.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.result.EdgeBlock;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.IndexDef;
+import io.ormdb.protocol.schema.Masking;
+import io.ormdb.protocol.schema.OnDelete;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.protocol.schema.Sensitivity;
+import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
+import io.ormdb.protocol.wire.Message;
+import io.ormdb.store.OrmStore;
+import io.ormdb.store.query.FieldMasker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * For random schemas, data and reads, the embedded API on the caller's thread ({@link OrmDb#query},
+ * {@link OrmDb#aggregate}) and a connection actor ({@link OrmDb#connect}) answer exactly what the
+ * store answers at the same LSN: graph queries with includes, next pages of the root and of an
+ * include, aggregates, errors (by code), and — for a session of a lower clearance — the store's
+ * answer masked for it, or the same refusal. The data is written through {@link OrmDb#mutate} (the
+ * write path of 1, 3 and 8 partitions). Messages are serialized ({@code serialize-messages}).
+ */
+class GraphReadEquivalenceTest {
+  static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c"};
+  static final Sensitivity[] CLEARANCES = {Sensitivity.PUBLIC, Sensitivity.INTERNAL};
+  private static final AtomicLong IDS = new AtomicLong();
+
+  /** What the three paths compare: the store's answer, OrmDb's, and sessions'. */
+  private int compared;
+
+  private int nonEmpty;
+  private int errorsCompared;
+  private int masked;
+  private int rootPages;
+  private int includePages;
+
+  @Test
+  void theEmbeddedApiAndASessionAnswerWhatTheStoreAnswersForRandomReads() throws Exception {
+    long seed = Long.getLong("ormdb.model.seed", System.nanoTime());
+    Random rnd = new Random(seed);
+    int[] partitions = {1, 3, 8};
+    for (int model = 0; model < 6; model++) {
+      int p = partitions[model % 3];
+      ActorSystem<Void> system =
+          ActorSystem.create(
+              Behaviors.empty(),
+              "equivalence",
+              ConfigFactory.parseString(
+                      "ormdb.partitions = "
+                          + p
+                          + "\npekko.actor.serialize-messages = on\npekko.loglevel = WARNING")
+                  .withFallback(ConfigFactory.load()));
+      try {
+        OrmDb db = OrmDb.get(system);
+        SchemaBundle schema = randomSchema(rnd, 1);
+        db.store().applySchema(schema);
+        db.mutate(randomData(rnd, schema)).toCompletableFuture().join();
+        Paths paths = new Paths(system, db, rnd);
+        for (int i = 0; i < 60; i++) {
+          String where = "seed " + seed + ", " + p + " partitions, model " + model;
+          compareQuery(paths, randomQuery(rnd, schema), where, true);
+          compareAggregate(paths, randomAggregate(rnd, schema), where);
+        }
+      } finally {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+    System.out.printf(
+        "read equivalence: %d answers compared (%d non-empty queries), %d errors, %d masked,"
+            + " next pages of %d roots and %d includes%n",
+        compared, nonEmpty, errorsCompared, masked, rootPages, includePages);
+    assertThat(compared).isGreaterThan(1_000);
+    assertThat(nonEmpty).isGreaterThan(50);
+    assertThat(masked).isGreaterThan(50);
+    assertThat(errorsCompared).isPositive();
+    assertThat(rootPages).isPositive();
+    assertThat(includePages).isPositive();
+  }
+
+  /** The three ways to read: the store, the embedded API on this thread, a session. */
+  private static final class Paths {
+    final ActorSystem<Void> system;
+    final OrmDb db;
+    final OrmStore store;
+    final ActorRef<ConnectionActor.Command> session;
+    final Map<Sensitivity, ActorRef<ConnectionActor.Command>> lower = new LinkedHashMap<>();
+    final Random rnd;
+
+    Paths(ActorSystem<Void> system, OrmDb db, Random rnd) {
+      this.system = system;
+      this.db = db;
+      this.store = db.store();
+      this.session = db.connect();
+      this.rnd = rnd;
+      for (Sensitivity s : CLEARANCES) {
+        lower.put(s, db.connect(s));
+      }
+    }
+
+    Message.Response ask(
+        ActorRef<ConnectionActor.Command> to, java.util.function.LongFunction<Message.Request> r) {
+      long id = IDS.incrementAndGet();
+      Message.Response answer =
+          AskPattern.<ConnectionActor.Command, Message.Response>ask(
+                  to,
+                  replyTo -> new ConnectionActor.Request(r.apply(id), replyTo),
+                  Duration.ofSeconds(30),
+                  system.scheduler())
+              .toCompletableFuture()
+              .join();
+      assertThat(answer.requestId()).isEqualTo(id);
+      return answer;
+    }
+  }
+
+  /** The value, or the error code of the OrmDbException it threw or failed with. */
+  private static Object outcome(Supplier<Object> call) {
+    try {
+      return call.get();
+    } catch (CompletionException e) {
+      return ((OrmDbException) e.getCause()).code();
+    } catch (OrmDbException e) {
+      return e.code();
+    }
+  }
+
+  private static Object outcome(Message.Response r) {
+    if (r instanceof Message.Error e) {
+      return ErrorCode.fromCode(e.code());
+    } else if (r instanceof Message.QueryReply q) {
+      return q.result();
+    }
+    return ((Message.AggregateReply) r).result();
+  }
+
+  /** Compares the answers to {@code q}, then (when {@code follow}) to its next pages. */
+  private void compareQuery(Paths paths, GraphQuery q, String where, boolean follow) {
+    Object expected = outcome(() -> paths.store.query(q));
+    long callerReads = paths.db.callerThreadReads();
+    Object embedded = outcome(() -> paths.db.query(q).toCompletableFuture().join());
+    assertThat(paths.db.callerThreadReads()).as("read on this thread").isEqualTo(callerReads + 1);
+    Object session = outcome(paths.ask(paths.session, id -> new Message.Query(id, 0, q)));
+    assertThat(embedded).as("%s, OrmDb.query %s", where, q).isEqualTo(expected);
+    assertThat(session).as("%s, session %s", where, q).isEqualTo(expected);
+    compared += 2;
+    if (expected instanceof ErrorCode) {
+      errorsCompared++;
+      return;
+    }
+    io.ormdb.protocol.result.QueryResult result = (io.ormdb.protocol.result.QueryResult) expected;
+    nonEmpty += result.totalRows() > 0 ? 1 : 0;
+    Sensitivity clearance = CLEARANCES[paths.rnd.nextInt(CLEARANCES.length)];
+    Object lower;
+    try {
+      FieldMasker.checkQuery(q, paths.store.schema(), clearance);
+      lower = FieldMasker.mask(result, paths.store.schema(), clearance);
+      masked++;
+    } catch (OrmDbException e) {
+      lower = e.code();
+    }
+    assertThat(outcome(paths.ask(paths.lower.get(clearance), id -> new Message.Query(id, 0, q))))
+        .as("%s, session of clearance %s: %s", where, clearance, q)
+        .isEqualTo(lower);
+    compared++;
+    if (!follow) {
+      return;
+    }
+    if (result.nextCursor() != null) {
+      GraphQuery next =
+          new GraphQuery(
+              q.rootEntity(),
+              q.fields(),
+              q.filter(),
+              q.orderBy(),
+              new Pagination(q.pagination().limit(), 0, result.nextCursor()),
+              q.includes(),
+              null);
+      compareQuery(paths, next, where + ", next page", false);
+      rootPages++;
+    }
+    for (EdgeBlock edges : result.edges()) {
+      if (!edges.pages().isEmpty()) {
+        compareQuery(
+            paths, nextIncludePage(q, edges), where + ", next page of " + edges.path(), false);
+        includePages++;
+        break;
+      }
+    }
+  }
+
+  /** {@code q} with the include of {@code edges} starting after its first parent's page. */
+  private static GraphQuery nextIncludePage(GraphQuery q, EdgeBlock edges) {
+    List<Include> includes = new ArrayList<>();
+    for (Include i : q.includes()) {
+      includes.add(
+          i.path().equals(edges.path())
+              ? new Include(
+                  i.path(),
+                  i.fields(),
+                  i.filter(),
+                  i.orderBy(),
+                  new Pagination(i.pagination().limit(), 0, edges.pages().get(0).nextCursor()))
+              : i);
+    }
+    return new GraphQuery(
+        q.rootEntity(), q.fields(), q.filter(), q.orderBy(), q.pagination(), includes, null);
+  }
+
+  private void compareAggregate(Paths paths, AggregateQuery a, String where) {
+    Object expected = outcome(() -> paths.store.aggregate(a));
+    Object embedded = outcome(() -> paths.db.aggregate(a).toCompletableFuture().join());
+    Object session = outcome(paths.ask(paths.session, id -> new Message.Aggregate(id, 0, a)));
+    assertThat(embedded).as("%s, OrmDb.aggregate %s", where, a).isEqualTo(expected);
+    assertThat(session).as("%s, session %s", where, a).isEqualTo(expected);
+    compared += 2;
+    if (expected instanceof ErrorCode) {
+      errorsCompared++;
+      return;
+    }
+    Sensitivity clearance = CLEARANCES[paths.rnd.nextInt(CLEARANCES.length)];
+    Object lower;
+    try {
+      FieldMasker.checkAggregate(a, paths.store.schema(), clearance);
+      lower = expected;
+    } catch (OrmDbException e) {
+      lower = e.code();
+    }
+    assertThat(
+            outcome(paths.ask(paths.lower.get(clearance), id -> new Message.Aggregate(id, 0, a))))
+        .as("%s, session of clearance %s: %s", where, clearance, a)
+        .isEqualTo(lower);
+    compared++;
+  }
+
+  // ---- a small random model: entities E0..En-1, each child with a foreign key to a parent ------
+
+  /**
+   * Entities with an int64 id, an optional int32 {@code n0}, a string {@code s0} and, past the
+   * first, a foreign key to an earlier entity; {@code s0} (and sometimes {@code n0}) is sensitive.
+   */
+  static SchemaBundle randomSchema(Random rnd, long version) {
+    int n = 2 + rnd.nextInt(3);
+    List<EntityDef> entities = new ArrayList<>();
+    List<RelationDef> relations = new ArrayList<>();
+    List<IndexDef> indexes = new ArrayList<>();
+    Masking[] masks = {
+      new Masking.Nullify(),
+      new Masking.Omit(),
+      new Masking.Hash(),
+      new Masking.Redact("x"),
+      new Masking.Partial(1, rnd.nextBoolean(), '*')
+    };
+    for (int e = 0; e < n; e++) {
+      List<FieldDef> fs = new ArrayList<>();
+      fs.add(FieldDef.of("id", FieldType.of(ValueType.INT64)));
+      FieldDef n0 = FieldDef.of("n0", FieldType.of(ValueType.INT32)).asOptional();
+      if (rnd.nextInt(3) == 0) {
+        n0 = n0.withSecurity(Sensitivity.SENSITIVE, masks[rnd.nextInt(masks.length)]);
+      }
+      fs.add(n0);
+      fs.add(
+          FieldDef.of("s0", FieldType.of(ValueType.STRING))
+              .withSecurity(
+                  rnd.nextBoolean() ? Sensitivity.INTERNAL : Sensitivity.SENSITIVE,
+                  masks[rnd.nextInt(masks.length)]));
+      if (e > 0) {
+        int parent = rnd.nextInt(e);
+        fs.add(FieldDef.of("ref" + parent, FieldType.of(ValueType.INT64)).asOptional());
+        relations.add(
+            RelationDef.oneToMany(
+                "kids" + e, "E" + parent, "id", "E" + e, "ref" + parent, OnDelete.CASCADE));
+        relations.add(
+            RelationDef.manyToOne("up" + parent, "E" + e, "ref" + parent, "E" + parent, "id"));
+      }
+      entities.add(new EntityDef("E" + e, "id", fs, false, List.of()));
+      if (rnd.nextBoolean()) {
+        indexes.add(
+            new IndexDef("E" + e + "_n0", "E" + e, List.of("n0"), IndexDef.Kind.BTREE, false));
+      }
+    }
+    return new SchemaBundle(version, List.of(), entities, relations, List.of(), indexes, List.of());
+  }
+
+  static MutationBatch randomData(Random rnd, SchemaBundle schema) {
+    List<Mutation> inserts = new ArrayList<>();
+    Map<String, List<Long>> ids = new LinkedHashMap<>();
+    for (EntityDef e : schema.entities()) {
+      int count = rnd.nextInt(5) == 0 ? rnd.nextInt(3) : 5 + rnd.nextInt(40);
+      Set<Long> mine = new HashSet<>();
+      while (mine.size() < count) {
+        mine.add((long) 1 + rnd.nextInt(200));
+      }
+      for (long id : mine) {
+        Map<String, Value> r = new LinkedHashMap<>();
+        r.put("id", Value.of(id));
+        r.put("n0", rnd.nextInt(5) == 0 ? Value.NULL : Value.of(rnd.nextInt(10) - 3));
+        r.put("s0", Value.of(STRINGS[rnd.nextInt(STRINGS.length)]));
+        for (FieldDef f : e.fields()) {
+          if (f.name().startsWith("ref")) {
+            List<Long> parents = ids.get("E" + f.name().substring(3));
+            r.put(
+                f.name(),
+                parents.isEmpty() || rnd.nextInt(6) == 0
+                    ? Value.NULL
+                    : Value.of(parents.get(rnd.nextInt(parents.size()))));
+          }
+        }
+        inserts.add(new Mutation.Insert(e.name(), r));
+      }
+      ids.put(e.name(), new ArrayList<>(mine));
+    }
+    return new MutationBatch(inserts);
+  }
+
+  static Filter randomFilter(Random rnd, EntityDef e, int depth) {
+    FieldDef f = e.fields().get(rnd.nextInt(e.fields().size()));
+    Value lit =
+        f.type().base() == ValueType.STRING
+            ? Value.of(STRINGS[rnd.nextInt(STRINGS.length)])
+            : Value.of((long) rnd.nextInt(f.name().equals("n0") ? 10 : 200) - 3);
+    switch (rnd.nextInt(depth > 0 ? 7 : 4)) {
+      case 0:
+      case 1:
+        return new Filter.Compare(f.name(), Filter.Op.values()[rnd.nextInt(6)], lit);
+      case 2:
+        return new Filter.In(f.name(), List.of(lit), rnd.nextInt(3) == 0);
+      case 3:
+        return new Filter.IsNull(f.name(), rnd.nextBoolean());
+      case 4:
+        return new Filter.And(
+            List.of(randomFilter(rnd, e, depth - 1), randomFilter(rnd, e, depth - 1)));
+      case 5:
+        return new Filter.Or(
+            List.of(randomFilter(rnd, e, depth - 1), randomFilter(rnd, e, depth - 1)));
+      default:
+        return new Filter.Not(randomFilter(rnd, e, depth - 1));
+    }
+  }
+
+  static List<OrderSpec> randomOrder(Random rnd, EntityDef e) {
+    List<OrderSpec> out = new ArrayList<>();
+    Set<String> used = new HashSet<>();
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
+      if (used.add(f)) {
+        out.add(rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f));
+      }
+    }
+    return out;
+  }
+
+  static GraphQuery randomQuery(Random rnd, SchemaBundle schema) {
+    EntityDef root = schema.entities().get(rnd.nextInt(schema.entities().size()));
+    List<Include> includes = new ArrayList<>();
+    addIncludes(rnd, schema, root, "", 1, includes);
+    return new GraphQuery(
+        root.name(),
+        List.of(),
+        rnd.nextInt(4) == 0 ? null : randomFilter(rnd, root, 2),
+        randomOrder(rnd, root),
+        new Pagination(
+            rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(8),
+            rnd.nextInt(3) == 0 ? rnd.nextInt(4) : 0,
+            null),
+        includes,
+        null);
+  }
+
+  static AggregateQuery randomAggregate(Random rnd, SchemaBundle schema) {
+    EntityDef e = schema.entities().get(rnd.nextInt(schema.entities().size()));
+    List<AggregateQuery.Aggregation> aggs = new ArrayList<>();
+    aggs.add(new AggregateQuery.Aggregation(AggregateQuery.Function.COUNT, null));
+    AggregateQuery.Function[] functions = AggregateQuery.Function.values();
+    for (int i = rnd.nextInt(3); i > 0; i--) {
+      // sum and avg of s0 are refused (not a number): compared as errors
+      String field = rnd.nextInt(4) == 0 ? "s0" : "n0";
+      aggs.add(new AggregateQuery.Aggregation(functions[rnd.nextInt(functions.length)], field));
+    }
+    List<String> groupBy = new ArrayList<>();
+    if (rnd.nextBoolean()) {
+      groupBy.add(rnd.nextBoolean() ? "n0" : "s0");
+    }
+    return new AggregateQuery(
+        e.name(), aggs, rnd.nextInt(3) == 0 ? null : randomFilter(rnd, e, 1), groupBy, null);
+  }
+
+  private static void addIncludes(
+      Random rnd, SchemaBundle schema, EntityDef from, String path, int depth, List<Include> out) {
+    if (depth > 3) {
+      return;
+    }
+    for (RelationDef rel : schema.relationsFrom(from.name())) {
+      if (rnd.nextInt(depth == 1 ? 2 : 3) != 0) {
+        continue;
+      }
+      EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+      String p = path.isEmpty() ? rel.name() : path + "." + rel.name();
+      out.add(
+          new Include(
+              p,
+              List.of(),
+              rnd.nextInt(3) == 0 ? randomFilter(rnd, target, 1) : null,
+              randomOrder(rnd, target),
+              new Pagination(
+                  rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2),
+                  rnd.nextInt(4) == 0 ? 1 : 0,
+                  null)));
+      addIncludes(rnd, schema, target, p, depth + 1, out);
+    }
+  }
+}
