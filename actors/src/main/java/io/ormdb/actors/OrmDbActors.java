@@ -67,10 +67,10 @@ public final class OrmDbActors {
       PlannerHooks hooks) {
     ShardContext ctx = ShardContext.create(system, store, settings);
     ShardRouter router = ShardRouter.start(system, ctx, name);
+    WritePath writes = new WritePath(ctx, router);
     ActorRef<CommitCoordinator.Command> coordinator =
         system.systemActorOf(
-            CommitCoordinator.create(ctx, router), "ormdb-commit-" + name, Props.empty());
-    WritePath writes = new WritePath(coordinator, system.scheduler(), settings.requestTimeout());
+            CommitCoordinator.create(writes), "ormdb-commit-" + name, Props.empty());
     Requests requests = new Requests(ctx, new ReadService(store, router, hooks), writes, hooks);
     ActorRef<Planner.Command> planner =
         system.systemActorOf(Planner.create(requests), "ormdb-planner-" + name, Props.empty());

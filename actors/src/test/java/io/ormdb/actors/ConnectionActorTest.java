@@ -8,7 +8,6 @@ import io.ormdb.actors.planner.PlannerHooks;
 import io.ormdb.actors.planner.ReadService;
 import io.ormdb.actors.planner.Requests;
 import io.ormdb.actors.settings.ActorSettings;
-import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
@@ -227,7 +226,7 @@ class ConnectionActorTest {
                   Map.of(
                       "id", Value.of(42L), "email", Value.of("a@x.io"), "name", Value.of("Ann")))));
       List<String> asked = new CopyOnWriteArrayList<>();
-      ShardRouter counting = counting(db.actors.router(), asked);
+      ShardRouter counting = WritePathTest.recording(db.actors.router(), asked);
       Requests requests =
           new Requests(
               new ShardContext(db.store, storeExecutor(), db.actors.settings()),
@@ -276,26 +275,5 @@ class ConnectionActorTest {
         .lookup(
             org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(
                 ActorSettings.STORE_DISPATCHER));
-  }
-
-  /** {@code real}, recording every shard a message is sent to. */
-  static ShardRouter counting(ShardRouter real, List<String> asked) {
-    return new ShardRouter() {
-      @Override
-      public void tell(String entity, int partition, EntityShard.Command message) {
-        asked.add(EntityShard.entityId(entity, partition));
-        real.tell(entity, partition, message);
-      }
-
-      @Override
-      public int partitions() {
-        return real.partitions();
-      }
-
-      @Override
-      public String hosting() {
-        return real.hosting();
-      }
-    };
   }
 }

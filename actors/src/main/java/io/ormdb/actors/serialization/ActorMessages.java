@@ -49,6 +49,7 @@ public final class ActorMessages {
     t.put(1067, LocalShardRouter.Deliver.class);
     t.put(1068, EntityShard.DirectRead.class);
     t.put(1069, QueryBudget.class);
+    t.put(1070, EntityShard.Commit.class);
     return t;
   }
 

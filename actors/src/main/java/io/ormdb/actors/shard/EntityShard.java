@@ -4,6 +4,7 @@ import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.SortedSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -50,7 +50,7 @@ public final class EntityShard {
 
   /** Messages an entity shard accepts. */
   public sealed interface Command extends OrmDbMessage
-      permits FetchRoots, FetchHop, Validate, DirectRead, Finished {}
+      permits FetchRoots, FetchHop, Validate, Commit, DirectRead, Finished {}
 
   /**
    * The root candidates this shard owns for {@code query} at {@code lsn}: filtered, after the
@@ -87,9 +87,10 @@ public final class EntityShard {
   }
 
   /**
-   * Validates this shard's part of a batch: {@code mutations.get(i)} is mutation {@code
-   * indexes.get(i)} of the batch. Schema checks, then expected versions against the newest
-   * snapshot.
+   * Validates this shard's part of a batch that spans several shards: {@code mutations.get(i)} is
+   * mutation {@code indexes.get(i)} of the batch. The checks that need only the schema ({@link
+   * MutationValidator}), on the shard's thread; the reply is {@link Validated} or the {@link
+   * Refused} of the first failing mutation.
    */
   public record Validate(
       long tag, List<Integer> indexes, List<Mutation> mutations, ActorRef<Reply> replyTo)
@@ -100,6 +101,22 @@ public final class EntityShard {
       if (indexes.size() != mutations.size()) {
         throw new IllegalArgumentException("one index per mutation");
       }
+    }
+  }
+
+  /**
+   * A whole batch every mutation of which this shard owns: validated here ({@link
+   * MutationValidator}, in mutation order, on the shard's thread), then handed to the store's
+   * committer ({@code OrmStore.commitAsync}, a bounded enqueue that does not block), which applies
+   * every constraint and the expected versions atomically. The answer ({@link Message.MutateReply},
+   * or {@link Message.Error} naming the failing mutation) goes to {@code replyTo} from the thread
+   * that completes the commit, without coming back through this shard.
+   */
+  public record Commit(long requestId, MutationBatch batch, ActorRef<Message.Response> replyTo)
+      implements Command {
+    public Commit {
+      Objects.requireNonNull(batch, "batch");
+      Objects.requireNonNull(replyTo, "replyTo");
     }
   }
 
@@ -184,6 +201,8 @@ public final class EntityShard {
       m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
     } else if (message instanceof Validate m) {
       m.replyTo().tell(new Refused(m.tag(), code.code(), reason, -1));
+    } else if (message instanceof Commit m) {
+      m.replyTo().tell(new Message.Error(m.requestId(), code.code(), reason));
     } else if (message instanceof DirectRead m) {
       m.replyTo().tell(new Message.Error(m.requestId(), code.code(), reason));
     }
@@ -233,7 +252,8 @@ public final class EntityShard {
       return Behaviors.receive(Command.class)
           .onMessage(FetchRoots.class, m -> run(m.replyTo(), m.tag(), -1, () -> roots(m)))
           .onMessage(FetchHop.class, m -> run(m.replyTo(), m.tag(), -1, () -> hop(m)))
-          .onMessage(Validate.class, m -> run(m.replyTo(), m.tag(), -1, () -> validate(m)))
+          .onMessage(Validate.class, this::onValidate)
+          .onMessage(Commit.class, this::onCommit)
           .onMessage(DirectRead.class, this::onDirectRead)
           .onMessage(
               Finished.class,
@@ -321,58 +341,63 @@ public final class EntityShard {
       return ctx.store().queryEngine().prepare(view, q, session, QueryBudget.DEFAULT);
     }
 
-    private Reply validate(Validate m) {
-      SchemaBundle schema = ctx.store().schema();
-      for (int i = 0; i < m.mutations().size(); i++) {
-        int index = m.indexes().get(i);
-        try {
-          MutationValidator.validate(schema, index, m.mutations().get(i));
-        } catch (OrmDbException e) {
-          return new Refused(m.tag(), e.code().code(), e.getMessage(), index);
-        }
-      }
-      // Expected versions: a cheap early CONFLICT; the store checks them again when it commits.
-      try (ReadView view = ctx.store().snapshot()) {
+    /** Checks {@code m}'s part on this thread: CPU work over the schema, no store read. */
+    private Behavior<Command> onValidate(Validate m) {
+      Reply reply = new Validated(m.tag(), partition);
+      try {
+        SchemaBundle schema = ctx.store().schema();
         for (int i = 0; i < m.mutations().size(); i++) {
-          Mutation mu = m.mutations().get(i);
-          long expected = expectedVersion(mu);
-          Value id =
-              mu instanceof Mutation.Update u
-                  ? u.id()
-                  : (mu instanceof Mutation.Delete d ? d.id() : null);
-          if (expected <= 0 || id == null) {
-            continue;
-          }
-          Optional<Row> row = view.get(mu.entity(), id);
-          if (row.isPresent() && row.get().version() != expected) {
-            int index = m.indexes().get(i);
-            return new Refused(
-                m.tag(),
-                ErrorCode.CONFLICT.code(),
-                mu.context(index)
-                    + ": expected version "
-                    + expected
-                    + " of "
-                    + mu.entity()
-                    + " "
-                    + id.render()
-                    + " but it is "
-                    + row.get().version(),
-                index);
+          int index = m.indexes().get(i);
+          try {
+            MutationValidator.validate(schema, index, m.mutations().get(i));
+          } catch (OrmDbException e) {
+            reply = new Refused(m.tag(), e.code().code(), e.getMessage(), index);
+            break;
           }
         }
+      } catch (RuntimeException | StackOverflowError e) {
+        OrmDbException o = failure(e);
+        reply = new Refused(m.tag(), o.code().code(), o.getMessage(), -1);
       }
-      return new Validated(m.tag(), partition);
+      m.replyTo().tell(reply);
+      return Behaviors.same();
     }
 
-    private static long expectedVersion(Mutation m) {
-      if (m instanceof Mutation.Update u) {
-        return u.expectedVersion();
+    /**
+     * Validates the whole batch here, then enqueues its commit; the store's completion answers the
+     * requester from the committer's thread (telling an {@code ActorRef} is thread-safe, and the
+     * callback touches no state of this shard).
+     */
+    private Behavior<Command> onCommit(Commit m) {
+      long id = m.requestId();
+      try {
+        SchemaBundle schema = ctx.store().schema();
+        List<Mutation> ms = m.batch().mutations();
+        for (int i = 0; i < ms.size(); i++) {
+          MutationValidator.validate(schema, i, ms.get(i));
+        }
+        ctx.store()
+            .commitAsync(m.batch())
+            .whenComplete(
+                (result, error) ->
+                    m.replyTo()
+                        .tell(
+                            error == null
+                                ? new Message.MutateReply(id, result)
+                                : refusal(id, error, "the commit")));
+      } catch (RuntimeException | StackOverflowError e) {
+        m.replyTo().tell(refusal(id, e, "entity shard " + entity + "|" + partition));
       }
-      if (m instanceof Mutation.Delete d) {
-        return d.expectedVersion();
+      return Behaviors.same();
+    }
+
+    /** The error answer of request {@code id}; a failure that is not a refusal is logged. */
+    private Message.Error refusal(long id, Throwable error, String what) {
+      if (!(OrmDbException.unwrap(error) instanceof OrmDbException)) {
+        log.error("{} failed", what, OrmDbException.unwrap(error));
       }
-      return 0;
+      OrmDbException e = OrmDbException.of(error, what);
+      return new Message.Error(id, e.code().code(), e.getMessage());
     }
 
     private static List<WireRow> wire(List<Row> rows) {

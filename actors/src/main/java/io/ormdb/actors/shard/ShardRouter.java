@@ -3,7 +3,11 @@ package io.ormdb.actors.shard;
 import io.ormdb.actors.settings.ActorSettings;
 import io.ormdb.actors.shard.internal.ClusterShardRouter;
 import io.ormdb.actors.shard.internal.LocalShardRouter;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
@@ -16,6 +20,18 @@ public interface ShardRouter {
 
   /** Sends {@code message} to the shard of {@code entity} owning {@code partition}. */
   void tell(String entity, int partition, EntityShard.Command message);
+
+  /**
+   * Sends the shard of {@code entity} owning {@code partition} the message {@code message} builds
+   * around a one-off reply reference (no actor is spawned: Pekko's ask); completes with the shard's
+   * reply on the thread that sends it, or fails with a {@link
+   * java.util.concurrent.TimeoutException} after {@code timeout}.
+   */
+  <R> CompletionStage<R> ask(
+      String entity,
+      int partition,
+      Function<ActorRef<R>, EntityShard.Command> message,
+      Duration timeout);
 
   /** The number of partitions per entity. */
   int partitions();

@@ -4,6 +4,7 @@ import io.ormdb.actors.OrmDbActors;
 import io.ormdb.actors.commit.CommitCoordinator;
 import io.ormdb.actors.connection.ConnectionActor;
 import io.ormdb.actors.planner.Planner;
+import io.ormdb.actors.planner.Requests;
 import io.ormdb.cdc.FeedControl;
 import io.ormdb.cdc.OrmStoreRegistry;
 import io.ormdb.cdc.audit.AuditDestination;
@@ -43,6 +44,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
@@ -197,9 +199,19 @@ public final class OrmDb implements Extension {
     return query(f.query());
   }
 
-  /** Commits a batch atomically; completes once it is durable. */
+  /**
+   * Commits a batch atomically; completes once it is durable.
+   *
+   * <p>From any thread, without the embedded session: the hooks run on the calling thread (CPU
+   * work), then the batch goes to the entity shard that owns its rows, which validates it and hands
+   * it to the store's committer, whose completion completes the stage (a batch over several
+   * partitions is validated by each owner first, then committed once). Nothing here blocks, and
+   * callers on many threads never queue behind one actor; their commits coalesce in the store's
+   * group commit. No answer within {@code ormdb.actors.request-timeout} fails the stage with
+   * TIMEOUT (the batch may still commit).
+   */
   public CompletionStage<MutationResult> mutate(MutationBatch batch) {
-    return request(id -> new Message.Mutate(id, 0, batch), Message.MutateReply.class)
+    return direct(id -> new Message.Mutate(id, 0, batch), Message.MutateReply.class)
         .thenApply(Message.MutateReply::result);
   }
 
@@ -467,24 +479,65 @@ public final class OrmDb implements Extension {
     } catch (RuntimeException | StackOverflowError e) {
       return CompletableFuture.failedFuture(failure(e));
     }
-    asked.whenCompleteAsync(
-        (r, failure) -> {
-          if (failure != null) {
-            answer.completeExceptionally(failure);
-          } else if (r instanceof Message.Error e) {
-            answer.completeExceptionally(
-                new OrmDbException(ErrorCode.fromCode(e.code()), e.message()));
-          } else if (type.isInstance(r)) {
-            answer.complete(type.cast(r));
-          } else {
-            answer.completeExceptionally(
-                new OrmDbException(
-                    ErrorCode.INTERNAL,
-                    "expected " + type.getSimpleName() + " but the answer was " + r.type()));
-          }
-        },
-        IN_PLACE);
+    asked.whenCompleteAsync((r, failure) -> complete(answer, r, failure, type), IN_PLACE);
     return answer;
+  }
+
+  /**
+   * Runs a request the way a session would — its checks on this thread, then its store task or
+   * write — without the session, completing the stage on the thread that has the answer; TIMEOUT
+   * after {@code request-timeout} at the latest. For requests whose work never blocks this thread
+   * (writes: the shards and the committer do the work).
+   */
+  private <T extends Message.Response> CompletionStage<T> direct(
+      LongFunction<Message.Request> request, Class<T> type) {
+    long id = requestIds.incrementAndGet();
+    CompletableFuture<Message.Response> answered = new CompletableFuture<>();
+    Duration timeout = settings.actors().requestTimeout();
+    try {
+      Requests requests = actors.requests();
+      requests.start(
+          requests.plan(request.apply(id), Map.of(), Sensitivity.RESTRICTED),
+          id,
+          Deadline.after(timeout),
+          answered::complete);
+    } catch (RuntimeException | StackOverflowError e) {
+      return CompletableFuture.failedFuture(failure(e));
+    }
+    if (!answered.isDone()) {
+      answered.completeOnTimeout(
+          new Message.Error(
+              id,
+              ErrorCode.TIMEOUT.code(),
+              "no answer within "
+                  + timeout.toMillis()
+                  + " ms; a write may still have been applied"),
+          timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    answered.whenComplete((r, failure) -> complete(answer, r, failure, type));
+    return answer;
+  }
+
+  /**
+   * Completes {@code answer} with the reply {@code r} as a {@code type}, or with the OrmDbException
+   * its Error reply describes, or with {@code failure}.
+   */
+  private static <T extends Message.Response> void complete(
+      CompletableFuture<T> answer, Message.Response r, Throwable failure, Class<T> type) {
+    if (failure != null) {
+      answer.completeExceptionally(failure);
+    } else if (r instanceof Message.Error e) {
+      answer.completeExceptionally(new OrmDbException(ErrorCode.fromCode(e.code()), e.message()));
+    } else if (type.isInstance(r)) {
+      answer.complete(type.cast(r));
+    } else {
+      answer.completeExceptionally(
+          new OrmDbException(
+              ErrorCode.INTERNAL,
+              "expected " + type.getSimpleName() + " but the answer was " + r.type()));
+    }
   }
 
   /**

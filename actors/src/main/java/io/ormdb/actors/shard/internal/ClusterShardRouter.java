@@ -4,10 +4,16 @@ import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.OrmDbException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -82,6 +88,21 @@ public final class ClusterShardRouter implements ShardRouter {
       return;
     }
     region.tell(new ShardingEnvelope<>(EntityShard.entityId(entity, partition), message));
+  }
+
+  @Override
+  public <R> CompletionStage<R> ask(
+      String entity,
+      int partition,
+      Function<ActorRef<R>, EntityShard.Command> message,
+      Duration timeout) {
+    Optional<String> refused = refusal();
+    if (refused.isPresent()) {
+      return CompletableFuture.failedFuture(new OrmDbException(ErrorCode.INTERNAL, refused.get()));
+    }
+    String id = EntityShard.entityId(entity, partition);
+    return AskPattern.ask(
+        region, r -> new ShardingEnvelope<>(id, message.apply(r)), timeout, system.scheduler());
   }
 
   @Override

@@ -6,16 +6,21 @@ import io.ormdb.actors.shard.ShardContext;
 import io.ormdb.actors.shard.ShardRouter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -28,12 +33,17 @@ public final class LocalShardRouter implements ShardRouter {
   private final ActorRef<Deliver> host;
   private final int partitions;
   private final Map<String, ActorRef<EntityShard.Command>> spawned;
+  private final Scheduler scheduler;
 
   private LocalShardRouter(
-      ActorRef<Deliver> host, int partitions, Map<String, ActorRef<EntityShard.Command>> spawned) {
+      ActorRef<Deliver> host,
+      int partitions,
+      Map<String, ActorRef<EntityShard.Command>> spawned,
+      Scheduler scheduler) {
     this.host = host;
     this.partitions = partitions;
     this.spawned = spawned;
+    this.scheduler = scheduler;
   }
 
   /** A message for the shard {@code entityId}. */
@@ -48,7 +58,7 @@ public final class LocalShardRouter implements ShardRouter {
     Map<String, ActorRef<EntityShard.Command>> spawned = new ConcurrentHashMap<>();
     ActorRef<Deliver> host =
         system.systemActorOf(host(ctx, spawned), "ormdb-shards-" + name, Props.empty());
-    return new LocalShardRouter(host, ctx.partitions(), spawned);
+    return new LocalShardRouter(host, ctx.partitions(), spawned, system.scheduler());
   }
 
   /** The host; it publishes every shard it spawns in {@code spawned} under its entity id. */
@@ -85,6 +95,20 @@ public final class LocalShardRouter implements ShardRouter {
     } else {
       host.tell(new Deliver(id, message));
     }
+  }
+
+  @Override
+  public <R> CompletionStage<R> ask(
+      String entity,
+      int partition,
+      Function<ActorRef<R>, EntityShard.Command> message,
+      Duration timeout) {
+    String id = EntityShard.entityId(entity, partition);
+    ActorRef<EntityShard.Command> shard = spawned.get(id);
+    if (shard != null) {
+      return AskPattern.ask(shard, message::apply, timeout, scheduler);
+    }
+    return AskPattern.ask(host, r -> new Deliver(id, message.apply(r)), timeout, scheduler);
   }
 
   @Override

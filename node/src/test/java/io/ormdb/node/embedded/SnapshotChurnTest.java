@@ -1,7 +1,10 @@
-package io.ormdb.actors;
+package io.ormdb.node.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
+import io.ormdb.actors.connection.ConnectionActor;
+import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.GraphQuery;
@@ -9,37 +12,75 @@ import io.ormdb.protocol.query.ReadOptions;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Writers move comments between posts and users while readers fetch users → posts → comments
- * through the actor path (8 partitions). Every fetch must be one committed state: equal to {@code
- * OrmStore.query} as of the fetch's LSN, and holding every comment exactly once.
+ * Writers move comments between posts and users through {@link OrmDb#mutate} while readers fetch
+ * users → posts → comments, two through {@link OrmDb#query} on their own threads and two through
+ * sessions (8 partitions). Every fetch must be one committed state: equal to {@code OrmStore.query}
+ * as of the fetch's LSN, and holding every comment exactly once.
  */
-@ExtendWith(TestKitJUnit5Extension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SnapshotChurnTest {
   static final int USERS = 6;
   static final int POSTS = 12;
   static final int COMMENTS = 60;
+  static final String BLOG =
+      """
+      entity User {
+        id    int64  @id
+        email string @unique
+        name  string
+        relation posts: one to many Post by authorId on delete cascade
+        relation comments: one to many Comment by userId on delete cascade
+      }
+      entity Post {
+        id       int64 @id
+        authorId int64
+        title    string
+        relation author: many to one User by authorId on delete cascade
+        relation comments: one to many Comment by postId on delete cascade
+      }
+      entity Comment {
+        id     int64 @id
+        postId int64
+        userId int64
+        body   string
+        relation post: many to one Post by postId on delete cascade
+        relation user: many to one User by userId on delete cascade
+      }
+      """;
 
-  @JUnit5TestKit ActorTestKit testKit = ActorTestKit.create();
+  private static final AtomicLong IDS = new AtomicLong();
 
   @Test
   void everyGraphFetchIsOneCommittedState() throws Exception {
-    try (TestDb db = TestDb.blog(testKit.system(), 8)) {
+    ActorSystem<Void> system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "churn",
+            ConfigFactory.parseString("ormdb.partitions = 8\npekko.loglevel = WARNING")
+                .withFallback(ConfigFactory.load()));
+    ExecutorService threads = Executors.newFixedThreadPool(7);
+    try {
+      OrmDb db = OrmDb.get(system);
+      db.store().applySchema(SchemaParser.parse(BLOG));
       List<Mutation> seed = new ArrayList<>();
       for (long u = 1; u <= USERS; u++) {
         seed.add(
@@ -68,7 +109,7 @@ class SnapshotChurnTest {
       for (long c = 1; c <= COMMENTS; c++) {
         seed.add(comment(c, 100 + 1 + c % POSTS, 1 + c % USERS));
       }
-      db.store.commit(new MutationBatch(seed));
+      db.mutate(new MutationBatch(seed)).toCompletableFuture().join();
 
       GraphQuery fetch =
           GraphQuery.from("User")
@@ -99,32 +140,30 @@ class SnapshotChurnTest {
                                   "userId", Value.of(1L + rnd.nextInt(USERS))),
                               0));
                     }
-                    Message.Response r =
-                        db.askOn(writer, id -> new Message.Mutate(id, 0, new MutationBatch(batch)))
-                            .toCompletableFuture()
-                            .join();
-                    assertThat(r).isInstanceOf(Message.MutateReply.class);
+                    db.mutate(new MutationBatch(batch)).toCompletableFuture().join();
                     moves.incrementAndGet();
                   }
-                }));
+                },
+                threads));
       }
       AtomicInteger checked = new AtomicInteger();
+      AtomicInteger viaSessions = new AtomicInteger();
       AtomicInteger anomalies = new AtomicInteger();
-      List<String> firstAnomalies = java.util.Collections.synchronizedList(new ArrayList<>());
+      List<String> firstAnomalies = Collections.synchronizedList(new ArrayList<>());
       List<CompletableFuture<Void>> readers = new ArrayList<>();
       for (int r = 0; r < 4; r++) {
-        int reader = r;
+        ActorRef<ConnectionActor.Command> session = r < 2 ? null : db.connect();
         readers.add(
             CompletableFuture.runAsync(
                 () -> {
                   while (checked.get() < 1_200) {
-                    QueryResult got =
-                        TestDb.ok(
-                                db.askOn(3 + reader, id -> new Message.Query(id, 0, fetch))
-                                    .toCompletableFuture()
-                                    .join(),
-                                Message.QueryReply.class)
-                            .result();
+                    QueryResult got;
+                    if (session == null) {
+                      got = db.query(fetch).toCompletableFuture().join();
+                    } else {
+                      got = viaSession(system, session, fetch);
+                      viaSessions.incrementAndGet();
+                    }
                     GraphQuery asOf =
                         new GraphQuery(
                             fetch.rootEntity(),
@@ -134,7 +173,7 @@ class SnapshotChurnTest {
                             fetch.pagination(),
                             fetch.includes(),
                             ReadOptions.asOf(got.snapshotLsn()));
-                    QueryResult committed = db.store.query(asOf);
+                    QueryResult committed = db.store().query(asOf);
                     boolean whole =
                         got.block("posts.comments").size() == COMMENTS
                             && got.edges("posts.comments").edges().size() == COMMENTS
@@ -147,19 +186,42 @@ class SnapshotChurnTest {
                     }
                     checked.incrementAndGet();
                   }
-                }));
+                },
+                threads));
       }
       CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).get();
       stop.set(true);
       CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get();
       System.out.printf(
-          "snapshot churn: %d graph fetches checked, %d anomalies, %d move batches committed%n",
-          checked.get(), anomalies.get(), moves.get());
+          "snapshot churn: %d graph fetches checked (%d through sessions), %d anomalies, %d move"
+              + " batches committed%n",
+          checked.get(), viaSessions.get(), anomalies.get(), moves.get());
       assertThat(firstAnomalies).isEmpty();
       assertThat(anomalies.get()).isZero();
       assertThat(checked.get()).isGreaterThanOrEqualTo(1_000);
+      assertThat(viaSessions.get()).isPositive();
+      assertThat(db.callerThreadReads()).isPositive();
       assertThat(moves.get()).isPositive();
+    } finally {
+      threads.shutdownNow();
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static QueryResult viaSession(
+      ActorSystem<?> system, ActorRef<ConnectionActor.Command> session, GraphQuery q) {
+    long id = IDS.incrementAndGet();
+    Message.Response r =
+        AskPattern.<ConnectionActor.Command, Message.Response>ask(
+                session,
+                replyTo -> new ConnectionActor.Request(new Message.Query(id, 0, q), replyTo),
+                Duration.ofSeconds(30),
+                system.scheduler())
+            .toCompletableFuture()
+            .join();
+    assertThat(r).isInstanceOf(Message.QueryReply.class);
+    return ((Message.QueryReply) r).result();
   }
 
   private static Mutation comment(long id, long post, long user) {
