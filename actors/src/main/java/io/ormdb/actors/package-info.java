@@ -1,2 +1,4 @@
-/** The actor layer of ORMDB: sessions, planning, execution, entity shards, commit coordination. */
+/**
+ * The actor layer of ORMDB: sessions, their reads and writes, entity shards, commit coordination.
+ */
 package io.ormdb.actors;

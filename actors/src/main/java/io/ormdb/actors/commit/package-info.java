@@ -1,2 +1,2 @@
-/** Commit coordination of mutation batches across entity shards. */
+/** The write path: batches validated by the entity shards owning their rows, committed once. */
 package io.ormdb.actors.commit;

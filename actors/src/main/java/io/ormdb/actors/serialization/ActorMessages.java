@@ -6,7 +6,7 @@ import io.ormdb.actors.planner.Planner;
 import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.internal.LocalShardRouter;
 import io.ormdb.protocol.codec.CodecExtension;
-import io.ormdb.store.query.QueryBudget;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -27,10 +27,13 @@ public final class ActorMessages {
   private ActorMessages() {}
 
   /**
-   * Ids that named messages which no longer exist: 1021 {@code Planner.RunChecked} (sessions run
-   * their reads through {@code Requests}).
+   * Ids that named messages which no longer exist, never to be given to another class: reads no
+   * longer pass the planner or the entity shards (they run through {@code Requests}) — 1021 {@code
+   * Planner.RunChecked}, 1060 {@code EntityShard.FetchRoots}, 1061 {@code FetchHop}, 1063 {@code
+   * Rows}, 1066 {@code WireRow}, 1068 {@code DirectRead}, 1069 {@code QueryBudget} (which only
+   * those carried).
    */
-  public static final java.util.Set<Integer> RETIRED = java.util.Set.of(1021);
+  public static final Set<Integer> RETIRED = Set.of(1021, 1060, 1061, 1063, 1066, 1068, 1069);
 
   /** id → message class. */
   public static SortedMap<Integer, Class<?>> registrations() {
@@ -39,16 +42,10 @@ public final class ActorMessages {
     t.put(1001, ConnectionActor.Close.class);
     t.put(1020, Planner.Plan.class);
     t.put(1040, CommitCoordinator.Commit.class);
-    t.put(1060, EntityShard.FetchRoots.class);
-    t.put(1061, EntityShard.FetchHop.class);
     t.put(1062, EntityShard.Validate.class);
-    t.put(1063, EntityShard.Rows.class);
     t.put(1064, EntityShard.Validated.class);
     t.put(1065, EntityShard.Refused.class);
-    t.put(1066, EntityShard.WireRow.class);
     t.put(1067, LocalShardRouter.Deliver.class);
-    t.put(1068, EntityShard.DirectRead.class);
-    t.put(1069, QueryBudget.class);
     t.put(1070, EntityShard.Commit.class);
     return t;
   }

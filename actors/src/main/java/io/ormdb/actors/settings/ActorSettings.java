@@ -11,7 +11,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *
  * @param partitions partitions per entity type, at least 1
  * @param requestTimeout how long a connection waits for one request's answer
- * @param shardTimeout how long an executor or coordinator waits for the shards of one step
+ * @param shardTimeout how long the write path waits for the entity shards validating a batch that
+ *     spans several of them
  * @param maxInFlight requests one connection may have in flight
  * @param shardHosting where entity shards live
  */

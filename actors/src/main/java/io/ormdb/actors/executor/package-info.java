@@ -1,2 +1,0 @@
-/** Per-request graph query executors over entity shards. */
-package io.ormdb.actors.executor;
