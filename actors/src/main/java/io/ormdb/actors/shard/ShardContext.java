@@ -8,7 +8,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 
 /**
  * What every actor of one ORMDB instance shares: the store (one per ActorSystem), the executor of
- * the store dispatcher that all store calls run on, and the settings.
+ * the store dispatcher that the sessions' reads and schema operations run on, and the settings.
  */
 public record ShardContext(OrmStore store, Executor storeExecutor, ActorSettings settings) {
 
