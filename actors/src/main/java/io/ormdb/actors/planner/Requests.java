@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a refusal of any check: the answer at once ({@link Work.Answered}).
  * </ul>
  *
- * No actor is spawned per request and no message goes to the planner, a shard or an executor for a
- * read. Thread-safe; it keeps no state.
+ * No actor is spawned per request, and a read sends no message to the planner or a shard.
+ * Thread-safe; it keeps no state.
  */
 public final class Requests {
   private static final Logger LOG = LoggerFactory.getLogger(Requests.class);

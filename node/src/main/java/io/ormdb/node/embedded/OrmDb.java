@@ -209,6 +209,11 @@ public final class OrmDb implements Extension {
    * callers on many threads never queue behind one actor; their commits coalesce in the store's
    * group commit. No answer within {@code ormdb.actors.request-timeout} fails the stage with
    * TIMEOUT (the batch may still commit).
+   *
+   * <p>The stage completes on the store's committer thread, which wakes a caller waiting in {@code
+   * join} at once. Callbacks attached with the non-async methods ({@code thenApply}, {@code
+   * whenComplete}, ...) run there too, and every commit waits while they run: keep them short, or
+   * attach them with the {@code ...Async} variants and an executor of your own.
    */
   public CompletionStage<MutationResult> mutate(MutationBatch batch) {
     return direct(id -> new Message.Mutate(id, 0, batch), Message.MutateReply.class)
