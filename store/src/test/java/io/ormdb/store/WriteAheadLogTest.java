@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.store.internal.wal.RedoBuffer;
 import io.ormdb.store.internal.wal.WalReader;
 import io.ormdb.store.internal.wal.WalWriter;
@@ -15,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -106,6 +109,48 @@ class WriteAheadLogTest {
       store.checkpoint();
       assertThat(store.stats().checkpoints()).isEqualTo(after.checkpoints() + 1);
       assertThat(segments()).hasSize(1);
+    }
+  }
+
+  /**
+   * MVStore commits a chunk on its own, at the next map write, once its unsaved pages pass its
+   * write buffer (about 19 MB with a heap of 300 MB or more) unless the buffer is 0: here about 40
+   * MB of rows and changelog are committed, and the file must still be byte for byte what the last
+   * checkpoint wrote.
+   */
+  @Test
+  void theFileIsNotWrittenBetweenCheckpointsHoweverMuchIsCommitted() throws Exception {
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir).withCheckpoints(RARE))) {
+      store.applySchema(TestSchemas.blog());
+      store.checkpoint();
+      Path file = dir.resolve(StoreConfig.FILE_NAME);
+      Path atCheckpoint = Files.copy(file, dir.resolve("at-checkpoint.db"));
+      long checkpoints = store.stats().checkpoints();
+      String bio = "b".repeat(1_000);
+      for (int b = 0; b < 40; b++) {
+        List<Mutation> batch = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+          batch.add(
+              insert(
+                  "User",
+                  "id",
+                  UUID.randomUUID(),
+                  "email",
+                  b + "." + i + "@x",
+                  "name",
+                  "n",
+                  "bio",
+                  bio));
+        }
+        store.commit(new MutationBatch(batch));
+      }
+      assertThat(store.stats().checkpoints()).isEqualTo(checkpoints);
+      assertThat(Files.mismatch(file, atCheckpoint))
+          .as("the first byte where the file differs from the checkpoint's (-1: none)")
+          .isEqualTo(-1L);
+    }
+    try (OrmStore store = OrmStore.open(StoreConfig.of(dir))) {
+      assertThat(all(store, "User")).hasSize(20_000);
     }
   }
 

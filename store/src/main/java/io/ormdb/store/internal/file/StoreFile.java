@@ -66,8 +66,15 @@ public final class StoreFile {
   }
 
   private static StoreFile open(StoreConfig config) {
+    // Nothing but a checkpoint may write the file (WriteAheadLog): autoCommitDisabled() stops
+    // MVStore's background writer but not its write buffer, which made the next map write past
+    // about 19 MB of unsaved pages commit a chunk — in the middle of a group, with changes the log
+    // did not hold yet. A buffer of 0 turns that off.
     MVStore.Builder b =
-        new MVStore.Builder().autoCommitDisabled().cacheSize(config.cacheMegabytes());
+        new MVStore.Builder()
+            .autoCommitDisabled()
+            .autoCommitBufferSize(0)
+            .cacheSize(config.cacheMegabytes());
     if (config.readOnly()) {
       b.readOnly();
     }
