@@ -74,6 +74,8 @@ public final class StoreFile {
         new MVStore.Builder()
             .autoCommitDisabled()
             .autoCommitBufferSize(0)
+            // and no housekeeping of its own (the background thread below would run it)
+            .autoCompactFillRate(0)
             .cacheSize(config.cacheMegabytes());
     if (config.readOnly()) {
       b.readOnly();
@@ -117,6 +119,11 @@ public final class StoreFile {
       // default: five checkpoints of dead chunks). A read that walks a map for longer pins its
       // version (pin(), StoreMaps.pinned).
       store.setVersionsToKeep(1);
+      // MVStore serializes and writes a commit on threads of its own only when it has a background
+      // writer; this one never writes by itself: it would commit after ~25 days without any commit
+      // (a store that logs anything checkpoints every ormdb.checkpoint.interval), and housekeeping
+      // is off. commitInBackground uses those threads.
+      store.setAutoCommitDelay(Integer.MAX_VALUE);
     }
     return new StoreFile(key, store, config.readOnly());
   }
@@ -210,9 +217,21 @@ public final class StoreFile {
     store.commit();
   }
 
-  /** Fsyncs the file (nothing in memory). */
+  /**
+   * Like {@link #commit}, but returns once MVStore has taken the new version — the maps as they are
+   * now; later writes go to the next version (copy-on-write) — and leaves serializing and writing
+   * it to MVStore's own threads. {@link #sync} waits for that write.
+   */
+  public void commitInBackground() {
+    if (store.tryCommit() < 0) {
+      store.commit(); // another thread held the store's lock (a compaction); or nothing changed
+    }
+  }
+
+  /** Fsyncs the file (nothing in memory), once the writes of earlier commits are done. */
   public void sync() {
     if (key != null) {
+      store.getFileStore().executeFileStoreOperation(() -> {});
       store.sync();
       syncs.incrementAndGet();
     }
