@@ -4,6 +4,7 @@ import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.value.Value;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,22 +18,49 @@ public final class ChangeSetCodec {
   private ChangeSetCodec() {}
 
   public static byte[] encode(ChangeSet cs) {
-    // about what an event of a few fields takes, so that the buffer rarely grows
-    Buf out = new Buf(Math.max(128, 64 * cs.events().size()));
-    out.putVarLong(cs.txId()).putVarLong(cs.schemaVersion()).putVarLong(cs.commitTsMicros());
-    out.putVarInt(cs.events().size());
+    Writer w = new Writer(cs.txId(), cs.schemaVersion(), cs.commitTsMicros(), cs.events().size());
     for (ChangeEvent e : cs.events()) {
-      out.putString(e.entity());
-      ValueCodec.write(e.id(), out);
-      out.put(e.op().code().charAt(0));
-      image(out, e.before());
-      image(out, e.after());
-      out.putVarInt(e.changedFields().size());
-      for (String f : e.changedFields()) {
+      w.event(e.entity(), e.id(), e.op(), e.before(), e.after(), e.changedFields());
+    }
+    return w.toBytes();
+  }
+
+  /**
+   * Encodes a change set event by event, for a writer that has the events' parts but no {@link
+   * ChangeEvent}s (the write path); the same bytes as {@link #encode} of the same change set.
+   */
+  public static final class Writer {
+    private final Buf out;
+
+    /** A change set of {@code events} events; exactly that many {@link #event} calls follow. */
+    public Writer(long txId, long schemaVersion, long commitTsMicros, int events) {
+      // about what an event of a few fields takes, so that the buffer rarely grows
+      out = new Buf(Math.max(128, 96 * events));
+      out.putVarLong(txId).putVarLong(schemaVersion).putVarLong(commitTsMicros);
+      out.putVarInt(events);
+    }
+
+    public void event(
+        String entity,
+        Value id,
+        ChangeEvent.Op op,
+        Map<String, Value> before,
+        Map<String, Value> after,
+        Collection<String> changedFields) {
+      out.putString(entity);
+      ValueCodec.write(id, out);
+      out.put(op.code().charAt(0));
+      image(out, before);
+      image(out, after);
+      out.putVarInt(changedFields.size());
+      for (String f : changedFields) {
         out.putString(f);
       }
     }
-    return out.toBytes();
+
+    public byte[] toBytes() {
+      return out.toBytes();
+    }
   }
 
   /** The commit timestamp of an encoded change set, without decoding the events. */

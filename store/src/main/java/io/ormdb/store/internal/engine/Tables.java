@@ -119,7 +119,12 @@ final class Tables {
 
   /** Writes the changelog entry of {@code set}: the last write of a change set. */
   void putChangeSet(ChangeSet set) {
-    changelog.put(set.lsn(), ChangeSetCodec.encode(set));
+    putChangeSet(set.lsn(), ChangeSetCodec.encode(set));
+  }
+
+  /** Like {@link #putChangeSet(ChangeSet)}, with the change set encoded already. */
+  void putChangeSet(long lsn, byte[] encoded) {
+    changelog.put(lsn, encoded);
   }
 
   void putIndexEntry(byte[] key) {

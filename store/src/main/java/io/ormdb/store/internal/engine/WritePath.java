@@ -1,13 +1,13 @@
 package io.ormdb.store.internal.engine;
 
 import io.ormdb.protocol.OrmDbException;
-import io.ormdb.protocol.change.ChangeEvent;
-import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.CatalogHistory;
+import io.ormdb.store.internal.codec.ChangeSetCodec;
+import io.ormdb.store.internal.codec.KeyCodec;
 import io.ormdb.store.internal.codec.RowCodec;
 import java.time.Instant;
 import java.util.HashMap;
@@ -44,10 +44,10 @@ final class WritePath {
     long lsn = at.next();
     long ts = Math.max(at.lastTs + 1, currentMicros());
     WriteTx tx = new WriteTx(tables, cat, lsn, ts, maxValueBytes);
-    List<ChangeEvent> events;
+    List<WriteTx.Change> changes;
     try {
       tx.run(batch);
-      events = tx.events(cat.version);
+      changes = tx.changes();
     } catch (OrmDbException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -56,13 +56,13 @@ final class WritePath {
       // nothing left the batch's private overlay: refuse it and keep the committer thread alive
       throw OrmDbException.stackOverflow(e);
     }
-    if (events.isEmpty()) {
+    if (changes.isEmpty()) {
       // nothing to commit: no LSN, no changelog entry; the result names the state it read
       return new MutationResult(at.last, 0, tx.insertedIds);
     }
-    write(tx, events, cat, lsn, ts);
+    write(changes, cat, lsn, ts);
     at.advance(lsn, ts);
-    return new MutationResult(lsn, events.size(), tx.insertedIds);
+    return new MutationResult(lsn, changes.size(), tx.insertedIds);
   }
 
   static long currentMicros() {
@@ -70,20 +70,38 @@ final class WritePath {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
   }
 
-  private void write(WriteTx tx, List<ChangeEvent> events, Catalog cat, long lsn, long ts) {
+  private void write(List<WriteTx.Change> changes, Catalog cat, long lsn, long ts) {
     tables.putMetaLong(Tables.APPLYING, lsn);
+    ChangeSetCodec.Writer changeSet =
+        new ChangeSetCodec.Writer(lsn, cat.version, ts, changes.size());
     Map<Integer, Long> delta = new HashMap<>();
-    for (WriteTx.Touched t : tx.eventRows) {
+    Catalog.EntityInfo counted = null;
+    long count = 0;
+    for (WriteTx.Change c : changes) {
+      WriteTx.Touched t = c.row();
       int state = t.after == null ? RowCodec.DELETED : t.after.state();
       Map<String, Value> fields = t.after == null ? Map.of() : t.after.fields();
       tables.putVersion(t.e, t.idKey, lsn, state, fields);
       boolean wasLive = t.before != null && t.before.live();
       boolean isLive = state == RowCodec.LIVE;
       if (wasLive != isLive) {
-        delta.merge(t.e.id, isLive ? 1L : -1L, Long::sum);
+        // runs of one entity (a batch's inserts) are summed before they go into the map
+        if (t.e != counted) {
+          if (counted != null) {
+            delta.merge(counted.id, count, Long::sum);
+          }
+          counted = t.e;
+          count = 0;
+        }
+        count += isLive ? 1 : -1;
       }
+      changeSet.event(
+          t.e.name(), KeyCodec.decode(t.idKey), c.op(), c.before(), c.after(), c.changedFields());
+    }
+    if (counted != null) {
+      delta.merge(counted.id, count, Long::sum);
     }
     tables.addToCounts(delta);
-    tables.putChangeSet(new ChangeSet(lsn, lsn, cat.version, ts, events));
+    tables.putChangeSet(lsn, changeSet.toBytes());
   }
 }

@@ -26,6 +26,7 @@ import io.ormdb.store.internal.codec.RowCodec;
 import io.ormdb.store.internal.codec.RowCodec.RowData;
 import io.ormdb.store.internal.codec.ValueCodec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -75,9 +76,6 @@ final class WriteTx {
 
   /** The fewest inserts into one entity that are looked up together (see {@link #prefetch}). */
   static final int PREFETCH_MIN = 8;
-
-  /** The touched rows behind the events of {@link #events}, in the same order. */
-  final List<Touched> eventRows = new ArrayList<>();
 
   /** One touched row: its state before the batch and its state now. */
   static final class Touched {
@@ -813,43 +811,47 @@ final class WriteTx {
   // ---------------------------------------------------------------------------------------------
   // result
 
+  /**
+   * The net change of one touched row: what the changelog records as its event (the before and
+   * after images are {@link #before()} and {@link #after()}).
+   */
+  record Change(Touched row, ChangeEvent.Op op, Collection<String> changedFields) {
+    /** The row before the batch, or empty when it was not live. */
+    Map<String, Value> before() {
+      return op == ChangeEvent.Op.CREATE ? Map.of() : row.before.fields();
+    }
+
+    /** The row after the batch, or empty when it is not live. */
+    Map<String, Value> after() {
+      return op == ChangeEvent.Op.DELETE ? Map.of() : row.after.fields();
+    }
+  }
+
   /** The net change of every touched row, in first-touch order; unchanged rows left out. */
-  List<ChangeEvent> events(long schemaVersion) {
-    List<ChangeEvent> out = new ArrayList<>();
-    eventRows.clear();
+  List<Change> changes() {
+    List<Change> out = new ArrayList<>(touched.size());
     for (Touched t : touched.values()) {
       boolean wasLive = t.before != null && t.before.live();
       boolean isLive = t.after != null && t.after.live();
-      Value id = KeyCodec.decode(t.idKey);
-      ChangeEvent.Op op;
-      Map<String, Value> before = wasLive ? t.before.fields() : Map.of();
-      Map<String, Value> after = isLive ? t.after.fields() : Map.of();
-      List<String> changed;
       if (!wasLive) {
-        if (!isLive) {
-          continue;
+        if (isLive) {
+          out.add(new Change(t, ChangeEvent.Op.CREATE, t.after.fields().keySet()));
         }
-        op = ChangeEvent.Op.CREATE;
-        changed = List.copyOf(after.keySet()); // immutable: the event keeps it without a copy
       } else if (!isLive) {
-        op = ChangeEvent.Op.DELETE;
-        changed = List.of();
+        out.add(new Change(t, ChangeEvent.Op.DELETE, List.of()));
       } else {
-        op = ChangeEvent.Op.UPDATE;
-        changed = new ArrayList<>();
-        for (String f : after.keySet()) {
-          if (!after.get(f).equals(before.get(f))) {
-            changed.add(f);
+        Map<String, Value> before = t.before.fields();
+        Map<String, Value> after = t.after.fields();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, Value> f : after.entrySet()) {
+          if (!f.getValue().equals(before.get(f.getKey()))) {
+            changed.add(f.getKey());
           }
         }
-        if (changed.isEmpty()) {
-          continue;
+        if (!changed.isEmpty()) {
+          out.add(new Change(t, ChangeEvent.Op.UPDATE, changed));
         }
       }
-      eventRows.add(t);
-      out.add(
-          new ChangeEvent(
-              lsn, lsn, out.size(), t.e.name(), id, op, before, after, changed, schemaVersion, ts));
     }
     return out;
   }
