@@ -119,6 +119,26 @@ class WritePathTest {
         "mutation 0 (insert into Invoice): field Invoice.amount: 1.234 has more than 2 decimal"
             + " places",
         insert("Invoice", "accountId", "a", "amount", new BigDecimal("1.234")));
+    // of several bad fields the first by name is reported, whatever the order of declaration
+    // (User declares name before age, and bio after role)
+    assertRefused(
+        store,
+        ErrorCode.INVALID_REQUEST,
+        "mutation 0 (insert into User): field User.age: cannot convert string \"x\" to int32: not"
+            + " a number",
+        insert("User", "email", "a@x.io", "name", 5, "age", "x"));
+    assertRefused(
+        store,
+        ErrorCode.INVALID_REQUEST,
+        "mutation 0 (insert into User): field User.bio: value of 203 bytes exceeds the maximum of"
+            + " 100 bytes",
+        insert("User", "email", "a@x.io", "name", "n", "role", "admn", "bio", "b".repeat(200)));
+    assertRefused(
+        store,
+        ErrorCode.INVALID_REQUEST,
+        "mutation 0 (insert into User): field User.age: cannot convert string \"x\" to int32: not"
+            + " a number",
+        insert("User", "emial", "a@x.io", "name", "n", "age", "x"));
     assertThat(all(store, "User")).isEmpty();
     assertThat(store.changes(0, 10)).isEmpty();
   }

@@ -83,16 +83,31 @@ public final class ByteKeys {
     return out;
   }
 
-  /** A byte array usable as a hash-map key. */
-  public record Key(byte[] bytes) implements Comparable<Key> {
+  /**
+   * A byte array usable as a hash-map key; its hash is computed once (a batch looks each of its
+   * rows up several times).
+   */
+  public static final class Key implements Comparable<Key> {
+    private final byte[] bytes;
+    private final int hash;
+
+    public Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    public byte[] bytes() {
+      return bytes;
+    }
+
     @Override
     public boolean equals(Object o) {
-      return o instanceof Key k && Arrays.equals(bytes, k.bytes);
+      return o instanceof Key k && hash == k.hash && Arrays.equals(bytes, k.bytes);
     }
 
     @Override
     public int hashCode() {
-      return Arrays.hashCode(bytes);
+      return hash;
     }
 
     @Override

@@ -61,6 +61,11 @@ public final class FieldMap extends AbstractMap<String, Value> implements Slotte
     return values[slot];
   }
 
+  /** The name of the field in {@code slot}. */
+  String nameAt(int slot) {
+    return layout.names[slot];
+  }
+
   @Override
   public Value get(Object key) {
     // Callers mostly pass the schema's own name strings: an identity scan of a few names is

@@ -34,6 +34,14 @@ public final class RowCodec {
     }
     Buf out = Buf.scratch();
     out.put(state).putVarInt(fields.size());
+    if (fields instanceof FieldMap m) {
+      // by slot: no entry objects (inserted rows are FieldMaps)
+      for (int i = 0; i < m.size(); i++) {
+        out.putVarInt(fieldIds.get(m.nameAt(i)));
+        ValueCodec.write(m.valueAt(i), out);
+      }
+      return out.toBytes();
+    }
     for (Map.Entry<String, Value> f : fields.entrySet()) {
       out.putVarInt(fieldIds.get(f.getKey()));
       ValueCodec.write(f.getValue(), out);

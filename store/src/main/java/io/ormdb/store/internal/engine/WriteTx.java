@@ -21,6 +21,7 @@ import io.ormdb.store.internal.catalog.Catalog.FkRule;
 import io.ormdb.store.internal.catalog.Catalog.IndexInfo;
 import io.ormdb.store.internal.catalog.MutationChecks;
 import io.ormdb.store.internal.codec.ByteKeys;
+import io.ormdb.store.internal.codec.FieldMap;
 import io.ormdb.store.internal.codec.KeyCodec;
 import io.ormdb.store.internal.codec.RowCodec;
 import io.ormdb.store.internal.codec.RowCodec.RowData;
@@ -51,7 +52,7 @@ final class WriteTx {
   private final int maxValueBytes;
 
   /** Touched rows in first-touch order; key = entity prefix + identity key. */
-  final LinkedHashMap<ByteKeys.Key, Touched> touched = new LinkedHashMap<>();
+  private LinkedHashMap<ByteKeys.Key, Touched> touched = new LinkedHashMap<>();
 
   /** Index entries written by this batch so far (for lookups within the batch). */
   private final TreeSet<byte[]> newIndexEntries = new TreeSet<>(ByteKeys.ORDER);
@@ -69,7 +70,7 @@ final class WriteTx {
    * each is looked up once; inserts with given ids are looked up together before the batch runs
    * ({@link #prefetch}). The committed state does not change while a batch runs.
    */
-  private final Map<ByteKeys.Key, RowData> committed = new HashMap<>();
+  private Map<ByteKeys.Key, RowData> committed = new HashMap<>();
 
   /** Marks a row without a committed version in {@link #committed}. */
   private static final RowData NONE = new RowData(RowCodec.DELETED, 0, Map.of());
@@ -102,22 +103,25 @@ final class WriteTx {
   void run(MutationBatch batch) {
     List<Mutation> ms = batch.mutations();
     if (ms.size() >= PREFETCH_MIN) {
+      // sized for a row per mutation, so that a large batch's maps do not grow step by step
+      touched = new LinkedHashMap<>(capacity(ms.size()));
+      committed = new HashMap<>(capacity(ms.size()));
       prefetch(ms);
     }
     for (int i = 0; i < ms.size(); i++) {
       Mutation m = ms.get(i);
       try {
-        apply(m);
+        apply(m, i);
       } catch (OrmDbException e) {
         throw e.within(m.context(i));
       }
     }
   }
 
-  private void apply(Mutation m) {
+  private void apply(Mutation m, int index) {
     EntityInfo e = cat.entity(m.entity());
     if (m instanceof Mutation.Insert ins) {
-      insert(e, ins, null);
+      insert(e, ins, null, prefetched == null ? null : prefetched[index]);
     } else if (m instanceof Mutation.Update u) {
       Value id = identity(e, u.id());
       byte[] idKey = KeyCodec.encode(id);
@@ -209,35 +213,61 @@ final class WriteTx {
    * of one descent per row. An identity that does not convert is left for the insert to refuse.
    */
   private void prefetch(List<Mutation> ms) {
-    Map<EntityInfo, List<byte[]>> byEntity = new LinkedHashMap<>();
-    for (Mutation m : ms) {
-      if (!(m instanceof Mutation.Insert ins)) {
+    Map<EntityInfo, List<Prefetched>> byEntity = new LinkedHashMap<>();
+    Prefetched[] at = new Prefetched[ms.size()];
+    for (int i = 0; i < ms.size(); i++) {
+      if (!(ms.get(i) instanceof Mutation.Insert ins)) {
         continue;
       }
       try {
-        EntityInfo e = cat.entity(m.entity());
+        EntityInfo e = cat.entity(ins.entity());
         Value id = ins.data().get(e.identity.name());
         if (id != null && !id.isNull()) {
-          byte[] idKey = KeyCodec.encode(FieldValues.convert(cat.bundle, e.name(), e.identity, id));
-          byEntity.computeIfAbsent(e, k -> new ArrayList<>()).add(idKey);
+          Value converted = FieldValues.convert(cat.bundle, e.name(), e.identity, id);
+          byte[] idKey = KeyCodec.encode(converted);
+          at[i] = new Prefetched(converted, idKey, rowKey(e, idKey));
+          byEntity.computeIfAbsent(e, k -> new ArrayList<>()).add(at[i]);
         }
       } catch (OrmDbException ignored) {
         // the insert itself reports it
       }
     }
-    for (Map.Entry<EntityInfo, List<byte[]>> g : byEntity.entrySet()) {
-      List<byte[]> keys = g.getValue();
-      if (keys.size() < PREFETCH_MIN) {
-        continue;
+    for (Map.Entry<EntityInfo, List<Prefetched>> g : byEntity.entrySet()) {
+      List<Prefetched> rows = g.getValue();
+      if (rows.size() < PREFETCH_MIN) {
+        continue; // looked up one by one (their keys are kept all the same)
       }
       EntityInfo e = g.getKey();
-      byte[][] idKeys = keys.toArray(new byte[0][]);
+      byte[][] idKeys = new byte[rows.size()][];
+      for (int i = 0; i < idKeys.length; i++) {
+        idKeys[i] = rows.get(i).idKey;
+      }
       RowData[] found = tables.latestVersions(e, idKeys);
       for (int i = 0; i < idKeys.length; i++) {
-        committed.put(rowKey(e, idKeys[i]), found[i] == null ? NONE : found[i]);
+        committed.put(rows.get(i).key, found[i] == null ? NONE : found[i]);
       }
     }
+    prefetched = at;
   }
+
+  /**
+   * What {@link #prefetch} made of an insert's identity, for the insert to use instead of encoding
+   * it again: the converted id, its key and its row key.
+   */
+  private static final class Prefetched {
+    final Value id;
+    final byte[] idKey;
+    final ByteKeys.Key key;
+
+    Prefetched(Value id, byte[] idKey, ByteKeys.Key key) {
+      this.id = id;
+      this.idKey = idKey;
+      this.key = key;
+    }
+  }
+
+  /** Per mutation of the batch, what {@link #prefetch} made of its identity, or null. */
+  private Prefetched[] prefetched;
 
   /** Identity keys of live rows whose index key starts with {@code values}, as seen now. */
   private List<byte[]> lookup(IndexInfo ix, byte[] values, EntityInfo e) {
@@ -331,6 +361,12 @@ final class WriteTx {
       t = new Touched(e, idKey, committed(e, key, idKey));
       touched.put(key, t);
     }
+    put(t, state, fields);
+  }
+
+  private void put(Touched t, int state, Map<String, Value> fields) {
+    EntityInfo e = t.e;
+    byte[] idKey = t.idKey;
     t.after = new RowData(state, lsn, fields);
     if (state == RowCodec.LIVE) {
       for (IndexInfo ix : e.indexes) {
@@ -340,6 +376,112 @@ final class WriteTx {
   }
 
   private Value insert(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
+    return insert(e, ins, forced, null);
+  }
+
+  /**
+   * Inserts a row; {@code given} is what {@link #prefetch} made of the identity the insert gives
+   * (used when the row's identity is still that value), or null.
+   */
+  private Value insert(
+      EntityInfo e, Mutation.Insert ins, Map<String, Value> forced, Prefetched given) {
+    FieldDef idField = e.identity;
+    Value[] plain = ins.nested().isEmpty() && forced == null ? plainRow(e, ins.data()) : null;
+    Map<String, Value> row;
+    Value id;
+    if (plain != null) {
+      FieldMap fields = new FieldMap(e.layout(), plain); // in field order, as plainRow fills it
+      int idSlot = fields.slotOf(idField.name());
+      id = plain[idSlot];
+      if (id.isNull()) {
+        id = generateId(e);
+        plain[idSlot] = id; // before anything reads the row
+      }
+      row = fields;
+    } else {
+      row = row(e, ins, forced);
+      id = row.get(idField.name());
+      if (id.isNull()) {
+        id = generateId(e);
+        row.put(idField.name(), id);
+      }
+    }
+    List<FieldDef> fields = e.def.fields();
+    for (int i = 0; i < fields.size(); i++) { // by index: an immutable list's iterator is an object
+      FieldDef f = fields.get(i);
+      if (!f.optional() && row.get(f.name()).isNull()) {
+        throw MutationChecks.required(e.def, f.name());
+      }
+    }
+    byte[] idKey;
+    ByteKeys.Key key;
+    if (given != null && given.id.equals(id)) {
+      idKey = given.idKey;
+      key = given.key;
+    } else {
+      idKey = KeyCodec.encode(id);
+      key = rowKey(e, idKey);
+    }
+    // current() and put() in one: the row is looked up in the overlay once
+    Touched t = touched.get(key);
+    RowData before = t == null ? committed(e, key, idKey) : null;
+    RowData now = t == null ? before : t.after;
+    if (now != null && now.live()) {
+      throw OrmDbException.constraint(
+          "primary key " + e.name() + "_pkey violated by " + idField.name() + "=" + id.render());
+    }
+    if (t == null) {
+      t = new Touched(e, idKey, before);
+      touched.put(key, t);
+    }
+    put(t, RowCodec.LIVE, row);
+    if (!maxIds.isEmpty()) {
+      Value inserted = id;
+      maxIds.computeIfPresent(e.id, (k, max) -> Math.max(max, inserted.asLong()));
+    }
+    checkRow(e, idKey, row, null);
+    insertedIds.add(id);
+    for (Mutation.NestedInsert n : ins.nested()) {
+      RelationDef r = nestedRelation(e, n);
+      if (!cat.bundle.keyOnSource(r)) {
+        nested(e, row, r, n);
+      }
+    }
+    return id;
+  }
+
+  /**
+   * The values of the row a plain insert (no nested rows, nothing forced) gives, in field order
+   * (the entity's {@link FieldMap.Layout}) — converted, defaults for the rest — or null when a
+   * field is unknown or anything fails: then {@link #row} does it again and reports the first error
+   * by field name, as it always has.
+   */
+  private Value[] plainRow(EntityInfo e, Map<String, Value> data) {
+    List<FieldDef> fields = e.def.fields();
+    Value[] row = new Value[fields.size()];
+    int given = 0;
+    try {
+      for (int i = 0; i < fields.size(); i++) {
+        FieldDef f = fields.get(i);
+        Value v = data.get(f.name());
+        if (v != null) {
+          given++;
+          v = convert(e, f, v);
+        } else {
+          v = defaultFor(e, f);
+        }
+        row[i] = v;
+      }
+    } catch (OrmDbException ex) {
+      return null;
+    }
+    return given == data.size() ? row : null;
+  }
+
+  /**
+   * The row an insert gives: its values converted, nested references and forced values, defaults.
+   */
+  private Map<String, Value> row(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
     Map<String, Value> given = convertAll(e, ins.data());
     // Rows this row refers to (a to-one relation whose key is on this row) are inserted first, so
     // that this row's foreign key is set from them and checked against them.
@@ -367,7 +509,6 @@ final class WriteTx {
       }
     }
     Map<String, Value> row = new LinkedHashMap<>(capacity(e.def.fields().size()));
-    FieldDef idField = e.identity;
     for (FieldDef f : e.def.fields()) {
       Value v = given.get(f.name());
       if (v == null) {
@@ -375,34 +516,7 @@ final class WriteTx {
       }
       row.put(f.name(), v);
     }
-    Value id = row.get(idField.name());
-    if (id.isNull()) {
-      id = generateId(e);
-      row.put(idField.name(), id);
-    }
-    for (FieldDef f : e.def.fields()) {
-      if (!f.optional() && row.get(f.name()).isNull()) {
-        throw MutationChecks.required(e.def, f.name());
-      }
-    }
-    byte[] idKey = KeyCodec.encode(id);
-    ByteKeys.Key key = rowKey(e, idKey);
-    if (current(e, key, idKey) != null) {
-      throw OrmDbException.constraint(
-          "primary key " + e.name() + "_pkey violated by " + idField.name() + "=" + id.render());
-    }
-    put(e, key, idKey, RowCodec.LIVE, row);
-    Value inserted = id;
-    maxIds.computeIfPresent(e.id, (k, max) -> Math.max(max, inserted.asLong()));
-    checkRow(e, idKey, row, null);
-    insertedIds.add(id);
-    for (Mutation.NestedInsert n : ins.nested()) {
-      RelationDef r = nestedRelation(e, n);
-      if (!cat.bundle.keyOnSource(r)) {
-        nested(e, row, r, n);
-      }
-    }
-    return id;
+    return row;
   }
 
   private RelationDef nestedRelation(EntityInfo parent, Mutation.NestedInsert n) {
