@@ -108,6 +108,11 @@ public final class Buf {
     return Arrays.copyOf(data, len);
   }
 
+  /** Bytes {@code [from, to)} written so far, copied. */
+  byte[] copyOfRange(int from, int to) {
+    return Arrays.copyOfRange(data, from, to);
+  }
+
   private static final ThreadLocal<Buf> SCRATCH = ThreadLocal.withInitial(() -> new Buf(256));
 
   /** The largest scratch buffer kept for the next use (a larger one is dropped). */

@@ -32,7 +32,18 @@ public final class ChangeSetCodec {
   public static final class Writer {
     private final Buf out;
 
-    /** A change set of {@code events} events; exactly that many {@link #event} calls follow. */
+    /**
+     * The encoded form of names seen before, by identity ({@link #putName}): a change set repeats
+     * its entities' and fields' names in every event, as the same String instances.
+     */
+    private final String[] names = new String[64];
+
+    private final byte[][] encoded = new byte[64][];
+
+    /**
+     * A change set of {@code events} events; exactly that many {@link #event} calls follow. A null
+     * {@code changedFields} there stands for every field of {@code after} (an insert's).
+     */
     public Writer(long txId, long schemaVersion, long commitTsMicros, int events) {
       // about what an event of a few fields takes, so that the buffer rarely grows
       out = new Buf(Math.max(128, 96 * events));
@@ -47,15 +58,69 @@ public final class ChangeSetCodec {
         Map<String, Value> before,
         Map<String, Value> after,
         Collection<String> changedFields) {
-      out.putString(entity);
+      putName(entity);
       ValueCodec.write(id, out);
       out.put(op.code().charAt(0));
-      image(out, before);
-      image(out, after);
+      image(before);
+      image(after);
+      if (changedFields == null) {
+        names(after);
+        return;
+      }
       out.putVarInt(changedFields.size());
       for (String f : changedFields) {
-        out.putString(f);
+        putName(f);
       }
+    }
+
+    private void image(Map<String, Value> image) {
+      out.putVarInt(image.size());
+      if (image instanceof FieldMap m) {
+        for (int i = 0; i < m.size(); i++) {
+          putName(m.nameAt(i));
+          ValueCodec.write(m.valueAt(i), out);
+        }
+        return;
+      }
+      for (Map.Entry<String, Value> f : image.entrySet()) {
+        putName(f.getKey());
+        ValueCodec.write(f.getValue(), out);
+      }
+    }
+
+    /** The field names of {@code image}, as a changed-fields list. */
+    private void names(Map<String, Value> image) {
+      out.putVarInt(image.size());
+      if (image instanceof FieldMap m) {
+        for (int i = 0; i < m.size(); i++) {
+          putName(m.nameAt(i));
+        }
+        return;
+      }
+      for (String f : image.keySet()) {
+        putName(f);
+      }
+    }
+
+    /** {@code out.putString(name)}, copied from an earlier encoding of the same instance. */
+    private void putName(String name) {
+      int mask = names.length - 1;
+      int i = System.identityHashCode(name) & mask;
+      for (int probes = 0; probes < 4; probes++, i = (i + 1) & mask) {
+        String n = names[i];
+        if (n == name) {
+          out.put(encoded[i]);
+          return;
+        }
+        if (n == null) {
+          int start = out.length();
+          out.putString(name);
+          names[i] = name;
+          encoded[i] = out.copyOfRange(start, out.length());
+          return;
+        }
+      }
+      out.putString(name); // a crowded neighbourhood: just encode it
     }
 
     public byte[] toBytes() {
@@ -93,14 +158,6 @@ public final class ChangeSetCodec {
           new ChangeEvent(lsn, txId, i, entity, id, op, before, after, changed, schemaVersion, ts));
     }
     return new ChangeSet(lsn, txId, schemaVersion, ts, events);
-  }
-
-  private static void image(Buf out, Map<String, Value> image) {
-    out.putVarInt(image.size());
-    for (Map.Entry<String, Value> f : image.entrySet()) {
-      out.putString(f.getKey());
-      ValueCodec.write(f.getValue(), out);
-    }
   }
 
   private static Map<String, Value> image(Buf.In in) {

@@ -1,9 +1,11 @@
 package io.ormdb.store.internal.engine;
 
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.CatalogHistory;
 import io.ormdb.store.internal.codec.ChangeSetCodec;
@@ -65,6 +67,24 @@ final class WritePath {
     return new MutationResult(lsn, changes.size(), tx.insertedIds);
   }
 
+  /**
+   * The identity a change's event names: the row's own value where its key encoding gives it back
+   * exactly (integers, uuids, strings), else the value decoded from the key, as always.
+   */
+  private static Value id(WriteTx.Touched t, WriteTx.Change c) {
+    ValueType type = t.e.identity.type().base();
+    if (type == ValueType.INT64
+        || type == ValueType.INT32
+        || type == ValueType.UUID
+        || type == ValueType.STRING) {
+      Value v = (c.op() == ChangeEvent.Op.DELETE ? c.before() : c.after()).get(t.e.identity.name());
+      if (v != null && v.type() == type) {
+        return v;
+      }
+    }
+    return KeyCodec.decode(t.idKey);
+  }
+
   static long currentMicros() {
     Instant now = Instant.now();
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
@@ -95,8 +115,7 @@ final class WritePath {
         }
         count += isLive ? 1 : -1;
       }
-      changeSet.event(
-          t.e.name(), KeyCodec.decode(t.idKey), c.op(), c.before(), c.after(), c.changedFields());
+      changeSet.event(t.e.name(), id(t, c), c.op(), c.before(), c.after(), c.changedFields());
     }
     if (counted != null) {
       delta.merge(counted.id, count, Long::sum);

@@ -21,6 +21,7 @@ import io.ormdb.store.internal.catalog.Catalog.FkRule;
 import io.ormdb.store.internal.catalog.Catalog.IndexInfo;
 import io.ormdb.store.internal.catalog.MutationChecks;
 import io.ormdb.store.internal.codec.ByteKeys;
+import io.ormdb.store.internal.codec.ChangeSetCodec;
 import io.ormdb.store.internal.codec.FieldMap;
 import io.ormdb.store.internal.codec.KeyCodec;
 import io.ormdb.store.internal.codec.RowCodec;
@@ -927,7 +928,8 @@ final class WriteTx {
 
   /**
    * The net change of one touched row: what the changelog records as its event (the before and
-   * after images are {@link #before()} and {@link #after()}).
+   * after images are {@link #before()} and {@link #after()}; the changed fields of an insert, every
+   * field of its row, are null: {@link ChangeSetCodec.Writer} writes the row's names).
    */
   record Change(Touched row, ChangeEvent.Op op, Collection<String> changedFields) {
     /** The row before the batch, or empty when it was not live. */
@@ -949,7 +951,7 @@ final class WriteTx {
       boolean isLive = t.after != null && t.after.live();
       if (!wasLive) {
         if (isLive) {
-          out.add(new Change(t, ChangeEvent.Op.CREATE, t.after.fields().keySet()));
+          out.add(new Change(t, ChangeEvent.Op.CREATE, null));
         }
       } else if (!isLive) {
         out.add(new Change(t, ChangeEvent.Op.DELETE, List.of()));
