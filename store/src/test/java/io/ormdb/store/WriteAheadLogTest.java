@@ -154,6 +154,23 @@ class WriteAheadLogTest {
     }
   }
 
+  /**
+   * Unsaved pages are bounded by an eighth of the heap as well as by four times the log size: a
+   * child with a 256 MB heap commits about 30 MB of rows (more than 32 MB of unsaved pages) under a
+   * log size of 1 GiB, and a checkpoint comes all the same.
+   */
+  @Test
+  void aSmallHeapBoundsTheUnsavedPagesBelowTheLogSize() throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ChildJvm child = ChildJvm.start(SmallHeapChild.class, lines::add, dir.toString())) {
+      assertThat(child.awaitExit(300)).as("the child finished").isTrue();
+    }
+    assertThat(lines).as("the child's result (none: it ran out of memory)").hasSize(1);
+    String[] words = lines.get(0).split(" ");
+    assertThat(Long.parseLong(words[3])).as("the child's heap").isLessThan(300L << 20);
+    assertThat(Long.parseLong(words[1])).as("checkpoints before the close").isPositive();
+  }
+
   @Test
   void aCleanCloseLeavesOneSegmentWhoseRecordsTheFileHoldsAndReopenReplaysNothing()
       throws Exception {

@@ -77,6 +77,10 @@ final class WriteAheadLog implements AutoCloseable {
   static final String DIRECTORY = "wal";
 
   private final StoreConfig.Checkpoints policy;
+
+  /** The unsaved pages ({@link StoreFile#unsavedMemory}) that make a checkpoint due. */
+  private final long memoryLimit;
+
   private final StoreFile file;
   private final StoreMaps maps;
   private final Path dir;
@@ -157,6 +161,7 @@ final class WriteAheadLog implements AutoCloseable {
       long nextSegment,
       OpenReport opened) {
     this.policy = config.checkpoints();
+    this.memoryLimit = memoryLimit(policy.logBytes(), Runtime.getRuntime().maxMemory());
     this.file = file;
     this.maps = maps;
     this.dir = dir;
@@ -393,8 +398,17 @@ final class WriteAheadLog implements AutoCloseable {
       return false;
     }
     return writer.appendedBytes() - bytesAtCheckpoint >= policy.logBytes()
-        || file.unsavedMemory() >= 4 * policy.logBytes()
+        || file.unsavedMemory() >= memoryLimit
         || System.nanoTime() - checkpointNanos >= policy.interval().toNanos();
+  }
+
+  /**
+   * The unsaved pages that make a checkpoint due: four times the log size, but at most an eighth of
+   * the heap ({@code maxHeap}). Nothing else bounds them: MVStore writes nothing on its own (its
+   * write buffer is off), and a checkpoint needs about as much again while it is written.
+   */
+  static long memoryLimit(long logBytes, long maxHeap) {
+    return Math.min(4 * logBytes, maxHeap / 8);
   }
 
   /**
