@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * record is appended to the log and synced — the commit point — and only then are the group's
  * writes acknowledged. The log's segments are preallocated ({@link WalWriter}), so a commit's
  * fdatasync writes the record's pages and no file-system metadata. The file itself is written at
- * checkpoints: between two groups the committer takes the maps as they are (every change in them
- * is then in the log, so the file never holds a change the log does not) and records in the file
- * the group the checkpoint covers and the segment being written (whose records up to that group a
+ * checkpoints: between two groups the committer takes the maps as they are (every change in them is
+ * then in the log, so the file never holds a change the log does not) and records in the file the
+ * group the checkpoint covers and the segment being written (whose records up to that group a
  * replay skips); MVStore's threads write that version while the next groups run, and a background
  * thread then syncs the file, deletes the segments before that one, and rewrites the live data of
  * the file's sparsest chunks (bounded by {@code rewriteBytes}) so that their space can be reused.
@@ -416,8 +416,8 @@ final class WriteAheadLog implements AutoCloseable {
    * is in the synced log) and records the checkpoint in the file: its group and the segment being
    * written (the first checkpoint after open creates it). With {@code wait}, writes and syncs the
    * file and deletes the older segments before returning; otherwise MVStore's threads write the
-   * version taken here and the background thread syncs it once written, deletes the older
-   * segments, then reclaims space.
+   * version taken here and the background thread syncs it once written, deletes the older segments,
+   * then reclaims space.
    */
   void checkpoint(long lastLsn, boolean wait) {
     checkpoint(lastLsn, lastLsn, wait);
