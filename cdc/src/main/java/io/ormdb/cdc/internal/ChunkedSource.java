@@ -51,8 +51,7 @@ public final class ChunkedSource<T>
   private static final class Control implements FeedControl {
     final AtomicLong buffered = new AtomicLong();
     final AtomicLong max = new AtomicLong();
-    volatile boolean stopRequested;
-    volatile AsyncCallback<Boolean> stopCallback;
+    final StopSignal stop = new StopSignal();
 
     void add(long n) {
       long now = buffered.addAndGet(n);
@@ -61,11 +60,7 @@ public final class ChunkedSource<T>
 
     @Override
     public void stop() {
-      stopRequested = true;
-      AsyncCallback<Boolean> cb = stopCallback;
-      if (cb != null) {
-        cb.invoke(Boolean.TRUE);
-      }
+      stop.request();
     }
 
     @Override
@@ -115,9 +110,7 @@ public final class ChunkedSource<T>
     public void preStart() {
       onRead = createAsyncCallback(this::readDone);
       onMore = createAsyncCallback(this::moreAvailable);
-      AsyncCallback<Boolean> stop = createAsyncCallback(x -> completeStage());
-      control.stopCallback = stop;
-      if (control.stopRequested) {
+      if (control.stop.attach(createAsyncCallback(x -> completeStage()))) {
         completeStage();
       }
     }

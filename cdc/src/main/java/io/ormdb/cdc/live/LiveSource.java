@@ -1,6 +1,7 @@
 package io.ormdb.cdc.live;
 
 import io.ormdb.cdc.FeedControl;
+import io.ormdb.cdc.internal.StopSignal;
 import io.ormdb.protocol.OrmDbException;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.Outlet;
@@ -46,8 +47,7 @@ final class LiveSource
 
   private static final class Control implements FeedControl {
     final Subscription sub;
-    volatile boolean stopRequested;
-    volatile AsyncCallback<Boolean> stopCallback;
+    final StopSignal stop = new StopSignal();
 
     Control(Subscription sub) {
       this.sub = sub;
@@ -55,11 +55,7 @@ final class LiveSource
 
     @Override
     public void stop() {
-      stopRequested = true;
-      AsyncCallback<Boolean> cb = stopCallback;
-      if (cb != null) {
-        cb.invoke(Boolean.TRUE);
-      }
+      stop.request();
     }
 
     @Override
@@ -95,8 +91,7 @@ final class LiveSource
     public void preStart() {
       AsyncCallback<Boolean> woken = createAsyncCallback(x -> onWake());
       sub.onWake(() -> woken.invoke(Boolean.TRUE));
-      control.stopCallback = createAsyncCallback(x -> completeStage());
-      if (control.stopRequested) {
+      if (control.stop.attach(createAsyncCallback(x -> completeStage()))) {
         completeStage();
         return;
       }
