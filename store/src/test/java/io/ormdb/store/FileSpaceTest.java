@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -73,7 +73,7 @@ class FileSpaceTest {
 
   @Test
   void constantWorkloadKeepsTheFileWithinAStatedMultipleOfWhatItHolds() throws Exception {
-    List<Long> sizes = new ArrayList<>();
+    List<Long> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
     long commits;
     try (OrmStore store = OrmStore.open(config(dir))) {
       store.applySchema(SchemaParser.parse(SCHEMA));
@@ -86,7 +86,7 @@ class FileSpaceTest {
       }
       // Four writers update, delete and reinsert rows of a fixed set of ids: the live data stays
       // the same size; the changelog and row history are retained for a fixed time.
-      AtomicBoolean stop = new AtomicBoolean();
+      long end = System.nanoTime() + RUN.toNanos();
       AtomicLong done = new AtomicLong();
       ExecutorService writers = Executors.newFixedThreadPool(4);
       List<Future<?>> running = new ArrayList<>();
@@ -96,7 +96,7 @@ class FileSpaceTest {
             writers.submit(
                 () -> {
                   Random r = new Random(writer);
-                  while (!stop.get()) {
+                  while (System.nanoTime() < end) {
                     // each writer owns the ids congruent to its number, so deletes and reinserts
                     // never race with another writer
                     long id = (long) r.nextInt(ROWS / 4) * 4 + writer;
@@ -120,17 +120,17 @@ class FileSpaceTest {
                   return null;
                 }));
       }
-      long end = System.nanoTime() + RUN.toNanos();
-      while (System.nanoTime() < end) {
-        Thread.sleep(100);
-        sizes.add(store.stats().fileBytes());
+      // the file's size every 100 ms while the writers run (they stop at the end of RUN)
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(
+          () -> sizes.add(store.stats().fileBytes()), 100, 100, TimeUnit.MILLISECONDS);
+      for (Future<?> f : running) {
+        f.get(RUN.toMillis() + 60_000, TimeUnit.MILLISECONDS);
       }
-      stop.set(true);
+      sampler.shutdown();
+      assertTrue(sampler.awaitTermination(1, TimeUnit.MINUTES), "the sampler stopped");
       if (Boolean.getBoolean("ormdb.space.trace")) {
         System.out.println("sizes: " + sizes);
-      }
-      for (Future<?> f : running) {
-        f.get(1, TimeUnit.MINUTES);
       }
       writers.shutdown();
       commits = done.get();
