@@ -18,8 +18,8 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -95,7 +95,7 @@ class StorageSoakTest {
       }
       db.mutate(new MutationBatch(accounts)).toCompletableFuture().join();
 
-      AtomicBoolean stop = new AtomicBoolean();
+      long end = System.nanoTime() + run.toNanos();
       ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
       List<Future<?>> writers = new ArrayList<>();
       for (int w = 0; w < WRITERS; w++) {
@@ -105,7 +105,7 @@ class StorageSoakTest {
                 () -> {
                   Random r = new Random(writer);
                   long n = 0;
-                  while (!stop.get()) {
+                  while (System.nanoTime() < end) {
                     long order = writer + WRITERS * n;
                     List<Mutation> ms = new ArrayList<>();
                     long total = 0;
@@ -145,25 +145,29 @@ class StorageSoakTest {
                   return null;
                 }));
       }
-      long start = System.nanoTime();
-      long end = start + run.toNanos();
-      while (System.nanoTime() < end) {
-        Thread.sleep(Math.min(60_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-        StoreStats s = db.store().stats();
-        sizes.add(s.fileBytes());
-        System.out.printf(
-            "soak minute %3d: %,12d batches  file %8.1f MB  fill %3d%%  log %,d MB  checkpoints %,d%n",
-            sizes.size(),
-            batches.get(),
-            s.fileBytes() / 1e6,
-            s.fillRate(),
-            s.logBytes() >> 20,
-            s.checkpoints());
-      }
-      stop.set(true);
+      // the file's size every minute while the writers run to their deadline, and at the end
+      long every = Math.max(1, Math.min(60_000, run.toMillis()));
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      Runnable sample =
+          () -> {
+            StoreStats s = db.store().stats();
+            sizes.add(s.fileBytes());
+            System.out.printf(
+                "soak minute %3d: %,12d batches  file %8.1f MB  fill %3d%%  log %,d MB  checkpoints %,d%n",
+                sizes.size(),
+                batches.get(),
+                s.fileBytes() / 1e6,
+                s.fillRate(),
+                s.logBytes() >> 20,
+                s.checkpoints());
+          };
+      sampler.scheduleAtFixedRate(sample, every, every, TimeUnit.MILLISECONDS);
       for (Future<?> f : writers) {
-        f.get(2, TimeUnit.MINUTES);
+        f.get(run.toMillis() + 120_000, TimeUnit.MILLISECONDS);
       }
+      sampler.shutdown();
+      assertThat(sampler.awaitTermination(2, TimeUnit.MINUTES)).as("the sampler stopped").isTrue();
+      sample.run(); // and at the end
       pool.shutdown();
     } finally {
       system.terminate();
