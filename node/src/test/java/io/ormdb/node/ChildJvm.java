@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * A child JVM for the crash and two-JVM tests: {@code main} on this test's classpath with a small
  * heap, each line of its standard output handed to a callback on a reader thread (its standard
- * error discarded).
+ * error goes to a temporary file, for {@link #stderrTail}).
  *
  * <p>{@link #kill()} loses no line the child printed. It sends SIGKILL through {@link
  * ProcessHandle#destroyForcibly()}, which leaves the pipes alone — {@link
@@ -34,6 +37,7 @@ public final class ChildJvm implements AutoCloseable {
   private static final long READ_TIMEOUT_SECONDS = 30;
 
   private final Process process;
+  private final Path stderr;
   private final Consumer<String> onLine;
   private final Thread reader;
   private volatile int linesRead;
@@ -44,8 +48,9 @@ public final class ChildJvm implements AutoCloseable {
   private volatile int callbackFailedAt;
   private boolean reported;
 
-  private ChildJvm(Process process, Consumer<String> onLine) {
+  private ChildJvm(Process process, Path stderr, Consumer<String> onLine) {
     this.process = process;
+    this.stderr = stderr;
     this.onLine = onLine;
     this.reader = new Thread(this::readToEnd, "child-jvm-reader-" + process.pid());
     reader.setDaemon(true);
@@ -55,15 +60,37 @@ public final class ChildJvm implements AutoCloseable {
   /** Starts {@code main} with {@code args}; {@code onLine} sees every line it prints, in order. */
   public static ChildJvm start(Class<?> main, Consumer<String> onLine, String... args)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return start(List.of(), main, onLine, args);
+  }
+
+  /**
+   * {@link #start}, with the size of every file the child writes limited to {@code kib} KiB (the
+   * shell's {@code ulimit -f}, in the 512-byte blocks of a POSIX shell; a shell that counts KiB
+   * gives twice as much): a write past it fails with "File too large", as on a full disk.
+   */
+  public static ChildJvm startWithFileSizeLimit(
+      long kib, Class<?> main, Consumer<String> onLine, String... args) throws IOException {
+    return start(
+        List.of("/bin/sh", "-c", "ulimit -f " + 2 * kib + " && exec \"$0\" \"$@\""),
+        main,
+        onLine,
+        args);
+  }
+
+  private static ChildJvm start(
+      List<String> prefix, Class<?> main, Consumer<String> onLine, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(prefix);
     cmd.add(ProcessHandle.current().info().command().orElse(javaBin()));
     cmd.add("-Xmx256m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(main.getName());
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    return new ChildJvm(p, onLine);
+    Path stderr = Files.createTempFile("ormdb-child-", ".err");
+    stderr.toFile().deleteOnExit();
+    Process p = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+    return new ChildJvm(p, stderr, onLine);
   }
 
   /** The child's standard input. */
@@ -84,6 +111,20 @@ public final class ChildJvm implements AutoCloseable {
   /** What the child printed after its last line break (a line cut short by the kill), or "". */
   public String unterminatedTail() {
     return unterminatedTail;
+  }
+
+  /**
+   * The last {@code lines} lines the child wrote to its standard error so far, for a failure
+   * message: why a child that should have printed its result did not (an OutOfMemoryError, an
+   * exception, a JVM that did not start).
+   */
+  public String stderrTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the standard error of child " + process.pid(), e);
+    }
   }
 
   /** The process itself, for the harness's own test. */

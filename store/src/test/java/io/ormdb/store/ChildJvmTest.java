@@ -100,6 +100,16 @@ class ChildJvmTest {
   }
 
   @Test
+  void theStandardErrorOfAChildThatFailedToStartIsKeptForTheFailureMessage() throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ChildJvm child = ChildJvm.start(ChildJvmTest.class, lines::add)) {
+      assertThat(child.awaitExit(60)).isTrue();
+      assertThat(lines).isEmpty();
+      assertThat(child.stderrTail(5)).contains("main method").contains("ChildJvmTest");
+    }
+  }
+
+  @Test
   void aLineCutShortByTheKillIsNotHandedOn() throws Exception {
     Path printed = dir.resolve("printed");
     List<String> lines = new ArrayList<>();
