@@ -89,7 +89,7 @@ public record StoreConfig(
    *
    * @param interval the longest time between two checkpoints while anything is written
    * @param logBytes the write-ahead log written (or the changes held in memory: four times this, at
-   *     most an eighth of the heap) since the last checkpoint that start the next one
+   *     most a sixteenth of the heap) since the last checkpoint that start the next one
    * @param targetFillRate the share of live data, in percent (1–99), below which the file's chunks
    *     are rewritten
    * @param rewriteBytes the most live data rewritten per checkpoint: the I/O budget of reclaiming

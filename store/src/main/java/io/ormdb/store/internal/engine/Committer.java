@@ -6,8 +6,10 @@ import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.CatalogHistory;
+import io.ormdb.store.internal.file.StorageErrors;
 import io.ormdb.store.internal.file.StoreFile;
 import io.ormdb.store.internal.journal.DurableWrites;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -144,6 +146,23 @@ final class Committer implements DurableWrites {
       }
     }
     return submit(t);
+  }
+
+  /**
+   * The error every later task fails with after {@code e} broke the store while {@code doing}: a
+   * file the store can no longer write keeps its code (STORAGE_UNAVAILABLE: an operator can fix the
+   * cause and reopen); anything else is a fault of the store (INTERNAL).
+   */
+  private static OrmDbException brokenBy(String doing, RuntimeException e) {
+    String what = "the store failed while " + doing + ": ";
+    if (e instanceof OrmDbException o && o.code() == ErrorCode.STORAGE_UNAVAILABLE) {
+      return new OrmDbException(ErrorCode.STORAGE_UNAVAILABLE, what + o.getMessage(), o);
+    }
+    if (e instanceof UncheckedIOException io) {
+      OrmDbException plain = StorageErrors.ioFailed(io);
+      return new OrmDbException(ErrorCode.STORAGE_UNAVAILABLE, what + plain.getMessage(), io);
+    }
+    return OrmDbException.internal(what + e, e);
   }
 
   /** Why {@code t} is refused at once (closed, broken, read-only), or null. */
@@ -295,7 +314,7 @@ final class Committer implements DurableWrites {
       wal.checkpoint(at.last, false);
       unsynced = false;
     } catch (RuntimeException e) {
-      broken = OrmDbException.internal("the store failed while writing a checkpoint: " + e, e);
+      broken = brokenBy("writing a checkpoint", e);
     }
   }
 
@@ -394,7 +413,7 @@ final class Committer implements DurableWrites {
       if (wal != null) {
         wal.abortGroup();
       }
-      broken = OrmDbException.internal("the store failed while committing: " + e, e);
+      broken = brokenBy("committing", e);
       work.forEach(t -> t.fail(broken));
       return;
     }
@@ -420,7 +439,7 @@ final class Committer implements DurableWrites {
       }
       requests.forEach(c -> c.future().complete(null));
     } catch (RuntimeException e) {
-      broken = OrmDbException.internal("the store failed while writing a checkpoint: " + e, e);
+      broken = brokenBy("writing a checkpoint", e);
       requests.forEach(c -> c.fail(broken));
     }
   }

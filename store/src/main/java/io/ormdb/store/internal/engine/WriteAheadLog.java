@@ -403,12 +403,13 @@ final class WriteAheadLog implements AutoCloseable {
   }
 
   /**
-   * The unsaved pages that make a checkpoint due: four times the log size, but at most an eighth of
-   * the heap ({@code maxHeap}). Nothing else bounds them: MVStore writes nothing on its own (its
-   * write buffer is off), and a checkpoint needs about as much again while it is written.
+   * The unsaved pages that make a checkpoint due: four times the log size, but at most a sixteenth
+   * of the heap ({@code maxHeap}). Nothing else bounds them: MVStore writes nothing on its own (its
+   * write buffer is off), and a checkpoint needs two to three times as much again while it is
+   * written (a serialized copy in a buffer that grows by doubling) besides the page cache.
    */
   static long memoryLimit(long logBytes, long maxHeap) {
-    return Math.min(4 * logBytes, maxHeap / 8);
+    return Math.min(4 * logBytes, maxHeap / 16);
   }
 
   /**
@@ -429,13 +430,15 @@ final class WriteAheadLog implements AutoCloseable {
    * header start from it.
    */
   private void checkpoint(long lastLsn, long newest, boolean wait) {
-    Throwable failed = backgroundFailure;
-    if (failed != null) {
-      throw OrmDbException.internal("a checkpoint failed: " + failed, failed);
-    }
     // The file reuses dead chunks' space at once (no retention time): the previous checkpoint must
     // be synced before this one may overwrite what the file's synced version still points to.
     awaitSynced();
+    Throwable failed = backgroundFailure;
+    if (failed instanceof OrmDbException o) {
+      throw o;
+    } else if (failed != null) {
+      throw OrmDbException.internal("a checkpoint failed: " + failed, failed);
+    }
     boolean raised = reserve(newest);
     if (writer == null) {
       writer = WalWriter.create(dir, fileId, nextSegment, newest);
@@ -472,28 +475,24 @@ final class WriteAheadLog implements AutoCloseable {
       after.run();
       return;
     }
+    // The next checkpoint waits for both the sync and the reclaiming pass: MVStore must never
+    // serialize a version while a rewrite runs (if writing that version failed, the rewrite would
+    // wait forever for its place in the file, holding MVStore's serialization lock).
     synced =
         background.submit(
             () -> {
               try {
                 after.run();
+                if (policy.rewriteBytes() > 0) {
+                  if (file.compact(policy.targetFillRate(), policy.rewriteBytes())) {
+                    reclaimRewrites.incrementAndGet();
+                  }
+                  reclaimPasses.incrementAndGet();
+                }
               } catch (Throwable e) {
                 backgroundFailure = e;
               }
             });
-    if (policy.rewriteBytes() > 0) {
-      background.execute(
-          () -> {
-            try {
-              if (file.compact(policy.targetFillRate(), policy.rewriteBytes())) {
-                reclaimRewrites.incrementAndGet();
-              }
-              reclaimPasses.incrementAndGet();
-            } catch (Throwable e) {
-              backgroundFailure = e;
-            }
-          });
-    }
   }
 
   private void awaitSynced() {

@@ -100,6 +100,31 @@ public final class StorageErrors {
   }
 
   /**
+   * An I/O failure of the store's files after they were opened ({@code e}'s message says what the
+   * store did, its cause why it failed): STORAGE_UNAVAILABLE, in plain words.
+   */
+  public static OrmDbException ioFailed(java.io.UncheckedIOException e) {
+    return unavailable(e.getMessage() + ": " + plain(e.getCause()), e);
+  }
+
+  /**
+   * Writing the file failed after it was opened (MVStore gave up on it): the store takes no more
+   * writes; what was acknowledged is in the write-ahead log, and reopening the store replays it.
+   */
+  static OrmDbException writingFailed(String file, MVStoreException e) {
+    Throwable cause = e.getCause();
+    String why = cause instanceof IOException io ? plain(io) : clean(e.getMessage());
+    return unavailable(
+        "writing database file "
+            + file
+            + " failed: "
+            + why
+            + "; the store takes no more writes (reopen it once the cause is fixed: the"
+            + " write-ahead log holds every acknowledged commit)",
+        e);
+  }
+
+  /**
    * Opening failed while the store read the file's contents: an MVStore error (anywhere in the
    * causes) as {@link #openFailed}; any other exception that is not already an {@link
    * OrmDbException} means the data read back is not what was written — damage, reported as such

@@ -214,6 +214,7 @@ public final class StoreFile {
 
   /** Commits every map's changes to the file (written, not yet fsynced). */
   public void commit() {
+    failIfWritingFailed();
     store.commit();
   }
 
@@ -223,6 +224,7 @@ public final class StoreFile {
    * it to MVStore's own threads. {@link #sync} waits for that write.
    */
   public void commitInBackground() {
+    failIfWritingFailed();
     if (store.tryCommit() < 0) {
       store.commit(); // another thread held the store's lock (a compaction); or nothing changed
     }
@@ -232,8 +234,23 @@ public final class StoreFile {
   public void sync() {
     if (key != null) {
       store.getFileStore().executeFileStoreOperation(() -> {});
+      failIfWritingFailed();
       store.sync();
       syncs.incrementAndGet();
+    }
+  }
+
+  /**
+   * Fails once MVStore's threads failed to serialize or write a version (an I/O error such as a
+   * full disk, or an OutOfMemoryError): MVStore then must not be handed another version, because
+   * its serializer would wait forever for the lost one's place in the file, and so would anything
+   * that closes or flushes it after that. Nothing of the lost version is needed: the write-ahead
+   * log still holds every change since the last synced checkpoint, and reopening replays it.
+   */
+  private void failIfWritingFailed() {
+    MVStoreException failure = store.getPanicException();
+    if (failure != null) {
+      throw StorageErrors.writingFailed(name(), failure);
     }
   }
 
@@ -249,6 +266,7 @@ public final class StoreFile {
    * nothing needs them. Safe while the committer writes. Whether it rewrote any chunk.
    */
   public boolean compact(int targetFillRate, long budget) {
+    failIfWritingFailed();
     return key != null && store.compact(targetFillRate, (int) Math.min(Integer.MAX_VALUE, budget));
   }
 
@@ -279,7 +297,8 @@ public final class StoreFile {
    */
   public void close(boolean clean) {
     try {
-      if (clean) {
+      // a store whose writing failed must not be handed another version, not even by its close
+      if (clean && store.getPanicException() == null) {
         // A view closed while the committer held the store lock cannot advance MVStore's oldest
         // version to keep (it only tries the lock); do it now, with nobody else holding it, so the
         // close sees no stale pinned version.

@@ -221,7 +221,9 @@ public final class WalWriter implements AutoCloseable {
       writeFully(channel, recordHeader, position);
       writeFully(channel, ByteBuffer.wrap(body, 0, length), position + WalFormat.RECORD_HEADER);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to the write-ahead log", e);
+      throw new UncheckedIOException(
+          "cannot append to write-ahead log segment " + dir.resolve(WalFormat.fileName(segment)),
+          e);
     }
     position += total;
     appended += total;
@@ -237,7 +239,8 @@ public final class WalWriter implements AutoCloseable {
     try {
       channel.force(false);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot sync the write-ahead log", e);
+      throw new UncheckedIOException(
+          "cannot sync write-ahead log segment " + dir.resolve(WalFormat.fileName(segment)), e);
     }
   }
 
