@@ -29,9 +29,8 @@ import java.util.function.Consumer;
  * threw, {@link #kill()}, {@link #awaitExit} and {@link #close()} fail with an {@link
  * AssertionError} saying so instead of letting a test check fewer lines than were printed.
  *
- * <p>The node module's tests have a copy of this class, {@code io.ormdb.node.ChildJvm}, with the
- * same behaviour (the modules share no test code); {@link ChildJvmTest} and the node's {@code
- * ChildJvmTest} check each. Change both together.
+ * <p>The node module's crash tests use it too (through this module's test jar); {@link
+ * ChildJvmTest} checks it.
  */
 public final class ChildJvm implements AutoCloseable {
   private static final long READ_TIMEOUT_SECONDS = 30;

@@ -2,10 +2,10 @@ package io.ormdb.node.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ormdb.node.ChildJvm;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.store.ChildJvm;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.journal.ConsumerOffset;

@@ -3,10 +3,10 @@ package io.ormdb.node.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ormdb.node.ChildJvm;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.ChildJvm;
 import io.ormdb.store.LogActivityAccess;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.Partitioning;

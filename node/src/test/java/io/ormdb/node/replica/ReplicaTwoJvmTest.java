@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.typesafe.config.ConfigFactory;
 import io.ormdb.cdc.replica.ReplicaStatus;
-import io.ormdb.node.ChildJvm;
 import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
@@ -14,6 +13,7 @@ import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.store.ChildJvm;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.StoreConfig;
 import io.ormdb.store.view.ReadView;
