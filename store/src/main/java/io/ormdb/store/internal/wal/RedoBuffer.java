@@ -21,13 +21,19 @@ public final class RedoBuffer {
   static final int PUT = 0;
   static final int REMOVE = 1;
 
+  /**
+   * Where the body starts in the array {@link #seal} returns: the bytes before it are left for the
+   * record's header, so that the log writes header and body in one write.
+   */
+  static final int BODY = WalFormat.RECORD_HEADER;
+
   private byte[] data = new byte[4096];
-  private int len = HEADER;
+  private int len = BODY + HEADER;
   private int count;
 
   /** Forgets every write, for the next group. */
   public void clear() {
-    len = HEADER;
+    len = BODY + HEADER;
     count = 0;
   }
 
@@ -38,7 +44,7 @@ public final class RedoBuffer {
 
   /** Bytes the record body takes so far. */
   public int length() {
-    return len;
+    return len - BODY;
   }
 
   /** Records {@code key → value} in map {@code map}. */
@@ -68,15 +74,16 @@ public final class RedoBuffer {
 
   /**
    * The record body for group {@code group} after which the newest LSN is {@code lsn}; valid until
-   * the next write or {@link #clear}. Bytes {@code [0, length())} of the returned array.
+   * the next write or {@link #clear}. Bytes {@code [BODY, BODY + length())} of the returned array;
+   * the caller may fill the {@link #BODY} bytes before them.
    */
   byte[] seal(long group, long lsn) {
-    putLong(0, group);
-    putLong(8, lsn);
-    data[16] = (byte) (count >>> 24);
-    data[17] = (byte) (count >>> 16);
-    data[18] = (byte) (count >>> 8);
-    data[19] = (byte) count;
+    putLong(BODY, group);
+    putLong(BODY + 8, lsn);
+    data[BODY + 16] = (byte) (count >>> 24);
+    data[BODY + 17] = (byte) (count >>> 16);
+    data[BODY + 18] = (byte) (count >>> 8);
+    data[BODY + 19] = (byte) count;
     return data;
   }
 

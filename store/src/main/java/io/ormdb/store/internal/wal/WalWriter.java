@@ -52,7 +52,6 @@ public final class WalWriter implements AutoCloseable {
   private final Path dir;
   private final UUID database;
   private final long maxCapacity;
-  private final ByteBuffer recordHeader = ByteBuffer.allocate(WalFormat.RECORD_HEADER);
   private ExecutorService preallocator;
   private long segment;
   private long capacity;
@@ -208,18 +207,19 @@ public final class WalWriter implements AutoCloseable {
    * until {@link #sync}.
    */
   public void append(RedoBuffer redo, long group, long lsn) {
-    byte[] body = redo.seal(group, lsn);
+    byte[] record = redo.seal(group, lsn);
     int length = redo.length();
     long total = WalFormat.RECORD_HEADER + (long) length;
     if (position > WalFormat.HEADER && position + total > capacity) {
       roll();
     }
-    recordHeader.clear();
-    recordHeader.putInt(length).putInt(WalFormat.crc(body, 0, length)).flip();
+    // the header goes into the bytes the buffer leaves before the body: one write per record
+    ByteBuffer.wrap(record, 0, WalFormat.RECORD_HEADER)
+        .putInt(length)
+        .putInt(WalFormat.crc(record, RedoBuffer.BODY, length));
     try {
-      // positional writes: repeated as they are after a reopen (an interrupt closed the channel)
-      writeFully(channel, recordHeader, position);
-      writeFully(channel, ByteBuffer.wrap(body, 0, length), position + WalFormat.RECORD_HEADER);
+      // a positional write: repeated as it is after a reopen (an interrupt closed the channel)
+      writeFully(channel, ByteBuffer.wrap(record, 0, (int) total), position);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot append to write-ahead log segment " + dir.resolve(WalFormat.fileName(segment)),
