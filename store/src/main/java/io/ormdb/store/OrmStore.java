@@ -341,6 +341,19 @@ public final class OrmStore implements AutoCloseable {
   }
 
   /**
+   * How {@link #aggregate} reads the input of {@code q}: {@code columnar}, or the identity or an
+   * index ({@code primary-key}, {@code index-eq}) when its filter looks rows up by keys.
+   */
+  public ExplainResult explain(AggregateQuery q) {
+    return guarded(
+        () -> {
+          try (ReadView view = view(q.readOptions())) {
+            return queries.explainAggregate(view, q, Map.of());
+          }
+        });
+  }
+
+  /**
    * The columnar store this store's aggregates read (maintained from the changelog; falls back to
    * scanning rows when it cannot serve a view). Its counters tell how aggregates were served.
    */

@@ -299,6 +299,11 @@ public final class ColumnStore implements AggregateSource {
     return Optional.of(r);
   }
 
+  @Override
+  public String wholeAggregateAccess() {
+    return "columnar";
+  }
+
   /** Columns of {@code entity} that can serve {@code view}, building or catching up; or null. */
   private EntityColumns prepare(ReadView view, EntityDef entity) {
     synchronized (maintenance) {

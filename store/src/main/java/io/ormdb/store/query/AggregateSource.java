@@ -40,4 +40,12 @@ public interface AggregateSource {
       ReadView view, EntityDef entity, AggregateQuery q, Filter boundFilter) {
     return Optional.empty();
   }
+
+  /**
+   * How explain names the path of {@link #tryAggregate} (e.g. {@code columnar}), or null when this
+   * source never answers a whole aggregate (the default).
+   */
+  default String wholeAggregateAccess() {
+    return null;
+  }
 }

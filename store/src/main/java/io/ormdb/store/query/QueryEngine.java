@@ -133,6 +133,16 @@ public final class QueryEngine {
   }
 
   /** Explains a query; with {@code analyze} also runs it and reports actual rows. */
+  /**
+   * How {@link #aggregate} reads the input of {@code q}: through the column store, or through the
+   * identity or an index when the filter looks rows up by keys ({@code ==} or {@code in} on an
+   * indexed field), with the estimated rows read.
+   */
+  public ExplainResult explainAggregate(
+      ReadView view, AggregateQuery q, Map<String, Value> sessionAttributes) {
+    return AggregateExecutor.explain(view, q, sessionAttributes, aggregateSource);
+  }
+
   public ExplainResult explain(ReadView view, GraphQuery q, boolean analyze) {
     return explain(view, q, analyze, Map.of(), QueryBudget.DEFAULT);
   }

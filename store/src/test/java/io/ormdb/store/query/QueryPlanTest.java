@@ -46,6 +46,23 @@ class QueryPlanTest {
   }
 
   @Test
+  void anInListOnAnIndexedFieldReadsOneEqualRangePerValue() {
+    GraphQuery q =
+        GraphQuery.from("User")
+            .where(
+                new Filter.In(
+                    "email", List.of(Value.of("u3@x.io"), Value.of("u5@x.io"), Value.NULL), false))
+            .orderBy(OrderSpec.desc("id"))
+            .build();
+    PlanStep in = root(q);
+    assertThat(in.access()).isEqualTo("index-in");
+    assertThat(in.index()).isEqualTo("User_email_idx");
+    assertThat(in.detail()).contains("index condition: email in ?").contains("sort");
+    assertThat(engine.query(view, q, Map.of()).root().ids())
+        .containsExactly(Value.of(5L), Value.of(3L));
+  }
+
+  @Test
   void equalityPrefixAndRangeUseTheCompositeIndex() {
     PlanStep eq = root(GraphQuery.from("User").where(Filter.eq("email", "u3@x.io")).build());
     assertThat(eq.access()).isEqualTo("index-eq");

@@ -34,12 +34,25 @@ public record AccessPlan(
     keyConjuncts = List.copyOf(keyConjuncts);
   }
 
+  /**
+   * Whether the rows are looked up by identity values or an equal index prefix ({@code ==} or
+   * {@code in}; a range may follow it), rather than read by a range or a scan of the whole entity.
+   */
+  public boolean looksUpKeys() {
+    return access == Access.PRIMARY_KEY || !keyConjuncts.isEmpty();
+  }
+
   /** The access paths, as explain names them. */
   public enum Access {
     /** get / getAll by identity. */
     PRIMARY_KEY("primary-key"),
     /** An equality prefix of an index. */
     INDEX_EQ("index-eq"),
+    /**
+     * An {@code in} list on the index's first field: one equal range per listed value, in value
+     * order.
+     */
+    INDEX_IN("index-in"),
     /** An equality prefix (possibly empty) and a range or a LIKE prefix on the next field. */
     INDEX_RANGE("index-range"),
     /** A whole index read in order so that sorting is not needed and a limit stops early. */

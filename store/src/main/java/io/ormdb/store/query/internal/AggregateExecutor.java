@@ -7,6 +7,8 @@ import io.ormdb.protocol.query.AggregateQuery.Aggregation;
 import io.ormdb.protocol.query.AggregateQuery.Function;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.result.AggregateResult;
+import io.ormdb.protocol.result.ExplainResult;
+import io.ormdb.protocol.result.ExplainResult.PlanStep;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.value.Value;
@@ -117,7 +119,10 @@ public final class AggregateExecutor {
     }
     Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
     int maxGroups = budget.maxEntities();
-    Optional<AggregateResult> fast = source.tryAggregate(view, entity, q, filter);
+    Optional<AggregateResult> fast =
+        readsFewRows(view, entity, filter)
+            ? Optional.empty()
+            : source.tryAggregate(view, entity, q, filter);
     if (fast.isPresent()) {
       if (fast.get().rows().size() > maxGroups) {
         throw tooManyGroups(q, maxGroups);
@@ -167,6 +172,85 @@ public final class AggregateExecutor {
       rows.add(row);
     }
     return new AggregateResult(entity.name(), labels, rows, view.lsn());
+  }
+
+  /**
+   * How {@link #run} would read the input of {@code q}: one step naming the path — the source's
+   * whole-aggregate path (e.g. {@code columnar}) unless the filter looks rows up by keys ({@link
+   * #readsFewRows}), else the row access path the planner picks (primary-key, index-eq, ...) — with
+   * the estimated rows read.
+   */
+  public static ExplainResult explain(
+      ReadView view, AggregateQuery q, Map<String, Value> attributes, AggregateSource source) {
+    EntityDef entity = view.schema().requireEntity(q.entity());
+    for (String g : q.groupBy()) {
+      QueryResolver.field(entity, g, "group by");
+    }
+    for (Aggregation a : q.aggregations()) {
+      if (a.field() != null) {
+        QueryResolver.field(entity, a.field(), "aggregate " + a.label());
+      }
+    }
+    Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
+    AccessPlan ap = access(view, entity, filter);
+    String whole = source.wholeAggregateAccess();
+    boolean byRows = whole == null || readsFewRows(view, entity, filter);
+    long count = view.count(entity.name());
+    long read;
+    List<String> detail = new ArrayList<>();
+    if (!byRows) {
+      read = count;
+      detail.add(
+          "every row's values of the aggregated and grouped fields, filtered on the columns");
+    } else if (ap.access() == AccessPlan.Access.PRIMARY_KEY) {
+      Filter key = Conjuncts.of(filter).get(ap.keyConjuncts().get(0));
+      read = Math.min(count, key instanceof Filter.In in ? in.values().size() : 1);
+    } else {
+      read = Math.min(count, Math.max(count > 0 ? 1 : 0, Math.round(count * ap.selectivity())));
+    }
+    if (byRows) {
+      if (!ap.pushed().isEmpty()) {
+        detail.add("index condition: " + ap.pushed());
+      }
+      detail.add("rows re-checked against the whole filter");
+    }
+    detail.add(q.groupBy().isEmpty() ? "no grouping" : "group by " + q.groupBy());
+    String access = byRows ? ap.access().label() : whole;
+    String index = byRows ? ap.index() : null;
+    PlanStep step =
+        new PlanStep("", entity.name(), access, index, read, -1, String.join("; ", detail));
+    StringBuilder text =
+        new StringBuilder("plan for aggregate over ")
+            .append(entity.name())
+            .append('\n')
+            .append("input: ")
+            .append(entity.name())
+            .append(" by ")
+            .append(access);
+    if (index != null) {
+      text.append(" using ").append(index);
+    }
+    text.append(", estimated ").append(read).append(" rows read\n");
+    for (String part : detail) {
+      text.append("  ").append(part).append('\n');
+    }
+    return new ExplainResult(List.of(step), false, text.toString());
+  }
+
+  /**
+   * Whether the filter names the rows through the identity or an equality on an index prefix
+   * ({@code ==} or {@code in}, {@link AccessPlan#looksUpKeys}): then reading those rows through the
+   * index costs what they are, where a columnar source reads every row's column values (0.78 ms for
+   * 160 of 25,000 reviews, 7.5 ms of 250,000, against 0.08 and 0.21 ms through the index).
+   */
+  static boolean readsFewRows(ReadView view, EntityDef entity, Filter filter) {
+    return filter != null && access(view, entity, filter).looksUpKeys();
+  }
+
+  /** The access path the row scan takes for {@code filter} (null: every row). */
+  static AccessPlan access(ReadView view, EntityDef entity, Filter filter) {
+    RowOrder identity = new RowOrder(List.of(new SortKey(entity.identityField(), false)));
+    return Planner.access(view, entity, Conjuncts.of(filter), identity, false);
   }
 
   private static void accumulate(

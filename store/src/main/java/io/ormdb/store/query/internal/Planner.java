@@ -146,6 +146,26 @@ public final class Planner {
       keyConj.add(c);
     }
     int eqLen = keyConj.size();
+    if (eqLen == 0 && (idx.kind() != IndexDef.Kind.HASH || n == 1)) {
+      int in = findIn(conj, fields.get(0));
+      if (in >= 0) {
+        // one equal range per listed value, in value order: rows come out unordered (sorted later)
+        AccessPlan p =
+            new AccessPlan(
+                AccessPlan.Access.INDEX_IN,
+                idx.name(),
+                List.of(in),
+                -1,
+                -1,
+                -1,
+                0,
+                false,
+                -1,
+                render(conj, List.of(in), -1, -1, -1),
+                0.3);
+        return new Candidate(p, true, 0, true, false);
+      }
+    }
     if (idx.kind() == IndexDef.Kind.HASH) {
       if (eqLen < n) {
         return null;
@@ -256,6 +276,16 @@ public final class Planner {
       }
     }
     return String.join(" and ", parts);
+  }
+
+  /** The first conjunct {@code field in [...]} (not negated), or -1. */
+  static int findIn(List<Filter> conj, String field) {
+    for (int i = 0; i < conj.size(); i++) {
+      if (conj.get(i) instanceof Filter.In in && in.field().equals(field) && !in.negated()) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The first conjunct {@code field op literal} with a non-null literal, or -1. */

@@ -27,6 +27,8 @@ public final class RowReader {
         return byIdentity(view, entity, conj.get(plan.keyConjuncts().get(0)));
       case SCAN:
         return scan(view, entity, plan, conj, cursorValues);
+      case INDEX_IN:
+        return byIndexIn(view, entity, plan, (Filter.In) conj.get(plan.keyConjuncts().get(0)));
       default:
         return view.indexScan(
             entity, plan.index(), range(plan, conj, cursorValues), plan.descending());
@@ -77,6 +79,38 @@ public final class RowReader {
       return Collections.emptyIterator();
     }
     return view.getAll(entity, new ArrayList<>(ids)).iterator();
+  }
+
+  /** The rows of every listed (non-null) value through the index, value after value. */
+  private static Iterator<Row> byIndexIn(
+      ReadView view, String entity, AccessPlan plan, Filter.In in) {
+    TreeSet<Value> values = new TreeSet<>(Values::compare);
+    for (Value v : in.values()) {
+      if (!v.isNull()) {
+        values.add(v);
+      }
+    }
+    Iterator<Value> next = values.iterator();
+    return new Iterator<>() {
+      private Iterator<Row> current = Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && next.hasNext()) {
+          KeyRange equal = new KeyRange(List.of(next.next()), null, null);
+          current = view.indexScan(entity, plan.index(), equal, false);
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new java.util.NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
   }
 
   static KeyRange range(AccessPlan plan, List<Filter> conj, List<Value> cursorValues) {

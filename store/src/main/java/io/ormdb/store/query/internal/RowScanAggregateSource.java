@@ -28,8 +28,7 @@ public final class RowScanAggregateSource implements AggregateSource {
       List<String> columns,
       Consumer<ColumnBatch> sink) {
     List<Filter> conj = Conjuncts.of(filter);
-    RowOrder identity = new RowOrder(List.of(new SortKey(entity.identityField(), false)));
-    AccessPlan plan = Planner.access(view, entity, conj, identity, false);
+    AccessPlan plan = AggregateExecutor.access(view, entity, filter);
     Iterator<Row> rows = RowReader.open(view, entity.name(), plan, conj, null);
     List<Value[]> batch = newBatch(columns.size());
     int n = 0;
