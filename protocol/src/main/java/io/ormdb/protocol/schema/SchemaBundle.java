@@ -102,12 +102,95 @@ public record SchemaBundle(
    * relation 'coments' on entity Post (did you mean 'comments'?)}.
    */
   public String unknownRelation(String fromEntity, String name) {
-    return "unknown relation '"
-        + name
-        + "' on entity "
-        + fromEntity
-        + Suggestions.didYouMean(
+    String didYouMean =
+        Suggestions.didYouMean(
             name, relationsFrom(fromEntity).stream().map(RelationDef::name).toList());
+    String message = "unknown relation '" + name + "' on entity " + fromEntity + didYouMean;
+    if (!didYouMean.isEmpty()) {
+      return message;
+    }
+    List<String> backlinks = new ArrayList<>();
+    for (RelationDef r : relations) {
+      if (r.toEntity().equals(fromEntity) && !hasReverse(r)) {
+        backlinks.add(
+            r.fromEntity()
+                + "."
+                + r.name()
+                + " leads here; to navigate it from "
+                + fromEntity
+                + ", declare in entity "
+                + fromEntity
+                + ": "
+                + reverseDeclaration(r, name));
+      }
+    }
+    // the relations whose source is named like the requested relation come first
+    String wanted = name.toLowerCase(java.util.Locale.ROOT);
+    backlinks.sort(
+        java.util.Comparator.comparing(
+            (String b) -> !wanted.startsWith(b.substring(0, b.indexOf('.')).toLowerCase())));
+    return backlinks.isEmpty()
+        ? message
+        : message
+            + " ("
+            + String.join("; ", backlinks.subList(0, Math.min(3, backlinks.size())))
+            + ")";
+  }
+
+  /** Whether the target of {@code r} declares a relation back over the same key. */
+  private boolean hasReverse(RelationDef r) {
+    for (RelationDef back : relationsFrom(r.toEntity())) {
+      if (!back.toEntity().equals(r.fromEntity())) {
+        continue;
+      }
+      boolean sameKey =
+          r.cardinality() == Cardinality.MANY_TO_MANY
+              ? r.edgeEntity().equals(back.edgeEntity())
+                  && r.edgeFromField().equals(back.edgeToField())
+              : r.fromField().equals(back.toField()) && r.toField().equals(back.fromField());
+      if (sameKey) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The declaration, in the schema language, of the relation back over {@code r}'s key. */
+  private String reverseDeclaration(RelationDef r, String name) {
+    String head = "relation " + name + ": ";
+    return switch (r.cardinality()) {
+      case MANY_TO_ONE ->
+          head
+              + "one to many "
+              + r.fromEntity()
+              + " ("
+              + r.toField()
+              + " -> "
+              + r.fromField()
+              + ")";
+      case ONE_TO_MANY ->
+          head
+              + "many to one "
+              + r.fromEntity()
+              + " ("
+              + r.toField()
+              + " -> "
+              + r.fromField()
+              + ")";
+      case ONE_TO_ONE ->
+          head + "one to one " + r.fromEntity() + " (" + r.toField() + " -> " + r.fromField() + ")";
+      case MANY_TO_MANY ->
+          head
+              + "many to many "
+              + r.fromEntity()
+              + " through "
+              + r.edgeEntity()
+              + "("
+              + r.edgeToField()
+              + ", "
+              + r.edgeFromField()
+              + ")";
+    };
   }
 
   /**

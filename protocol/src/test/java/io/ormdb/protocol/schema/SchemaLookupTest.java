@@ -2,9 +2,11 @@ package io.ormdb.protocol.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.value.ValueType;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,7 +61,50 @@ class SchemaLookupTest {
     assertThatThrownBy(() -> schema.requireRelation("User", "post"))
         .hasMessage("unknown relation 'post' on entity User (did you mean 'posts'?)");
     assertThatThrownBy(() -> schema.requireRelation("Post", "posts"))
-        .hasMessage("unknown relation 'posts' on entity Post");
+        .hasMessage(
+            "unknown relation 'posts' on entity Post (User.posts leads here; to navigate it from"
+                + " Post, declare in entity Post: relation posts: many to one User (authorId ->"
+                + " id))");
+  }
+
+  @Test
+  void aMissingReverseRelationSaysHowToDeclareItAndTheDeclarationWorks() {
+    String movie = "entity Movie {\n  id int64 @id\n  title string\n%s}\n";
+    String rest =
+        "entity Review {\n  id int64 @id\n  movieId int64\n  rating int32\n"
+            + "  relation movie: many to one Movie by movieId\n}\n"
+            + "entity Person {\n  id int64 @id\n"
+            + "  relation films: many to many Movie through Cast(personId, movieId)\n}\n"
+            + "entity Cast {\n  id int64 @id\n  personId int64\n  movieId int64\n}\n";
+    SchemaBundle without = SchemaParser.parse(String.format(movie, "") + rest);
+
+    String message =
+        catchThrowableOfType(
+                OrmDbException.class, () -> without.requireRelation("Movie", "reviews"))
+            .getMessage();
+    assertThat(message)
+        .startsWith(
+            "unknown relation 'reviews' on entity Movie (Review.movie leads here; to navigate it"
+                + " from Movie, declare in entity Movie: relation reviews: one to many Review (id"
+                + " -> movieId); Person.films leads here;");
+    String oneToMany = "relation reviews: one to many Review (id -> movieId)";
+    String manyToMany = "relation reviews: many to many Person through Cast(movieId, personId)";
+    assertThat(message).contains(oneToMany).contains(manyToMany);
+
+    SchemaBundle with =
+        SchemaParser.parse(
+            String.format(
+                    movie,
+                    "  "
+                        + oneToMany
+                        + "\n  relation cast: "
+                        + manyToMany.substring("relation reviews: ".length())
+                        + "\n")
+                + rest);
+    assertThat(with.requireRelation("Movie", "reviews").toEntity()).isEqualTo("Review");
+    assertThat(with.requireRelation("Movie", "cast").edgeEntity()).isEqualTo("Cast");
+    assertThat(catchThrowableOfType(OrmDbException.class, () -> with.requireRelation("Movie", "x")))
+        .hasMessage("unknown relation 'x' on entity Movie");
   }
 
   @Test
