@@ -10,7 +10,11 @@ import io.ormdb.actors.shard.EntityShard;
 import io.ormdb.actors.shard.internal.LocalShardRouter;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.query.Include;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
@@ -43,7 +47,14 @@ class ActorMessagesTest {
     TestProbe<Message.Response> answers = testKit.createTestProbe();
     TestProbe<EntityShard.Reply> replies = testKit.createTestProbe();
     Mutation insert = new Mutation.Insert("User", Map.of("id", Value.of(1L)));
-    GraphQuery q = GraphQuery.from("User").build();
+    // a query with aggregates over relations at the root and in an include travels whole
+    GraphQuery q =
+        GraphQuery.from("User")
+            .aggregate(
+                RelationAggregate.of("avgViews", AggregateQuery.Function.AVG, "posts", "views")
+                    .where(Filter.eq("status", "published")))
+            .include(Include.of("posts").withAggregates(RelationAggregate.count("n", "comments")))
+            .build();
     List<Object> messages =
         List.of(
             new ConnectionActor.Request(new Message.Query(1, 0, q), answers.ref()),

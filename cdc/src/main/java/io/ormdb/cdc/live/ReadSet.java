@@ -7,6 +7,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
@@ -53,6 +54,10 @@ import java.util.Set;
  *   <li>anything else — a row entering or leaving a level with includes or a page, a changed order
  *       field or relation key, an image missing a field the level reads — re-runs the query.
  * </ul>
+ *
+ * <p>A query with aggregates over relations ({@link RelationAggregate}, at any level) also reads
+ * the related entities (and the edge entity of a many-to-many relation); every event on an entity
+ * it reads re-runs it, since an edit in place would have to recompute the aggregates.
  */
 final class ReadSet {
   /** An in-place edit of the result. */
@@ -184,6 +189,7 @@ final class ReadSet {
   private final Map<String, List<Level>> edgesByEntity = new HashMap<>();
   private final Level root;
   private final boolean rootEdits;
+  private final boolean aggregates;
 
   private ReadSet(SchemaBundle schema, GraphQuery q, Map<String, Value> attributes) {
     this.schemaVersion = schema.version();
@@ -239,9 +245,29 @@ final class ReadSet {
     for (Level l : levels) {
       levelsByEntity.computeIfAbsent(l.entity.name(), k -> new ArrayList<>()).add(l);
     }
+    boolean aggregated = aggregatedEntities(schema, rootEntity.name(), q.aggregates(), entities);
+    for (Include inc : byDepth) {
+      aggregated |=
+          aggregatedEntities(
+              schema, byPath.get(inc.path()).entity.name(), inc.aggregates(), entities);
+    }
+    this.aggregates = aggregated;
     this.entities = Set.copyOf(entities);
     this.rootEdits =
         q.includes().isEmpty() && root.unpaged && root.fields.containsAll(root.orderFields);
+  }
+
+  /** Adds the entities {@code aggregates} over relations of {@code entity} read; any at all? */
+  private static boolean aggregatedEntities(
+      SchemaBundle schema, String entity, List<RelationAggregate> aggregates, Set<String> out) {
+    for (RelationAggregate a : aggregates) {
+      RelationDef rel = schema.requireRelation(entity, a.relation());
+      out.add(rel.toEntity());
+      if (rel.cardinality() == Cardinality.MANY_TO_MANY) {
+        out.add(rel.edgeEntity());
+      }
+    }
+    return !aggregates.isEmpty();
   }
 
   /**
@@ -258,8 +284,9 @@ final class ReadSet {
   }
 
   /**
-   * The entities whose rows the query can read: the root, each include's target and, for
-   * many-to-many includes, the edge entity. A change to any other entity is skipped unseen.
+   * The entities whose rows the query can read: the root, each include's target, the targets of
+   * aggregates over relations and, for many-to-many relations, the edge entity. A change to any
+   * other entity is skipped unseen.
    */
   Set<String> entities() {
     return entities;
@@ -271,6 +298,9 @@ final class ReadSet {
    * view} is the result as of the LSN before the change set.
    */
   boolean decide(ChangeEvent e, LiveView view, List<Edit> out) {
+    if (aggregates) {
+      return false;
+    }
     List<Level> levels = levelsByEntity.get(e.entity());
     if (levels != null) {
       for (Level l : levels) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +149,53 @@ class QueryLanguageDocTest {
       assertThat(titles((QueryResult) blog.run(now).get(0)))
           .containsExactlyInAnyOrder(
               "Notes on the Analytical Engine", "Compilers for everyone", "100% debugged");
+    }
+  }
+
+  /**
+   * The examples of aggregates of related rows return the values the guide gives, and count what an
+   * include of the relation would read.
+   */
+  @Test
+  void theAggregatesOfRelatedRowsAreTheOnesTheGuideGives() throws Exception {
+    MarkdownBlocks.Block example = onlyBlock("ormql", "published: count(posts, where:");
+    assertThat(Files.readString(DOC).replace('\n', ' '))
+        .contains(
+            "Ada Lovelace has `postCount` 2, `avgViews` 750.0 and `published` 1; Grace Hopper 2,"
+                + " 275.0 and 2; Robert and the test account 0, null and 0.");
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      List<Map<String, Object>> users =
+          ResultObjects.toMaps((QueryResult) blog.run(example.text()).get(0));
+      assertThat(users)
+          .extracting(
+              u ->
+                  List.of(
+                      u.get("name"),
+                      u.get("postCount"),
+                      String.valueOf(u.get("avgViews")),
+                      u.get("published")))
+          .containsExactly(
+              List.of("Ada Lovelace", 2L, "750.0", 1L),
+              List.of("Grace Hopper", 2L, "275.0", 2L),
+              List.of("Robert", 0L, "null", 0L),
+              List.of("test account", 0L, "null", 0L));
+
+      // one level down: each post's comments and tags
+      MarkdownBlocks.Block nested = onlyBlock("ormql", "tagCount: count(tags)");
+      QueryResult r = (QueryResult) blog.run(nested.text()).get(0);
+      List<Object> posts = new ArrayList<>();
+      for (Map<String, Object> u : ResultObjects.toMaps(r)) {
+        for (Object p : (List<?>) u.get("posts")) {
+          Map<?, ?> post = (Map<?, ?>) p;
+          posts.add(List.of(post.get("title"), post.get("commentCount"), post.get("tagCount")));
+        }
+      }
+      assertThat(posts)
+          .containsExactlyInAnyOrder(
+              List.of("Notes on the Analytical Engine", 3L, 1L),
+              List.of("100 loops", 0L, 0L),
+              List.of("Compilers for everyone", 1L, 2L),
+              List.of("100% debugged", 0L, 1L));
     }
   }
 

@@ -14,6 +14,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
@@ -51,9 +52,10 @@ import org.junit.jupiter.api.Test;
  * For random schemas, data and reads, the embedded API on the caller's thread ({@link OrmDb#query},
  * {@link OrmDb#aggregate}) and a connection actor ({@link OrmDb#connect}) answer exactly what the
  * store answers at the same LSN: graph queries with includes, next pages of the root and of an
- * include, aggregates, errors (by code), and — for a session of a lower clearance — the store's
- * answer masked for it, or the same refusal. The data is written through {@link OrmDb#mutate} (the
- * write path of 1, 3 and 8 partitions). Messages are serialized ({@code serialize-messages}).
+ * include, aggregates (standalone, and over relations at any level of a graph query), errors (by
+ * code), and — for a session of a lower clearance — the store's answer masked for it, or the same
+ * refusal. The data is written through {@link OrmDb#mutate} (the write path of 1, 3 and 8
+ * partitions). Messages are serialized ({@code serialize-messages}).
  */
 class GraphReadEquivalenceTest {
   static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c"};
@@ -64,6 +66,7 @@ class GraphReadEquivalenceTest {
   private int compared;
 
   private int nonEmpty;
+  private int aggregated;
   private int errorsCompared;
   private int masked;
   private int rootPages;
@@ -102,11 +105,12 @@ class GraphReadEquivalenceTest {
       }
     }
     System.out.printf(
-        "read equivalence: %d answers compared (%d non-empty queries), %d errors, %d masked,"
-            + " next pages of %d roots and %d includes%n",
-        compared, nonEmpty, errorsCompared, masked, rootPages, includePages);
+        "read equivalence: %d answers compared (%d non-empty queries, %d with aggregates over"
+            + " relations), %d errors, %d masked, next pages of %d roots and %d includes%n",
+        compared, nonEmpty, aggregated, errorsCompared, masked, rootPages, includePages);
     assertThat(compared).isGreaterThan(1_000);
     assertThat(nonEmpty).isGreaterThan(50);
+    assertThat(aggregated).isGreaterThan(20);
     assertThat(masked).isGreaterThan(50);
     assertThat(errorsCompared).isPositive();
     assertThat(rootPages).isPositive();
@@ -185,6 +189,9 @@ class GraphReadEquivalenceTest {
     }
     io.ormdb.protocol.result.QueryResult result = (io.ormdb.protocol.result.QueryResult) expected;
     nonEmpty += result.totalRows() > 0 ? 1 : 0;
+    boolean aggregates =
+        !q.aggregates().isEmpty() || q.includes().stream().anyMatch(i -> !i.aggregates().isEmpty());
+    aggregated += aggregates && result.totalRows() > 0 ? 1 : 0;
     Sensitivity clearance = CLEARANCES[paths.rnd.nextInt(CLEARANCES.length)];
     Object lower;
     try {
@@ -210,7 +217,8 @@ class GraphReadEquivalenceTest {
               q.orderBy(),
               new Pagination(q.pagination().limit(), 0, result.nextCursor()),
               q.includes(),
-              null);
+              null,
+              q.aggregates());
       compareQuery(paths, next, where + ", next page", false);
       rootPages++;
     }
@@ -235,11 +243,19 @@ class GraphReadEquivalenceTest {
                   i.fields(),
                   i.filter(),
                   i.orderBy(),
-                  new Pagination(i.pagination().limit(), 0, edges.pages().get(0).nextCursor()))
+                  new Pagination(i.pagination().limit(), 0, edges.pages().get(0).nextCursor()),
+                  i.aggregates())
               : i);
     }
     return new GraphQuery(
-        q.rootEntity(), q.fields(), q.filter(), q.orderBy(), q.pagination(), includes, null);
+        q.rootEntity(),
+        q.fields(),
+        q.filter(),
+        q.orderBy(),
+        q.pagination(),
+        includes,
+        null,
+        q.aggregates());
   }
 
   private void compareAggregate(Paths paths, AggregateQuery a, String where) {
@@ -399,7 +415,42 @@ class GraphReadEquivalenceTest {
             rnd.nextInt(3) == 0 ? rnd.nextInt(4) : 0,
             null),
         includes,
-        null);
+        null,
+        randomRelationAggregates(rnd, schema, root));
+  }
+
+  /**
+   * None, one or two aggregates over the to-many relations of {@code e}, some filtered; sum and avg
+   * of s0 are refused (not a number) and compared as errors, aggregates of a masked field as
+   * refusals for a lower clearance.
+   */
+  static List<RelationAggregate> randomRelationAggregates(
+      Random rnd, SchemaBundle schema, EntityDef e) {
+    List<RelationDef> toMany =
+        schema.relationsFrom(e.name()).stream().filter(r -> r.cardinality().toMany()).toList();
+    List<RelationAggregate> out = new ArrayList<>();
+    if (toMany.isEmpty() || rnd.nextBoolean()) {
+      return out;
+    }
+    AggregateQuery.Function[] functions = AggregateQuery.Function.values();
+    for (int i = rnd.nextInt(2); i >= 0; i--) {
+      RelationDef rel = toMany.get(rnd.nextInt(toMany.size()));
+      AggregateQuery.Function fn = functions[rnd.nextInt(functions.length)];
+      String field =
+          fn == AggregateQuery.Function.COUNT && rnd.nextBoolean()
+              ? null
+              : (rnd.nextInt(5) == 0 ? "s0" : "n0");
+      out.add(
+          new RelationAggregate(
+              "agg" + i,
+              fn,
+              rel.name(),
+              field,
+              rnd.nextInt(3) == 0
+                  ? randomFilter(rnd, schema.entity(rel.toEntity()).orElseThrow(), 1)
+                  : null));
+    }
+    return out;
   }
 
   static AggregateQuery randomAggregate(Random rnd, SchemaBundle schema) {
@@ -438,9 +489,8 @@ class GraphReadEquivalenceTest {
               rnd.nextInt(3) == 0 ? randomFilter(rnd, target, 1) : null,
               randomOrder(rnd, target),
               new Pagination(
-                  rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2),
-                  rnd.nextInt(4) == 0 ? 1 : 0,
-                  null)));
+                  rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2), rnd.nextInt(4) == 0 ? 1 : 0, null),
+              randomRelationAggregates(rnd, schema, target)));
       addIncludes(rnd, schema, target, p, depth + 1, out);
     }
   }

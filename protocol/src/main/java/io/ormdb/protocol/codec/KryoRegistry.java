@@ -15,6 +15,7 @@ import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EdgeBlock;
@@ -56,7 +57,7 @@ import java.util.TreeMap;
  * <pre>
  *   100-139  values          (100 Value.Null ... 114 Value.Array, 115 ValueType)
  *   140-179  schema          (140 SchemaBundle ... 166 OrderSpec.Direction)
- *   180-219  query, filter   (180 Filter.Compare ... 197 AggregateQuery.Function)
+ *   180-219  query, filter   (180 Filter.Compare ... 198 RelationAggregate)
  *   220-259  mutation        (220 Mutation.Insert ... 228 MutationResult)
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
  *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet)
@@ -150,6 +151,7 @@ public final class KryoRegistry {
     t.add(195, AggregateQuery.class);
     t.add(196, AggregateQuery.Aggregation.class);
     t.add(197, AggregateQuery.Function.class);
+    t.add(198, RelationAggregate.class);
     // ---- mutation: 220-259 --------------------------------------------------------------------
     t.add(220, Mutation.Insert.class);
     t.add(221, Mutation.Update.class);

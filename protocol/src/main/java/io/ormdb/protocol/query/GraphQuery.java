@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param pagination root page
  * @param includes relation paths to load
  * @param readOptions snapshot or as-of
+ * @param aggregates aggregates over relations of the root, one column each next to {@code fields}
  */
 public record GraphQuery(
     String rootEntity,
@@ -23,7 +24,8 @@ public record GraphQuery(
     List<OrderSpec> orderBy,
     Pagination pagination,
     List<Include> includes,
-    ReadOptions readOptions) {
+    ReadOptions readOptions,
+    List<RelationAggregate> aggregates) {
   public GraphQuery {
     Objects.requireNonNull(rootEntity, "rootEntity");
     fields = fields == null ? List.of() : List.copyOf(fields);
@@ -31,6 +33,19 @@ public record GraphQuery(
     pagination = pagination == null ? Pagination.NONE : pagination;
     includes = includes == null ? List.of() : List.copyOf(includes);
     readOptions = readOptions == null ? ReadOptions.DEFAULT : readOptions;
+    aggregates = aggregates == null ? List.of() : List.copyOf(aggregates);
+  }
+
+  /** A query without aggregates at the root. */
+  public GraphQuery(
+      String rootEntity,
+      List<String> fields,
+      Filter filter,
+      List<OrderSpec> orderBy,
+      Pagination pagination,
+      List<Include> includes,
+      ReadOptions readOptions) {
+    this(rootEntity, fields, filter, orderBy, pagination, includes, readOptions, List.of());
   }
 
   public static Builder from(String rootEntity) {
@@ -46,6 +61,7 @@ public record GraphQuery(
     private Pagination pagination = Pagination.NONE;
     private final List<Include> includes = new ArrayList<>();
     private ReadOptions readOptions = ReadOptions.DEFAULT;
+    private final List<RelationAggregate> aggregates = new ArrayList<>();
 
     private Builder(String root) {
       this.root = root;
@@ -53,6 +69,12 @@ public record GraphQuery(
 
     public Builder select(String... names) {
       fields.addAll(List.of(names));
+      return this;
+    }
+
+    /** Adds aggregates over relations of the root, returned as columns next to the fields. */
+    public Builder aggregate(RelationAggregate... more) {
+      aggregates.addAll(List.of(more));
       return this;
     }
 
@@ -92,7 +114,8 @@ public record GraphQuery(
     }
 
     public GraphQuery build() {
-      return new GraphQuery(root, fields, filter, orderBy, pagination, includes, readOptions);
+      return new GraphQuery(
+          root, fields, filter, orderBy, pagination, includes, readOptions, aggregates);
     }
   }
 }

@@ -11,22 +11,42 @@ import java.util.Objects;
  * @param filter keeps only matching children; may be null
  * @param orderBy order of children within each parent
  * @param pagination applied per parent: limit / cursor per parent
+ * @param aggregates aggregates over relations of the target, one column each next to {@code fields}
  */
 public record Include(
     String path,
     List<String> fields,
     Filter filter,
     List<OrderSpec> orderBy,
-    Pagination pagination) {
+    Pagination pagination,
+    List<RelationAggregate> aggregates) {
   public Include {
     Objects.requireNonNull(path, "path");
     fields = fields == null ? List.of() : List.copyOf(fields);
     orderBy = orderBy == null ? List.of() : List.copyOf(orderBy);
     pagination = pagination == null ? Pagination.NONE : pagination;
+    aggregates = aggregates == null ? List.of() : List.copyOf(aggregates);
+  }
+
+  /** An include without aggregates. */
+  public Include(
+      String path,
+      List<String> fields,
+      Filter filter,
+      List<OrderSpec> orderBy,
+      Pagination pagination) {
+    this(path, fields, filter, orderBy, pagination, List.of());
   }
 
   public static Include of(String path) {
     return new Include(path, List.of(), null, List.of(), Pagination.NONE);
+  }
+
+  /** This include with {@code more} aggregates after its own. */
+  public Include withAggregates(RelationAggregate... more) {
+    List<RelationAggregate> all = new java.util.ArrayList<>(aggregates);
+    all.addAll(List.of(more));
+    return new Include(path, fields, filter, orderBy, pagination, all);
   }
 
   /** The depth of this include: 1 for {@code posts}, 2 for {@code posts.comments}. */

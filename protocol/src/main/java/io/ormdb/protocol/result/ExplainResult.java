@@ -14,7 +14,8 @@ public record ExplainResult(List<PlanStep> steps, boolean planCached, String tex
   }
 
   /**
-   * One level of the plan.
+   * One level of the plan, or the read of one level's aggregates over a relation (right after the
+   * level's step, with the level's path and the related entity).
    *
    * @param path "" for the root, else the include path
    * @param entity the entity read

@@ -75,7 +75,8 @@ class CodecRoundTripTest {
                                     q.orderBy(),
                                     q.pagination(),
                                     q.includes(),
-                                    q.readOptions()))));
+                                    q.readOptions(),
+                                    q.aggregates()))));
   }
 
   @Property(tries = 300)

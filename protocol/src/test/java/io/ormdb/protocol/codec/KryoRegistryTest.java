@@ -103,6 +103,7 @@ class KryoRegistryTest {
       195 io.ormdb.protocol.query.AggregateQuery
       196 io.ormdb.protocol.query.AggregateQuery$Aggregation
       197 io.ormdb.protocol.query.AggregateQuery$Function
+      198 io.ormdb.protocol.query.RelationAggregate
       220 io.ormdb.protocol.mutation.Mutation$Insert
       221 io.ormdb.protocol.mutation.Mutation$Update
       222 io.ormdb.protocol.mutation.Mutation$UpdateMany

@@ -13,6 +13,7 @@ import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EdgeBlock;
@@ -305,13 +306,24 @@ public final class ModelArbitraries {
         .as(ReadOptions::new);
   }
 
+  public static Arbitrary<RelationAggregate> relationAggregates() {
+    return Combinators.combine(
+            names(),
+            Arbitraries.of(AggregateQuery.Function.class),
+            names(),
+            names().injectNull(0.3),
+            filters().injectNull(0.6))
+        .as(RelationAggregate::new);
+  }
+
   public static Arbitrary<Include> includes() {
     return Combinators.combine(
             names().list().ofMinSize(1).ofMaxSize(3).map(p -> String.join(".", p)),
             names().list().ofMaxSize(3),
             filters().injectNull(0.4),
             orderSpecs().list().ofMaxSize(2),
-            paginations())
+            paginations(),
+            relationAggregates().list().ofMaxSize(2))
         .as(Include::new);
   }
 
@@ -323,7 +335,8 @@ public final class ModelArbitraries {
             orderSpecs().list().ofMaxSize(3),
             paginations(),
             includes().list().ofMaxSize(3),
-            readOptions())
+            readOptions(),
+            relationAggregates().list().ofMaxSize(2))
         .as(GraphQuery::new);
   }
 

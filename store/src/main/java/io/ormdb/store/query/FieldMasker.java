@@ -7,6 +7,7 @@ import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
@@ -66,7 +67,8 @@ import java.util.Optional;
  *   <li><b>Filtering</b> on a masked field (root and include filters): a filter is an oracle —
  *       {@code ssn > "5"} and a few more range filters recover the value exactly.
  *   <li><b>Aggregates</b> naming a masked field (aggregated, grouped by or filtered on); {@code
- *       count()} without a field is allowed.
+ *       count()} without a field is allowed. The same holds for a graph query's aggregates over a
+ *       relation (root and includes): their field and filter name fields of the related rows.
  * </ul>
  *
  * These checks apply to what the client asked, before any row-level-security rewrite adds filters
@@ -232,6 +234,7 @@ public final class FieldMasker {
       return;
     }
     checkLevel(root.get(), "", q.filter(), q.orderBy(), clearance);
+    checkAggregates(root.get(), "", q.aggregates(), schema, clearance);
     Map<String, EntityDef> byPath = new HashMap<>();
     byPath.put("", root.get());
     List<Include> sorted = new ArrayList<>(q.includes());
@@ -251,6 +254,45 @@ public final class FieldMasker {
       }
       byPath.put(inc.path(), target.get());
       checkLevel(target.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
+      checkAggregates(target.get(), inc.path(), inc.aggregates(), schema, clearance);
+    }
+  }
+
+  /**
+   * Refuses aggregates over a relation of {@code e} that aggregate or filter on a field of the
+   * related rows masked for {@code clearance}, as {@link #checkAggregate} does; {@code count} of
+   * rows is allowed.
+   */
+  private static void checkAggregates(
+      EntityDef e,
+      String path,
+      List<RelationAggregate> aggregates,
+      SchemaBundle schema,
+      Sensitivity clearance) {
+    String of = path.isEmpty() ? "" : " of include '" + path + "'";
+    for (RelationAggregate a : aggregates) {
+      Optional<RelationDef> rel = schema.relation(e.name(), a.relation());
+      Optional<EntityDef> target =
+          rel.isEmpty() ? Optional.empty() : schema.entity(rel.get().toEntity());
+      if (target.isEmpty()) {
+        continue;
+      }
+      String where = "select" + of + ": aggregate " + a.label() + " = " + a.expression();
+      FieldDef f = a.field() == null ? null : maskedField(target.get(), a.field(), clearance);
+      if (f != null) {
+        throw denied(
+            where
+                + ": field "
+                + target.get().name()
+                + "."
+                + f.name()
+                + " is "
+                + level(f)
+                + " and masked for this session (clearance "
+                + level(clearance)
+                + "); only count of rows is allowed over it");
+      }
+      checkFilter(target.get(), a.filter(), where + ", where", clearance);
     }
   }
 

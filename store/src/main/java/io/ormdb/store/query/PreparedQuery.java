@@ -32,6 +32,10 @@ import java.util.function.Predicate;
  *       {@link #fetch} of hop 0 with {@link #parentKeys} in every source, and for many-to-many
  *       levels ({@link #hops} = 2) {@link #fetch} of hop 1 with {@link #edgeKeys} of the union of
  *       the hop-0 rows; then {@link #attach} with the unions;
+ *   <li>for each aggregate group {@code 0..aggregateGroups()-1} (the aggregates of one level over
+ *       one relation): {@link #aggregateFetch} of hop 0 with {@link #aggregateKeys} of its level's
+ *       rows ({@link #aggregateLevel}) in every source, for many-to-many ({@link #aggregateHops} =
+ *       2) hop 1 with {@link #aggregateEdgeKeys}; then {@link #aggregate} with the unions;
  *   <li>{@link #assemble}.
  * </ol>
  *
@@ -86,6 +90,15 @@ public final class PreparedQuery {
 
     public List<Row> rows() {
       return attached.rows();
+    }
+  }
+
+  /** One aggregate group's values for the rows of its level. */
+  public static final class AggregatePage {
+    private final GraphSteps.AggregateValues values;
+
+    private AggregatePage(GraphSteps.AggregateValues values) {
+      this.values = values;
     }
   }
 
@@ -149,8 +162,9 @@ public final class PreparedQuery {
 
   /**
    * The whole result of a query without includes over {@code view}: its root rows that {@code owns}
-   * accepts (null = all), paged and assembled (one step for the direct reads of primary keys).
-   * INTERNAL for a query with includes.
+   * accepts (null = all), paged and assembled (one step for the direct reads of primary keys), with
+   * the root's aggregates over the related rows of the whole view. INTERNAL for a query with
+   * includes.
    */
   public QueryResult rootsOnly(ReadView view, Predicate<Value> owns) {
     if (levels() != 1) {
@@ -160,7 +174,17 @@ public final class PreparedQuery {
     RootPage root = rootPage(rootCandidates(view, owns).rows());
     List<IncludePage> none = new ArrayList<>(1);
     none.add(null);
-    return assemble(root, none, view.lsn());
+    List<AggregatePage> aggregates = new ArrayList<>();
+    for (int g = 0; g < aggregateGroups(); g++) {
+      Rows first = aggregateFetch(view, g, 0, aggregateKeys(g, root.rows()), null);
+      Rows second =
+          aggregateHops(g) == 2
+              ? aggregateFetch(view, g, 1, aggregateEdgeKeys(g, first.rows()), null)
+              : null;
+      aggregates.add(
+          aggregate(g, root.rows(), first.rows(), second == null ? null : second.rows()));
+    }
+    return assemble(root, none, aggregates, view.lsn());
   }
 
   /** The root page from the candidates of every source. */
@@ -205,15 +229,84 @@ public final class PreparedQuery {
     return new IncludePage(steps.attach(level, parents, first, second));
   }
 
+  /** How many aggregate groups the query has: one per level and relation its aggregates read. */
+  public int aggregateGroups() {
+    return steps.resolved().aggregates().size();
+  }
+
+  /** The level whose rows aggregate group {@code group} is computed for. */
+  public int aggregateLevel(int group) {
+    return steps.resolved().aggregates().get(group).level();
+  }
+
+  /** How many batched lookups aggregate group {@code group} takes: 1, or 2 for many-to-many. */
+  public int aggregateHops(int group) {
+    return steps.aggregateHops(group);
+  }
+
+  /** The entity hop {@code hop} of aggregate group {@code group} reads. */
+  public String aggregateHopEntity(int group, int hop) {
+    return steps.aggregateHop(group, hop).entity();
+  }
+
+  /** Whether hop {@code hop} of aggregate group {@code group} looks rows up by their identity. */
+  public boolean aggregateHopByIdentity(int group, int hop) {
+    return steps.aggregateHop(group, hop).byIdentity();
+  }
+
+  /** The keys hop 0 of aggregate group {@code group} looks up for these rows of its level. */
+  public SortedSet<Value> aggregateKeys(int group, Collection<Row> rows) {
+    return steps.aggregateKeys(group, rows);
+  }
+
+  /** The keys hop 1 of a many-to-many aggregate group looks up for these hop-0 (edge) rows. */
+  public SortedSet<Value> aggregateEdgeKeys(int group, Collection<Row> edgeRows) {
+    return steps.aggregateEdgeKeys(group, edgeRows);
+  }
+
+  /**
+   * The rows of {@code view} that {@code owns} accepts (null = all) and that hop {@code hop} of
+   * aggregate group {@code group} finds for {@code keys}.
+   */
+  public Rows aggregateFetch(
+      ReadView view, int group, int hop, SortedSet<Value> keys, Predicate<Value> owns) {
+    GraphSteps.Fetched f = steps.aggregateFetch(view, group, hop, keys, owns);
+    return new Rows(f.rows(), f.rowsRead());
+  }
+
+  /**
+   * Aggregate group {@code group} for {@code rows}, the rows of its level in the order of their
+   * block (the root page's rows, or the level's {@link IncludePage#rows()}), from the union of its
+   * hops' rows ({@code second} null for one hop).
+   */
+  public AggregatePage aggregate(
+      int group, List<Row> rows, Collection<Row> first, Collection<Row> second) {
+    return new AggregatePage(steps.aggregate(group, rows, first, second));
+  }
+
   /**
    * The columnar result read at {@code lsn}; {@code includes.get(i)} is include level {@code i}
-   * (entry 0 is ignored).
+   * (entry 0 is ignored). INTERNAL for a query with aggregates (use the form that takes their
+   * pages).
    */
   public QueryResult assemble(RootPage root, List<IncludePage> includes, long lsn) {
+    return assemble(root, includes, List.of(), lsn);
+  }
+
+  /**
+   * The columnar result read at {@code lsn} with the aggregate columns: {@code aggregates.get(g)}
+   * is aggregate group {@code g}.
+   */
+  public QueryResult assemble(
+      RootPage root, List<IncludePage> includes, List<AggregatePage> aggregates, long lsn) {
     List<GraphSteps.Attached> attached = new ArrayList<>(includes.size());
     for (IncludePage p : includes) {
       attached.add(p == null ? null : p.attached);
     }
-    return steps.assemble(root.page, attached, lsn);
+    List<GraphSteps.AggregateValues> values = new ArrayList<>(aggregates.size());
+    for (AggregatePage p : aggregates) {
+      values.add(p.values);
+    }
+    return steps.assemble(root.page, attached, values, lsn);
   }
 }

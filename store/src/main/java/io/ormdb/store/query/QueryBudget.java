@@ -5,8 +5,8 @@ package io.ormdb.store.query;
  * BUDGET_EXCEEDED} naming the limit; results are never silently truncated.
  *
  * @param maxDepth the deepest include path allowed ({@code posts.comments} has depth 2)
- * @param maxEntities rows in all blocks of the result together (root included); for an aggregate,
- *     its groups
+ * @param maxEntities rows in all blocks of the result together (root included), plus the related
+ *     rows the query's aggregates over relations read; for an aggregate, its groups
  * @param maxEdges edges in all edge blocks together
  */
 public record QueryBudget(int maxDepth, int maxEntities, int maxEdges) {

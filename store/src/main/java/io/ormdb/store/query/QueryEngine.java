@@ -81,7 +81,12 @@ public final class QueryEngine {
     ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
     QueryPlan plan = plan(view, rq, null);
     return GraphExecutor.execute(
-        view, rq, plan, budget, new ExecStats(rq.levels().size()), deadline);
+        view,
+        rq,
+        plan,
+        budget,
+        new ExecStats(rq.levels().size(), rq.aggregates().size()),
+        deadline);
   }
 
   /**
@@ -173,7 +178,7 @@ public final class QueryEngine {
     QueryPlan plan = plan(view, rq, cached);
     ExecStats stats = null;
     if (analyze) {
-      stats = new ExecStats(rq.levels().size());
+      stats = new ExecStats(rq.levels().size(), rq.aggregates().size());
       GraphExecutor.execute(view, rq, plan, budget, stats, deadline);
     }
     return Explainer.explain(view, rq, plan, cached[0], stats);

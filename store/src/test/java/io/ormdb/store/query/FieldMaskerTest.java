@@ -13,6 +13,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.EntityBlock;
@@ -336,6 +337,36 @@ class FieldMaskerTest {
             List.of(),
             null);
     assertThatCode(() -> FieldMasker.checkAggregate(count, SCHEMA, Sensitivity.PUBLIC))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aggregatesOverARelationAreCheckedLikeStandaloneAggregates() {
+    GraphQuery first =
+        GraphQuery.from("Person")
+            .aggregate(RelationAggregate.of("first", AggregateQuery.Function.MIN, "pets", "chip"))
+            .build();
+    denied(() -> FieldMasker.checkQuery(first, SCHEMA, Sensitivity.PUBLIC))
+        .hasMessage(
+            "select: aggregate first = min(pets.chip): field Pet.chip is internal and masked for"
+                + " this session (clearance public); only count of rows is allowed over it");
+    assertThatCode(() -> FieldMasker.checkQuery(first, SCHEMA, Sensitivity.INTERNAL))
+        .doesNotThrowAnyException();
+    GraphQuery filtered =
+        GraphQuery.from("Pet")
+            .orderBy(OrderSpec.asc("id"))
+            .include(
+                Include.of("owner")
+                    .withAggregates(
+                        RelationAggregate.count("young", "pets")
+                            .where(new Filter.IsNull("born", true))))
+            .build();
+    denied(() -> FieldMasker.checkQuery(filtered, SCHEMA, Sensitivity.PUBLIC))
+        .hasMessageContaining("select of include 'owner': aggregate young = count(pets), where")
+        .hasMessageContaining("Pet.born");
+    GraphQuery count =
+        GraphQuery.from("Person").aggregate(RelationAggregate.count("pets", "pets")).build();
+    assertThatCode(() -> FieldMasker.checkQuery(count, SCHEMA, Sensitivity.PUBLIC))
         .doesNotThrowAnyException();
   }
 }

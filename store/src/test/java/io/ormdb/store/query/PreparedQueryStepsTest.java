@@ -32,6 +32,7 @@ class PreparedQueryStepsTest {
     QueryEngine engine = new QueryEngine();
     int compared = 0;
     int nonEmpty = 0;
+    int aggregated = 0;
     try {
       for (int model = 0; model < 40; model++) {
         QueryModelTest.Model m = new QueryModelTest.Model(rnd, model + 1);
@@ -51,6 +52,7 @@ class PreparedQueryStepsTest {
             compared++;
           }
           nonEmpty += expected.totalRows() > 0 ? 1 : 0;
+          aggregated += hasAggregates(q) && expected.totalRows() > 0 ? 1 : 0;
           if (expected.nextCursor() != null) {
             GraphQuery next =
                 new GraphQuery(
@@ -60,7 +62,8 @@ class PreparedQueryStepsTest {
                     q.orderBy(),
                     new Pagination(q.pagination().limit(), 0, expected.nextCursor()),
                     q.includes(),
-                    q.readOptions());
+                    q.readOptions(),
+                    q.aggregates());
             assertThat(partitioned(engine, m.view, next, 3))
                 .as("next page of %s", q)
                 .isEqualTo(engine.query(m.view, next, Map.of()));
@@ -73,6 +76,12 @@ class PreparedQueryStepsTest {
     }
     assertThat(compared).isGreaterThan(1_000);
     assertThat(nonEmpty).isGreaterThan(100);
+    assertThat(aggregated).as("non-empty results with aggregates over relations").isGreaterThan(50);
+  }
+
+  static boolean hasAggregates(GraphQuery q) {
+    return !q.aggregates().isEmpty()
+        || q.includes().stream().anyMatch(i -> !i.aggregates().isEmpty());
   }
 
   @Test
@@ -113,7 +122,37 @@ class PreparedQueryStepsTest {
       rows.add(page.rows());
       includes.add(page);
     }
-    return pq.assemble(root, includes, view.lsn());
+    List<PreparedQuery.AggregatePage> aggregates = new ArrayList<>();
+    for (int g = 0; g < pq.aggregateGroups(); g++) {
+      List<Row> parents = rows.get(pq.aggregateLevel(g));
+      List<Row> first = fetchAggregated(pq, view, g, 0, pq.aggregateKeys(g, parents), partitions);
+      List<Row> second =
+          pq.aggregateHops(g) == 2
+              ? fetchAggregated(pq, view, g, 1, pq.aggregateEdgeKeys(g, first), partitions)
+              : null;
+      aggregates.add(pq.aggregate(g, parents, first, second));
+    }
+    return pq.assemble(root, includes, aggregates, view.lsn());
+  }
+
+  private static List<Row> fetchAggregated(
+      PreparedQuery pq, ReadView view, int group, int hop, SortedSet<Value> keys, int partitions) {
+    List<Row> out = new ArrayList<>();
+    for (int p = 0; p < partitions; p++) {
+      SortedSet<Value> mine = keys;
+      if (pq.aggregateHopByIdentity(group, hop)) {
+        mine = new TreeSet<>(keys.comparator());
+        for (Value k : keys) {
+          if (Partitioning.partitionOf(k, partitions) == p) {
+            mine.add(k);
+          }
+        }
+      }
+      if (!mine.isEmpty()) {
+        out.addAll(pq.aggregateFetch(view, group, hop, mine, owner(p, partitions)).rows());
+      }
+    }
+    return out;
   }
 
   private static List<Row> fetchAll(

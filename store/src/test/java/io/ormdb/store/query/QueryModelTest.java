@@ -12,6 +12,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
@@ -779,7 +780,55 @@ class QueryModelTest {
           randomOrder(root),
           forWalk ? null : new Pagination(limit, offset, null),
           includes,
-          null);
+          null,
+          randomRelationAggregates(root));
+    }
+
+    /**
+     * Up to three aggregates over the to-many relations of {@code e} (none when it has none), some
+     * filtered: count of rows or of a field's values, sum and avg of an int field, min and max of
+     * any field.
+     */
+    List<RelationAggregate> randomRelationAggregates(EntityDef e) {
+      List<RelationDef> toMany =
+          schema.relationsFrom(e.name()).stream().filter(r -> r.cardinality().toMany()).toList();
+      List<RelationAggregate> out = new ArrayList<>();
+      if (toMany.isEmpty() || rnd.nextInt(3) == 0) {
+        return out;
+      }
+      int n = 1 + rnd.nextInt(3);
+      for (int i = 0; i < n; i++) {
+        RelationDef rel = toMany.get(rnd.nextInt(toMany.size()));
+        EntityDef target = entity(rel.toEntity());
+        AggregateQuery.Function fn = AggregateQuery.Function.values()[rnd.nextInt(5)];
+        FieldDef any = target.fields().get(rnd.nextInt(target.fields().size()));
+        String field;
+        switch (fn) {
+          case COUNT:
+            field = rnd.nextBoolean() ? null : any.name();
+            break;
+          case SUM:
+          case AVG:
+            field =
+                "n"
+                    + rnd.nextInt(
+                        (int)
+                            target.fields().stream()
+                                .filter(f -> f.type().base() == ValueType.INT32)
+                                .count());
+            break;
+          default:
+            field = any.name();
+        }
+        out.add(
+            new RelationAggregate(
+                "agg" + i,
+                fn,
+                rel.name(),
+                field,
+                rnd.nextInt(3) == 0 ? randomFilter(target, 1) : null));
+      }
+      return out;
     }
 
     private void addIncludes(EntityDef from, String path, int depth, List<Include> out) {
@@ -800,7 +849,8 @@ class QueryModelTest {
                 randomFields(target),
                 rnd.nextInt(3) == 0 ? randomFilter(target, 2) : null,
                 randomOrder(target),
-                new Pagination(limit, offset, null)));
+                new Pagination(limit, offset, null),
+                randomRelationAggregates(target)));
         addIncludes(target, p, depth + 1, out);
       }
     }

@@ -5,6 +5,8 @@ import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.query.RelationAggregate;
+import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
@@ -23,11 +25,13 @@ import java.util.regex.Pattern;
 
 /**
  * The simplest possible answer to a query, for model tests: full scans, sort everything, nested
- * loops, no indexes, no cursors.
+ * loops, no indexes, no cursors; an aggregate over a relation scans the related entity once per
+ * row.
  */
 final class ReferenceEvaluator {
   private final SchemaBundle schema;
   private final Map<String, List<Map<String, Value>>> rows;
+  private List<RelationAggregate> rootAggregates = List.of();
 
   ReferenceEvaluator(SchemaBundle schema, Map<String, List<Map<String, Value>>> rows) {
     this.schema = schema;
@@ -37,6 +41,7 @@ final class ReferenceEvaluator {
   record Answer(List<Value> rootIds, List<Map<String, Object>> objects, boolean hasMore) {}
 
   Answer query(GraphQuery q) {
+    rootAggregates = q.aggregates();
     EntityDef e = schema.entity(q.rootEntity()).orElseThrow();
     List<Map<String, Value>> all = ordered(e, q.filter(), q.orderBy());
     int from = Math.min(q.pagination().offset(), all.size());
@@ -91,6 +96,9 @@ final class ReferenceEvaluator {
     for (String f : names) {
       m.put(f, Values.toJava(row.get(f)));
     }
+    for (RelationAggregate a : aggregatesAt(path, includes)) {
+      m.put(a.label(), Values.toJava(relationAggregate(e, row, a)));
+    }
     for (Include inc : includes) {
       if (!inc.parentPath().equals(path)) {
         continue;
@@ -115,6 +123,51 @@ final class ReferenceEvaluator {
       m.put(inc.relationName(), toMany ? objs : (objs.isEmpty() ? null : objs.get(0)));
     }
     return m;
+  }
+
+  /** The aggregates over relations of the level at {@code path} of the current query. */
+  private List<RelationAggregate> aggregatesAt(String path, List<Include> includes) {
+    if (path.isEmpty()) {
+      return rootAggregates;
+    }
+    for (Include inc : includes) {
+      if (inc.path().equals(path)) {
+        return inc.aggregates();
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * One aggregate over the rows related to {@code row} (through the edge rows for many-to-many,
+   * each target once) that match its filter.
+   */
+  Value relationAggregate(EntityDef e, Map<String, Value> row, RelationAggregate a) {
+    RelationDef rel = schema.relation(e.name(), a.relation()).orElseThrow();
+    EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+    Value key = row.get(rel.fromField());
+    List<Value> targetKeys = new ArrayList<>();
+    if (rel.cardinality() == Cardinality.MANY_TO_MANY) {
+      for (Map<String, Value> edge : rows.getOrDefault(rel.edgeEntity(), List.of())) {
+        if (!key.isNull() && Values.compare(key, edge.get(rel.edgeFromField())) == 0) {
+          targetKeys.add(edge.get(rel.edgeToField()));
+        }
+      }
+    } else {
+      targetKeys.add(key);
+    }
+    List<Map<String, Value>> related = new ArrayList<>();
+    for (Map<String, Value> c : rows.getOrDefault(target.name(), List.of())) {
+      Value k = c.get(rel.toField());
+      boolean linked = false;
+      for (Value t : targetKeys) {
+        linked |= !t.isNull() && !k.isNull() && Values.compare(t, k) == 0;
+      }
+      if (linked && matches(a.filter(), c)) {
+        related.add(c);
+      }
+    }
+    return aggregate(target, new AggregateQuery.Aggregation(a.function(), a.field()), related);
   }
 
   /** The ids of the children of one root row through a depth-1 include, in include order. */

@@ -15,6 +15,7 @@ import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.value.Value;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -245,6 +246,7 @@ public final class QueryParser {
     List<String> fields = new ArrayList<>();
     List<OrderSpec> order = new ArrayList<>();
     List<Include> includes = new ArrayList<>();
+    List<RelationAggregate> aggregates = new ArrayList<>();
     Map<String, Token> includePaths = new LinkedHashMap<>();
     int limit = kind == Statement.Find.Kind.FIRST ? 1 : 0;
     int offset = 0;
@@ -291,7 +293,7 @@ public final class QueryParser {
           asOf = lsn();
           break;
         default:
-          fields.addAll(names());
+          selection(false, fields, aggregates);
           break;
       }
       ts.expect(TokenKind.RPAREN);
@@ -324,7 +326,8 @@ public final class QueryParser {
             order,
             new Pagination(limit, offset, cursor),
             includes,
-            asOf == 0 ? ReadOptions.DEFAULT : ReadOptions.asOf(asOf));
+            asOf == 0 ? ReadOptions.DEFAULT : ReadOptions.asOf(asOf),
+            aggregates);
     return new Statement.Find(q, kind);
   }
 
@@ -337,7 +340,8 @@ public final class QueryParser {
     while (ts.accept(TokenKind.DOT)) {
       path.append('.').append(ts.expectName("a relation name after '.'").value());
     }
-    List<String> fields = List.of();
+    List<String> fields = new ArrayList<>();
+    List<RelationAggregate> aggregates = new ArrayList<>();
     Filter filter = null;
     List<OrderSpec> order = List.of();
     int limit = 0;
@@ -371,11 +375,107 @@ public final class QueryParser {
           cursor = cursor();
           break;
         default:
-          fields = bracketed(() -> ts.expectName("a field name").value());
+          selection(true, fields, aggregates);
           break;
       }
     }
-    return new Include(path.toString(), fields, filter, order, new Pagination(limit, 0, cursor));
+    return new Include(
+        path.toString(), fields, filter, order, new Pagination(limit, 0, cursor), aggregates);
+  }
+
+  /**
+   * The items of a select: field names and {@code label: function(relation.field, where: ...)}
+   * aggregates over a relation, separated by commas; in an include ({@code bracketed}) one item or
+   * {@code [item, ...]}. A label may not repeat a label or field of the same select.
+   */
+  private void selection(
+      boolean bracketed, List<String> fields, List<RelationAggregate> aggregates) {
+    Map<String, Token> names = new LinkedHashMap<>();
+    Item<String> item =
+        () -> {
+          Token name = ts.expectName("a field name, or a label and ':' before an aggregate");
+          boolean aggregate = ts.accept(TokenKind.COLON);
+          Token before = names.putIfAbsent(name.value(), name);
+          if (before != null
+              && (aggregate || aggregates.stream().anyMatch(a -> a.label().equals(name.value())))) {
+            throw TokenStream.error(name, "'" + name.value() + "' is selected twice");
+          }
+          if (aggregate) {
+            aggregates.add(relationAggregate(name.value()));
+          } else {
+            fields.add(name.value());
+          }
+          return name.value();
+        };
+    if (bracketed) {
+      bracketed(item);
+    } else {
+      do {
+        item.parse();
+      } while (ts.accept(TokenKind.COMMA));
+    }
+  }
+
+  /** {@code function(relation)}, {@code function(relation.field)}, then {@code , where: ...}. */
+  private RelationAggregate relationAggregate(String label) {
+    Token fn = ts.expectName("an aggregate function (count, sum, avg, min or max)");
+    if (!FUNCTIONS.contains(fn.value()) || fn.quoted()) {
+      throw TokenStream.error(
+          fn,
+          "unknown aggregate function '"
+              + fn.value()
+              + "'"
+              + Suggestions.didYouMean(fn.value(), FUNCTIONS));
+    }
+    AggregateQuery.Function f =
+        AggregateQuery.Function.valueOf(fn.value().toUpperCase(Locale.ROOT));
+    ts.expect(TokenKind.LPAREN);
+    if (!ts.at(TokenKind.IDENT)) {
+      throw ts.unexpected(
+          "the relation "
+              + fn.value()
+              + "(...) reads, as in "
+              + fn.value()
+              + (f == AggregateQuery.Function.COUNT ? "(<relation>)" : "(<relation>.<field>)"));
+    }
+    Token relation = ts.next();
+    String field = null;
+    if (ts.accept(TokenKind.DOT)) {
+      field = ts.expectName("a field of the related rows after '.'").value();
+      if (ts.at(TokenKind.DOT)) {
+        throw TokenStream.error(
+            ts.peek(),
+            "an aggregate reads one relation: include '"
+                + relation.value()
+                + "' and select the aggregate there");
+      }
+    } else if (f != AggregateQuery.Function.COUNT) {
+      throw TokenStream.error(
+          relation,
+          fn.value()
+              + "(...) needs a field of the related rows: "
+              + fn.value()
+              + "("
+              + relation.value()
+              + ".<field>)");
+    }
+    Filter filter = null;
+    if (ts.accept(TokenKind.COMMA)) {
+      Token opt = ts.expectName("'where'");
+      if (!opt.value().equals("where") || opt.quoted()) {
+        String hint = Suggestions.didYouMean(opt.value(), List.of("where"));
+        throw TokenStream.error(
+            opt,
+            "unknown aggregate option '"
+                + opt.value()
+                + "'"
+                + (hint.isEmpty() ? "; an aggregate takes only where: <filter>" : hint));
+      }
+      ts.expect(TokenKind.COLON);
+      filter = expression();
+    }
+    ts.expect(TokenKind.RPAREN);
+    return new RelationAggregate(label, f, relation.value(), field, filter);
   }
 
   private interface Item<T> {

@@ -236,7 +236,49 @@ class QueryErrorsTest {
             "User.findMany().where(n == 99999999999999999999)",
             1,
             28,
-            "number out of range: 99999999999999999999"));
+            "number out of range: 99999999999999999999"),
+        Arguments.of(
+            "aggregate in a select with a misspelled function",
+            "Movie.findMany().select(title, r: avrg(reviews.rating))",
+            1,
+            35,
+            "unknown aggregate function 'avrg' (did you mean 'avg'?)"),
+        Arguments.of(
+            "aggregate in a select without its relation",
+            "Movie.findMany().select(n: count())",
+            1,
+            34,
+            "expected the relation count(...) reads, as in count(<relation>) but found ')'"),
+        Arguments.of(
+            "avg in a select without a field",
+            "Movie.findMany().include(cast, select: [name, r: avg(reviews)])",
+            1,
+            54,
+            "avg(...) needs a field of the related rows: avg(reviews.<field>)"),
+        Arguments.of(
+            "aggregate over a chain of relations",
+            "Person.findMany().select(r: avg(movies.reviews.rating))",
+            1,
+            47,
+            "an aggregate reads one relation: include 'movies' and select the aggregate there"),
+        Arguments.of(
+            "aggregate option with suggestion",
+            "Movie.findMany().select(n: count(reviews, wher: rating > 3))",
+            1,
+            43,
+            "unknown aggregate option 'wher' (did you mean 'where'?)"),
+        Arguments.of(
+            "aggregate label repeated",
+            "Movie.findMany().select(n: count(reviews), n: avg(reviews.rating))",
+            1,
+            44,
+            "'n' is selected twice"),
+        Arguments.of(
+            "aggregate label repeating a field",
+            "Movie.findMany().include(reviews, select: [rating, rating: count(likes)])",
+            1,
+            52,
+            "'rating' is selected twice"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -13,6 +13,7 @@ import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import java.math.BigDecimal;
@@ -51,6 +52,50 @@ class QueryParserTest {
                             new Pagination(5, 0, "p"))),
                     ReadOptions.asOf(1234)),
                 Statement.Find.Kind.MANY));
+  }
+
+  @Test
+  void aggregatesOverRelationsAreSelectedAtTheRootAndInIncludes() {
+    Statement s =
+        QueryParser.parse(
+            "User.findMany()\n"
+                + "  .select(name, postCount: count(posts), avgViews: avg(posts.views))\n"
+                + "  .include(posts, select: [title, comments: count(comments, where: text like"
+                + " \"%!%\"), last: max(comments.createdAt)], limit: 2)\n"
+                + "  .include(comments, select: n: count(replies))");
+    assertThat(s)
+        .isEqualTo(
+            new Statement.Find(
+                GraphQuery.from("User")
+                    .select("name")
+                    .aggregate(
+                        RelationAggregate.count("postCount", "posts"),
+                        RelationAggregate.of("avgViews", Function.AVG, "posts", "views"))
+                    .include(
+                        new Include(
+                            "posts",
+                            List.of("title"),
+                            null,
+                            List.of(),
+                            Pagination.limit(2),
+                            List.of(
+                                RelationAggregate.count("comments", "comments")
+                                    .where(new Filter.Like("text", "%!%", false)),
+                                RelationAggregate.of(
+                                    "last", Function.MAX, "comments", "createdAt"))))
+                    .include(
+                        Include.of("comments")
+                            .withAggregates(RelationAggregate.count("n", "replies")))
+                    .build(),
+                Statement.Find.Kind.MANY));
+    // only aggregates: the fields stay "all"
+    GraphQuery q =
+        ((Statement.Find) QueryParser.parse("User.findMany().select(n: count(posts.views))"))
+            .query();
+    assertThat(q.fields()).isEmpty();
+    assertThat(q.aggregates())
+        .containsExactly(RelationAggregate.of("n", Function.COUNT, "posts", "views"));
+    assertThat(q.aggregates().get(0).expression()).isEqualTo("count(posts.views)");
   }
 
   @Test

@@ -95,21 +95,7 @@ public final class AggregateExecutor {
         argColumn[i] = -1;
         continue;
       }
-      FieldDef fd = QueryResolver.field(entity, a.field(), where);
-      ValueType t = fd.type().base();
-      if ((a.function() == Function.SUM || a.function() == Function.AVG)
-          && (fd.type().array() || !t.isNumeric())) {
-        throw OrmDbException.invalid(
-            where
-                + ": field "
-                + entity.name()
-                + "."
-                + fd.name()
-                + " is "
-                + fd.type().render()
-                + ", not a number");
-      }
-      argType[i] = t;
+      argType[i] = argumentType(entity, a.function(), a.field(), where);
       int c = columns.indexOf(a.field());
       if (c < 0) {
         c = columns.size();
@@ -172,6 +158,29 @@ public final class AggregateExecutor {
       rows.add(row);
     }
     return new AggregateResult(entity.name(), labels, rows, view.lsn());
+  }
+
+  /**
+   * The base type of {@code field} of {@code entity} as the argument of {@code function}, or
+   * INVALID_REQUEST ({@code where: ...}) when the entity has no such field or when sum or avg is
+   * asked of a field that is not a number.
+   */
+  static ValueType argumentType(EntityDef entity, Function function, String field, String where) {
+    FieldDef fd = QueryResolver.field(entity, field, where);
+    ValueType t = fd.type().base();
+    if ((function == Function.SUM || function == Function.AVG)
+        && (fd.type().array() || !t.isNumeric())) {
+      throw OrmDbException.invalid(
+          where
+              + ": field "
+              + entity.name()
+              + "."
+              + fd.name()
+              + " is "
+              + fd.type().render()
+              + ", not a number");
+    }
+    return t;
   }
 
   /**

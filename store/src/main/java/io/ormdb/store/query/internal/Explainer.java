@@ -6,7 +6,9 @@ import io.ormdb.protocol.result.ExplainResult.PlanStep;
 import io.ormdb.store.view.ReadView;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,6 +28,7 @@ public final class Explainer {
         .append(rq.root().entity().name())
         .append(cached ? " (cached)" : " (new)")
         .append('\n');
+    Map<PlanStep, String> titles = new IdentityHashMap<>();
     for (Level level : rq.levels()) {
       PlanStep step =
           level.isRoot()
@@ -33,15 +36,25 @@ public final class Explainer {
               : includeStep(view, rq, level, plan.joins().get(level.index()), estimates, stats);
       estimates[level.index()] = step.estimatedRows();
       steps.add(step);
+      titles.put(step, level.isRoot() ? "root" : "include " + level.path());
+    }
+    // each level's aggregates right after it (the sort below is stable)
+    for (AggregateGroup g : rq.aggregates()) {
+      PlanStep step =
+          aggregateStep(view, rq, g, plan.aggregateJoins().get(g.index()), estimates, stats);
+      steps.add(steps.indexOf(levelStep(steps, titles, rq.levels().get(g.level()))) + 1, step);
+      Level level = rq.levels().get(g.level());
+      titles.put(
+          step,
+          "aggregates of "
+              + (level.isRoot() ? "root" : "include " + level.path())
+              + " over "
+              + g.relation().name());
     }
     List<PlanStep> ordered = new ArrayList<>(steps);
     ordered.sort(java.util.Comparator.comparingInt(s -> blockOrder(rq, s.path())));
     for (PlanStep s : ordered) {
-      text.append(s.path().isEmpty() ? "root" : "include " + s.path())
-          .append(": ")
-          .append(s.entity())
-          .append(" by ")
-          .append(s.access());
+      text.append(titles.get(s)).append(": ").append(s.entity()).append(" by ").append(s.access());
       if (s.index() != null) {
         text.append(" using ").append(s.index());
       }
@@ -55,6 +68,91 @@ public final class Explainer {
       }
     }
     return new ExplainResult(ordered, cached, text.toString());
+  }
+
+  /** The step of {@code level} in {@code steps} (its last aggregate step, when it has some). */
+  private static PlanStep levelStep(
+      List<PlanStep> steps, Map<PlanStep, String> titles, Level level) {
+    PlanStep found = null;
+    for (PlanStep s : steps) {
+      if (s.path().equals(level.path()) && titles.containsKey(s)) {
+        found = s;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The step of one aggregate group: one batched lookup of the related rows of all the level's
+   * rows, estimated like a to-many include without a page.
+   */
+  private static PlanStep aggregateStep(
+      ReadView view,
+      ResolvedQuery rq,
+      AggregateGroup g,
+      JoinPlan join,
+      long[] estimates,
+      ExecStats stats) {
+    Level parent = rq.levels().get(g.level());
+    long parents = Math.max(0, estimates[parent.index()]);
+    long parentCount = Math.max(1, view.count(parent.entity().name()));
+    JoinPlan.Hop last = join.second() == null ? join.first() : join.second();
+    long children = view.count(g.target().name());
+    long fetched = Math.min(children, (long) Math.ceil(parents * (double) children / parentCount));
+    long firstRows = view.count(join.first().entity());
+    String strategy;
+    if (stats != null && stats.aggregateJoin(g.index()) != null) {
+      strategy = stats.aggregateJoin(g.index());
+    } else {
+      long est = Math.min(firstRows, (long) Math.ceil(parents * (double) firstRows / parentCount));
+      strategy = JoinExecutor.strategy(join.first(), parents, est, firstRows);
+      if (join.second() != null) {
+        strategy +=
+            " then "
+                + JoinExecutor.strategy(
+                    join.second(), est, Math.min(children, est), view.count(last.entity()));
+      }
+    }
+    List<String> aggs = new ArrayList<>();
+    for (AggregateGroup.Bound b : g.aggregates()) {
+      aggs.add(
+          b.description() + (b.filter() == null ? "" : " where " + Conjuncts.shape(b.filter())));
+    }
+    List<String> detail = new ArrayList<>();
+    detail.add("aggregates: " + String.join(", ", aggs));
+    detail.add(
+        "join: "
+            + parent.entity().name()
+            + "."
+            + join.parentKeyField()
+            + " = "
+            + join.first().entity()
+            + "."
+            + join.first().field()
+            + (join.second() == null
+                ? ""
+                : ", "
+                    + join.first().entity()
+                    + "."
+                    + join.edgeKeyField()
+                    + " = "
+                    + last.entity()
+                    + "."
+                    + last.field())
+            + " ("
+            + g.relation().cardinality().name().toLowerCase(java.util.Locale.ROOT)
+            + "), "
+            + strategy
+            + ", one batched lookup per hop for all rows of the level");
+    detail.add("accumulated per row of the level; the related rows count against the budget");
+    return new PlanStep(
+        parent.path(),
+        g.target().name(),
+        strategy,
+        indexFor(join.first(), strategy.split(" ")[0]),
+        fetched,
+        stats == null ? -1 : stats.aggregateRowsRead(g.index()),
+        String.join("; ", detail));
   }
 
   private static int blockOrder(ResolvedQuery rq, String path) {

@@ -63,10 +63,32 @@ public final class GraphExecutor {
       attached.add(out);
       stats.rowsOut[i] = out.rows().size();
     }
-    return steps.assemble(page, attached, view.lsn());
+    List<GraphSteps.AggregateValues> aggregates = new ArrayList<>(rq.aggregates().size());
+    for (AggregateGroup g : rq.aggregates()) {
+      int k = g.index();
+      List<Row> parents = rows.get(g.level());
+      GraphSteps.Fetched first =
+          steps.aggregateFetch(view, k, 0, steps.aggregateKeys(k, parents), null);
+      GraphSteps.Fetched second = null;
+      if (steps.aggregateHops(k) == 2) {
+        second = steps.aggregateFetch(view, k, 1, steps.aggregateEdgeKeys(k, first.rows()), null);
+      }
+      stats.aggregateRowsRead[k] =
+          first.rows().size() + (second == null ? 0 : second.rows().size());
+      stats.aggregateJoin[k] =
+          first.strategy() + (second == null ? "" : " then " + second.strategy());
+      aggregates.add(
+          steps.aggregate(k, parents, first.rows(), second == null ? null : second.rows()));
+    }
+    return steps.assemble(page, attached, aggregates, view.lsn());
   }
 
   static EntityBlock block(Level level, List<Row> rows) {
+    return block(level, rows, List.of());
+  }
+
+  /** The block of {@code rows} with their fields, then {@code extra} columns (aggregates). */
+  static EntityBlock block(Level level, List<Row> rows, List<Column> extra) {
     int n = rows.size();
     List<String> fields = level.fields();
     int width = fields.size();
@@ -86,9 +108,12 @@ public final class GraphExecutor {
         values[f][i] = slots[f].of(r);
       }
     }
-    Column[] columns = new Column[width];
+    Column[] columns = new Column[width + extra.size()];
     for (int f = 0; f < width; f++) {
       columns[f] = new Column(fields.get(f), List.of(values[f]));
+    }
+    for (int e = 0; e < extra.size(); e++) {
+      columns[width + e] = extra.get(e);
     }
     return new EntityBlock(
         level.path(), level.entity().name(), List.of(ids), List.of(versions), List.of(columns));

@@ -3,6 +3,7 @@ package io.ormdb.store.query.internal;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
@@ -342,6 +343,135 @@ public final class GraphSteps {
     return byKey;
   }
 
+  // ---- aggregates over relations -----------------------------------------------------------
+
+  /** The values of one aggregate group for the rows of its level: {@code columns[a][row]}. */
+  public record AggregateValues(int group, Value[][] columns) {}
+
+  /** How many batched lookups aggregate group {@code group} takes: 1, or 2 for many-to-many. */
+  public int aggregateHops(int group) {
+    return plan.aggregateJoins().get(group).second() == null ? 1 : 2;
+  }
+
+  /** The hop's description for aggregate group {@code group}. */
+  public JoinPlan.Hop aggregateHop(int group, int hop) {
+    JoinPlan join = plan.aggregateJoins().get(group);
+    return hop == 0 ? join.first() : join.second();
+  }
+
+  /**
+   * The keys the first hop of aggregate group {@code group} looks up: the distinct non-null key
+   * values of its level's rows, sorted.
+   */
+  public SortedSet<Value> aggregateKeys(int group, Collection<Row> rows) {
+    return JoinExecutor.keys(
+        new ArrayList<>(rows), plan.aggregateJoins().get(group).parentKeyField());
+  }
+
+  /** The keys the second hop of a many-to-many aggregate group looks up, from its edge rows. */
+  public SortedSet<Value> aggregateEdgeKeys(int group, Collection<Row> edgeRows) {
+    return JoinExecutor.keys(
+        new ArrayList<>(edgeRows), plan.aggregateJoins().get(group).edgeKeyField());
+  }
+
+  /**
+   * One batched lookup of hop {@code hop} of aggregate group {@code group}: the rows {@code owns}
+   * accepts (all when null) whose hop field is one of {@code keys}. The aggregates' own filters
+   * apply in {@link #aggregate}.
+   */
+  public Fetched aggregateFetch(
+      ReadView view, int group, int hop, SortedSet<Value> keys, Predicate<Value> owns) {
+    deadline.check();
+    AggregateGroup g = rq.aggregates().get(group);
+    JoinPlan join = plan.aggregateJoins().get(group);
+    JoinPlan.Hop h = aggregateHop(group, hop);
+    String from = hop == 0 ? rq.levels().get(g.level()).entity().name() : join.first().entity();
+    SortedSet<Value> sorted = keys.comparator() == Values.ORDER ? keys : SortedKeys.of(keys);
+    JoinExecutor.Fetched f =
+        JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from), deadline);
+    List<Row> out = f.rows();
+    if (owns != null) {
+      out = new ArrayList<>(f.rows().size());
+      for (Row r : f.rows()) {
+        if (owns.test(r.id())) {
+          out.add(r);
+        }
+      }
+    }
+    return new Fetched(out, f.strategy(), f.rowsRead());
+  }
+
+  /**
+   * The values of aggregate group {@code group} for each of {@code rows} (its level's rows, in the
+   * order their block lists them), from the rows of its hops from every source ({@code second} null
+   * for one hop). Every related row counts against the entity budget.
+   */
+  public AggregateValues aggregate(
+      int group, List<Row> rows, Collection<Row> first, Collection<Row> second) {
+    deadline.check();
+    AggregateGroup g = rq.aggregates().get(group);
+    JoinPlan join = plan.aggregateJoins().get(group);
+    countEntities(first.size() + (second == null ? 0 : second.size()));
+    Map<Value, List<Row>> firstByKey = group(first, join.first().field());
+    Map<Value, List<Row>> secondByKey =
+        second == null ? null : group(second, join.second().field());
+    List<AggregateGroup.Bound> aggs = g.aggregates();
+    int width = aggs.size();
+    FieldSlot[] slots = new FieldSlot[width];
+    for (int a = 0; a < width; a++) {
+      slots[a] = aggs.get(a).field() == null ? null : new FieldSlot(aggs.get(a).field());
+    }
+    Value[][] columns = new Value[width][rows.size()];
+    FieldSlot parentKey = new FieldSlot(join.parentKeyField());
+    int joined = 0;
+    for (int r = 0; r < rows.size(); r++) {
+      if (++joined % Deadline.CHECK_EVERY == 0) {
+        deadline.check();
+      }
+      Value key = parentKey.of(rows.get(r));
+      List<Row> related;
+      if (key.isNull()) {
+        related = List.of();
+      } else if (secondByKey == null) {
+        related = firstByKey.getOrDefault(Values.hashKey(key), List.of());
+      } else {
+        related = new ArrayList<>();
+        Set<Value> seen = new HashSet<>();
+        for (Row edge : firstByKey.getOrDefault(Values.hashKey(key), List.of())) {
+          Value k2 = edge.get(join.edgeKeyField());
+          if (k2.isNull()) {
+            continue;
+          }
+          for (Row t : secondByKey.getOrDefault(Values.hashKey(k2), List.of())) {
+            if (seen.add(Values.hashKey(t.id()))) {
+              related.add(t);
+            }
+          }
+        }
+      }
+      for (int a = 0; a < width; a++) {
+        AggregateGroup.Bound b = aggs.get(a);
+        AggregateAccumulator acc =
+            new AggregateAccumulator(b.function(), b.type(), b.description(), g.target().name());
+        for (Row x : related) {
+          if (b.filter() != null && !FilterEvaluator.matches(b.filter(), x::get)) {
+            continue;
+          }
+          if (slots[a] == null) {
+            acc.addRow();
+          } else {
+            Value v = slots[a].of(x);
+            if (!v.isNull()) {
+              acc.add(v);
+            }
+          }
+        }
+        columns[a][r] = acc.result();
+      }
+    }
+    return new AggregateValues(group, columns);
+  }
+
   // ---- result ------------------------------------------------------------------------------
 
   /**
@@ -349,12 +479,42 @@ public final class GraphSteps {
    * ignored and may be null).
    */
   public QueryResult assemble(RootPage root, List<Attached> levels, long lsn) {
+    return assemble(root, levels, List.of(), lsn);
+  }
+
+  /**
+   * The columnar result with the aggregate columns of every group ({@code aggregates}, one entry
+   * per group of {@link ResolvedQuery#aggregates()}, each from {@link #aggregate} over the rows of
+   * its level as {@code levels} holds them); INTERNAL when a group is missing.
+   */
+  public QueryResult assemble(
+      RootPage root, List<Attached> levels, List<AggregateValues> aggregates, long lsn) {
+    if (aggregates.size() != rq.aggregates().size()) {
+      throw new OrmDbException(
+          ErrorCode.INTERNAL,
+          "the query has "
+              + rq.aggregates().size()
+              + " aggregate groups but "
+              + aggregates.size()
+              + " were computed");
+    }
     int n = rq.levels().size();
     EntityBlock[] blocks = new EntityBlock[n];
     EdgeBlock[] edges = new EdgeBlock[n - 1];
     for (Level level : rq.levels()) {
       List<Row> rows = level.isRoot() ? root.rows() : levels.get(level.index()).rows();
-      blocks[level.blockOrder()] = GraphExecutor.block(level, rows);
+      Column[] extra = new Column[rq.aggregateColumns(level.index())];
+      for (AggregateValues values : aggregates) {
+        AggregateGroup g = rq.aggregates().get(values.group());
+        if (g.level() != level.index()) {
+          continue;
+        }
+        for (int a = 0; a < g.aggregates().size(); a++) {
+          AggregateGroup.Bound b = g.aggregates().get(a);
+          extra[b.column()] = new Column(b.label(), List.of(values.columns()[a]));
+        }
+      }
+      blocks[level.blockOrder()] = GraphExecutor.block(level, rows, List.of(extra));
       if (!level.isRoot()) {
         edges[level.blockOrder() - 1] = levels.get(level.index()).edges();
       }
@@ -377,7 +537,9 @@ public final class GraphSteps {
           ErrorCode.BUDGET_EXCEEDED,
           "query exceeds its entity budget: more than "
               + budget.maxEntities()
-              + " entities (root and includes together)");
+              + " entities (root and includes together"
+              + (rq.aggregates().isEmpty() ? "" : ", with the related rows its aggregates read")
+              + ")");
     }
   }
 

@@ -45,7 +45,11 @@ public final class Planner {
     for (int i = 1; i < rq.levels().size(); i++) {
       joins.add(join(view, rq.schema(), rq.levels().get(i).relation()));
     }
-    return new QueryPlan(access, joins);
+    List<JoinPlan> aggregateJoins = new ArrayList<>();
+    for (AggregateGroup g : rq.aggregates()) {
+      aggregateJoins.add(join(view, rq.schema(), g.relation()));
+    }
+    return new QueryPlan(access, joins, aggregateJoins);
   }
 
   public static AccessPlan access(

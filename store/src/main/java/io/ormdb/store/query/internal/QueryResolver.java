@@ -2,22 +2,26 @@ package io.ormdb.store.query.internal;
 
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
+import io.ormdb.protocol.value.ValueType;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.query.QueryBudget;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,11 +130,123 @@ public final class QueryResolver {
       levelByPath.put(inc.path(), index);
     }
 
+    List<AggregateGroup> groups = new ArrayList<>();
+    for (Level l : levels) {
+      List<RelationAggregate> aggs =
+          l.isRoot() ? q.aggregates() : q.includes().get(l.blockOrder() - 1).aggregates();
+      if (!aggs.isEmpty()) {
+        aggregates(schema, l, aggs, q.includes(), attributes, groups);
+      }
+    }
+
     StringBuilder key = new StringBuilder("v").append(schema.version());
     for (Level l : levels) {
       key.append(" | ").append(l.planShape());
     }
-    return new ResolvedQuery(schema, levels, key.toString());
+    for (AggregateGroup g : groups) {
+      key.append(" | ").append(g.planShape());
+    }
+    return new ResolvedQuery(schema, levels, key.toString(), groups);
+  }
+
+  /**
+   * Checks the aggregates of {@code level} and adds them to {@code groups}, one group per relation
+   * in the order the relations first appear.
+   */
+  private static void aggregates(
+      SchemaBundle schema,
+      Level level,
+      List<RelationAggregate> aggs,
+      List<Include> includes,
+      Map<String, Value> attributes,
+      List<AggregateGroup> groups) {
+    String of = level.isRoot() ? "" : " of include '" + level.path() + "'";
+    EntityDef entity = level.entity();
+    Set<String> included = new HashSet<>();
+    for (Include inc : includes) {
+      if (inc.parentPath().equals(level.path())) {
+        included.add(inc.relationName());
+      }
+    }
+    Set<String> labels = new HashSet<>();
+    Map<String, List<AggregateGroup.Bound>> byRelation = new LinkedHashMap<>();
+    Map<String, RelationDef> relations = new HashMap<>();
+    for (int i = 0; i < aggs.size(); i++) {
+      RelationAggregate a = aggs.get(i);
+      String where = "select" + of + ": aggregate " + a.label() + " = " + a.expression();
+      if (a.label().isEmpty() || a.label().startsWith("$")) {
+        throw OrmDbException.invalid(
+            where + ": a label is a name, not empty nor starting with '$'");
+      }
+      if (entity.field(a.label()).isPresent()) {
+        throw OrmDbException.invalid(
+            where
+                + ": its label is a field of "
+                + entity.name()
+                + "; give the aggregate another label");
+      }
+      if (included.contains(a.label())) {
+        throw OrmDbException.invalid(
+            where
+                + ": its label is the relation '"
+                + a.label()
+                + "' included under it; give the aggregate another label");
+      }
+      if (!labels.add(a.label())) {
+        throw OrmDbException.invalid(
+            "select" + of + ": aggregate label '" + a.label() + "' is listed twice");
+      }
+      RelationDef rel =
+          schema
+              .relation(entity.name(), a.relation())
+              .orElseThrow(
+                  () ->
+                      OrmDbException.invalid(
+                          where + ": " + schema.unknownRelation(entity.name(), a.relation())));
+      if (!rel.cardinality().toMany()) {
+        throw OrmDbException.invalid(
+            where
+                + ": "
+                + entity.name()
+                + "."
+                + rel.name()
+                + " is a to-one relation ("
+                + rel.cardinality().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                + "); aggregates read to-many relations, include '"
+                + rel.name()
+                + "' to read its row");
+      }
+      EntityDef target = schema.requireEntity(rel.toEntity());
+      ValueType type = null;
+      if (a.field() != null) {
+        type = AggregateExecutor.argumentType(target, a.function(), a.field(), where);
+      } else if (a.function() != AggregateQuery.Function.COUNT) {
+        throw OrmDbException.invalid(where + ": needs a field of " + target.name());
+      }
+      Filter bound = FilterBinder.bind(a.filter(), target, schema, attributes, where + ", where");
+      relations.put(rel.name(), rel);
+      byRelation
+          .computeIfAbsent(rel.name(), k -> new ArrayList<>())
+          .add(
+              new AggregateGroup.Bound(
+                  i,
+                  a.label(),
+                  a.label() + " = " + a.expression(),
+                  a.function(),
+                  a.field(),
+                  type,
+                  bound));
+    }
+    for (Map.Entry<String, List<AggregateGroup.Bound>> e : byRelation.entrySet()) {
+      RelationDef rel = relations.get(e.getKey());
+      groups.add(
+          new AggregateGroup(
+              groups.size(),
+              level.index(),
+              rel,
+              schema.requireEntity(rel.toEntity()),
+              e.getValue()));
+    }
   }
 
   private static Level level(

@@ -8,10 +8,29 @@ import java.util.List;
  *
  * @param levels root first, then includes with every parent before its children
  * @param shapeKey the plan cache key: the query's shape (no literals) plus the schema version
+ * @param aggregates the levels' aggregates over relations, one group per level and relation
  */
-public record ResolvedQuery(SchemaBundle schema, List<Level> levels, String shapeKey) {
+public record ResolvedQuery(
+    SchemaBundle schema, List<Level> levels, String shapeKey, List<AggregateGroup> aggregates) {
   public ResolvedQuery {
     levels = List.copyOf(levels);
+    aggregates = List.copyOf(aggregates);
+  }
+
+  /** A query without aggregates. */
+  public ResolvedQuery(SchemaBundle schema, List<Level> levels, String shapeKey) {
+    this(schema, levels, shapeKey, List.of());
+  }
+
+  /** How many aggregate columns level {@code level} returns after its fields. */
+  public int aggregateColumns(int level) {
+    int n = 0;
+    for (AggregateGroup g : aggregates) {
+      if (g.level() == level) {
+        n += g.aggregates().size();
+      }
+    }
+    return n;
   }
 
   public Level root() {
