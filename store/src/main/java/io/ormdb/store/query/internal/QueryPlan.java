@@ -4,10 +4,18 @@ import java.util.List;
 
 /**
  * The cached part of a graph query's plan: the root's access path and each include's join, by level
- * index (entry 0 of {@code joins} is null: the root has no join).
+ * index (entry 0 of {@code joins} is null: the root has no join), and whether the shape's reads fit
+ * in a slice ({@link SliceHistory}, compared by identity: it is what the plan's reads taught, not
+ * part of the plan).
  */
-public record QueryPlan(AccessPlan root, List<JoinPlan> joins) {
+public record QueryPlan(AccessPlan root, List<JoinPlan> joins, SliceHistory slices) {
   public QueryPlan {
     joins = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(joins));
+    java.util.Objects.requireNonNull(slices, "slices");
+  }
+
+  /** A plan with no slice history yet. */
+  public QueryPlan(AccessPlan root, List<JoinPlan> joins) {
+    this(root, joins, new SliceHistory());
   }
 }
