@@ -15,6 +15,7 @@ import io.ormdb.store.OrmStore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Props;
 
 /**
@@ -24,6 +25,10 @@ import org.apache.pekko.actor.typed.Props;
  * servers build on it. It does not own the store.
  */
 public final class OrmDbActors {
+  /** Sessions run on the store dispatcher (see {@link ConnectionActor}). */
+  public static final Props SESSION_PROPS =
+      DispatcherSelector.fromConfig(ActorSettings.STORE_DISPATCHER);
+
   private final ActorSystem<?> system;
   private final String name;
   private final ShardContext ctx;
@@ -77,12 +82,15 @@ public final class OrmDbActors {
     return new OrmDbActors(system, name, ctx, router, coordinator, planner, requests);
   }
 
-  /** A new session that starts with a handshake (for network servers). */
+  /**
+   * A new session that starts with a handshake (for network servers). Sessions run on the store
+   * dispatcher, so they read cheap graph queries on their own thread ({@link ConnectionActor}).
+   */
   public ActorRef<ConnectionActor.Command> connect() {
     return system.systemActorOf(
         ConnectionActor.create(requests, name),
         "ormdb-session-" + name + "-" + sessions.incrementAndGet(),
-        Props.empty());
+        SESSION_PROPS);
   }
 
   /** A new embedded session: handshaken, every capability, every field in clear. */
@@ -99,7 +107,7 @@ public final class OrmDbActors {
     return system.systemActorOf(
         ConnectionActor.embedded(requests, clearance),
         "ormdb-embedded-" + name + "-" + sessions.incrementAndGet(),
-        Props.empty());
+        SESSION_PROPS);
   }
 
   /** What sessions do with their requests: the checks, the reads, the write path. */

@@ -67,7 +67,15 @@ class FieldMaskingTest {
 
   @BeforeAll
   void setUp() {
-    db = TestDb.inMemory(testKit.system(), 4);
+    // sessions read on their own thread (a slice no read here overruns, however busy the machine)
+    db =
+        new TestDb(
+            testKit.system(),
+            io.ormdb.store.OrmStore.open(io.ormdb.store.StoreConfig.inMemory()),
+            io.ormdb.actors.settings.ActorSettings.create(testKit.system())
+                .withPartitions(4)
+                .withInlineReadSlice(java.time.Duration.ofMinutes(1)),
+            true);
     db.store.applySchema(SchemaParser.parse(SCHEMA));
     internal = db.actors.connectEmbedded(Sensitivity.INTERNAL);
     for (long i = 1; i <= 3; i++) {
@@ -147,6 +155,7 @@ class FieldMaskingTest {
 
   @Test
   void anInternalSessionGetsMaskedRootAndIncludeBlocks() throws Exception {
+    long inline = db.actors.requests().inlineReads();
     QueryResult r =
         TestDb.ok(
                 db.callOn(internal, id -> new Message.Query(id, 0, customersWithCards())),
@@ -177,6 +186,9 @@ class FieldMaskingTest {
                 Message.QueryReply.class)
             .result();
     assertThat(p.root().column("email").values().get(0)).isEqualTo(s(sha256("c1@example.com")));
+    assertThat(db.actors.requests().inlineReads())
+        .as("both read and masked on the sessions' threads")
+        .isEqualTo(inline + 2);
   }
 
   /**

@@ -118,7 +118,10 @@ class RequestChecksTest {
             testKit.system(),
             "fast",
             store,
-            io.ormdb.actors.settings.ActorSettings.create(testKit.system()).withPartitions(4),
+            // the session reads on its own thread (a slice no read here overruns)
+            io.ormdb.actors.settings.ActorSettings.create(testKit.system())
+                .withPartitions(4)
+                .withInlineReadSlice(java.time.Duration.ofMinutes(1)),
             hooks);
     session = actors.connectEmbedded();
     List<Mutation> rows = new ArrayList<>();
@@ -242,9 +245,13 @@ class RequestChecksTest {
 
     hooks.budget = new QueryBudget(5, 0, 50_000);
     try {
+      long inline = actors.requests().inlineReads();
       Message.Response over = call(user(3));
       assertThat(over).isInstanceOf(Message.Error.class);
       assertThat(((Message.Error) over).code()).isEqualTo(ErrorCode.BUDGET_EXCEEDED.code());
+      assertThat(actors.requests().inlineReads())
+          .as("refused by the budget on the session's thread")
+          .isEqualTo(inline + 1);
     } finally {
       hooks.budget = QueryBudget.DEFAULT;
     }

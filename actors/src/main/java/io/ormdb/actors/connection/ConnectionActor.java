@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.actor.NoSerializationVerificationNeeded;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
@@ -47,8 +48,16 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  *       removes the request from the in-flight map answers it (the store task or write, the
  *       timeout, or {@link Close}), so each request gets exactly one answer; the session then
  *       learns of it with a message off the client's path.
+ *   <li>A session running on the store dispatcher (as {@code OrmDbActors} starts them) reads a
+ *       graph query on its own thread first ({@link Requests#readInline}): at one snapshot, with
+ *       the same checks, budget and masking, within {@code inline-read-slice}. It answers at once,
+ *       saving the hand-off to a store task and back; a read that does not fit in the slice (or
+ *       whose shape did not fit lately) stops and becomes a store task as above, with the rest of
+ *       its deadline, so a long query holds up the session's next requests for about one slice at
+ *       most. A session started on another dispatcher never reads on its own thread: actors never
+ *       block a shared dispatcher.
  *   <li>A request unanswered after {@code request-timeout} gets TIMEOUT; a read still running then
- *       stops at its next deadline check; a later answer is dropped.
+ *       stops at its next deadline check (also on the session's thread); a later answer is dropped.
  *   <li>Ping is answered here; subscriptions over a connection are refused for now (embedded
  *       callers have {@code OrmDb.changes} and {@code OrmDb.liveQuery}).
  *   <li>{@link Close} answers every request in flight with an error and stops the session.
@@ -136,6 +145,8 @@ public final class ConnectionActor {
     private final ActorSettings settings;
     private final String serverId;
     private final Sensitivity clearance;
+    // whether this session runs on the store dispatcher, so it may read on its own thread
+    private final boolean readsInline;
     // removed by whichever thread answers a request: its work, the timer (here) or Close (here)
     private final Map<Long, InFlight> inFlight = new ConcurrentHashMap<>();
     private boolean handshaken;
@@ -158,6 +169,13 @@ public final class ConnectionActor {
       this.serverId = serverId;
       this.handshaken = handshaken;
       this.clearance = clearance;
+      this.readsInline =
+          !settings.inlineReadSlice().isZero()
+              && context.getExecutionContext()
+                  == context
+                      .getSystem()
+                      .dispatchers()
+                      .lookup(DispatcherSelector.fromConfig(ActorSettings.STORE_DISPATCHER));
       if (handshaken) {
         opened("embedded");
       }
@@ -277,15 +295,25 @@ public final class ConnectionActor {
                 + settings.maxInFlight()
                 + " per connection; wait for answers before sending more");
       }
+      Deadline deadline = requests.deadline();
+      Requests.Work work = requests.plan(req, attributes, clearance);
+      if (work instanceof Requests.Work.Answered a) {
+        r.replyTo().tell(a.response());
+        served++;
+        return Behaviors.same();
+      }
+      if (readsInline && work instanceof Requests.Work.OnStore read && read.inline()) {
+        Message.Response answer = requests.readInline(read, id, deadline);
+        if (answer != null) {
+          r.replyTo().tell(answer);
+          served++;
+          return Behaviors.same();
+        }
+      }
       InFlight request = new InFlight(r.replyTo());
       inFlight.put(id, request);
       timers.startSingleTimer(request, new TimedOut(id, request), settings.requestTimeout());
-      Deadline deadline = Deadline.after(settings.requestTimeout());
-      requests.start(
-          requests.plan(req, attributes, clearance),
-          id,
-          deadline,
-          answer -> answer(id, request, answer));
+      requests.start(work, id, deadline, answer -> answer(id, request, answer));
       return Behaviors.same();
     }
 

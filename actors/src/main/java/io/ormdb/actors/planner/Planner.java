@@ -4,7 +4,6 @@ import io.ormdb.actors.message.OrmDbMessage;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
-import io.ormdb.store.query.Deadline;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -66,7 +65,7 @@ public final class Planner {
                   requests.start(
                       requests.plan(p.request(), p.session(), p.clearance()),
                       id,
-                      Deadline.after(requests.settings().requestTimeout()),
+                      requests.deadline(),
                       p.replyTo()::tell);
                   return Behaviors.same();
                 }))

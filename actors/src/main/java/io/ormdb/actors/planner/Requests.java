@@ -25,8 +25,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>graph queries, aggregates and explains: the {@link ReadService}'s checks, then one task on
- *       the store dispatcher reads the whole request at one snapshot ({@link Work.OnStore});
+ *       the store dispatcher reads the whole request at one snapshot ({@link Work.OnStore}); a
+ *       session running on the store dispatcher may first read a graph query itself, within a slice
+ *       of time ({@link #readInline});
  *   <li>mutations: the schema version and {@link PlannerHooks#mutation}, then the {@link WritePath}
  *       (the owning entity shards validate, the store commits; {@link Work.Pending});
  *   <li>schema reads and changes: one task on the store dispatcher;
@@ -58,8 +62,24 @@ public final class Requests {
   private final ReadService reads;
   private final WritePath writes;
   private final PlannerHooks hooks;
+  private final LongSupplier nanoClock;
+  private final LongAdder inlineReads = new LongAdder();
 
   public Requests(ShardContext ctx, ReadService reads, WritePath writes, PlannerHooks hooks) {
+    this(ctx, reads, writes, hooks, System::nanoTime);
+  }
+
+  /**
+   * Like {@link #Requests(ShardContext, ReadService, WritePath, PlannerHooks)} with the monotonic
+   * clock (nanoseconds) its requests' deadlines and slices are measured on.
+   */
+  public Requests(
+      ShardContext ctx,
+      ReadService reads,
+      WritePath writes,
+      PlannerHooks hooks,
+      LongSupplier nanoClock) {
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.store = ctx.store();
     this.storeExecutor = ctx.storeExecutor();
     this.settings = ctx.settings();
@@ -75,9 +95,19 @@ public final class Requests {
 
     /**
      * One task on the store dispatcher: it reads (or changes the schema) and returns the answer; a
-     * read stops with TIMEOUT at the deadline it is given.
+     * read stops with TIMEOUT at the deadline it is given. {@code inline}: a graph query, which a
+     * session on the store dispatcher may try on its own thread first ({@link #readInline}).
      */
-    record OnStore(Function<Deadline, Message.Response> task) implements Work {}
+    record OnStore(Function<Deadline, Message.Response> task, boolean inline) implements Work {
+      public OnStore {
+        Objects.requireNonNull(task, "task");
+      }
+
+      /** A task that always runs on its own (not {@code inline}). */
+      public OnStore(Function<Deadline, Message.Response> task) {
+        this(task, false);
+      }
+    }
 
     /** A write handed to the write path; completes with its answer (never exceptionally). */
     record Pending(CompletionStage<Message.Response> answer) implements Work {}
@@ -97,6 +127,16 @@ public final class Requests {
 
   public WritePath writes() {
     return writes;
+  }
+
+  /** The deadline of a request starting now: {@code request-timeout} on this instance's clock. */
+  public Deadline deadline() {
+    return Deadline.after(settings.requestTimeout(), nanoClock);
+  }
+
+  /** How many reads sessions answered on their own threads ({@link #readInline}). */
+  public long inlineReads() {
+    return inlineReads.sum();
   }
 
   /**
@@ -149,7 +189,7 @@ public final class Requests {
   private Work query(
       long id, GraphQuery q, Map<String, Value> session, Sensitivity clearance, long version) {
     ReadService.Read<QueryResult> read = reads.checkQuery(q, session, clearance, version);
-    return new Work.OnStore(d -> new Message.QueryReply(id, read.run(d)));
+    return new Work.OnStore(d -> new Message.QueryReply(id, read.run(d)), true);
   }
 
   private Work aggregate(
@@ -199,6 +239,30 @@ public final class Requests {
           .answer()
           .whenComplete((r, failure) -> answer.accept(failure == null ? r : error(id, failure)));
     }
+  }
+
+  /**
+   * Tries the {@code inline} read {@code work} of request {@code id} on the calling thread, which
+   * must be one that may block on the store (a session's, when it runs on the store dispatcher),
+   * within {@code inline-read-slice} of {@code deadline}: its answer (or the error it failed with),
+   * or null when it did not fit — nothing is answered then, and the caller runs {@code work} as a
+   * store task with {@code deadline} ({@link #start}). The read reads at one snapshot, which it
+   * closes either way; a shape the store knows not to fit is refused before it reads anything.
+   */
+  public Message.Response readInline(Work.OnStore work, long id, Deadline deadline) {
+    if (!work.inline()) {
+      throw new IllegalArgumentException("request " + id + " is not an inline read");
+    }
+    Message.Response answer;
+    try {
+      answer = work.task().apply(deadline.slice(settings.inlineReadSlice()));
+    } catch (Deadline.SliceExpired e) {
+      return null;
+    } catch (RuntimeException | StackOverflowError e) {
+      answer = error(id, e);
+    }
+    inlineReads.increment();
+    return answer;
   }
 
   /** Runs a store task on the calling thread: its answer, or the error it failed with. */

@@ -15,13 +15,16 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     spans several of them
  * @param maxInFlight requests one connection may have in flight
  * @param shardHosting where entity shards live
+ * @param inlineReadSlice how long a session on the store dispatcher reads a graph query on its own
+ *     thread before it hands the query to a store task instead; zero: never on its own thread
  */
 public record ActorSettings(
     int partitions,
     Duration requestTimeout,
     Duration shardTimeout,
     int maxInFlight,
-    ShardHosting shardHosting) {
+    ShardHosting shardHosting,
+    Duration inlineReadSlice) {
 
   /** The dispatcher store calls run on. */
   public static final String STORE_DISPATCHER = "ormdb.store-dispatcher";
@@ -63,6 +66,10 @@ public record ActorSettings(
         || shardTimeout.isNegative()) {
       throw new IllegalArgumentException("ormdb.actors timeouts must be > 0");
     }
+    if (inlineReadSlice.isNegative()) {
+      throw new IllegalArgumentException(
+          "ormdb.actors.inline-read-slice must be >= 0 but is " + inlineReadSlice);
+    }
   }
 
   public static ActorSettings create(ActorSystem<?> system) {
@@ -77,22 +84,32 @@ public record ActorSettings(
         a.getDuration("request-timeout"),
         a.getDuration("shard-timeout"),
         a.getInt("max-in-flight"),
-        ShardHosting.parse(a.getString("shard-hosting")));
+        ShardHosting.parse(a.getString("shard-hosting")),
+        a.getDuration("inline-read-slice"));
   }
 
   public ActorSettings withPartitions(int n) {
-    return new ActorSettings(n, requestTimeout, shardTimeout, maxInFlight, shardHosting);
+    return new ActorSettings(
+        n, requestTimeout, shardTimeout, maxInFlight, shardHosting, inlineReadSlice);
   }
 
   public ActorSettings withTimeouts(Duration request, Duration shard) {
-    return new ActorSettings(partitions, request, shard, maxInFlight, shardHosting);
+    return new ActorSettings(
+        partitions, request, shard, maxInFlight, shardHosting, inlineReadSlice);
   }
 
   public ActorSettings withMaxInFlight(int n) {
-    return new ActorSettings(partitions, requestTimeout, shardTimeout, n, shardHosting);
+    return new ActorSettings(
+        partitions, requestTimeout, shardTimeout, n, shardHosting, inlineReadSlice);
   }
 
   public ActorSettings withShardHosting(ShardHosting h) {
-    return new ActorSettings(partitions, requestTimeout, shardTimeout, maxInFlight, h);
+    return new ActorSettings(
+        partitions, requestTimeout, shardTimeout, maxInFlight, h, inlineReadSlice);
+  }
+
+  public ActorSettings withInlineReadSlice(Duration slice) {
+    return new ActorSettings(
+        partitions, requestTimeout, shardTimeout, maxInFlight, shardHosting, slice);
   }
 }

@@ -158,7 +158,8 @@ public final class OrmDb implements Extension {
    * handing the request to another thread and waiting for its answer; the returned stage is then
    * already complete. A read still running at {@code ormdb.actors.request-timeout} stops with
    * TIMEOUT. On an actor's thread (or any fork-join worker) a read goes through the embedded
-   * session, whose store task runs it, so actors never block on the store.
+   * session, which runs on the store dispatcher and reads it there (on its own thread, or as a
+   * store task), so actors never block on the store.
    */
   public CompletionStage<QueryResult> query(GraphQuery query) {
     if (mayReadHere()) {
@@ -594,6 +595,15 @@ public final class OrmDb implements Extension {
    */
   public long callerThreadReads() {
     return callerReads.sum();
+  }
+
+  /**
+   * How many graph queries this node's sessions ({@link #connect()}, and the embedded session that
+   * reads for callers on dispatcher threads) answered on their own threads, within {@code
+   * ormdb.actors.inline-read-slice}; their other reads were store tasks.
+   */
+  public long sessionThreadReads() {
+    return actors.requests().inlineReads();
   }
 
   /** Runs a callback on the thread that completes the stage (the callbacks here are tiny). */

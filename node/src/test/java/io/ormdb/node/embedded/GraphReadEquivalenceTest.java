@@ -55,7 +55,9 @@ import org.junit.jupiter.api.Test;
  * include, aggregates (standalone, and over relations at any level of a graph query), errors (by
  * code), and — for a session of a lower clearance — the store's answer masked for it, or the same
  * refusal. The data is written through {@link OrmDb#mutate} (the write path of 1, 3 and 8
- * partitions). Messages are serialized ({@code serialize-messages}).
+ * partitions). Messages are serialized ({@code serialize-messages}). Sessions read graph queries on
+ * their own thread in even models (a slice no read overruns) and as store tasks in odd ones ({@code
+ * inline-read-slice = 0}); each model checks which path answered.
  */
 class GraphReadEquivalenceTest {
   static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c"};
@@ -71,6 +73,9 @@ class GraphReadEquivalenceTest {
   private int masked;
   private int rootPages;
   private int includePages;
+  private int sessionQueries;
+  private int sessionAnswers;
+  private int inlineCompared;
 
   @Test
   void theEmbeddedApiAndASessionAnswerWhatTheStoreAnswersForRandomReads() throws Exception {
@@ -79,6 +84,7 @@ class GraphReadEquivalenceTest {
     int[] partitions = {1, 3, 8};
     for (int model = 0; model < 6; model++) {
       int p = partitions[model % 3];
+      boolean inline = model % 2 == 0;
       ActorSystem<Void> system =
           ActorSystem.create(
               Behaviors.empty(),
@@ -86,6 +92,8 @@ class GraphReadEquivalenceTest {
               ConfigFactory.parseString(
                       "ormdb.partitions = "
                           + p
+                          + "\normdb.actors.inline-read-slice = "
+                          + (inline ? "1m" : "0")
                           + "\npekko.actor.serialize-messages = on\npekko.loglevel = WARNING")
                   .withFallback(ConfigFactory.load()));
       try {
@@ -99,6 +107,18 @@ class GraphReadEquivalenceTest {
           compareQuery(paths, randomQuery(rnd, schema), where, true);
           compareAggregate(paths, randomAggregate(rnd, schema), where);
         }
+        if (inline) {
+          // every query that was read (all answers, some errors) read on the session's thread;
+          // refusals of the checks before any read are not reads
+          assertThat(db.sessionThreadReads())
+              .as("session queries answered on the session's thread")
+              .isBetween((long) sessionAnswers, (long) sessionQueries);
+          inlineCompared += sessionAnswers;
+        } else {
+          assertThat(db.sessionThreadReads()).as("every session query a store task").isZero();
+        }
+        sessionQueries = 0;
+        sessionAnswers = 0;
       } finally {
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -106,8 +126,16 @@ class GraphReadEquivalenceTest {
     }
     System.out.printf(
         "read equivalence: %d answers compared (%d non-empty queries, %d with aggregates over"
-            + " relations), %d errors, %d masked, next pages of %d roots and %d includes%n",
-        compared, nonEmpty, aggregated, errorsCompared, masked, rootPages, includePages);
+            + " relations), %d errors, %d masked, next pages of %d roots and %d includes; %d"
+            + " session queries on the session's thread%n",
+        compared,
+        nonEmpty,
+        aggregated,
+        errorsCompared,
+        masked,
+        rootPages,
+        includePages,
+        inlineCompared);
     assertThat(compared).isGreaterThan(1_000);
     assertThat(nonEmpty).isGreaterThan(50);
     assertThat(aggregated).isGreaterThan(20);
@@ -115,6 +143,7 @@ class GraphReadEquivalenceTest {
     assertThat(errorsCompared).isPositive();
     assertThat(rootPages).isPositive();
     assertThat(includePages).isPositive();
+    assertThat(inlineCompared).isGreaterThan(200);
   }
 
   /** The three ways to read: the store, the embedded API on this thread, a session. */
@@ -173,6 +202,11 @@ class GraphReadEquivalenceTest {
     return ((Message.AggregateReply) r).result();
   }
 
+  private void countSessionQuery(Object outcome) {
+    sessionQueries++;
+    sessionAnswers += outcome instanceof ErrorCode ? 0 : 1;
+  }
+
   /** Compares the answers to {@code q}, then (when {@code follow}) to its next pages. */
   private void compareQuery(Paths paths, GraphQuery q, String where, boolean follow) {
     Object expected = outcome(() -> paths.store.query(q));
@@ -180,6 +214,7 @@ class GraphReadEquivalenceTest {
     Object embedded = outcome(() -> paths.db.query(q).toCompletableFuture().join());
     assertThat(paths.db.callerThreadReads()).as("read on this thread").isEqualTo(callerReads + 1);
     Object session = outcome(paths.ask(paths.session, id -> new Message.Query(id, 0, q)));
+    countSessionQuery(session);
     assertThat(embedded).as("%s, OrmDb.query %s", where, q).isEqualTo(expected);
     assertThat(session).as("%s, session %s", where, q).isEqualTo(expected);
     compared += 2;
@@ -201,9 +236,12 @@ class GraphReadEquivalenceTest {
     } catch (OrmDbException e) {
       lower = e.code();
     }
-    assertThat(outcome(paths.ask(paths.lower.get(clearance), id -> new Message.Query(id, 0, q))))
+    Object lowerSession =
+        outcome(paths.ask(paths.lower.get(clearance), id -> new Message.Query(id, 0, q)));
+    assertThat(lowerSession)
         .as("%s, session of clearance %s: %s", where, clearance, q)
         .isEqualTo(lower);
+    countSessionQuery(lowerSession);
     compared++;
     if (!follow) {
       return;

@@ -18,6 +18,7 @@ import io.ormdb.store.query.internal.QueryPlan;
 import io.ormdb.store.query.internal.QueryResolver;
 import io.ormdb.store.query.internal.ResolvedQuery;
 import io.ormdb.store.query.internal.RowScanAggregateSource;
+import io.ormdb.store.query.internal.SliceHistory;
 import io.ormdb.store.view.ReadView;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +71,12 @@ public final class QueryEngine {
   /**
    * Runs a graph query with the session's attributes and budget; TIMEOUT, and nothing more read,
    * once {@code deadline} has passed.
+   *
+   * <p>With a {@linkplain Deadline#slice sliced} deadline, {@link Deadline.SliceExpired} when the
+   * read passes the slice's end, and the plan cache remembers that the query's shape did not fit:
+   * the next sliced reads of that shape throw it at once, before reading anything, until one is
+   * tried again ({@link SliceHistory}: one in {@value SliceHistory#SKIP} + 1); a read that fits
+   * clears the history.
    */
   public QueryResult query(
       ReadView view,
@@ -80,13 +87,24 @@ public final class QueryEngine {
     deadline.check();
     ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
     QueryPlan plan = plan(view, rq, null);
-    return GraphExecutor.execute(
-        view,
-        rq,
-        plan,
-        budget,
-        new ExecStats(rq.levels().size(), rq.aggregates().size()),
-        deadline);
+    if (!deadline.sliced()) {
+      return GraphExecutor.execute(view, rq, plan, budget, stats(rq), deadline);
+    }
+    if (!plan.slices().mayTry()) {
+      throw Deadline.SliceExpired.INSTANCE;
+    }
+    try {
+      QueryResult r = GraphExecutor.execute(view, rq, plan, budget, stats(rq), deadline);
+      plan.slices().fitted();
+      return r;
+    } catch (Deadline.SliceExpired e) {
+      plan.slices().overran();
+      throw e;
+    }
+  }
+
+  private static ExecStats stats(ResolvedQuery rq) {
+    return new ExecStats(rq.levels().size(), rq.aggregates().size());
   }
 
   /**
