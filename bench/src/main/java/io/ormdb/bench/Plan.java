@@ -119,6 +119,18 @@ final class Plan {
             Entry.of("ORM N+1 on SQLite", Child.SQLITE, "n1", "embedded"),
             SERVER_PENDING,
             postgres);
+    List<Entry> shape =
+        List.of(
+            ORMDB_ROW,
+            EXTENSION_ROW,
+            SESSION_ROW,
+            Entry.notRun(RAW, "not written: no hand-made lookups for this shape"),
+            Entry.of("H2 SQL embedded, JOIN + AVG subquery", Child.H2, "join", "embedded"),
+            Entry.of("ORM N+1 on H2 embedded", Child.H2, "n1", "embedded"),
+            Entry.of("SQLite (WAL), JOIN + AVG subquery", Child.SQLITE, "join", "embedded"),
+            Entry.of("ORM N+1 on SQLite", Child.SQLITE, "n1", "embedded"),
+            SERVER_PENDING,
+            postgres);
     List<Entry> embeddedOnly =
         List.of(
             ORMDB_ROW,
@@ -185,6 +197,24 @@ final class Plan {
             1,
             false,
             movie));
+    cases.add(
+        new Case(
+            "person",
+            2,
+            "Person: movies acted in and directed (by year, title), each with its avg rating",
+            Workload.PERSON,
+            1,
+            false,
+            shape));
+    cases.add(
+        new Case(
+            "user",
+            2,
+            "Viewer: latest 10 reviews, each with its movie and the movie's avg rating",
+            Workload.USER,
+            1,
+            false,
+            shape));
     cases.add(
         new Case(
             "keyset",

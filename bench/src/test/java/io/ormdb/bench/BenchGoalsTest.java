@@ -62,6 +62,36 @@ class BenchGoalsTest {
   }
 
   @Test
+  void theApplicationShapesThroughOrmDbMustMatchH2sBestSqlAndEachGetsItsPathRows() {
+    for (String shape : Goals.SHAPES) {
+      Plan.Case c =
+          Plan.cases("n/a").stream().filter(x -> x.id().equals(shape)).findFirst().orElseThrow();
+      assertThat(c.entries()).extracting(Plan.Entry::label).anyMatch(l -> l.startsWith("ORM N+1"));
+      assertThat(Goals.API_READS).contains(shape);
+    }
+    Map<String, List<Measurement>> r = new LinkedHashMap<>();
+    // person: OrmDb.query at 1,000 ops/s, H2's JOIN 900 and N+1 5,000 (N+1 is not plain SQL)
+    List<Measurement> person = new ArrayList<>(rows(1200, 1000, 600));
+    person.add(ran(Plan.Entry.of("H2 SQL embedded, JOIN", Plan.Child.H2, "join", ""), 900, 1));
+    person.add(ran(Plan.Entry.of("ORM N+1 on H2", Plan.Child.H2, "n1", ""), 5000, 1));
+    r.put("person", person);
+    List<Measurement> user = new ArrayList<>(rows(1200, 1000, 600));
+    user.add(ran(Plan.Entry.of("H2 SQL embedded, JOIN", Plan.Child.H2, "join", ""), 1001, 1));
+    r.put("user", user);
+    List<Goals.Verdict> v = Goals.shapes(r);
+
+    assertThat(v).hasSize(3);
+    assertThat(find(v, "(person)").verdict()).isEqualTo("met");
+    assertThat(find(v, "(person)").target()).isEqualTo("≥ 1.00×");
+    assertThat(find(v, "(person)").measured()).isEqualTo("1.11× (best: H2 SQL embedded, JOIN)");
+    assertThat(find(v, "(user)").verdict()).isEqualTo("missed");
+    assertThat(find(v, "(movie)").verdict()).isEqualTo("n/a (did not run)");
+    assertThat(Goals.evaluate(List.of(), r, "quick", "quick", null))
+        .extracting(Goals.Verdict::goal)
+        .contains(find(v, "(user)").goal());
+  }
+
+  @Test
   void writersThroughOrmDbMutateMustKeepFourFifthsAndTheConnectionActorIsShownBeside() {
     Map<String, List<Measurement>> r = new LinkedHashMap<>();
     r.put("insert16", rows(10_000, 8_500, 4_000));

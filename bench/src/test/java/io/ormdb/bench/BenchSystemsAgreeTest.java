@@ -264,6 +264,75 @@ class BenchSystemsAgreeTest {
     allAgree("movie", 17, 1);
   }
 
+  /** The readers of the application shapes: all but raw MVStore. */
+  private static List<Object[]> shapeReaders() {
+    return READERS.stream().filter(r -> r[0] != Plan.Child.MVSTORE).toList();
+  }
+
+  private void shapeAgrees(String question, long arg, int n) throws Exception {
+    List<Object[]> readers = shapeReaders();
+    JsonNode expected = answer(readers.get(0), question, arg, n);
+    for (Object[] reader : readers.subList(1, readers.size())) {
+      assertThat(answer(reader, question, arg, n))
+          .as("%s answers %s(%d, %d) like ORMDB", label(reader), question, arg, n)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPersonsFilmographyIsTheSameEverywhere() throws Exception {
+    int withBoth = 0;
+    for (long person = 1; person <= 100; person++) {
+      JsonNode p = answer(READERS.get(0), "person", person, 1);
+      JsonNode acted = p.get("actedIn");
+      JsonNode directed = p.get("directed");
+      if (acted.size() >= 2 && directed.size() >= 1) {
+        withBoth++;
+        assertThat(acted.get(0).has("avgRating")).isTrue();
+        JsonNode a = acted.get(0);
+        JsonNode b = acted.get(1);
+        assertThat(
+                a.get("year").asInt() < b.get("year").asInt()
+                    || (a.get("year").asInt() == b.get("year").asInt()
+                        && a.get("title").asText().compareTo(b.get("title").asText()) <= 0))
+            .as("person %d's movies by year, title", person)
+            .isTrue();
+        shapeAgrees("person", person, 1);
+        if (withBoth == 3) {
+          break;
+        }
+      }
+    }
+    assertThat(withBoth).as("people who act in two movies and direct one").isEqualTo(3);
+    shapeAgrees("person", 1, 1);
+  }
+
+  @Test
+  void aViewersLatestReviewsAreTheSameEverywhere() throws Exception {
+    JsonNode v = answer(READERS.get(0), "user", 7, Workload.LATEST_REVIEWS);
+    assertThat(v.get("reviews").size()).isPositive();
+    JsonNode movie = v.get("reviews").get(0).get("movie");
+    assertThat(movie.get("title").asText()).isNotEmpty();
+    assertThat(movie.has("avgRating")).isTrue();
+    shapeAgrees("user", 7, Workload.LATEST_REVIEWS);
+    shapeAgrees("user", 8, Workload.LATEST_REVIEWS);
+    // a limit below the viewer's reviews keeps the latest (highest ids) only
+    for (long viewer = 1; viewer <= 100; viewer++) {
+      JsonNode all = answer(READERS.get(0), "user", viewer, Workload.LATEST_REVIEWS);
+      if (all.get("reviews").size() >= 3) {
+        JsonNode two = answer(READERS.get(0), "user", viewer, 2);
+        assertThat(two.get("reviews")).hasSize(2);
+        assertThat(two.get("reviews").get(0)).isEqualTo(all.get("reviews").get(0));
+        assertThat(two.get("reviews").get(1)).isEqualTo(all.get("reviews").get(1));
+        assertThat(all.get("reviews").get(0).get("id").asLong())
+            .isGreaterThan(all.get("reviews").get(1).get("id").asLong());
+        shapeAgrees("user", viewer, 2);
+        return;
+      }
+    }
+    throw new AssertionError("no viewer with three reviews");
+  }
+
   @Test
   void pointEqualityAndRangeReadsAreTheSameEverywhere() throws Exception {
     allAgree("point", 123, 1);

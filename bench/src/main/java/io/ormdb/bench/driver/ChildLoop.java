@@ -221,6 +221,12 @@ public final class ChildLoop {
         case "movie":
           answer = s.movie(arg);
           break;
+        case "person":
+          answer = s.filmography(arg);
+          break;
+        case "user":
+          answer = s.viewerReviews(arg, n);
+          break;
         case "keyset":
           answer = keysetRows(s, n);
           break;
@@ -384,6 +390,11 @@ public final class ChildLoop {
         }
       case MOVIE:
         return countObjects(List.of(s.movie(1 + r.nextInt(sc.movies()))));
+      case PERSON:
+        return countObjects(List.of(s.filmography(1 + r.nextInt(sc.people()))));
+      case USER:
+        return countObjects(
+            List.of(s.viewerReviews(1 + r.nextInt(sc.viewers()), Workload.LATEST_REVIEWS)));
       case INSERT:
         {
           long id = nextEventId.getAndIncrement();

@@ -35,6 +35,25 @@ public interface Session extends AutoCloseable {
    */
   Map<String, Object> movie(long id) throws Exception;
 
+  /**
+   * The person ({@code id}, {@code name}) with {@code actedIn} and {@code directed}: the movies
+   * they are cast in and the movies they direct, each movie once, ordered by year, title and id,
+   * each as {@code id}, {@code title}, {@code year} and {@code avgRating} (a Double over all the
+   * movie's reviews, null without reviews). Null when there is no such person.
+   */
+  default Map<String, Object> filmography(long id) throws Exception {
+    throw new UnsupportedOperationException("no person filmography");
+  }
+
+  /**
+   * The viewer ({@code id}, {@code name}) with {@code reviews}: their latest {@code latest} reviews
+   * (by id, descending; every field), each with {@code movie} as {@code id}, {@code title}, {@code
+   * year} and {@code avgRating} (over all the movie's reviews). Null when there is no such viewer.
+   */
+  default Map<String, Object> viewerReviews(long id, int latest) throws Exception {
+    throw new UnsupportedOperationException("no viewer reviews");
+  }
+
   /** One keyset page of items by id, after {@code cursor} (null: the first page). */
   Page itemsAfter(Object cursor, int size) throws Exception;
 

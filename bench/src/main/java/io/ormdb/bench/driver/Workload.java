@@ -16,6 +16,15 @@ public enum Workload {
       "a movie, its cast and directors in order (with the people), all reviews with authors,"
           + " average rating",
       Kind.TIMED),
+  PERSON(
+      "person",
+      "a person's filmography: the movies they acted in and the movies they directed, each"
+          + " with its average review rating, by year, title, id",
+      Kind.TIMED),
+  USER(
+      "user",
+      "a viewer's latest 10 reviews, each with its movie and that movie's average rating",
+      Kind.TIMED),
   KEYSET("keyset", "keyset pagination, 100-row pages, through every item", Kind.SCAN),
   INSERT("insert", "durable single-row inserts (one commit per row)", Kind.TIMED),
   INSERT_PIPELINED(
@@ -48,6 +57,9 @@ public enum Workload {
 
   /** Users per graph fetch. */
   public static final int GRAPH_USERS = 100;
+
+  /** Reviews per {@code user} fetch: the viewer's latest. */
+  public static final int LATEST_REVIEWS = 10;
 
   /** Rows per range page and keyset page. */
   public static final int RANGE_LIMIT = 20;

@@ -543,6 +543,134 @@ public abstract class JdbcDriver implements Driver {
       return m;
     }
 
+    /** The average of a movie's ratings, computed by the database, null without reviews. */
+    private static final String AVG_RATING_OF_M =
+        "(SELECT AVG(CAST(r2.rating AS DOUBLE PRECISION)) FROM review r2 WHERE r2.movie_id = m.id)";
+
+    @Override
+    public Map<String, Object> filmography(long id) throws SQLException {
+      Map<String, Object> p = byId("SELECT id, name FROM person WHERE id = ?", id);
+      if (p == null) {
+        return null;
+      }
+      List<Map<String, Object>> acted = new ArrayList<>();
+      List<Map<String, Object>> directed = new ArrayList<>();
+      if ("n1".equals(variant)) {
+        // lazy loading: the person's castings, each movie, each movie's reviews
+        acted = moviesOneByOne("SELECT movie_id FROM cast_member WHERE person_id = ?", id);
+        directed = moviesOneByOne("SELECT movie_id FROM directing WHERE person_id = ?", id);
+      } else {
+        // one statement for both lists: each movie once per list, its average by the database
+        String sql =
+            "SELECT x.k, m.id, m.title, m.release_year, "
+                + AVG_RATING_OF_M
+                + " FROM (SELECT DISTINCT 0 AS k, movie_id FROM cast_member WHERE person_id = ?"
+                + " UNION ALL SELECT DISTINCT 1 AS k, movie_id FROM directing WHERE person_id = ?) x"
+                + " JOIN movie m ON m.id = x.movie_id"
+                + " ORDER BY x.k, m.release_year, m.title, m.id";
+        try (ResultSet rs = ps(sql, id, id).executeQuery()) {
+          while (rs.next()) {
+            (rs.getInt(1) == 0 ? acted : directed).add(ratedMovie(rs, 2));
+          }
+        }
+      }
+      p.put("actedIn", acted);
+      p.put("directed", directed);
+      return p;
+    }
+
+    /** id, title, year and the average rating from column {@code at} on. */
+    private static Map<String, Object> ratedMovie(ResultSet rs, int at) throws SQLException {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("id", rs.getLong(at));
+      m.put("title", rs.getString(at + 1));
+      m.put("year", rs.getInt(at + 2));
+      double avg = rs.getDouble(at + 3);
+      m.put("avgRating", rs.wasNull() ? null : avg);
+      return m;
+    }
+
+    /** N+1: the movie ids, then each movie and its ratings by statements of their own. */
+    private List<Map<String, Object>> moviesOneByOne(String idsSql, long key) throws SQLException {
+      java.util.Set<Long> ids = new java.util.LinkedHashSet<>();
+      try (ResultSet rs = ps(idsSql, key).executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+        }
+      }
+      List<Map<String, Object>> movies = new ArrayList<>(ids.size());
+      for (long movieId : ids) {
+        movies.add(movieOneByOne(movieId));
+      }
+      movies.sort(
+          java.util.Comparator.<Map<String, Object>>comparingInt(m -> (Integer) m.get("year"))
+              .thenComparing(m -> (String) m.get("title"))
+              .thenComparingLong(m -> (Long) m.get("id")));
+      return movies;
+    }
+
+    private Map<String, Object> movieOneByOne(long movieId) throws SQLException {
+      Map<String, Object> m = new LinkedHashMap<>();
+      try (ResultSet rs =
+          ps("SELECT id, title, release_year FROM movie WHERE id = ?", movieId).executeQuery()) {
+        rs.next();
+        m.put("id", rs.getLong(1));
+        m.put("title", rs.getString(2));
+        m.put("year", rs.getInt(3));
+      }
+      long sum = 0;
+      int n = 0;
+      try (ResultSet rs =
+          ps("SELECT rating FROM review WHERE movie_id = ?", movieId).executeQuery()) {
+        while (rs.next()) {
+          sum += rs.getInt(1);
+          n++;
+        }
+      }
+      m.put("avgRating", n == 0 ? null : (double) sum / n);
+      return m;
+    }
+
+    @Override
+    public Map<String, Object> viewerReviews(long id, int latest) throws SQLException {
+      Map<String, Object> v = byId("SELECT id, name FROM viewer WHERE id = ?", id);
+      if (v == null) {
+        return null;
+      }
+      boolean n1 = "n1".equals(variant);
+      String sql =
+          n1
+              ? "SELECT id, movie_id, viewer_id, rating, body FROM review WHERE viewer_id = ?"
+                  + " ORDER BY id DESC LIMIT ?"
+              : "SELECT r.id, r.movie_id, r.viewer_id, r.rating, r.body,"
+                  + " m.id, m.title, m.release_year, "
+                  + AVG_RATING_OF_M
+                  + " FROM review r JOIN movie m ON m.id = r.movie_id"
+                  + " WHERE r.viewer_id = ? ORDER BY r.id DESC LIMIT ?";
+      List<Map<String, Object>> reviews = new ArrayList<>(latest);
+      try (ResultSet rs = ps(sql, id, latest).executeQuery()) {
+        while (rs.next()) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("id", rs.getLong(1));
+          r.put("movieId", rs.getLong(2));
+          r.put("viewerId", rs.getLong(3));
+          r.put("rating", rs.getInt(4));
+          r.put("text", rs.getString(5));
+          if (!n1) {
+            r.put("movie", ratedMovie(rs, 6));
+          }
+          reviews.add(r);
+        }
+      }
+      if (n1) {
+        for (Map<String, Object> r : reviews) {
+          r.put("movie", movieOneByOne((Long) r.get("movieId")));
+        }
+      }
+      v.put("reviews", reviews);
+      return v;
+    }
+
     private Map<String, Object> byId(String sql, Object id) throws SQLException {
       try (ResultSet rs = ps(sql, id).executeQuery()) {
         return rs.next() ? named(rs, 1) : null;

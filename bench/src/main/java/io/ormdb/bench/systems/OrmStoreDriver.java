@@ -18,6 +18,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
+import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
@@ -100,6 +101,8 @@ public final class OrmStoreDriver implements Driver {
       entity Person {
         id   int64 @id
         name string
+        relation actedIn: many to many Movie through CastMember(personId, movieId)
+        relation directed: many to many Movie through Directing(personId, movieId)
       }
       entity CastMember {
         id       int64 @id
@@ -121,6 +124,7 @@ public final class OrmStoreDriver implements Driver {
       entity Viewer {
         id   int64 @id
         name string
+        relation reviews: one to many Review by viewerId
       }
       entity Review {
         id       int64 @id
@@ -520,6 +524,59 @@ public final class OrmStoreDriver implements Driver {
       }
       movie.put("avgRating", reviews.isEmpty() ? null : (double) sum / reviews.size());
       return movie;
+    }
+
+    /** Each movie's average review rating, computed by the query from the related reviews. */
+    private static final RelationAggregate AVG_RATING =
+        RelationAggregate.of("avgRating", Function.AVG, "reviews", "rating");
+
+    private static final List<String> MOVIE_FIELDS = List.of("id", "title", "year");
+
+    private static Include ratedMovies(String relation) {
+      return new Include(
+          relation,
+          MOVIE_FIELDS,
+          null,
+          List.of(OrderSpec.asc("year"), OrderSpec.asc("title"), OrderSpec.asc("id")),
+          Pagination.NONE,
+          List.of(AVG_RATING));
+    }
+
+    @Override
+    public Map<String, Object> filmography(long id) {
+      List<Map<String, Object>> rows =
+          maps(
+              GraphQuery.from("Person")
+                  .where(Filter.eq("id", id))
+                  .include(ratedMovies("actedIn"))
+                  .include(ratedMovies("directed"))
+                  .build());
+      return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Override
+    public Map<String, Object> viewerReviews(long id, int latest) {
+      List<Map<String, Object>> rows =
+          maps(
+              GraphQuery.from("Viewer")
+                  .where(Filter.eq("id", id))
+                  .include(
+                      new Include(
+                          "reviews",
+                          List.of(),
+                          null,
+                          List.of(OrderSpec.desc("id")),
+                          Pagination.limit(latest)))
+                  .include(
+                      new Include(
+                          "reviews.movie",
+                          MOVIE_FIELDS,
+                          null,
+                          List.of(),
+                          Pagination.NONE,
+                          List.of(AVG_RATING)))
+                  .build());
+      return rows.isEmpty() ? null : rows.get(0);
     }
 
     @Override
