@@ -186,19 +186,28 @@ final class LiveHub {
     }
   }
 
-  /** Starts a round once a commit after the hub's LSN is visible. */
+  /**
+   * Starts a round once a commit after the hub's LSN is visible: the thread that makes it visible
+   * queues {@link #woken} on the executor itself, and the round runs right there (one thread
+   * hand-off from the commit to the round, not two through the store's notification thread).
+   */
   private void arm() {
     if (armed.compareAndSet(false, true)) {
-      store
-          .lsnAfter(lsn)
-          .whenComplete(
-              (v, error) -> {
-                armed.set(false);
-                if (error != null) {
-                  commands.add(new Failed(error));
-                }
-                trigger();
-              });
+      store.runAfterLsn(lsn, executor, this::woken);
+    }
+  }
+
+  /**
+   * On the executor (see {@link #arm}): a commit after the hub's LSN is visible, or the store
+   * closed.
+   */
+  private void woken(Throwable error) {
+    armed.set(false);
+    if (error != null) {
+      commands.add(new Failed(error));
+    }
+    if (scheduled.compareAndSet(false, true)) {
+      round();
     }
   }
 

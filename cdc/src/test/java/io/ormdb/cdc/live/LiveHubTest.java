@@ -414,4 +414,21 @@ class LiveHubTest {
     assertThat(views.get(10).rows("")).doesNotContainKey(v(56));
     assertThat(views.get(11).rows("")).containsKey(v(56));
   }
+
+  @Test
+  void theThreadThatMakesACommitVisibleQueuesTheRoundItself() throws Exception {
+    commit(user(1, "Rome"));
+    var sub = subscribe(ROME);
+    new LiveView().apply(next(sub.second()));
+    rounds.runAll();
+    rounds.queuedBy.clear();
+    long lsn = commit(update("User", 1, "name", "ann"));
+    rounds.round();
+    assertThat(next(sub.second()).lsn()).isEqualTo(lsn);
+    // one task, the round, queued by the writer that made the commit visible (the committer
+    // thread, or this thread committing on its own when the store is idle): no hop through the
+    // store's notification thread
+    assertThat(rounds.queuedBy).hasSize(1);
+    assertThat(rounds.queuedBy.get(0)).isIn(Thread.currentThread().getName(), "ormdb-committer");
+  }
 }
