@@ -32,7 +32,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -421,6 +423,19 @@ public final class OrmStore implements AutoCloseable {
    */
   public CompletableFuture<Long> lsnAfter(long lsn) {
     return engine.lsnAfter(lsn);
+  }
+
+  /**
+   * Hands {@code task} to {@code executor} once a batch with an LSN above {@code lsn} is committed
+   * and visible (at once, from the caller, when one already is), with null; when the store closes
+   * first, with the failure. Where a callback of {@link #lsnAfter} starts two thread hand-offs
+   * after the commit (the store's notification thread, then the callback's own executor), this task
+   * starts after one: the thread that makes the commit visible queues it on {@code executor}
+   * itself. So {@code executor.execute} must only queue (a thread pool or a Pekko dispatcher),
+   * never run the task in place or block; a task it rejects runs on the notification thread.
+   */
+  public void runAfterLsn(long lsn, Executor executor, Consumer<Throwable> task) {
+    engine.runAfterLsn(lsn, executor, task);
   }
 
   /**

@@ -10,7 +10,6 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.view.ReadView;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,20 +18,22 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Maintains every live query of one store and hands their events to the subscribers.
  *
  * <p>It works in <em>rounds</em>, one at a time, on the read executor. A round takes the newest LSN
  * T, reads the change sets since the previous round's LSN once for all queries, and brings each
- * query to T: change sets that do not touch its {@link ReadSet} are skipped, those it can follow in
- * place are applied to its result as edits, and a query that needs more is re-run once, at T (a
- * snapshot at T shared by all re-runs of the round). Then every query that changed hands the same
- * delta at T to all its subscribers. So: at most one evaluation of a query in flight, a query that
- * fell behind jumps to the newest LSN (intermediate LSNs are skipped), every delta is the exact
- * result at its LSN, subscribers of the same query (same shape, parameters and session attributes)
- * share one evaluation, and all queries of a store advance at one LSN — a change set is applied
- * whole. New subscribers get their snapshot in a round, at T.
+ * query to T: change sets that do not touch its {@link ReadSet} are skipped (an event is looked at
+ * only by the queries {@link Readers} finds for it), those it can follow in place are applied to
+ * its result as edits, and a query that needs more is re-run once, at T (a snapshot at T shared by
+ * all re-runs of the round). Then every query that changed hands the same delta at T to all its
+ * subscribers. So: at most one evaluation of a query in flight, a query that fell behind jumps to
+ * the newest LSN (intermediate LSNs are skipped), every delta is the exact result at its LSN,
+ * subscribers of the same query (same shape, parameters and session attributes) share one
+ * evaluation, and all queries of a store advance at one LSN — a change set is applied whole. New
+ * subscribers get their snapshot in a round, at T.
  *
  * <p>Rounds start on a commit notification and on subscription changes; nothing polls. A
  * subscriber's buffer is bounded and the hub never waits for one (see {@link Subscription}).
@@ -66,8 +67,14 @@ final class LiveHub {
 
   // round state: touched by rounds only, which never overlap
   private final Map<Key, SharedQuery> queries = new LinkedHashMap<>();
-  private Map<String, List<SharedQuery>> byEntity; // null: rebuild before use
+  private Map<String, Readers> byEntity; // null: rebuild before use
   private final List<SharedQuery> blind = new ArrayList<>(); // no read set: every change set
+  private final List<SharedQuery> roundQueries = new ArrayList<>(); // dirty or edited this round
+  private final List<SharedQuery> csTouched = new ArrayList<>(); // decided on for a change set
+  private final Consumer<SharedQuery> decider = this::decide;
+  private long eventSeq; // numbers the events looked at, to look at a query once per event
+  private ChangeEvent event; // the event being looked at, and its change set
+  private ChangeSet eventSet;
   private volatile long lsn = -1; // every query's result is as of this LSN
   private long schemaVersionSeen = -1;
   private ReadView roundView;
@@ -79,6 +86,7 @@ final class LiveHub {
   private final AtomicLong rounds = new AtomicLong();
   private final AtomicLong changeSets = new AtomicLong();
   private final AtomicLong skipped = new AtomicLong();
+  private final AtomicLong decisions = new AtomicLong();
   private final AtomicLong queryRuns = new AtomicLong();
   private final AtomicLong incremental = new AtomicLong();
   private final AtomicLong overflows = new AtomicLong();
@@ -109,6 +117,7 @@ final class LiveHub {
         rounds.get(),
         changeSets.get(),
         skipped.get(),
+        decisions.get(),
         queryRuns.get(),
         incremental.get(),
         overflows.get());
@@ -177,19 +186,28 @@ final class LiveHub {
     }
   }
 
-  /** Starts a round once a commit after the hub's LSN is visible. */
+  /**
+   * Starts a round once a commit after the hub's LSN is visible: the thread that makes it visible
+   * queues {@link #woken} on the executor itself, and the round runs right there (one thread
+   * hand-off from the commit to the round, not two through the store's notification thread).
+   */
   private void arm() {
     if (armed.compareAndSet(false, true)) {
-      store
-          .lsnAfter(lsn)
-          .whenComplete(
-              (v, error) -> {
-                armed.set(false);
-                if (error != null) {
-                  commands.add(new Failed(error));
-                }
-                trigger();
-              });
+      store.runAfterLsn(lsn, executor, this::woken);
+    }
+  }
+
+  /**
+   * On the executor (see {@link #arm}): a commit after the hub's LSN is visible, or the store
+   * closed.
+   */
+  private void woken(Throwable error) {
+    armed.set(false);
+    if (error != null) {
+      commands.add(new Failed(error));
+    }
+    if (scheduled.compareAndSet(false, true)) {
+      round();
     }
   }
 
@@ -224,6 +242,11 @@ final class LiveHub {
       index();
     }
     dirtyCount = 0;
+    for (SharedQuery q : roundQueries) {
+      q.inRound = false; // left by a round that failed
+    }
+    roundQueries.clear();
+    csTouched.clear();
     long next = lsn + 1;
     try {
       while (next <= target && dirtyCount < queries.size()) {
@@ -248,9 +271,11 @@ final class LiveHub {
     if (next <= target) {
       queries.values().forEach(this::markDirty);
     }
+    // only the queries dirtied or edited in this round can have changed
     List<SharedQuery> changed = new ArrayList<>();
     List<LiveEvent.Delta> deltas = new ArrayList<>();
-    for (SharedQuery q : new ArrayList<>(queries.values())) {
+    for (SharedQuery q : roundQueries) {
+      q.inRound = false;
       LiveEvent.Delta d;
       if (q.dirty) {
         QueryResult r;
@@ -276,6 +301,7 @@ final class LiveHub {
         deltas.add(d);
       }
     }
+    roundQueries.clear();
     lsn = target;
     // every query is at the target now: hand out the deltas
     for (int i = 0; i < changed.size(); i++) {
@@ -287,7 +313,7 @@ final class LiveHub {
     }
   }
 
-  /** Decides for every query reading the change set's entities how the change set affects it. */
+  /** Decides for every query a change set may concern how it affects it. */
   private void look(ChangeSet cs) {
     changeSets.incrementAndGet();
     if (cs.schemaVersion() != schemaVersionSeen) {
@@ -299,34 +325,47 @@ final class LiveHub {
       }
     }
     blind.forEach(this::markDirty);
-    List<SharedQuery> touched = new ArrayList<>();
+    eventSet = cs;
     for (ChangeEvent e : cs.events()) {
-      List<SharedQuery> readers = byEntity.get(e.entity());
+      Readers readers = byEntity.get(e.entity());
       if (readers == null) {
         continue;
       }
-      for (SharedQuery q : readers) {
-        if (q.dirty) {
-          continue;
-        }
-        if (q.readSet.schemaVersion() != cs.schemaVersion()) {
-          markDirty(q);
-          continue;
-        }
-        if (q.pending == null) {
-          q.beginChangeSet();
-          touched.add(q);
-        }
-        if (!q.readSet.decide(e, q.view, q.pending)) {
-          markDirty(q);
-        }
-      }
+      event = e;
+      eventSeq++;
+      readers.forEach(e, cs.schemaVersion(), decider);
     }
-    for (SharedQuery q : touched) {
+    event = null;
+    eventSet = null;
+    for (SharedQuery q : csTouched) {
       if (!q.dirty && q.pending.isEmpty()) {
         skipped.incrementAndGet();
       }
       q.applyPending();
+      if (q.edits != null) {
+        enterRound(q);
+      }
+    }
+    csTouched.clear();
+  }
+
+  /** Decides how the current event affects {@code q} (once per event). */
+  private void decide(SharedQuery q) {
+    if (q.dirty || q.lookedAt == eventSeq) {
+      return;
+    }
+    q.lookedAt = eventSeq;
+    if (q.readSet.schemaVersion() != eventSet.schemaVersion()) {
+      markDirty(q);
+      return;
+    }
+    if (q.pending == null) {
+      q.beginChangeSet();
+      csTouched.add(q);
+    }
+    decisions.incrementAndGet();
+    if (!q.readSet.decide(event, q.view, q.pending)) {
+      markDirty(q);
     }
   }
 
@@ -334,22 +373,25 @@ final class LiveHub {
     if (!q.dirty) {
       q.markDirty();
       dirtyCount++;
+      enterRound(q);
+    }
+  }
+
+  private void enterRound(SharedQuery q) {
+    if (!q.inRound) {
+      q.inRound = true;
+      roundQueries.add(q);
     }
   }
 
   private void index() {
-    Map<String, List<SharedQuery>> m = new HashMap<>();
     blind.clear();
     for (SharedQuery q : queries.values()) {
       if (q.readSet == null) {
         blind.add(q);
-        continue;
-      }
-      for (String entity : q.readSet.entities()) {
-        m.computeIfAbsent(entity, k -> new ArrayList<>()).add(q);
       }
     }
-    byEntity = m;
+    byEntity = Readers.of(queries.values());
   }
 
   // ---- subscribers --------------------------------------------------------------------------

@@ -29,7 +29,9 @@ import org.apache.pekko.stream.javadsl.Source;
  * touch a query's read set — the entities it reads and, per level, rows in its result or matching
  * its filter and linking into it — is skipped; a row changed inside the result in fields that
  * neither order nor link it, and a root row entering or leaving an unpaged result without includes,
- * are applied in place; anything else re-runs the query, once per round, as of the round's LSN.
+ * are applied in place; anything else re-runs the query, once per round, as of the round's LSN. A
+ * query whose root filter requires a range of one field (e.g. {@code id >= a && id < b}) is looked
+ * at only for changes of rows in that range, so many narrow queries over one entity stay cheap.
  * Subscribers of the same query with the same session attributes share that work and receive the
  * same deltas.
  *
@@ -123,8 +125,11 @@ public final class LiveQueries {
    * @param subscriptions subscriptions now
    * @param rounds rounds run (each brings every query to one LSN)
    * @param changeSets change sets read from the changelog (each once for all queries)
-   * @param skipped times a change set touched an entity a query reads and the row-level rules
-   *     showed, without a query run, that it left the result unchanged
+   * @param skipped times the row-level rules looked at a query for a change set and showed, without
+   *     a query run, that it left the result unchanged
+   * @param decisions times the row-level rules looked at a query for one change event: a query
+   *     whose root filter confines its rows to a range of one field is looked at only for events on
+   *     rows in that range (before or after the change)
    * @param queryRuns full query runs: first results, re-runs, resumes and snapshots after overflow
    * @param incrementalUpdates deltas made by editing a result in place, without a query run
    * @param overflows events that found a subscriber's buffer full
@@ -135,6 +140,7 @@ public final class LiveQueries {
       long rounds,
       long changeSets,
       long skipped,
+      long decisions,
       long queryRuns,
       long incrementalUpdates,
       long overflows) {}

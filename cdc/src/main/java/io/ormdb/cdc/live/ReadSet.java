@@ -75,6 +75,13 @@ final class ReadSet {
   /** A root row changes its order fields and so its place (results without includes only). */
   record Move(Row row) implements Edit {}
 
+  /**
+   * A range of one root field that holds every root row matching the root filter: the comparisons
+   * of that field with a value that the filter requires (the conjuncts at its top). Both ends are
+   * included (a strict comparison gives the same, wider, range); null = unbounded on that side.
+   */
+  record KeyRange(String field, Value low, Value high) {}
+
   /** Whether a row links to a parent in the result. */
   private enum Link {
     YES,
@@ -190,6 +197,7 @@ final class ReadSet {
   private final Level root;
   private final boolean rootEdits;
   private final boolean aggregates;
+  private final KeyRange rootRange;
 
   private ReadSet(SchemaBundle schema, GraphQuery q, Map<String, Value> attributes) {
     this.schemaVersion = schema.version();
@@ -255,6 +263,77 @@ final class ReadSet {
     this.entities = Set.copyOf(entities);
     this.rootEdits =
         q.includes().isEmpty() && root.unpaged && root.fields.containsAll(root.orderFields);
+    // an aggregate over a relation may read the root entity too (its rows are then no root rows)
+    this.rootRange =
+        !aggregated
+                && levelsByEntity.get(rootEntity.name()).size() == 1
+                && !edgesByEntity.containsKey(rootEntity.name())
+            ? keyRange(root.filter, rootEntity.identityField())
+            : null;
+  }
+
+  /**
+   * When the query reads its root entity at the root level only: a range of one root field outside
+   * of which an event's row is of no concern to the query — it is not in the result (a row in it
+   * matches the root filter, as its image before the change set shows) and matches the filter
+   * neither before nor after the change. Null when the root filter requires no such range, the root
+   * entity is read at other levels too, or the query has aggregates over relations. The identity
+   * field's range is preferred.
+   */
+  KeyRange rootRange() {
+    return rootRange;
+  }
+
+  private static KeyRange keyRange(Filter filter, String identityField) {
+    Map<String, Bound> bounds = new LinkedHashMap<>();
+    collectBounds(filter, bounds);
+    Bound b = bounds.get(identityField);
+    if (b == null || b.mixed) {
+      b = bounds.values().stream().filter(x -> !x.mixed).findFirst().orElse(null);
+    }
+    return b == null ? null : new KeyRange(b.field, b.low, b.high);
+  }
+
+  /** The bounds of one field that a filter's top conjuncts require. */
+  private static final class Bound {
+    final String field;
+    final Object kind;
+    Value low;
+    Value high;
+    boolean mixed; // values of different kinds: no range
+
+    Bound(String field, Object kind) {
+      this.field = field;
+      this.kind = kind;
+    }
+  }
+
+  private static void collectBounds(Filter f, Map<String, Bound> bounds) {
+    if (f instanceof Filter.And and) {
+      for (Filter operand : and.operands()) {
+        collectBounds(operand, bounds);
+      }
+      return;
+    }
+    if (!(f instanceof Filter.Compare c) || c.op() == Filter.Op.NE) {
+      return; // or, not, in, like, null tests: no range (they can only narrow the result further)
+    }
+    Object kind = RangeIndex.kind(c.value());
+    if (kind == null) {
+      return; // a comparison with null matches nothing; a range would be sound but is not needed
+    }
+    Bound b = bounds.computeIfAbsent(c.field(), k -> new Bound(k, kind));
+    if (!b.kind.equals(kind)) {
+      b.mixed = true;
+      return;
+    }
+    Value v = c.value();
+    if (c.op() != Filter.Op.LT && c.op() != Filter.Op.LE) { // ==, >, >=
+      b.low = b.low == null || Values.compare(v, b.low) > 0 ? v : b.low;
+    }
+    if (c.op() != Filter.Op.GT && c.op() != Filter.Op.GE) { // ==, <, <=
+      b.high = b.high == null || Values.compare(v, b.high) < 0 ? v : b.high;
+    }
   }
 
   /** Adds the entities {@code aggregates} over relations of {@code entity} read; any at all? */

@@ -34,6 +34,12 @@ final class SharedQuery {
   /** The edits decided for the change set being looked at, or null. */
   List<ReadSet.Edit> pending;
 
+  /** The number of the last event the hub looked at this query for. */
+  long lookedAt;
+
+  /** In the hub's list of queries to bring to the round's LSN (dirty or edited). */
+  boolean inRound;
+
   SharedQuery(LiveHub.Key key, QueryResult result, SchemaBundle schema) {
     this.key = key;
     this.view = LiveView.of(result);

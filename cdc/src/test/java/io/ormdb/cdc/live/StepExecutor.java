@@ -3,7 +3,9 @@ package io.ormdb.cdc.live;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 
@@ -14,8 +16,12 @@ import java.util.concurrent.Future;
 final class StepExecutor implements Executor {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
+  /** The names of the threads that queued the tasks, in order. */
+  final List<String> queuedBy = new CopyOnWriteArrayList<>();
+
   @Override
   public void execute(Runnable task) {
+    queuedBy.add(Thread.currentThread().getName());
     tasks.add(task);
   }
 

@@ -20,9 +20,11 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The storage engine: one MVStore file ({@link StoreFile}) with the catalog, rows, indexes,
@@ -380,6 +382,11 @@ public final class Engine implements AutoCloseable {
   /** Completes (with the newest LSN) once a batch with an LSN above {@code lsn} is visible. */
   public CompletableFuture<Long> lsnAfter(long lsn) {
     return visibleMark.after(lsn);
+  }
+
+  /** Hands {@code task} to {@code executor} once a batch above {@code lsn} is visible. */
+  public void runAfterLsn(long lsn, Executor executor, Consumer<Throwable> task) {
+    visibleMark.runAfter(lsn, executor, task);
   }
 
   /** The store's Pekko Persistence storage. */
