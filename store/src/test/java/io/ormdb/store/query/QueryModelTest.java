@@ -47,8 +47,32 @@ import org.junit.jupiter.api.Test;
  * Subclasses override {@link #viewFactory()} to run it against another storage engine.
  */
 class QueryModelTest {
-  static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c", "a%", "A"};
-  static final String[] PATTERNS = {"a%", "ab%", "%b", "_b%", "a", "%", "b_", "%a%", "A%"};
+  /**
+   * Strings for the random rows and literals: ASCII, and characters on both sides of where UTF-16
+   * and code point order disagree (U+E000, U+FFFD, and the supplementary U+1F389 and U+1F600).
+   */
+  static final String[] STRINGS = {
+    "",
+    "a",
+    "ab",
+    "abc",
+    "b",
+    "ba",
+    "bab",
+    "c",
+    "a%",
+    "A",
+    "\ue000",
+    "\ufffd",
+    "\ud83d\ude00",
+    "a\ud83d\ude00",
+    "\ud83c\udf89b",
+    "b\ue000"
+  };
+
+  static final String[] PATTERNS = {
+    "a%", "ab%", "%b", "_b%", "a", "%", "b_", "%a%", "A%", "\ud83d\ude00%", "a_", "_", "%\ue000"
+  };
 
   protected ViewFactory viewFactory() {
     return ViewFactory.IN_MEMORY;
