@@ -124,6 +124,15 @@ public final class RowReader {
     while (n > 0) {
       if (cps[n - 1] < Character.MAX_CODE_POINT) {
         cps[n - 1]++;
+        if (Character.isLowSurrogate((char) cps[n - 1])
+            && cps[n - 1] <= 0xFFFF
+            && n > 1
+            && Character.isHighSurrogate((char) cps[n - 2])
+            && cps[n - 2] <= 0xFFFF) {
+          // after an unpaired high surrogate a low one would pair with it: no string holds
+          // these code points, and the next that can follow it is U+E000
+          cps[n - 1] = 0xE000;
+        }
         return new String(cps, 0, n);
       }
       n--;

@@ -26,7 +26,7 @@ class PrefixSuccessorTest {
         .ofMaxLength(4);
   }
 
-  @Property(tries = 5000)
+  @Property(tries = 20000)
   void boundsExactlyTheStringsWithThePrefix(
       @ForAll("text") String prefix, @ForAll("text") String s) {
     String next = RowReader.successor(prefix);
@@ -46,5 +46,8 @@ class PrefixSuccessorTest {
     assertThat(Values.compareText("a\uffff\ud83d\ude00", "a\ud800\udc00")).isNegative();
     assertThat(RowReader.successor("\ud83d\ude00")).isEqualTo("\ud83d\ude01");
     assertThat(RowReader.successor("\udbff\udfff")).isNull();
+    // an unpaired high surrogate, then one followed by U+10FFFF: the next code point that can
+    // follow the first is U+E000 (a low surrogate would pair with it)
+    assertThat(RowReader.successor("\ud800\udbff\udbff\udfff")).isEqualTo("\ud800\ue000");
   }
 }
