@@ -56,7 +56,9 @@ import org.junit.jupiter.api.Test;
  * write path of 1, 3 and 8 partitions). Messages are serialized ({@code serialize-messages}).
  */
 class GraphReadEquivalenceTest {
-  static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c"};
+  static final String[] STRINGS = {
+    "", "a", "ab", "abc", "b", "ba", "bab", "c", "\ue000", "\ud83d\ude00", "a\ud83c\udf89"
+  };
   static final Sensitivity[] CLEARANCES = {Sensitivity.PUBLIC, Sensitivity.INTERNAL};
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -379,7 +381,9 @@ class GraphReadEquivalenceTest {
     for (int i = rnd.nextInt(3); i > 0; i--) {
       String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
       if (used.add(f)) {
-        out.add(rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f));
+        OrderSpec key = rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f);
+        int placement = rnd.nextInt(3);
+        out.add(placement == 0 ? key : placement == 1 ? key.nullsFirst() : key.nullsLast());
       }
     }
     return out;

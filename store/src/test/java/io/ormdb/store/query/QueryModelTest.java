@@ -365,7 +365,7 @@ class QueryModelTest {
         List<OrderSpec> defaultOrder = new ArrayList<>();
         if (rnd.nextInt(4) == 0) {
           FieldDef f = fs.get(1 + rnd.nextInt(fs.size() - 1));
-          defaultOrder.add(rnd.nextBoolean() ? OrderSpec.asc(f.name()) : OrderSpec.desc(f.name()));
+          defaultOrder.add(orderKey(rnd, f.name()));
         }
         entities.add(new EntityDef("E" + e, "id", fs, false, defaultOrder));
         int idx = rnd.nextInt(4);
@@ -770,10 +770,23 @@ class QueryModelTest {
       for (int i = 0; i < n; i++) {
         String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
         if (used.add(f)) {
-          out.add(rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f));
+          out.add(orderKey(rnd, f));
         }
       }
       return out;
+    }
+
+    /** A key on {@code field}: either direction, nulls placed by default, first or last. */
+    static OrderSpec orderKey(Random rnd, String field) {
+      OrderSpec key = rnd.nextBoolean() ? OrderSpec.asc(field) : OrderSpec.desc(field);
+      switch (rnd.nextInt(3)) {
+        case 0:
+          return key.nullsFirst();
+        case 1:
+          return key.nullsLast();
+        default:
+          return key;
+      }
     }
 
     List<String> randomFields(EntityDef e) {

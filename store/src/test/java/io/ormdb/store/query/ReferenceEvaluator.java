@@ -71,9 +71,21 @@ final class ReferenceEvaluator {
     specs.add(OrderSpec.asc(e.identityField()));
     return (a, b) -> {
       for (OrderSpec s : specs) {
-        int c = compare(a.get(s.field()), b.get(s.field()));
+        Value x = a.get(s.field());
+        Value y = b.get(s.field());
+        boolean desc = s.direction() == OrderSpec.Direction.DESC;
+        if (x.isNull() || y.isNull()) {
+          if (x.isNull() && y.isNull()) {
+            continue;
+          }
+          // by default null is the smallest value: first ascending, last descending
+          boolean nullsFirst =
+              s.nulls() == OrderSpec.Nulls.DEFAULT ? !desc : s.nulls() == OrderSpec.Nulls.FIRST;
+          return x.isNull() == nullsFirst ? -1 : 1;
+        }
+        int c = compare(x, y);
         if (c != 0) {
-          return s.direction() == OrderSpec.Direction.DESC ? -c : c;
+          return desc ? -c : c;
         }
       }
       return 0;
