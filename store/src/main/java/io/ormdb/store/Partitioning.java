@@ -13,6 +13,9 @@ import io.ormdb.store.internal.codec.KeyHash;
  * integer width lands in the same partition.
  *
  * <p>Changing this function moves rows between partitions: treat it as part of the storage format.
+ * (Version 2 of the key encoding of strings, {@code KeyCodec.STRING_ENCODING}, changed the bytes of
+ * identities holding a supplementary character and so their partition; partitions are computed at
+ * every start, not stored.)
  */
 public final class Partitioning {
   private Partitioning() {}

@@ -158,7 +158,7 @@ final class ReadSet {
       return parent == null;
     }
 
-    /** The effective order as a comparator over result rows (nulls first ascending). */
+    /** The effective order as a comparator over result rows (each key's direction and nulls). */
     private Comparator<Row> order(EntityDef e, List<OrderSpec> specs) {
       List<OrderSpec> keys = new ArrayList<>();
       boolean identityKeyed = false;
@@ -175,9 +175,9 @@ final class ReadSet {
       }
       return (a, b) -> {
         for (OrderSpec k : keys) {
-          int c = Values.compare(value(a, k.field()), value(b, k.field()));
+          int c = k.compare(value(a, k.field()), value(b, k.field()));
           if (c != 0) {
-            return k.direction() == OrderSpec.Direction.DESC ? -c : c;
+            return c;
           }
         }
         return 0;

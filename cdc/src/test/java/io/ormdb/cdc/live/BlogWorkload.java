@@ -288,6 +288,11 @@ final class BlogWorkload {
             .where(Filter.cmp("likes", Filter.Op.GE, rnd.nextInt(6)))
             .orderBy(OrderSpec.asc("likes"))
             .build());
+    // root edits with nulls placed against their default: users without an age first
+    qs.add(
+        GraphQuery.from("User")
+            .orderBy(OrderSpec.desc("age").nullsFirst(), OrderSpec.asc("city").nullsLast())
+            .build());
     // the same without the identity among the returned fields: such moves re-run
     qs.add(
         GraphQuery.from("Post")

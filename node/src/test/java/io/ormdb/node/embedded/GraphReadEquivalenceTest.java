@@ -60,7 +60,9 @@ import org.junit.jupiter.api.Test;
  * inline-read-slice = 0}); each model checks which path answered.
  */
 class GraphReadEquivalenceTest {
-  static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c"};
+  static final String[] STRINGS = {
+    "", "a", "ab", "abc", "b", "ba", "bab", "c", "\ue000", "\ud83d\ude00", "a\ud83c\udf89"
+  };
   static final Sensitivity[] CLEARANCES = {Sensitivity.PUBLIC, Sensitivity.INTERNAL};
   private static final AtomicLong IDS = new AtomicLong();
 
@@ -433,7 +435,9 @@ class GraphReadEquivalenceTest {
     for (int i = rnd.nextInt(3); i > 0; i--) {
       String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
       if (used.add(f)) {
-        out.add(rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f));
+        OrderSpec key = rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f);
+        int placement = rnd.nextInt(3);
+        out.add(placement == 0 ? key : placement == 1 ? key.nullsFirst() : key.nullsLast());
       }
     }
     return out;

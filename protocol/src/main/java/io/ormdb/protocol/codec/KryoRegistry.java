@@ -56,7 +56,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   100-139  values          (100 Value.Null ... 114 Value.Array, 115 ValueType)
- *   140-179  schema          (140 SchemaBundle ... 166 OrderSpec.Direction)
+ *   140-179  schema          (140 SchemaBundle ... 167 OrderSpec.Nulls)
  *   180-219  query, filter   (180 Filter.Compare ... 198 RelationAggregate)
  *   220-259  mutation        (220 Mutation.Insert ... 228 MutationResult)
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
@@ -132,6 +132,7 @@ public final class KryoRegistry {
     t.add(164, PolicyDef.Operation.class);
     t.add(165, OrderSpec.class);
     t.add(166, OrderSpec.Direction.class);
+    t.add(167, OrderSpec.Nulls.class);
     // ---- query and filter: 180-219 ------------------------------------------------------------
     t.add(180, Filter.Compare.class);
     t.add(181, Filter.In.class);

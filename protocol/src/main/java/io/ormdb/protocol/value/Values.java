@@ -222,8 +222,9 @@ public final class Values {
 
   /**
    * A total order over all values: null first; numbers (int32, int64, float32, float64, decimal)
-   * compare by numeric value across types; other values compare within their type; values of
-   * unrelated types order by type.
+   * compare by numeric value across types; text (strings, enum variants, JSON documents) by Unicode
+   * code point ({@link #compareText}); other values compare within their type; values of unrelated
+   * types order by type.
    */
   public static int compare(Value a, Value b) {
     if (a == b) {
@@ -242,7 +243,7 @@ public final class Values {
     if (ta != tb) {
       if ((ta == ValueType.ENUM || ta == ValueType.STRING)
           && (tb == ValueType.ENUM || tb == ValueType.STRING)) {
-        return a.asString().compareTo(b.asString());
+        return compareText(a.asString(), b.asString());
       }
       return Integer.compare(ta.ordinal(), tb.ordinal());
     }
@@ -251,7 +252,7 @@ public final class Values {
         return Boolean.compare(a.asBool(), b.asBool());
       case STRING:
       case ENUM:
-        return a.asString().compareTo(b.asString());
+        return compareText(a.asString(), b.asString());
       case BYTES:
         return Arrays.compareUnsigned(((Value.Bytes) a).value(), ((Value.Bytes) b).value());
       case TIMESTAMP:
@@ -264,12 +265,43 @@ public final class Values {
         int c = Long.compareUnsigned(x.msb(), y.msb());
         return c != 0 ? c : Long.compareUnsigned(x.lsb(), y.lsb());
       case JSON:
-        return ((Value.Json) a).text().compareTo(((Value.Json) b).text());
+        return compareText(((Value.Json) a).text(), ((Value.Json) b).text());
       case ARRAY:
         return compareLists(((Value.Array) a).elements(), ((Value.Array) b).elements());
       default:
         throw new IllegalStateException("unreachable: " + ta);
     }
+  }
+
+  /**
+   * Binary order of text by Unicode code point, the order of {@code a.codePoints()} and {@code
+   * b.codePoints()} compared element by element (no locale, no normalization): {@code "Z" < "a"},
+   * and a supplementary character such as U+1F600 sorts after U+E000–U+FFFF, where UTF-16 code
+   * units ({@link String#compareTo}) put it before them. An unpaired surrogate, which well-formed
+   * text never holds, counts as the code point of its value.
+   */
+  public static int compareText(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    int k = 0;
+    while (k < n && a.charAt(k) == b.charAt(k)) {
+      k++;
+    }
+    if (k == n) {
+      return Integer.compare(a.length(), b.length());
+    }
+    char x = a.charAt(k);
+    char y = b.charAt(k);
+    if (!Character.isSurrogate(x) && !Character.isSurrogate(y)) {
+      return Integer.compare(x, y);
+    }
+    // Where a surrogate differs, compare whole code points: back up to a shared high surrogate
+    // that one of the two strings pairs with the differing low one.
+    if (k > 0
+        && Character.isHighSurrogate(a.charAt(k - 1))
+        && (Character.isLowSurrogate(x) || Character.isLowSurrogate(y))) {
+      k--;
+    }
+    return Integer.compare(a.codePointAt(k), b.codePointAt(k));
   }
 
   /** Equality as the query language sees it: numerically equal numbers are equal. */

@@ -85,6 +85,7 @@ class KryoRegistryTest {
       164 io.ormdb.protocol.schema.PolicyDef$Operation
       165 io.ormdb.protocol.query.OrderSpec
       166 io.ormdb.protocol.query.OrderSpec$Direction
+      167 io.ormdb.protocol.query.OrderSpec$Nulls
       180 io.ormdb.protocol.query.Filter$Compare
       181 io.ormdb.protocol.query.Filter$In
       182 io.ormdb.protocol.query.Filter$IsNull

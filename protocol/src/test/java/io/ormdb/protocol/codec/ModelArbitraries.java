@@ -289,7 +289,10 @@ public final class ModelArbitraries {
   }
 
   public static Arbitrary<OrderSpec> orderSpecs() {
-    return Combinators.combine(names(), Arbitraries.of(OrderSpec.Direction.class))
+    return Combinators.combine(
+            names(),
+            Arbitraries.of(OrderSpec.Direction.class),
+            Arbitraries.of(OrderSpec.Nulls.class))
         .as(OrderSpec::new);
   }
 

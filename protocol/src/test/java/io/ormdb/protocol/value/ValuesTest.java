@@ -8,10 +8,14 @@ import io.ormdb.protocol.OrmDbException;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class ValuesTest {
@@ -64,10 +68,36 @@ class ValuesTest {
         .isEqualTo(Integer.signum(Long.compare(a, b)));
   }
 
-  @Property
-  void stringOrderIsPreserved(@ForAll String a, @ForAll String b) {
-    assertThat(Integer.signum(Values.compare(Value.of(a), Value.of(b))))
-        .isEqualTo(Integer.signum(a.compareTo(b)));
+  /** Text around the places where UTF-16 and code point order disagree, surrogates unpaired too. */
+  @Provide
+  Arbitrary<String> text() {
+    return Arbitraries.oneOf(
+        Arbitraries.strings()
+            .withChars('a', 'Z', '\ud7ff', '\ud800', '\ud83d', '\udbff', '\udc00', '\ude00')
+            .withChars('\udfff', '\ue000', '\uf8ff', '\uffff')
+            .ofMaxLength(6),
+        Arbitraries.strings().ofMaxLength(6));
+  }
+
+  @Property(tries = 3000)
+  void textComparesByCodePoint(@ForAll("text") String a, @ForAll("text") String b) {
+    int byCodePoint =
+        Integer.signum(Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray()));
+    assertThat(Integer.signum(Values.compare(Value.of(a), Value.of(b)))).isEqualTo(byCodePoint);
+    assertThat(Integer.signum(Values.compare(new Value.Enum(a), Value.of(b))))
+        .isEqualTo(byCodePoint);
+    assertThat(Integer.signum(Values.compare(new Value.Json(a), new Value.Json(b))))
+        .isEqualTo(byCodePoint);
+  }
+
+  @Test
+  void supplementaryCharactersSortAfterTheLastBmpCharacters() {
+    Value emoji = Value.of("\ud83d\ude00"); // U+1F600
+    for (String bmp : List.of("\ue000", "\uf8ff", "\ufffd", "\uffff")) {
+      assertThat(bmp.compareTo(emoji.asString())).as("UTF-16 order").isPositive();
+      assertThat(Values.compare(Value.of(bmp), emoji)).as("code point order").isNegative();
+    }
+    assertThat(Values.compare(Value.of("Z"), Value.of("a"))).isNegative();
   }
 
   @Test

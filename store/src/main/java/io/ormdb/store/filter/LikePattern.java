@@ -1,7 +1,8 @@
 package io.ormdb.store.filter;
 
 /**
- * SQL LIKE matching: {@code %} matches any run of characters, {@code _} exactly one, and {@code \}
+ * SQL LIKE matching: {@code %} matches any run of characters, {@code _} exactly one (a code point:
+ * a supplementary character such as U+1F600 is one, not its two UTF-16 surrogates), and {@code \}
  * makes the next character literal. Case-sensitive. Linear-time greedy matching with backtracking
  * to the last {@code %} only (no exponential blow-up).
  */
@@ -29,7 +30,11 @@ public final class LikePattern {
             t++;
             continue;
           }
-        } else if (c == '_' || c == text.charAt(t)) {
+        } else if (c == '_') {
+          p++;
+          t += Character.charCount(text.codePointAt(t));
+          continue;
+        } else if (c == text.charAt(t)) {
           p++;
           t++;
           continue;

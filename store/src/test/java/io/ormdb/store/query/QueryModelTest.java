@@ -48,8 +48,32 @@ import org.junit.jupiter.api.Test;
  * Subclasses override {@link #viewFactory()} to run it against another storage engine.
  */
 class QueryModelTest {
-  static final String[] STRINGS = {"", "a", "ab", "abc", "b", "ba", "bab", "c", "a%", "A"};
-  static final String[] PATTERNS = {"a%", "ab%", "%b", "_b%", "a", "%", "b_", "%a%", "A%"};
+  /**
+   * Strings for the random rows and literals: ASCII, and characters on both sides of where UTF-16
+   * and code point order disagree (U+E000, U+FFFD, and the supplementary U+1F389 and U+1F600).
+   */
+  static final String[] STRINGS = {
+    "",
+    "a",
+    "ab",
+    "abc",
+    "b",
+    "ba",
+    "bab",
+    "c",
+    "a%",
+    "A",
+    "\ue000",
+    "\ufffd",
+    "\ud83d\ude00",
+    "a\ud83d\ude00",
+    "\ud83c\udf89b",
+    "b\ue000"
+  };
+
+  static final String[] PATTERNS = {
+    "a%", "ab%", "%b", "_b%", "a", "%", "b_", "%a%", "A%", "\ud83d\ude00%", "a_", "_", "%\ue000"
+  };
 
   protected ViewFactory viewFactory() {
     return ViewFactory.IN_MEMORY;
@@ -342,7 +366,7 @@ class QueryModelTest {
         List<OrderSpec> defaultOrder = new ArrayList<>();
         if (rnd.nextInt(4) == 0) {
           FieldDef f = fs.get(1 + rnd.nextInt(fs.size() - 1));
-          defaultOrder.add(rnd.nextBoolean() ? OrderSpec.asc(f.name()) : OrderSpec.desc(f.name()));
+          defaultOrder.add(orderKey(rnd, f.name()));
         }
         entities.add(new EntityDef("E" + e, "id", fs, false, defaultOrder));
         int idx = rnd.nextInt(4);
@@ -747,10 +771,23 @@ class QueryModelTest {
       for (int i = 0; i < n; i++) {
         String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
         if (used.add(f)) {
-          out.add(rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f));
+          out.add(orderKey(rnd, f));
         }
       }
       return out;
+    }
+
+    /** A key on {@code field}: either direction, nulls placed by default, first or last. */
+    static OrderSpec orderKey(Random rnd, String field) {
+      OrderSpec key = rnd.nextBoolean() ? OrderSpec.asc(field) : OrderSpec.desc(field);
+      switch (rnd.nextInt(3)) {
+        case 0:
+          return key.nullsFirst();
+        case 1:
+          return key.nullsLast();
+        default:
+          return key;
+      }
     }
 
     List<String> randomFields(EntityDef e) {

@@ -16,6 +16,7 @@ import io.ormdb.protocol.value.Values;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,9 +76,21 @@ final class ReferenceEvaluator {
     specs.add(OrderSpec.asc(e.identityField()));
     return (a, b) -> {
       for (OrderSpec s : specs) {
-        int c = Values.compare(a.get(s.field()), b.get(s.field()));
+        Value x = a.get(s.field());
+        Value y = b.get(s.field());
+        boolean desc = s.direction() == OrderSpec.Direction.DESC;
+        if (x.isNull() || y.isNull()) {
+          if (x.isNull() && y.isNull()) {
+            continue;
+          }
+          // by default null is the smallest value: first ascending, last descending
+          boolean nullsFirst =
+              s.nulls() == OrderSpec.Nulls.DEFAULT ? !desc : s.nulls() == OrderSpec.Nulls.FIRST;
+          return x.isNull() == nullsFirst ? -1 : 1;
+        }
+        int c = compare(x, y);
         if (c != 0) {
-          return s.direction() == OrderSpec.Direction.DESC ? -c : c;
+          return desc ? -c : c;
         }
       }
       return 0;
@@ -197,7 +210,7 @@ final class ReferenceEvaluator {
         new TreeMap<>(
             (a, b) -> {
               for (int i = 0; i < a.size(); i++) {
-                int c = Values.compare(a.get(i), b.get(i));
+                int c = compare(a.get(i), b.get(i));
                 if (c != 0) {
                   return c;
                 }
@@ -241,9 +254,9 @@ final class ReferenceEvaluator {
       case COUNT:
         return new Value.Int64(vs.size());
       case MIN:
-        return vs.stream().min(Values::compare).orElse(Value.NULL);
+        return vs.stream().min(ReferenceEvaluator::compare).orElse(Value.NULL);
       case MAX:
-        return vs.stream().max(Values::compare).orElse(Value.NULL);
+        return vs.stream().max(ReferenceEvaluator::compare).orElse(Value.NULL);
       default:
         break;
     }
@@ -277,7 +290,7 @@ final class ReferenceEvaluator {
       if (v.isNull() || c.value().isNull()) {
         return null;
       }
-      int cmp = Values.compare(v, c.value());
+      int cmp = compare(v, c.value());
       switch (c.op()) {
         case EQ:
           return cmp == 0;
@@ -353,18 +366,39 @@ final class ReferenceEvaluator {
 
   private static Pattern likeRegex(String pattern) {
     StringBuilder re = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char c = pattern.charAt(i);
+    int[] cps = pattern.codePoints().toArray();
+    for (int i = 0; i < cps.length; i++) {
+      int c = cps[i];
       if (c == '%') {
         re.append(".*");
       } else if (c == '_') {
-        re.append('.');
-      } else if (c == '\\' && i + 1 < pattern.length()) {
-        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
+        re.append('.'); // one code point
       } else {
-        re.append(Pattern.quote(String.valueOf(c)));
+        if (c == '\\' && i + 1 < cps.length) {
+          c = cps[++i];
+        }
+        re.append(Pattern.quote(Character.toString(c)));
       }
     }
     return Pattern.compile(re.toString(), Pattern.DOTALL);
+  }
+
+  /**
+   * The order of values, written out plainly: text by code point (the arrays of {@code
+   * String.codePoints()} compared), everything else as {@link Values#compare}.
+   */
+  static int compare(Value a, Value b) {
+    if (!a.isNull() && !b.isNull() && isText(a) && isText(b)) {
+      return Arrays.compare(text(a).codePoints().toArray(), text(b).codePoints().toArray());
+    }
+    return Values.compare(a, b);
+  }
+
+  private static boolean isText(Value v) {
+    return v instanceof Value.Str || v instanceof Value.Enum || v instanceof Value.Json;
+  }
+
+  private static String text(Value v) {
+    return v instanceof Value.Json j ? j.text() : v.asString();
   }
 }

@@ -57,6 +57,8 @@ public final class QueryParser {
   static final List<String> INCLUDE_OPTIONS =
       List.of("where", "orderBy", "limit", "after", "select");
   static final List<String> FUNCTIONS = List.of("count", "sum", "avg", "min", "max");
+  // desc first: a near miss such as "dsc" is as close to asc, and desc is the one people write
+  static final List<String> ORDER_MODIFIERS = List.of("desc", "asc", "nullsFirst", "nullsLast");
 
   private final TokenStream ts;
   private int objectDepth;
@@ -504,14 +506,50 @@ public final class QueryParser {
     return out;
   }
 
+  /**
+   * {@code field}, then optionally {@code .asc} or {@code .desc}, then optionally {@code
+   * .nullsFirst} or {@code .nullsLast}.
+   */
   private OrderSpec orderSpec() {
-    String field = ts.expectName("a field to order by").value();
+    Token fieldTok = ts.expectName("a field to order by");
+    String field = fieldTok.value();
     OrderSpec.Direction dir = OrderSpec.Direction.ASC;
-    if (ts.accept(TokenKind.DOT)) {
-      Token d = ts.expectOneOf("'asc' or 'desc'", List.of("desc", "asc"));
-      dir = OrderSpec.Direction.valueOf(d.text().toUpperCase(Locale.ROOT));
+    OrderSpec.Nulls nulls = OrderSpec.Nulls.DEFAULT;
+    Token direction = null;
+    Token placement = null;
+    while (ts.accept(TokenKind.DOT)) {
+      Token m = ts.expectOneOf("'asc', 'desc', 'nullsFirst' or 'nullsLast'", ORDER_MODIFIERS);
+      boolean isDirection = m.text().equals("asc") || m.text().equals("desc");
+      if (isDirection && placement != null) {
+        throw TokenStream.error(
+            m,
+            "the direction comes before the nulls placement: write "
+                + field
+                + "."
+                + m.text()
+                + "."
+                + placement.text());
+      }
+      Token earlier = isDirection ? direction : placement;
+      if (earlier != null) {
+        throw TokenStream.error(
+            m,
+            "'"
+                + m.text()
+                + "' after '"
+                + earlier.text()
+                + "': an order key has one "
+                + (isDirection ? "direction" : "nulls placement"));
+      }
+      if (isDirection) {
+        direction = m;
+        dir = OrderSpec.Direction.valueOf(m.text().toUpperCase(Locale.ROOT));
+      } else {
+        placement = m;
+        nulls = m.text().equals("nullsFirst") ? OrderSpec.Nulls.FIRST : OrderSpec.Nulls.LAST;
+      }
     }
-    return new OrderSpec(field, dir);
+    return new OrderSpec(field, dir, nulls);
   }
 
   private List<String> names() {

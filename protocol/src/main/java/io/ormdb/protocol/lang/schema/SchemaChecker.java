@@ -354,7 +354,7 @@ final class SchemaChecker {
     List<OrderSpec> order = new ArrayList<>();
     List<Token> orderTokens = new ArrayList<>();
     for (OrderNode o : e.order) {
-      order.add(new OrderSpec(o.field.value(), o.direction));
+      order.add(new OrderSpec(o.field.value(), o.direction, o.nulls));
       orderTokens.add(o.field);
     }
     EntityDef def =

@@ -493,6 +493,13 @@ public final class SchemaParser {
       } else {
         ts.acceptKeyword("asc");
       }
+      o.nulls = OrderSpec.Nulls.DEFAULT;
+      // 'nulls first' / 'nulls last' (a member named nulls may follow the order by otherwise)
+      if (ts.atKeyword("nulls")
+          && (ts.peek(1).isKeyword("first") || ts.peek(1).isKeyword("last"))) {
+        ts.next();
+        o.nulls = ts.next().text().equals("first") ? OrderSpec.Nulls.FIRST : OrderSpec.Nulls.LAST;
+      }
       e.order.add(o);
     } while (ts.accept(TokenKind.COMMA));
   }

@@ -169,6 +169,9 @@ public final class SchemaPrinter {
         if (s.direction() == OrderSpec.Direction.DESC) {
           o.append(" desc");
         }
+        if (s.nulls() != OrderSpec.Nulls.DEFAULT) {
+          o.append(s.nulls() == OrderSpec.Nulls.FIRST ? " nulls first" : " nulls last");
+        }
       }
       members.add(o.toString());
     }

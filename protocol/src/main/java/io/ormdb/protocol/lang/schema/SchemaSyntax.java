@@ -134,6 +134,7 @@ final class SchemaSyntax {
   static final class OrderNode {
     Token field;
     OrderSpec.Direction direction;
+    OrderSpec.Nulls nulls;
   }
 
   static final class PolicyNode {

@@ -110,7 +110,33 @@ class QueryErrorsTest {
             "User.findMany().orderBy(name.dsc)",
             1,
             30,
-            "expected 'asc' or 'desc' but found 'dsc' (did you mean 'desc'?)"),
+            "expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' but found 'dsc'"
+                + " (did you mean 'desc'?)"),
+        Arguments.of(
+            "misspelled nulls placement",
+            "User.findMany().orderBy(age.desc.nullsLats)",
+            1,
+            34,
+            "expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' but found 'nullsLats'"
+                + " (did you mean 'nullsLast'?)"),
+        Arguments.of(
+            "direction after the nulls placement",
+            "User.findMany().orderBy(age.nullsLast.desc)",
+            1,
+            39,
+            "the direction comes before the nulls placement: write age.desc.nullsLast"),
+        Arguments.of(
+            "two directions",
+            "User.findMany().orderBy(age.desc.asc)",
+            1,
+            34,
+            "'asc' after 'desc': an order key has one direction"),
+        Arguments.of(
+            "two nulls placements",
+            "User.findMany().include(posts, orderBy: views.nullsFirst.nullsLast)",
+            1,
+            58,
+            "'nullsLast' after 'nullsFirst': an order key has one nulls placement"),
         Arguments.of(
             "negative limit",
             "User.findMany().limit(-1)",

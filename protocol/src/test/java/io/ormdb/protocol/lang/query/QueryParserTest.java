@@ -113,6 +113,22 @@ class QueryParserTest {
   }
 
   @Test
+  void orderKeysPlaceNulls() {
+    Statement.Find f =
+        (Statement.Find)
+            QueryParser.parse(
+                "User.findMany().orderBy(age.desc.nullsLast, name.nullsFirst, id.asc)"
+                    + ".include(posts, orderBy: [views.nullsLast, `nullsFirst`.desc])");
+    assertThat(f.query().orderBy())
+        .containsExactly(
+            OrderSpec.desc("age").nullsLast(),
+            OrderSpec.asc("name").nullsFirst(),
+            OrderSpec.asc("id"));
+    assertThat(f.query().includes().get(0).orderBy())
+        .containsExactly(OrderSpec.asc("views").nullsLast(), OrderSpec.desc("nullsFirst"));
+  }
+
+  @Test
   void countAndAggregate() {
     assertThat(QueryParser.parse("User.count().where(active == true)"))
         .isEqualTo(

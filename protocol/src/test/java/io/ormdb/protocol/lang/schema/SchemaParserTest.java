@@ -272,6 +272,30 @@ class SchemaParserTest {
   }
 
   @Test
+  void aDefaultOrderMayPlaceNulls() {
+    SchemaBundle b =
+        SchemaParser.parse(
+            String.join(
+                "\n",
+                "entity Task {",
+                "  id    int64 @id",
+                "  due   date?",
+                "  prio  int32?",
+                "  order by due nulls last, prio desc nulls first, id",
+                "  nulls int32?",
+                "}"));
+    assertThat(b.entity("Task").orElseThrow().defaultOrder())
+        .containsExactly(
+            OrderSpec.asc("due").nullsLast(),
+            OrderSpec.desc("prio").nullsFirst(),
+            OrderSpec.asc("id"));
+    assertThat(b.entity("Task").orElseThrow().field("nulls")).isPresent();
+    assertThat(SchemaPrinter.print(b))
+        .contains("order by due nulls last, prio desc nulls first, id");
+    assertThat(SchemaParser.parse(SchemaPrinter.print(b))).isEqualTo(b);
+  }
+
+  @Test
   void theBlogExamplePrintsToCanonicalTextThatReadsBackEqual() throws IOException {
     SchemaBundle b = SchemaParser.parse(resource("/examples/blog.ormdb"));
     String printed = SchemaPrinter.print(b);

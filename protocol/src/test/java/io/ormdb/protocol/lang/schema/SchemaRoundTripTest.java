@@ -184,7 +184,11 @@ class SchemaRoundTripTest {
       for (String e : entities) {
         List<OrderSpec> order = new ArrayList<>();
         for (String f : sample(names(e), r.nextInt(3))) {
-          order.add(new OrderSpec(f, pick(List.of(OrderSpec.Direction.values()))));
+          order.add(
+              new OrderSpec(
+                  f,
+                  pick(List.of(OrderSpec.Direction.values())),
+                  pick(List.of(OrderSpec.Nulls.values()))));
         }
         entityDefs.add(new EntityDef(e, "id", fields.get(e), r.nextBoolean(), order));
       }

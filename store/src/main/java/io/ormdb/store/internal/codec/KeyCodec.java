@@ -20,7 +20,15 @@ import java.util.List;
  *       bit flipped; float32/float64: IEEE bits, sign-flipped for positives, inverted for negatives
  *   <li>decimal: a sign byte; then, for non-zero values, the decimal exponent (4 bytes, flipped)
  *       and the digits (one byte each) ended by 0x00; all inverted for negative numbers
- *   <li>string, enum, json: UTF-16 code units (1, 2 or 3 bytes each, order-preserving), then 0x00
+ *   <li>string, enum, json: code points, then 0x00: below U+007F one byte ({@code c + 1}), up to
+ *       U+407E two ({@code 0x80 | x >> 8}, {@code x & 0xFF} with {@code x = c - 0x7F}), up to
+ *       U+FFFF three ({@code 0xC0}, then the value in two bytes; an unpaired surrogate is encoded
+ *       as its own value), beyond three ({@code 0xC1 + (x >> 16)}, then {@code x & 0xFFFF} in two
+ *       bytes, with {@code x = c - 0x10000}) — so the byte order is code point order ({@link
+ *       io.ormdb.protocol.value.Values#compareText}). Files written before version 2 of this
+ *       encoding ({@link #STRING_ENCODING}) held a supplementary character as its two surrogates in
+ *       the three-byte form, which ordered it below U+E000; opening such a file converts its keys
+ *       (see {@code KeyUpgrade}).
  *   <li>bytes: the bytes with 0x00 escaped as 0x00 0xFF, then 0x00 0x01
  *   <li>uuid: 16 bytes, unsigned
  *   <li>array: the element type, each element's encoding, then 0x00
@@ -31,6 +39,12 @@ public final class KeyCodec {
 
   /** {@code ValueType.values()} copies its array on every call: decoding reads this one. */
   private static final ValueType[] TYPES = ValueType.values();
+
+  /**
+   * The version of the string encoding: 1 (files without a recorded version) kept UTF-16 code
+   * units, 2 keeps code points.
+   */
+  public static final int STRING_ENCODING = 2;
 
   static final int NULL = 0x01;
   private static final int BOOL = 0x10;
@@ -118,13 +132,19 @@ public final class KeyCodec {
   }
 
   private static void encodeChars(String s, Buf out) {
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
       int c = s.charAt(i);
       if (c < 0x7F) {
         out.put(c + 1);
       } else if (c <= 0x407E) {
         int x = c - 0x7F;
         out.put(0x80 | (x >>> 8)).put(x & 0xFF);
+      } else if (Character.isHighSurrogate((char) c)
+          && i + 1 < n
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        int x = Character.toCodePoint((char) c, s.charAt(++i)) - 0x10000;
+        out.put(0xC1 + (x >>> 16)).put((x >>> 8) & 0xFF).put(x & 0xFF);
       } else {
         out.put(0xC0).put(c >>> 8).put(c & 0xFF);
       }
@@ -245,9 +265,12 @@ public final class KeyCodec {
       } else if (b < 0xC0) {
         int x = ((b & 0x3F) << 8) | in.get();
         sb.append((char) (x + 0x7F));
-      } else {
+      } else if (b == 0xC0) {
         int hi = in.get();
         sb.append((char) ((hi << 8) | in.get()));
+      } else {
+        int hi = in.get();
+        sb.appendCodePoint((((b - 0xC1) << 16) | (hi << 8) | in.get()) + 0x10000);
       }
     }
   }
@@ -275,6 +298,26 @@ public final class KeyCodec {
     BigDecimal unscaled = new BigDecimal(new BigInteger(digits.toString()));
     BigDecimal value = unscaled.scaleByPowerOfTen(exponent - digits.length());
     return neg ? value.negate() : value;
+  }
+
+  /**
+   * {@code key} with the values encoded in {@code key[from, to)} decoded and encoded again, the
+   * bytes around them kept: how keys of an older string encoding are brought up to date (the
+   * decoder reads both: a version 1 string is a run of UTF-16 code units in the forms below
+   * U+10000).
+   */
+  public static byte[] reencode(byte[] key, int from, int to) {
+    Buf.In in = new Buf.In(key, from);
+    List<Value> values = new ArrayList<>();
+    while (in.pos < to) {
+      values.add(decode(in));
+    }
+    byte[] body = encodeAll(values);
+    byte[] out = new byte[from + body.length + key.length - to];
+    System.arraycopy(key, 0, out, 0, from);
+    System.arraycopy(body, 0, out, from, body.length);
+    System.arraycopy(key, to, out, from + body.length, key.length - to);
+    return out;
   }
 
   /** Decodes one value from the start of {@code key}. */

@@ -48,7 +48,9 @@ public final class ModelCodec {
       }
       out.putVarInt(e.defaultOrder().size());
       for (OrderSpec o : e.defaultOrder()) {
-        out.putString(o.field()).put(o.direction().ordinal());
+        // direction in bit 0, nulls placement above it: a catalog written before placements
+        // existed reads as DEFAULT
+        out.putString(o.field()).put(o.direction().ordinal() | (o.nulls().ordinal() << 1));
       }
     }
     out.putVarInt(s.relations().size());
@@ -119,7 +121,11 @@ public final class ModelCodec {
       int no = in.getVarInt();
       List<OrderSpec> order = new ArrayList<>(no);
       for (int j = 0; j < no; j++) {
-        order.add(new OrderSpec(in.getString(), OrderSpec.Direction.values()[in.get()]));
+        String field = in.getString();
+        int b = in.get();
+        order.add(
+            new OrderSpec(
+                field, OrderSpec.Direction.values()[b & 1], OrderSpec.Nulls.values()[b >>> 1]));
       }
       entities.add(new EntityDef(name, identity, fields, soft, order));
     }

@@ -80,6 +80,7 @@ public final class Engine implements AutoCloseable {
       }
       this.tables = new Tables(maps);
       this.at = Recovery.recover(file, tables, catalogs);
+      KeyUpgrade.run(file, tables);
       this.history = History.load(tables.meta);
       at.epochStart = history.current().firstLsn();
       WriteAheadLog.OpenReport opened = wal == null ? null : wal.opened();

@@ -24,7 +24,9 @@ import java.util.Set;
  *       then the one that also yields the requested order; HASH indexes only when every key field
  *       is matched by an equality;
  *   <li>with a limit, a B-tree index whose fields (after any equality prefix) match the leading
- *       order keys in one direction: read in order, no sort, stop early;
+ *       order keys in one direction, each with nulls where the index has them (null is the smallest
+ *       value; any placement does for a field that holds no null): read in order, no sort, stop
+ *       early;
  *   <li>a scan in identity order, narrowed to a range when the filter bounds the identity, read
  *       backwards for a descending identity order, and started at the cursor when the order begins
  *       with the identity (so keyset pages cost the same on the last page as on the first).
@@ -234,6 +236,11 @@ public final class Planner {
       if (!sameDir || !(nextIndexField || identityAfterIndex)) {
         break;
       }
+      // null is the smallest key value: an index read gives nulls first ascending and last
+      // descending, which another placement can only take from it when the field holds no null
+      if (!key.defaultNulls() && mayBeNull(entity, key.field())) {
+        break;
+      }
       if (moving == 0 && p == eqLen && !range && !key.descending() && nextIndexField) {
         cursorKey = i;
       }
@@ -267,6 +274,10 @@ public final class Planner {
             render(conj, keyConj, lower, upper, like),
             selectivity);
     return new Candidate(plan, narrowing, eqLen, range, idx.unique() && eqLen == n);
+  }
+
+  private static boolean mayBeNull(EntityDef entity, String field) {
+    return entity.field(field).map(FieldDef::optional).orElse(true);
   }
 
   private static String render(List<Filter> conj, List<Integer> keys, int lo, int hi, int like) {

@@ -295,7 +295,8 @@ public final class QueryResolver {
             "order by" + of + ": field '" + s.field() + "' is listed twice");
       }
       if (!identityKeyed) {
-        keys.add(new SortKey(s.field(), s.direction() == OrderSpec.Direction.DESC));
+        keys.add(
+            new SortKey(s.field(), s.direction() == OrderSpec.Direction.DESC, s.nullsSortFirst()));
       }
       identityKeyed |= s.field().equals(entity.identityField());
     }

@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * The total order of one level: the effective sort keys, the last of which is always the identity,
- * so no two distinct rows compare equal. Nulls sort first ascending and last descending.
+ * so no two distinct rows compare equal. Each key puts nulls where it says ({@link
+ * SortKey#nullsFirst}: by default first ascending and last descending) and compares other values by
+ * {@link Values#compare}.
  */
 public final class RowOrder implements Comparator<Row> {
   private final List<SortKey> keys;
@@ -26,12 +28,23 @@ public final class RowOrder implements Comparator<Row> {
   @Override
   public int compare(Row a, Row b) {
     for (SortKey k : keys) {
-      int c = Values.compare(a.get(k.field()), b.get(k.field()));
+      int c = compare(k, a.get(k.field()), b.get(k.field()));
       if (c != 0) {
-        return k.descending() ? -c : c;
+        return c;
       }
     }
     return 0;
+  }
+
+  /** Two values of key {@code k}, in its order. */
+  static int compare(SortKey k, Value a, Value b) {
+    boolean an = a.isNull();
+    boolean bn = b.isNull();
+    if (an || bn) {
+      return an == bn ? 0 : (an == k.nullsFirst() ? -1 : 1);
+    }
+    int c = Values.compare(a, b);
+    return k.descending() ? -c : c;
   }
 
   /**
@@ -41,16 +54,15 @@ public final class RowOrder implements Comparator<Row> {
   public Comparator<Row> slotted() {
     int n = keys.size();
     FieldSlot[] slots = new FieldSlot[n];
-    boolean[] descending = new boolean[n];
+    SortKey[] k = keys.toArray(new SortKey[0]);
     for (int i = 0; i < n; i++) {
-      slots[i] = new FieldSlot(keys.get(i).field());
-      descending[i] = keys.get(i).descending();
+      slots[i] = new FieldSlot(k[i].field());
     }
     return (a, b) -> {
       for (int i = 0; i < n; i++) {
-        int c = Values.compare(slots[i].of(a), slots[i].of(b));
+        int c = compare(k[i], slots[i].of(a), slots[i].of(b));
         if (c != 0) {
-          return descending[i] ? -c : c;
+          return c;
         }
       }
       return 0;
@@ -61,9 +73,9 @@ public final class RowOrder implements Comparator<Row> {
   public int compareToPosition(Row row, List<Value> position) {
     for (int i = 0; i < keys.size(); i++) {
       SortKey k = keys.get(i);
-      int c = Values.compare(row.get(k.field()), position.get(i));
+      int c = compare(k, row.get(k.field()), position.get(i));
       if (c != 0) {
-        return k.descending() ? -c : c;
+        return c;
       }
     }
     return 0;

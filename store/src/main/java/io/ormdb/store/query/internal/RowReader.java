@@ -144,16 +144,32 @@ public final class RowReader {
     return new KeyRange(equal, lower, upper);
   }
 
-  /** The smallest string greater than every string starting with {@code prefix}, or null. */
+  /**
+   * The smallest string greater, in code point order ({@link Values#compareText}), than every
+   * string starting with {@code prefix}, or null when there is none.
+   */
   static String successor(String prefix) {
-    StringBuilder sb = new StringBuilder(prefix);
-    while (sb.length() > 0) {
-      char last = sb.charAt(sb.length() - 1);
-      if (last != Character.MAX_VALUE) {
-        sb.setCharAt(sb.length() - 1, (char) (last + 1));
-        return sb.toString();
+    int[] cps = prefix.codePoints().toArray();
+    int n = cps.length;
+    if (n > 0 && Character.isHighSurrogate((char) cps[n - 1]) && cps[n - 1] <= 0xFFFF) {
+      // an unpaired high surrogate at the end: strings starting with the prefix may pair it
+      cps[n - 1] = Character.toCodePoint((char) cps[n - 1], Character.MAX_LOW_SURROGATE);
+    }
+    while (n > 0) {
+      if (cps[n - 1] < Character.MAX_CODE_POINT) {
+        cps[n - 1]++;
+        if (Character.isLowSurrogate((char) cps[n - 1])
+            && cps[n - 1] <= 0xFFFF
+            && n > 1
+            && Character.isHighSurrogate((char) cps[n - 2])
+            && cps[n - 2] <= 0xFFFF) {
+          // after an unpaired high surrogate a low one would pair with it: no string holds
+          // these code points, and the next that can follow it is U+E000
+          cps[n - 1] = 0xE000;
+        }
+        return new String(cps, 0, n);
       }
-      sb.setLength(sb.length() - 1);
+      n--;
     }
     return null;
   }

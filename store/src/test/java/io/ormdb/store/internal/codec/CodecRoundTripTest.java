@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.query.Filter;
+import io.ormdb.protocol.query.OrderSpec;
+import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import io.ormdb.store.TestSchemas;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,37 @@ class CodecRoundTripTest {
   @Test
   void schemaBundleRoundTrips() {
     SchemaBundle s = TestSchemas.blog().withVersion(3);
+    Buf b = new Buf();
+    ModelCodec.writeBundle(s, b);
+    assertThat(ModelCodec.readBundle(new Buf.In(b.toBytes()))).isEqualTo(s);
+  }
+
+  @Test
+  void defaultOrdersRoundTripWithEveryNullsPlacement() {
+    SchemaBundle blog = TestSchemas.blog();
+    List<EntityDef> entities = new ArrayList<>();
+    for (EntityDef e : blog.entities()) {
+      String f = e.fields().get(e.fields().size() - 1).name();
+      entities.add(
+          new EntityDef(
+              e.name(),
+              e.identityField(),
+              e.fields(),
+              e.softDelete(),
+              List.of(
+                  OrderSpec.asc(f).nullsLast(),
+                  OrderSpec.desc(e.identityField()).nullsFirst(),
+                  OrderSpec.desc(e.fields().get(0).name()))));
+    }
+    SchemaBundle s =
+        new SchemaBundle(
+            4,
+            blog.enums(),
+            entities,
+            blog.relations(),
+            blog.constraints(),
+            blog.indexes(),
+            blog.policies());
     Buf b = new Buf();
     ModelCodec.writeBundle(s, b);
     assertThat(ModelCodec.readBundle(new Buf.In(b.toBytes()))).isEqualTo(s);

@@ -58,6 +58,11 @@ class KeyCodecTest {
         Arbitraries.strings()
             .withChars('\u0000', '\u007e', '\u007f', '\u407e', '\u407f', '\uffff')
             .ofMaxLength(4),
+        // surrogates, paired and unpaired, and the characters UTF-16 orders above them
+        Arbitraries.strings()
+            .withChars('a', '\ud7ff', '\ud800', '\ud83d', '\udbff', '\udc00', '\ude00', '\udfff')
+            .withChars('\ue000', '\uffff')
+            .ofMaxLength(5),
         Arbitraries.strings().all().ofMaxLength(4));
   }
 
