@@ -211,11 +211,8 @@ public final class AggregateExecutor {
       read = count;
       detail.add(
           "every row's values of the aggregated and grouped fields, filtered on the columns");
-    } else if (ap.access() == AccessPlan.Access.PRIMARY_KEY) {
-      Filter key = Conjuncts.of(filter).get(ap.keyConjuncts().get(0));
-      read = Math.min(count, key instanceof Filter.In in ? in.values().size() : 1);
     } else {
-      read = Math.min(count, Math.max(count > 0 ? 1 : 0, Math.round(count * ap.selectivity())));
+      read = Explainer.estimateRead(ap, Conjuncts.of(filter), count);
     }
     if (byRows) {
       if (!ap.pushed().isEmpty()) {

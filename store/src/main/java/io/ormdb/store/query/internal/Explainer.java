@@ -121,27 +121,7 @@ public final class Explainer {
     List<String> detail = new ArrayList<>();
     detail.add("aggregates: " + String.join(", ", aggs));
     detail.add(
-        "join: "
-            + parent.entity().name()
-            + "."
-            + join.parentKeyField()
-            + " = "
-            + join.first().entity()
-            + "."
-            + join.first().field()
-            + (join.second() == null
-                ? ""
-                : ", "
-                    + join.first().entity()
-                    + "."
-                    + join.edgeKeyField()
-                    + " = "
-                    + last.entity()
-                    + "."
-                    + last.field())
-            + " ("
-            + g.relation().cardinality().name().toLowerCase(java.util.Locale.ROOT)
-            + "), "
+        joinDetail(parent.entity().name(), join, last, g.relation().cardinality())
             + strategy
             + ", one batched lookup per hop for all rows of the level");
     detail.add("accumulated per row of the level; the related rows count against the budget");
@@ -164,9 +144,37 @@ public final class Explainer {
     return Integer.MAX_VALUE;
   }
 
-  private static PlanStep rootStep(ReadView view, Level level, AccessPlan ap, ExecStats stats) {
-    List<Filter> conj = Conjuncts.of(level.filter());
-    long count = view.count(level.entity().name());
+  /** {@code join: Parent.key = Child.field[, Edge.key = Target.field] (cardinality), }. */
+  private static String joinDetail(
+      String parent,
+      JoinPlan join,
+      JoinPlan.Hop last,
+      io.ormdb.protocol.schema.Cardinality cardinality) {
+    return "join: "
+        + parent
+        + "."
+        + join.parentKeyField()
+        + " = "
+        + join.first().entity()
+        + "."
+        + join.first().field()
+        + (join.second() == null
+            ? ""
+            : ", "
+                + join.first().entity()
+                + "."
+                + join.edgeKeyField()
+                + " = "
+                + last.entity()
+                + "."
+                + last.field())
+        + " ("
+        + cardinality.name().toLowerCase(java.util.Locale.ROOT)
+        + "), ";
+  }
+
+  /** The rows the access path {@code ap} reads of an entity of {@code count} rows, estimated. */
+  static long estimateRead(AccessPlan ap, List<Filter> conj, long count) {
     long read;
     if (ap.access() == AccessPlan.Access.PRIMARY_KEY) {
       Filter c = conj.get(ap.keyConjuncts().get(0));
@@ -176,7 +184,12 @@ public final class Explainer {
       // reads as "this step is free" and hides the step from whoever reads the plan.
       read = Math.max(count > 0 ? 1 : 0, Math.round(count * ap.selectivity()));
     }
-    read = Math.min(read, count);
+    return Math.min(read, count);
+  }
+
+  private static PlanStep rootStep(ReadView view, Level level, AccessPlan ap, ExecStats stats) {
+    List<Filter> conj = Conjuncts.of(level.filter());
+    long read = estimateRead(ap, conj, view.count(level.entity().name()));
     Set<Integer> pushed = new HashSet<>(ap.keyConjuncts());
     for (int i : new int[] {ap.lowerConjunct(), ap.upperConjunct(), ap.likeConjunct()}) {
       if (i >= 0) {
@@ -293,27 +306,7 @@ public final class Explainer {
     String index = indexFor(join.first(), strategy.split(" ")[0]);
     List<String> detail = new ArrayList<>();
     detail.add(
-        "join: "
-            + parent.entity().name()
-            + "."
-            + join.parentKeyField()
-            + " = "
-            + join.first().entity()
-            + "."
-            + join.first().field()
-            + (join.second() == null
-                ? ""
-                : ", "
-                    + join.first().entity()
-                    + "."
-                    + join.edgeKeyField()
-                    + " = "
-                    + last.entity()
-                    + "."
-                    + last.field())
-            + " ("
-            + level.relation().cardinality().name().toLowerCase(java.util.Locale.ROOT)
-            + "), "
+        joinDetail(parent.entity().name(), join, last, level.relation().cardinality())
             + strategy
             + ", one batched lookup per hop for all parents");
     detail.add("residual filter: " + (level.filter() == null ? "none" : level.filterShape()));
