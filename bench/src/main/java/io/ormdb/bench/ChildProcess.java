@@ -98,10 +98,10 @@ final class ChildProcess implements AutoCloseable {
     }
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
       }
     } catch (InterruptedException e) {
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }
