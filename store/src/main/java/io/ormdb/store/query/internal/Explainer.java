@@ -99,20 +99,10 @@ public final class Explainer {
     JoinPlan.Hop last = join.second() == null ? join.first() : join.second();
     long children = view.count(g.target().name());
     long fetched = Math.min(children, (long) Math.ceil(parents * (double) children / parentCount));
-    long firstRows = view.count(join.first().entity());
-    String strategy;
-    if (stats != null && stats.aggregateJoin(g.index()) != null) {
-      strategy = stats.aggregateJoin(g.index());
-    } else {
-      long est = Math.min(firstRows, (long) Math.ceil(parents * (double) firstRows / parentCount));
-      strategy = JoinExecutor.strategy(join.first(), parents, est, firstRows);
-      if (join.second() != null) {
-        strategy +=
-            " then "
-                + JoinExecutor.strategy(
-                    join.second(), est, Math.min(children, est), view.count(last.entity()));
-      }
-    }
+    String strategy =
+        stats != null && stats.aggregateJoin(g.index()) != null
+            ? stats.aggregateJoin(g.index())
+            : plannedStrategy(view, join, last, parents, parentCount, children);
     List<String> aggs = new ArrayList<>();
     for (AggregateGroup.Bound b : g.aggregates()) {
       aggs.add(
@@ -142,6 +132,26 @@ public final class Explainer {
       }
     }
     return Integer.MAX_VALUE;
+  }
+
+  /** How the join's hops would read their rows for {@code parents} parents, as planned. */
+  private static String plannedStrategy(
+      ReadView view,
+      JoinPlan join,
+      JoinPlan.Hop last,
+      long parents,
+      long parentCount,
+      long children) {
+    long firstRows = view.count(join.first().entity());
+    long est = Math.min(firstRows, (long) Math.ceil(parents * (double) firstRows / parentCount));
+    String strategy = JoinExecutor.strategy(join.first(), parents, est, firstRows);
+    if (join.second() != null) {
+      strategy +=
+          " then "
+              + JoinExecutor.strategy(
+                  join.second(), est, Math.min(children, est), view.count(last.entity()));
+    }
+    return strategy;
   }
 
   /** {@code join: Parent.key = Child.field[, Edge.key = Target.field] (cardinality), }. */
@@ -289,20 +299,10 @@ public final class Explainer {
     if (level.limit() > 0 && level.relation().cardinality().toMany()) {
       out = Math.min(out, parents * level.limit());
     }
-    long firstRows = view.count(join.first().entity());
-    String strategy;
-    if (stats != null && stats.join(level.index()) != null) {
-      strategy = stats.join(level.index());
-    } else {
-      long est = Math.min(firstRows, (long) Math.ceil(parents * (double) firstRows / parentCount));
-      strategy = JoinExecutor.strategy(join.first(), parents, est, firstRows);
-      if (join.second() != null) {
-        strategy +=
-            " then "
-                + JoinExecutor.strategy(
-                    join.second(), est, Math.min(children, est), view.count(last.entity()));
-      }
-    }
+    String strategy =
+        stats != null && stats.join(level.index()) != null
+            ? stats.join(level.index())
+            : plannedStrategy(view, join, last, parents, parentCount, children);
     String index = indexFor(join.first(), strategy.split(" ")[0]);
     List<String> detail = new ArrayList<>();
     detail.add(
