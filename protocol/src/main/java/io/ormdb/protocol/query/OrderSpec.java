@@ -10,7 +10,13 @@ import java.util.Objects;
  * {@link #nullsLast()} place nulls explicitly, whatever the direction. Values compare as {@link
  * Values#compare} orders them (text by Unicode code point).
  *
- * @param field the field to order by
+ * <p>The field is a field of the rows being ordered ({@code "last_name"}) or a path through to-one
+ * relations (many to one, one to one) to a field of a related row: {@code
+ * OrderSpec.asc("person.last_name")} orders cast members by their person's last name, {@code
+ * "movie.director.last_name"} follows two relations. A row whose relation leads to no row orders as
+ * if the field were null.
+ *
+ * @param field the field to order by, or a path to a related row's field
  * @param direction ascending or descending
  * @param nulls where nulls go
  */

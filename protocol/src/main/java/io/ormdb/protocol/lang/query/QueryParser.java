@@ -16,6 +16,10 @@ import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
 import io.ormdb.protocol.query.RelationAggregate;
+import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldPath;
+import io.ormdb.protocol.schema.RelationDef;
+import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,9 +37,11 @@ import java.util.Set;
  *
  * <p>Expressions and the rows of nested writes nest at most {@link Nesting#MAX_LEVELS} deep.
  *
- * <p>The parser does not know the schema: names of entities, fields and relations are checked when
- * the statement is planned. Rows inserted through a relation ({@code posts: [{..}]} in {@code
- * create}) get the empty string as their entity; the planner takes it from the relation.
+ * <p>Names of entities, fields and relations are checked when the statement is planned, except the
+ * order keys of a find when the parser is given the schema ({@link #parse(String, SchemaBundle)}):
+ * their paths are checked as they are read, so a mistake in one is reported at its position. Rows
+ * inserted through a relation ({@code posts: [{..}]} in {@code create}) get the empty string as
+ * their entity; the planner takes it from the relation.
  */
 public final class QueryParser {
   static final List<String> ROOT_METHODS =
@@ -61,15 +67,28 @@ public final class QueryParser {
   static final List<String> ORDER_MODIFIERS = List.of("desc", "asc", "nullsFirst", "nullsLast");
 
   private final TokenStream ts;
+  private final SchemaBundle schema;
   private int objectDepth;
 
-  private QueryParser(String text) {
+  private QueryParser(String text, SchemaBundle schema) {
     this.ts = new TokenStream(text);
+    this.schema = schema;
   }
 
   /** One statement (a trailing {@code ;} is allowed). */
   public static Statement parse(String text) {
-    QueryParser p = new QueryParser(text);
+    return parse(text, null);
+  }
+
+  /**
+   * One statement, with the order keys of a find or explain checked against {@code schema} (null:
+   * not checked) as they are read: an order key whose path names an unknown relation or field, a
+   * field where a relation must be, or a to-many relation, is an error at the position of that
+   * name. Other names are checked when the statement is planned, and so are order keys of a root
+   * entity or include path the schema does not know.
+   */
+  public static Statement parse(String text, SchemaBundle schema) {
+    QueryParser p = new QueryParser(text, schema);
     Statement s = p.statement();
     p.ts.accept(TokenKind.SEMICOLON);
     if (!p.ts.at(TokenKind.EOF)) {
@@ -80,7 +99,15 @@ public final class QueryParser {
 
   /** Statements separated by {@code ;}, in order. */
   public static List<Statement> parseScript(String text) {
-    QueryParser p = new QueryParser(text);
+    return parseScript(text, null);
+  }
+
+  /**
+   * Statements separated by {@code ;}, in order, with order keys checked against {@code schema} as
+   * {@link #parse(String, SchemaBundle)} does.
+   */
+  public static List<Statement> parseScript(String text, SchemaBundle schema) {
+    QueryParser p = new QueryParser(text, schema);
     List<Statement> out = new ArrayList<>();
     while (true) {
       while (p.ts.accept(TokenKind.SEMICOLON)) {
@@ -98,7 +125,7 @@ public final class QueryParser {
 
   /** A filter expression on its own, as written inside {@code where(...)}. */
   public static Filter parseFilter(String text) {
-    QueryParser p = new QueryParser(text);
+    QueryParser p = new QueryParser(text, null);
     Filter f = new ExpressionParser(p.ts).expression();
     if (!p.ts.at(TokenKind.EOF)) {
       throw p.ts.unexpected("end of input");
@@ -246,9 +273,10 @@ public final class QueryParser {
     Chain chain = new Chain(root, FIND_METHODS);
     Filter filter = null;
     List<String> fields = new ArrayList<>();
-    List<OrderSpec> order = new ArrayList<>();
+    List<Key> order = new ArrayList<>();
     List<Include> includes = new ArrayList<>();
     List<RelationAggregate> aggregates = new ArrayList<>();
+    Map<String, List<Key>> includeOrder = new LinkedHashMap<>();
     Map<String, Token> includePaths = new LinkedHashMap<>();
     int limit = kind == Statement.Find.Kind.FIRST ? 1 : 0;
     int offset = 0;
@@ -271,14 +299,16 @@ public final class QueryParser {
           break;
         case "include":
           Token pathTok = ts.peek();
-          Include inc = include();
+          List<Key> incOrder = new ArrayList<>();
+          Include inc = include(incOrder);
           if (includePaths.putIfAbsent(inc.path(), pathTok) != null) {
             throw TokenStream.error(pathTok, "'" + inc.path() + "' is included twice");
           }
           includes.add(inc);
+          includeOrder.put(inc.path(), incOrder);
           break;
         case "orderBy":
-          order.addAll(orderSpecs());
+          order.addAll(orderKeys());
           break;
         case "limit":
           limit = count("the limit");
@@ -320,12 +350,15 @@ public final class QueryParser {
                 + "' included too");
       }
     }
+    if (schema != null) {
+      checkOrderKeys(entity, order, includeOrder);
+    }
     GraphQuery q =
         new GraphQuery(
             entity,
             fields,
             filter,
-            order,
+            specs(order),
             new Pagination(limit, offset, cursor),
             includes,
             asOf == 0 ? ReadOptions.DEFAULT : ReadOptions.asOf(asOf),
@@ -337,7 +370,8 @@ public final class QueryParser {
     return new ExpressionParser(ts).expression();
   }
 
-  private Include include() {
+  /** An include; the keys of its {@code orderBy} option go to {@code order} too. */
+  private Include include(List<Key> order) {
     StringBuilder path = new StringBuilder(ts.expectName("a relation path").value());
     while (ts.accept(TokenKind.DOT)) {
       path.append('.').append(ts.expectName("a relation name after '.'").value());
@@ -345,7 +379,6 @@ public final class QueryParser {
     List<String> fields = new ArrayList<>();
     List<RelationAggregate> aggregates = new ArrayList<>();
     Filter filter = null;
-    List<OrderSpec> order = List.of();
     int limit = 0;
     String cursor = null;
     Set<String> seen = new HashSet<>();
@@ -368,7 +401,7 @@ public final class QueryParser {
           filter = expression();
           break;
         case "orderBy":
-          order = bracketed(this::orderSpec);
+          order.addAll(bracketed(this::orderKey));
           break;
         case "limit":
           limit = count("the limit");
@@ -382,7 +415,7 @@ public final class QueryParser {
       }
     }
     return new Include(
-        path.toString(), fields, filter, order, new Pagination(limit, 0, cursor), aggregates);
+        path.toString(), fields, filter, specs(order), new Pagination(limit, 0, cursor), aggregates);
   }
 
   /**
@@ -498,33 +531,54 @@ public final class QueryParser {
     return out;
   }
 
-  private List<OrderSpec> orderSpecs() {
-    List<OrderSpec> out = new ArrayList<>();
+  /** An order key as written: the key, and the token of each name of its path. */
+  private record Key(OrderSpec spec, List<Token> names) {}
+
+  private List<Key> orderKeys() {
+    List<Key> out = new ArrayList<>();
     do {
-      out.add(orderSpec());
+      out.add(orderKey());
     } while (ts.accept(TokenKind.COMMA));
     return out;
   }
 
   /**
-   * {@code field}, then optionally {@code .asc} or {@code .desc}, then optionally {@code
-   * .nullsFirst} or {@code .nullsLast}.
+   * A field or a path to a related row's field ({@code person.last_name}), then optionally {@code
+   * .asc} or {@code .desc}, then optionally {@code .nullsFirst} or {@code .nullsLast}. After the
+   * first name, an unquoted {@code asc}, {@code desc}, {@code nullsFirst} or {@code nullsLast} is a
+   * modifier; a relation or field of such a name is written in backquotes.
    */
-  private OrderSpec orderSpec() {
-    Token fieldTok = ts.expectName("a field to order by");
-    String field = fieldTok.value();
+  private Key orderKey() {
+    List<Token> names = new ArrayList<>();
+    names.add(ts.expectName("a field to order by"));
     OrderSpec.Direction dir = OrderSpec.Direction.ASC;
     OrderSpec.Nulls nulls = OrderSpec.Nulls.DEFAULT;
     Token direction = null;
     Token placement = null;
     while (ts.accept(TokenKind.DOT)) {
-      Token m = ts.expectOneOf("'asc', 'desc', 'nullsFirst' or 'nullsLast'", ORDER_MODIFIERS);
+      Token m = ts.peek();
+      boolean modifier = m.kind() == TokenKind.IDENT && !m.quoted() && isOrderModifier(m.text());
+      if (!modifier) {
+        if (placement != null) {
+          throw TokenStream.error(
+              m, "nothing follows the nulls placement '" + placement.text() + "' of an order key");
+        }
+        if (direction != null) {
+          throw ts.unexpectedSuggesting(
+              "'nullsFirst' or 'nullsLast' after '" + direction.text() + "'",
+              List.of("nullsFirst", "nullsLast"));
+        }
+        names.add(ts.expectName("a relation or field name after '.'"));
+        continue;
+      }
+      ts.next();
       boolean isDirection = m.text().equals("asc") || m.text().equals("desc");
+      String path = path(names);
       if (isDirection && placement != null) {
         throw TokenStream.error(
             m,
             "the direction comes before the nulls placement: write "
-                + field
+                + path
                 + "."
                 + m.text()
                 + "."
@@ -549,7 +603,76 @@ public final class QueryParser {
         nulls = m.text().equals("nullsFirst") ? OrderSpec.Nulls.FIRST : OrderSpec.Nulls.LAST;
       }
     }
-    return new OrderSpec(field, dir, nulls);
+    return new Key(new OrderSpec(path(names), dir, nulls), List.copyOf(names));
+  }
+
+  /**
+   * Resolves the order keys of a find against the schema: of the root entity, and of each include
+   * whose path leads somewhere (the planner reports the rest).
+   */
+  private void checkOrderKeys(String rootEntity, List<Key> root, Map<String, List<Key>> includes) {
+    EntityDef entity = schema.entity(rootEntity).orElse(null);
+    if (entity == null) {
+      return;
+    }
+    checkOrderKeys(entity, root);
+    for (Map.Entry<String, List<Key>> inc : includes.entrySet()) {
+      EntityDef at = entity;
+      for (String name : inc.getKey().split("\\.")) {
+        RelationDef rel = at == null ? null : schema.relation(at.name(), name).orElse(null);
+        at = rel == null ? null : schema.entity(rel.toEntity()).orElse(null);
+      }
+      if (at != null) {
+        checkOrderKeys(at, inc.getValue());
+      }
+    }
+  }
+
+  private void checkOrderKeys(EntityDef entity, List<Key> keys) {
+    for (Key k : keys) {
+      try {
+        FieldPath.resolve(schema, entity, k.spec().field());
+      } catch (FieldPath.Problem p) {
+        List<Token> names = k.names();
+        Token last = names.get(names.size() - 1);
+        if (p.kind() == FieldPath.Problem.Kind.FIELD_NOT_RELATION
+            && p.name() == names.size() - 2
+            && !last.quoted()) {
+          // age.dsc: a misspelled direction or nulls placement after a field
+          String hint = Suggestions.didYouMean(last.value(), ORDER_MODIFIERS);
+          if (!hint.isEmpty()) {
+            throw TokenStream.error(
+                last,
+                "expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' after field '"
+                    + names.get(p.name()).value()
+                    + "' but found "
+                    + last.describe()
+                    + hint);
+          }
+        }
+        throw TokenStream.error(names.get(p.name()), p.getMessage());
+      }
+    }
+  }
+
+  private static boolean isOrderModifier(String word) {
+    return ORDER_MODIFIERS.contains(word);
+  }
+
+  private static String path(List<Token> names) {
+    StringBuilder sb = new StringBuilder();
+    for (Token t : names) {
+      sb.append(sb.length() == 0 ? "" : ".").append(t.value());
+    }
+    return sb.toString();
+  }
+
+  private static List<OrderSpec> specs(List<Key> keys) {
+    List<OrderSpec> out = new ArrayList<>(keys.size());
+    for (Key k : keys) {
+      out.add(k.spec());
+    }
+    return out;
   }
 
   private List<String> names() {

@@ -106,19 +106,24 @@ class QueryErrorsTest {
             30,
             "unexpected character '&' (did you mean '&&'?)"),
         Arguments.of(
-            "wrong order direction",
-            "User.findMany().orderBy(name.dsc)",
-            1,
-            30,
-            "expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' but found 'dsc'"
-                + " (did you mean 'desc'?)"),
-        Arguments.of(
-            "misspelled nulls placement",
+            "misspelled nulls placement after a direction",
             "User.findMany().orderBy(age.desc.nullsLats)",
             1,
             34,
-            "expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' but found 'nullsLats'"
+            "expected 'nullsFirst' or 'nullsLast' after 'desc' but found 'nullsLats'"
                 + " (did you mean 'nullsLast'?)"),
+        Arguments.of(
+            "a name after the nulls placement",
+            "User.findMany().orderBy(age.nullsLast.x)",
+            1,
+            39,
+            "nothing follows the nulls placement 'nullsLast' of an order key"),
+        Arguments.of(
+            "an order path ending in a dot",
+            "User.findMany().orderBy(author.)",
+            1,
+            32,
+            "expected a relation or field name after '.' but found ')'"),
         Arguments.of(
             "direction after the nulls placement",
             "User.findMany().orderBy(age.nullsLast.desc)",
