@@ -429,11 +429,19 @@ class GraphReadEquivalenceTest {
     }
   }
 
-  static List<OrderSpec> randomOrder(Random rnd, EntityDef e) {
+  /** Keys on fields of {@code e} and, through its many-to-one relations, of related rows. */
+  static List<OrderSpec> randomOrder(Random rnd, SchemaBundle schema, EntityDef e) {
     List<OrderSpec> out = new ArrayList<>();
     Set<String> used = new HashSet<>();
     for (int i = rnd.nextInt(3); i > 0; i--) {
       String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
+      for (RelationDef r : schema.relationsFrom(e.name())) {
+        if (!r.cardinality().toMany() && rnd.nextInt(3) == 0) {
+          EntityDef target = schema.entity(r.toEntity()).orElseThrow();
+          f = r.name() + "." + target.fields().get(rnd.nextInt(target.fields().size())).name();
+          break;
+        }
+      }
       if (used.add(f)) {
         OrderSpec key = rnd.nextBoolean() ? OrderSpec.asc(f) : OrderSpec.desc(f);
         int placement = rnd.nextInt(3);
@@ -451,7 +459,7 @@ class GraphReadEquivalenceTest {
         root.name(),
         List.of(),
         rnd.nextInt(4) == 0 ? null : randomFilter(rnd, root, 2),
-        randomOrder(rnd, root),
+        randomOrder(rnd, schema, root),
         new Pagination(
             rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(8),
             rnd.nextInt(3) == 0 ? rnd.nextInt(4) : 0,
@@ -529,7 +537,7 @@ class GraphReadEquivalenceTest {
               p,
               List.of(),
               rnd.nextInt(3) == 0 ? randomFilter(rnd, target, 1) : null,
-              randomOrder(rnd, target),
+              randomOrder(rnd, schema, target),
               new Pagination(
                   rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2), rnd.nextInt(4) == 0 ? 1 : 0, null),
               randomRelationAggregates(rnd, schema, target)));

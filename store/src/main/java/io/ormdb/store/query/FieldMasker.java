@@ -13,6 +13,7 @@ import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldPath;
 import io.ormdb.protocol.schema.Masking;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
@@ -62,8 +63,9 @@ import java.util.Optional;
  *
  * <ul>
  *   <li><b>Ordering</b> by a masked field, explicitly or through the entity's default order (root
- *       and includes): a next-page cursor carries the clear sort-key values of the last row, and
- *       the order itself ranks the hidden values.
+ *       and includes), a related row's masked field ({@code person.ssn}), or through a masked
+ *       relation key: a next-page cursor carries the clear sort-key values of the last row, and the
+ *       order itself ranks (or groups) the hidden values.
  *   <li><b>Filtering</b> on a masked field (root and include filters): a filter is an oracle —
  *       {@code ssn > "5"} and a few more range filters recover the value exactly.
  *   <li><b>Aggregates</b> naming a masked field (aggregated, grouped by or filtered on); {@code
@@ -233,7 +235,7 @@ public final class FieldMasker {
     if (root.isEmpty()) {
       return;
     }
-    checkLevel(root.get(), "", q.filter(), q.orderBy(), clearance);
+    checkLevel(schema, root.get(), "", q.filter(), q.orderBy(), clearance);
     checkAggregates(root.get(), "", q.aggregates(), schema, clearance);
     Map<String, EntityDef> byPath = new HashMap<>();
     byPath.put("", root.get());
@@ -253,7 +255,7 @@ public final class FieldMasker {
         continue;
       }
       byPath.put(inc.path(), target.get());
-      checkLevel(target.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
+      checkLevel(schema, target.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
       checkAggregates(target.get(), inc.path(), inc.aggregates(), schema, clearance);
     }
   }
@@ -297,17 +299,40 @@ public final class FieldMasker {
   }
 
   private static void checkLevel(
-      EntityDef e, String path, Filter filter, List<OrderSpec> orderBy, Sensitivity clearance) {
+      SchemaBundle schema,
+      EntityDef e,
+      String path,
+      Filter filter,
+      List<OrderSpec> orderBy,
+      Sensitivity clearance) {
     String of = path.isEmpty() ? "" : " of include '" + path + "'";
     boolean explicit = !orderBy.isEmpty();
     for (OrderSpec s : explicit ? orderBy : e.defaultOrder()) {
-      FieldDef f = maskedField(e, s.field(), clearance);
+      FieldPath fp;
+      try {
+        fp = FieldPath.resolve(schema, e, s.field());
+      } catch (FieldPath.Problem unknown) {
+        continue; // resolving the query reports it
+      }
+      // the field, and the keys a path to it follows (the order groups rows by them)
+      EntityDef owner = fp.entity();
+      FieldDef f = maskedField(owner, fp.field().name(), clearance);
+      EntityDef at = e;
+      for (RelationDef rel : fp.relations()) {
+        if (f != null) {
+          break;
+        }
+        f = maskedField(at, rel.fromField(), clearance);
+        owner = at;
+        at = schema.entity(rel.toEntity()).orElse(at);
+      }
       if (f != null) {
         throw denied(
             "order by"
                 + of
+                + (fp.isLocal() ? "" : " " + s.field())
                 + ": field "
-                + e.name()
+                + owner.name()
                 + "."
                 + f.name()
                 + " is "

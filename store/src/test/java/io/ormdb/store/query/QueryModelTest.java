@@ -769,12 +769,33 @@ class QueryModelTest {
       Set<String> used = new HashSet<>();
       int n = rnd.nextInt(3);
       for (int i = 0; i < n; i++) {
-        String f = e.fields().get(rnd.nextInt(e.fields().size())).name();
+        String f =
+            rnd.nextInt(3) == 0
+                ? relatedPath(e, 1 + rnd.nextInt(2))
+                : e.fields().get(rnd.nextInt(e.fields().size())).name();
         if (used.add(f)) {
           out.add(orderKey(rnd, f));
         }
       }
       return out;
+    }
+
+    /**
+     * A field of a row reached through up to {@code hops} to-one relations ({@code up0.s1}, {@code
+     * one2.up0.n0}), or a field of {@code e} when it has no to-one relation.
+     */
+    String relatedPath(EntityDef e, int hops) {
+      List<RelationDef> toOne = new ArrayList<>();
+      for (RelationDef r : schema.relationsFrom(e.name())) {
+        if (!r.cardinality().toMany()) {
+          toOne.add(r);
+        }
+      }
+      if (hops == 0 || toOne.isEmpty()) {
+        return e.fields().get(rnd.nextInt(e.fields().size())).name();
+      }
+      RelationDef r = toOne.get(rnd.nextInt(toOne.size()));
+      return r.name() + "." + relatedPath(entity(r.toEntity()), hops - 1);
     }
 
     /** A key on {@code field}: either direction, nulls placed by default, first or last. */

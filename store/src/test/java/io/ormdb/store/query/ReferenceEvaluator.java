@@ -71,13 +71,13 @@ final class ReferenceEvaluator {
     return out;
   }
 
-  static Comparator<Map<String, Value>> comparator(EntityDef e, List<OrderSpec> order) {
+  Comparator<Map<String, Value>> comparator(EntityDef e, List<OrderSpec> order) {
     List<OrderSpec> specs = new ArrayList<>(order.isEmpty() ? e.defaultOrder() : order);
     specs.add(OrderSpec.asc(e.identityField()));
     return (a, b) -> {
       for (OrderSpec s : specs) {
-        Value x = a.get(s.field());
-        Value y = b.get(s.field());
+        Value x = value(e, a, s.field());
+        Value y = value(e, b, s.field());
         boolean desc = s.direction() == OrderSpec.Direction.DESC;
         if (x.isNull() || y.isNull()) {
           if (x.isNull() && y.isNull()) {
@@ -95,6 +95,36 @@ final class ReferenceEvaluator {
       }
       return 0;
     };
+  }
+
+  /**
+   * The value a row of {@code e} has for an order key: its field, or for a path ({@code up0.s1})
+   * the field of the row each relation leads to — the one with the smallest identity among those
+   * whose key matches (null when none does, or the key is null).
+   */
+  Value value(EntityDef e, Map<String, Value> row, String path) {
+    String[] names = path.split("\\.");
+    EntityDef at = e;
+    Map<String, Value> r = row;
+    for (int i = 0; i < names.length - 1 && r != null; i++) {
+      RelationDef rel = schema.relation(at.name(), names[i]).orElseThrow();
+      EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+      Value key = r.get(rel.fromField());
+      Map<String, Value> next = null;
+      if (!key.isNull()) {
+        for (Map<String, Value> t : rows.getOrDefault(target.name(), List.of())) {
+          if (compare(key, t.get(rel.toField())) == 0
+              && (next == null
+                  || compare(t.get(target.identityField()), next.get(target.identityField()))
+                      < 0)) {
+            next = t;
+          }
+        }
+      }
+      r = next;
+      at = target;
+    }
+    return r == null ? Value.NULL : r.get(names[names.length - 1]);
   }
 
   private Map<String, Object> object(

@@ -227,6 +227,7 @@ public final class Explainer {
             + (residual.isEmpty() ? "none" : String.join(" and ", residual))
             + recheck);
     detail.add(orderDetail(level, ap));
+    relatedDetail(level, detail);
     detail.add(pageDetail(level, "page"));
     return new PlanStep(
         "",
@@ -265,6 +266,34 @@ public final class Explainer {
         + (level.limit() > 0
             ? "top-K sort keeping " + ((long) level.offset() + level.limit() + 1) + " rows"
             : "full sort");
+  }
+
+  /**
+   * How the keys on related rows' fields are read: {@code order key person.last_name through
+   * CastMember.personId = Person.id (many_to_one), one batched lookup per relation}.
+   */
+  private static void relatedDetail(Level level, List<String> detail) {
+    for (SortKey k : level.order().keys()) {
+      if (!k.related()) {
+        continue;
+      }
+      StringBuilder sb = new StringBuilder("order key ").append(k.field()).append(" through ");
+      for (int i = 0; i < k.via().size(); i++) {
+        io.ormdb.protocol.schema.RelationDef r = k.via().get(i);
+        sb.append(i == 0 ? "" : ", ")
+            .append(r.fromEntity())
+            .append('.')
+            .append(r.fromField())
+            .append(" = ")
+            .append(r.toEntity())
+            .append('.')
+            .append(r.toField())
+            .append(" (")
+            .append(r.cardinality().name().toLowerCase(java.util.Locale.ROOT))
+            .append(')');
+      }
+      detail.add(sb.append(", one batched lookup per relation for all rows").toString());
+    }
   }
 
   private static String pageDetail(Level level, String what) {
@@ -311,6 +340,7 @@ public final class Explainer {
             + ", one batched lookup per hop for all parents");
     detail.add("residual filter: " + (level.filter() == null ? "none" : level.filterShape()));
     detail.add("order per parent " + level.order().keys() + ": sort");
+    relatedDetail(level, detail);
     detail.add(pageDetail(level, "per parent"));
     return new PlanStep(
         level.path(),

@@ -127,10 +127,27 @@ public final class GraphSteps {
     if (deadline != Deadline.NONE) {
       rows = checked(rows, deadline);
     }
+    Filter filter = root.filter();
+    long read = -1;
+    if (root.order().hasRelated()) {
+      // the related keys' values are read for all matching rows at once, before any is compared
+      List<Row> matching = new ArrayList<>();
+      read = 0;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        read++;
+        if (FilterEvaluator.matches(filter, r::get)) {
+          matching.add(r);
+        }
+      }
+      rows =
+          RelatedKeys.attach(view, rq.schema(), root.order().keys(), matching, deadline).iterator();
+      filter = null;
+    }
     Paging.Page top =
         Paging.top(
             rows,
-            root.filter(),
+            filter,
             root.order(),
             plan.root().orderedKeys(),
             after,
@@ -143,7 +160,7 @@ public final class GraphSteps {
         out = new ArrayList<>(out.subList(0, (int) cap));
       }
     }
-    return new Fetched(out, plan.root().access().name(), top.rowsRead());
+    return new Fetched(out, plan.root().access().name(), read >= 0 ? read : top.rowsRead());
   }
 
   /**
@@ -215,6 +232,10 @@ public final class GraphSteps {
           out.add(r);
         }
       }
+    }
+    RowOrder order = rq.levels().get(level).order();
+    if (last && order.hasRelated()) {
+      out = RelatedKeys.attach(view, rq.schema(), order.keys(), out, deadline);
     }
     return new Fetched(out, f.strategy(), f.rowsRead());
   }

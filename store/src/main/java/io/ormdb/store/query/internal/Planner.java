@@ -328,7 +328,10 @@ public final class Planner {
         rel.fromField(), hop(view, schema, rel.toEntity(), rel.toField()), null, null);
   }
 
-  private static JoinPlan.Hop hop(ReadView view, SchemaBundle schema, String entity, String field) {
+  /**
+   * The batched lookup of rows of {@code entity} by {@code field}: by identity or an index on it.
+   */
+  static JoinPlan.Hop hop(ReadView view, SchemaBundle schema, String entity, String field) {
     EntityDef def = schema.requireEntity(entity);
     boolean byIdentity = def.identityField().equals(field);
     IndexDef range = null;

@@ -11,6 +11,7 @@ import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldPath;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -289,16 +290,26 @@ public final class QueryResolver {
     Set<String> orderFields = new HashSet<>();
     boolean identityKeyed = false;
     for (OrderSpec s : specs) {
-      field(entity, s.field(), "order by" + of);
+      FieldPath keyPath;
+      try {
+        keyPath = FieldPath.resolve(schema, entity, s.field());
+      } catch (FieldPath.Problem p) {
+        throw OrmDbException.invalid("order by" + of + ": " + p.getMessage(), p);
+      }
       if (!orderFields.add(s.field())) {
         throw OrmDbException.invalid(
             "order by" + of + ": field '" + s.field() + "' is listed twice");
       }
       if (!identityKeyed) {
         keys.add(
-            new SortKey(s.field(), s.direction() == OrderSpec.Direction.DESC, s.nullsSortFirst()));
+            new SortKey(
+                s.field(),
+                s.direction() == OrderSpec.Direction.DESC,
+                s.nullsSortFirst(),
+                keyPath.relations(),
+                keyPath.field().name()));
       }
-      identityKeyed |= s.field().equals(entity.identityField());
+      identityKeyed |= keyPath.isLocal() && s.field().equals(entity.identityField());
     }
     if (!identityKeyed) {
       keys.add(new SortKey(entity.identityField(), false));

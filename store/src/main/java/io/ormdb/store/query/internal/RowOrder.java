@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The total order of one level: the effective sort keys, the last of which is always the identity,
- * so no two distinct rows compare equal. Each key puts nulls where it says ({@link
+ * so no two distinct rows compare equal. A key on a related row's field reads the value {@link
+ * RelatedKeys} attached to the row under the key's path. Each key puts nulls where it says ({@link
  * SortKey#nullsFirst}: by default first ascending and last descending) and compares other values by
  * {@link Values#compare}.
  */
@@ -23,6 +24,19 @@ public final class RowOrder implements Comparator<Row> {
 
   public List<SortKey> keys() {
     return keys;
+  }
+
+  /**
+   * Whether a key is a related row's field: rows must carry its values ({@link RelatedKeys}) before
+   * they are compared.
+   */
+  public boolean hasRelated() {
+    for (SortKey k : keys) {
+      if (k.related()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
