@@ -151,7 +151,8 @@ public final class Requests {
         return query(id, q.query(), session, clearance, q.schemaVersion());
       } else if (request instanceof Message.QueryText t) {
         reads.checkVersion(t.schemaVersion());
-        Statement s = QueryParser.parse(t.text());
+        // order keys checked against the schema as they are read: errors with their position
+        Statement s = QueryParser.parse(t.text(), store.schema());
         if (s instanceof Statement.Find f) {
           return query(id, f.query(), session, clearance, 0);
         } else if (s instanceof Statement.Aggregate a) {

@@ -62,7 +62,8 @@ final class BlogDatabase implements AutoCloseable {
    */
   List<Object> run(String script) {
     List<Object> results = new ArrayList<>();
-    for (Statement s : QueryParser.parseScript(script)) {
+    // as the command line does once the database is open: order keys checked against the schema
+    for (Statement s : QueryParser.parseScript(script, db.store().schema())) {
       results.add(run(s));
     }
     return results;

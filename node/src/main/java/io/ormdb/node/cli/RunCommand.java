@@ -2,6 +2,7 @@ package io.ormdb.node.cli;
 
 import io.ormdb.node.embedded.OrmDb;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.ParseException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +21,9 @@ import picocli.CommandLine.Spec;
  * that order, printing each result. The first refused statement stops the run (exit code 1). Every
  * input is read and parsed before anything is opened: a missing or unreadable file, a data
  * directory that is a file, or a syntax error anywhere is one line naming the input (exit code 2),
- * and nothing has run or been created.
+ * and nothing has run or been created. Once the database is open, the inputs are read again with
+ * its schema, which checks the order keys of every find (exit code 1 and nothing run for a mistake,
+ * reported with its input and position).
  */
 @Command(
     name = "run",
@@ -58,7 +61,8 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String schemaText;
-    List<List<Script.Chunk>> sources = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
     try {
       Inputs.checkDataDir(dataDir);
       schemaText = schemaFile == null ? null : Inputs.readText("schema file", schemaFile);
@@ -66,12 +70,15 @@ final class RunCommand implements Callable<Integer> {
         Inputs.parse("schema file " + schemaFile, schemaText, SchemaParser::parse);
       }
       for (int i = 0; i < statements.size(); i++) {
-        String source = statements.size() == 1 ? "-e" : "-e #" + (i + 1);
-        sources.add(Inputs.parse(source, statements.get(i), Script::parse));
+        names.add(statements.size() == 1 ? "-e" : "-e #" + (i + 1));
+        texts.add(statements.get(i));
       }
       for (Path p : scripts) {
-        String text = Inputs.readText("script", p);
-        sources.add(Inputs.parse("script " + p, text, Script::parse));
+        names.add("script " + p);
+        texts.add(Inputs.readText("script", p));
+      }
+      for (int i = 0; i < texts.size(); i++) {
+        Inputs.parse(names.get(i), texts.get(i), Script::parse);
       }
       Inputs.createDataDir(dataDir);
     } catch (Inputs.Problem e) {
@@ -84,6 +91,16 @@ final class RunCommand implements Callable<Integer> {
         long current = db.store().schema().version();
         long version = StatementRunner.await(db.applySchema(schemaText)); // the same: a no-op
         out.println("schema version " + version + (version == current ? " unchanged" : " applied"));
+      }
+      // read again with the schema, which checks order keys with their positions
+      List<List<Script.Chunk>> sources = new ArrayList<>();
+      for (int i = 0; i < texts.size(); i++) {
+        try {
+          sources.add(Script.parse(texts.get(i), db.store().schema()));
+        } catch (ParseException e) {
+          err.println(ResultPrinter.error(e).replace("): line ", "): " + names.get(i) + ": line "));
+          return 1;
+        }
       }
       StatementRunner runner = new StatementRunner(db);
       for (List<Script.Chunk> chunks : sources) {

@@ -2,6 +2,7 @@ package io.ormdb.node.cli;
 
 import io.ormdb.protocol.lang.query.QueryParser;
 import io.ormdb.protocol.lang.query.Statement;
+import io.ormdb.protocol.schema.SchemaBundle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,7 +27,15 @@ final class Script {
    * Parses {@code text}; throws the parser's ParseException (with script positions) on a mistake.
    */
   static List<Chunk> parse(String text) {
-    List<Statement> statements = QueryParser.parseScript(text);
+    return parse(text, null);
+  }
+
+  /**
+   * Like {@link #parse(String)}, with the order keys of finds checked against {@code schema} (null:
+   * not checked).
+   */
+  static List<Chunk> parse(String text, SchemaBundle schema) {
+    List<Statement> statements = QueryParser.parseScript(text, schema);
     List<Chunk> chunks = split(text);
     if (chunks.size() != statements.size()) {
       throw new IllegalStateException(

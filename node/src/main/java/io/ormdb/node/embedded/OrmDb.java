@@ -286,8 +286,9 @@ public final class OrmDb implements Extension {
 
   /**
    * Runs an {@code explain} or {@code explain analyze} statement of the query language: parsed here
-   * — a parse error, or another kind of statement, fails the stage at once and nothing runs — then
-   * as {@link #explain(GraphQuery, boolean)}.
+   * with the store's schema (order keys checked as they are read) — a parse error, or another kind
+   * of statement, fails the stage at once and nothing runs — then as {@link #explain(GraphQuery,
+   * boolean)}.
    */
   public CompletionStage<ExplainResult> explain(String explainStatement) {
     Statement.Explain e;
@@ -305,8 +306,8 @@ public final class OrmDb implements Extension {
    * Parses one statement on the calling thread and checks its kind, so that a statement handed to
    * the wrong method is refused before anything runs.
    */
-  private static <S extends Statement> S parse(String text, Class<S> kind, String refusal) {
-    Statement s = QueryParser.parse(text);
+  private <S extends Statement> S parse(String text, Class<S> kind, String refusal) {
+    Statement s = QueryParser.parse(text, store.schema());
     if (kind.isInstance(s)) {
       return kind.cast(s);
     }

@@ -243,4 +243,53 @@ class RunCommandTest {
     assertThat(r.err())
         .isEqualTo("error: script " + dir.resolve("nope.ormql") + " does not exist\n");
   }
+
+  @Test
+  void orderKeysAreCheckedAgainstTheSchemaBeforeAnythingRuns() throws Exception {
+    Path schema = dir.resolve("books.ormdb");
+    Files.writeString(
+        schema,
+        """
+        entity Author {
+          id   int64 @id
+          name string
+        }
+        entity Book {
+          id       int64 @id
+          authorId int64
+          title    string
+          relation author: many to one Author by authorId
+        }
+        """);
+    String data = dir.resolve("books").toString();
+    CliRun ok =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "--schema",
+            schema.toString(),
+            "-e",
+            "Author.create({ id: 1, name: \"Zoe\" }); Author.create({ id: 2, name: \"Al\" });"
+                + " Book.create({ id: 7, authorId: 1, title: \"z\" });"
+                + " Book.create({ id: 8, authorId: 2, title: \"a\" });"
+                + " Book.findMany().orderBy(author.name).select(title)");
+    assertThat(ok.err()).isEmpty();
+    assertThat(ok.out().indexOf("\"a\"")).isLessThan(ok.out().indexOf("\"z\""));
+
+    CliRun bad =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "-e",
+            "Author.create({ id: 3, name: \"Cy\" }); Book.findMany().orderBy(author.nme)");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err().strip())
+        .isEqualTo(
+            "error INVALID_REQUEST (2): -e: line 1:70: unknown field 'nme' on entity Author"
+                + " (did you mean 'name'?)");
+    CliRun count = CliRun.of("run", "--data-dir", data, "-e", "Author.count()");
+    assertThat(count.out()).as("nothing ran").containsPattern("count\\s+-+\\s+2\\s");
+  }
 }

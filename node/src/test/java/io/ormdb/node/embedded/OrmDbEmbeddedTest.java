@@ -2,6 +2,7 @@ package io.ormdb.node.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.typesafe.config.ConfigFactory;
 import io.ormdb.protocol.ErrorCode;
@@ -149,6 +150,13 @@ class OrmDbEmbeddedTest {
       ExplainResult plan =
           db.explain("explain Note.findMany().where(id == 1)").toCompletableFuture().join();
       assertThat(plan.text()).contains("Note");
+      // order keys are checked against the schema as the text is read: the mistake's position
+      CompletableFuture<ExplainResult> misspelled =
+          db.explain("explain Note.findMany().orderBy(text.dsc)").toCompletableFuture();
+      assertThat(catchThrowable(misspelled::join).getCause())
+          .hasMessage(
+              "line 1:38: expected 'asc', 'desc', 'nullsFirst' or 'nullsLast' after field 'text'"
+                  + " but found 'dsc' (did you mean 'desc'?)");
     } finally {
       terminate(s);
     }
