@@ -11,6 +11,7 @@ import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
+import io.ormdb.protocol.schema.FieldPath;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -51,6 +52,8 @@ import java.util.Set;
  *       their place in the root order);
  *   <li>an edge row of a many-to-many include matters only when it links (before or after) to a
  *       parent in the result;
+ *   <li>a change to an entity an order key reaches through a relation ({@code person.last_name})
+ *       re-runs the query, and a root ordered by such a key is not edited in place;
  *   <li>anything else — a row entering or leaving a level with includes or a page, a changed order
  *       field or relation key, an image missing a field the level reads — re-runs the query.
  * </ul>
@@ -101,6 +104,7 @@ final class ReadSet {
     final Set<String> orderFields = new HashSet<>();
     final Set<String> keyFields = new HashSet<>();
     final Set<String> needed = new HashSet<>();
+    final Set<String> relatedEntities = new HashSet<>();
     final Comparator<Row> order;
     final boolean unpaged;
     final boolean allLinkedIncluded;
@@ -132,7 +136,7 @@ final class ReadSet {
         fs.addAll(requested);
       }
       this.fields = List.copyOf(fs);
-      this.order = order(entity, orderBy.isEmpty() ? entity.defaultOrder() : orderBy);
+      this.order = order(schema, entity, orderBy.isEmpty() ? entity.defaultOrder() : orderBy);
       if (relation != null) {
         keyFields.add(relation.toField());
       }
@@ -158,16 +162,27 @@ final class ReadSet {
       return parent == null;
     }
 
-    /** The effective order as a comparator over result rows (each key's direction and nulls). */
-    private Comparator<Row> order(EntityDef e, List<OrderSpec> specs) {
+    /**
+     * The effective order as a comparator over result rows (each key's direction and nulls). A key
+     * on a related row's field ({@code person.last_name}) adds the relation key it starts from to
+     * the order fields and the entities it reaches to {@link #relatedEntities}; the comparator
+     * cannot evaluate it, so such a root is never edited in place.
+     */
+    private Comparator<Row> order(SchemaBundle schema, EntityDef e, List<OrderSpec> specs) {
       List<OrderSpec> keys = new ArrayList<>();
       boolean identityKeyed = false;
       for (OrderSpec s : specs) {
+        FieldPath path = FieldPath.resolve(schema, e, s.field());
         if (!identityKeyed) {
           keys.add(s);
-          orderFields.add(s.field());
+          if (path.isLocal()) {
+            orderFields.add(s.field());
+          } else {
+            orderFields.add(path.relations().get(0).fromField());
+            path.relations().forEach(r -> relatedEntities.add(r.toEntity()));
+          }
         }
-        identityKeyed |= s.field().equals(e.identityField());
+        identityKeyed |= path.isLocal() && s.field().equals(e.identityField());
       }
       if (!identityKeyed) {
         keys.add(OrderSpec.asc(e.identityField()));
@@ -198,6 +213,9 @@ final class ReadSet {
   private final boolean rootEdits;
   private final boolean aggregates;
   private final KeyRange rootRange;
+
+  /** The entities order keys reach through relations: a change to any of them re-runs. */
+  private final Set<String> orderEntities;
 
   private ReadSet(SchemaBundle schema, GraphQuery q, Map<String, Value> attributes) {
     this.schemaVersion = schema.version();
@@ -250,8 +268,10 @@ final class ReadSet {
         edgesByEntity.computeIfAbsent(rel.edgeEntity(), k -> new ArrayList<>()).add(l);
       }
     }
+    Set<String> related = new HashSet<>();
     for (Level l : levels) {
       levelsByEntity.computeIfAbsent(l.entity.name(), k -> new ArrayList<>()).add(l);
+      related.addAll(l.relatedEntities);
     }
     boolean aggregated = aggregatedEntities(schema, rootEntity.name(), q.aggregates(), entities);
     for (Include inc : byDepth) {
@@ -260,12 +280,18 @@ final class ReadSet {
               schema, byPath.get(inc.path()).entity.name(), inc.aggregates(), entities);
     }
     this.aggregates = aggregated;
+    entities.addAll(related);
+    this.orderEntities = Set.copyOf(related);
     this.entities = Set.copyOf(entities);
     this.rootEdits =
-        q.includes().isEmpty() && root.unpaged && root.fields.containsAll(root.orderFields);
-    // an aggregate over a relation may read the root entity too (its rows are then no root rows)
+        q.includes().isEmpty()
+            && root.unpaged
+            && root.relatedEntities.isEmpty()
+            && root.fields.containsAll(root.orderFields);
+    // an aggregate over a relation, or an order key through one, may read the root entity too
     this.rootRange =
         !aggregated
+                && !related.contains(rootEntity.name())
                 && levelsByEntity.get(rootEntity.name()).size() == 1
                 && !edgesByEntity.containsKey(rootEntity.name())
             ? keyRange(root.filter, rootEntity.identityField())
@@ -364,7 +390,8 @@ final class ReadSet {
 
   /**
    * The entities whose rows the query can read: the root, each include's target, the targets of
-   * aggregates over relations and, for many-to-many relations, the edge entity. A change to any
+   * aggregates over relations, for many-to-many relations the edge entity, and the entities order
+   * keys reach through relations. A change to any
    * other entity is skipped unseen.
    */
   Set<String> entities() {
@@ -377,8 +404,8 @@ final class ReadSet {
    * view} is the result as of the LSN before the change set.
    */
   boolean decide(ChangeEvent e, LiveView view, List<Edit> out) {
-    if (aggregates) {
-      return false;
+    if (aggregates || orderEntities.contains(e.entity())) {
+      return false; // an aggregate, or a related row's field some rows are ordered by, may change
     }
     List<Level> levels = levelsByEntity.get(e.entity());
     if (levels != null) {

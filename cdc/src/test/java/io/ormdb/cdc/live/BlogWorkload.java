@@ -293,6 +293,16 @@ final class BlogWorkload {
         GraphQuery.from("User")
             .orderBy(OrderSpec.desc("age").nullsFirst(), OrderSpec.asc("city").nullsLast())
             .build());
+    // ordered by related rows' fields: a change to an author or a post re-runs
+    qs.add(
+        GraphQuery.from("Post")
+            .orderBy(OrderSpec.asc("author.age").nullsLast(), OrderSpec.desc("score"))
+            .limit(2 + rnd.nextInt(4))
+            .build());
+    qs.add(
+        GraphQuery.from("Comment")
+            .orderBy(OrderSpec.desc("post.author.city"), OrderSpec.asc("likes"))
+            .build());
     // the same without the identity among the returned fields: such moves re-run
     qs.add(
         GraphQuery.from("Post")
