@@ -15,7 +15,7 @@ import io.ormdb.store.query.internal.GraphSteps;
 import io.ormdb.store.query.internal.PlanCache;
 import io.ormdb.store.query.internal.Planner;
 import io.ormdb.store.query.internal.QueryPlan;
-import io.ormdb.store.query.internal.QueryResolver;
+import io.ormdb.store.query.internal.ResolveCache;
 import io.ormdb.store.query.internal.ResolvedQuery;
 import io.ormdb.store.query.internal.RowScanAggregateSource;
 import io.ormdb.store.query.internal.SliceHistory;
@@ -43,6 +43,7 @@ public final class QueryEngine {
   public static final int DEFAULT_PLAN_CACHE_SIZE = 1_000;
 
   private final PlanCache cache;
+  private final ResolveCache resolver;
   private final AggregateSource aggregateSource;
 
   public QueryEngine() {
@@ -55,6 +56,7 @@ public final class QueryEngine {
    */
   public QueryEngine(int planCacheSize, AggregateSource aggregateSource) {
     this.cache = new PlanCache(planCacheSize);
+    this.resolver = new ResolveCache(planCacheSize);
     this.aggregateSource = Objects.requireNonNull(aggregateSource, "aggregateSource");
   }
 
@@ -85,7 +87,7 @@ public final class QueryEngine {
       QueryBudget budget,
       Deadline deadline) {
     deadline.check();
-    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    ResolvedQuery rq = resolver.resolve(view.schema(), q, sessionAttributes, budget);
     QueryPlan plan = plan(view, rq, null);
     if (!deadline.sliced()) {
       return GraphExecutor.execute(view, rq, plan, budget, stats(rq), deadline);
@@ -114,7 +116,7 @@ public final class QueryEngine {
    */
   public PreparedQuery prepare(
       ReadView view, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
-    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    ResolvedQuery rq = resolver.resolve(view.schema(), q, sessionAttributes, budget);
     return new PreparedQuery(q, new GraphSteps(rq, plan(view, rq, null), budget));
   }
 
@@ -127,7 +129,7 @@ public final class QueryEngine {
    */
   public PreparedQuery prepareIfCached(
       SchemaBundle schema, GraphQuery q, Map<String, Value> sessionAttributes, QueryBudget budget) {
-    ResolvedQuery rq = QueryResolver.resolve(schema, q, sessionAttributes, budget);
+    ResolvedQuery rq = resolver.resolve(schema, q, sessionAttributes, budget);
     QueryPlan plan = cache.peek(schema, rq.shapeKey());
     return plan == null ? null : new PreparedQuery(q, new GraphSteps(rq, plan, budget));
   }
@@ -191,7 +193,7 @@ public final class QueryEngine {
       QueryBudget budget,
       Deadline deadline) {
     deadline.check();
-    ResolvedQuery rq = QueryResolver.resolve(view.schema(), q, sessionAttributes, budget);
+    ResolvedQuery rq = resolver.resolve(view.schema(), q, sessionAttributes, budget);
     boolean[] cached = new boolean[1];
     QueryPlan plan = plan(view, rq, cached);
     ExecStats stats = null;

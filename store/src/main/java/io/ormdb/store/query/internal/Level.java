@@ -52,6 +52,28 @@ public record Level(
     return d;
   }
 
+  /**
+   * This level with another query's literals: its bound filter (of the same shape), page and
+   * cursor; everything resolved from the shape is kept.
+   */
+  Level rebound(Filter filter, int limit, int offset, CursorCodec.Position cursor) {
+    return new Level(
+        index,
+        blockOrder,
+        path,
+        entity,
+        relation,
+        parent,
+        fields,
+        filter,
+        filterShape,
+        order,
+        limit,
+        offset,
+        cursor,
+        fingerprint);
+  }
+
   /** The part of the shape that decides planning (and so the plan cache key). */
   String planShape() {
     return path

@@ -333,20 +333,7 @@ public final class QueryResolver {
                     + filterShape
                     + "] order"
                     + keys);
-    CursorCodec.Position cursor = null;
-    if (page.cursor() != null) {
-      String prefix = path.isEmpty() ? "" : "include '" + path + "': ";
-      try {
-        cursor = CursorCodec.decode(page.cursor());
-      } catch (IllegalArgumentException e) {
-        throw OrmDbException.invalid(prefix + "cursor does not belong to this query", e);
-      }
-      if (cursor.fingerprint() != fingerprint
-          || cursor.values().size() != keys.size()
-          || (cursor.parentId() == null) != path.isEmpty()) {
-        throw OrmDbException.invalid(prefix + "cursor does not belong to this query");
-      }
-    }
+    CursorCodec.Position cursor = cursor(page.cursor(), path, fingerprint, keys.size());
     return new Level(
         index,
         blockOrder,
@@ -362,5 +349,29 @@ public final class QueryResolver {
         page.offset(),
         cursor,
         fingerprint);
+  }
+
+  /**
+   * The decoded {@code cursor} (null for none) of the level at {@code path}, or INVALID_REQUEST
+   * when it was not handed out by a level of this shape: another fingerprint, another number of
+   * order keys, or a root cursor given to an include (or the other way round).
+   */
+  static CursorCodec.Position cursor(String cursor, String path, long fingerprint, int keys) {
+    if (cursor == null) {
+      return null;
+    }
+    String prefix = path.isEmpty() ? "" : "include '" + path + "': ";
+    CursorCodec.Position position;
+    try {
+      position = CursorCodec.decode(cursor);
+    } catch (IllegalArgumentException e) {
+      throw OrmDbException.invalid(prefix + "cursor does not belong to this query", e);
+    }
+    if (position.fingerprint() != fingerprint
+        || position.values().size() != keys
+        || (position.parentId() == null) != path.isEmpty()) {
+      throw OrmDbException.invalid(prefix + "cursor does not belong to this query");
+    }
+    return position;
   }
 }
