@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -60,6 +61,12 @@ final class Snapshot implements ReadView {
   private final MVStore.TxCounter counter;
   private final KeyOwner owner;
   private volatile boolean closed;
+
+  /**
+   * Row counts read so far, by entity: fixed at this snapshot, and asked for by every join of a
+   * query (its strategy and fan-out estimates), so each is read from the store once.
+   */
+  private final ConcurrentHashMap<String, Long> counts = new ConcurrentHashMap<>(8);
 
   Snapshot(
       StoreFile file,
@@ -529,7 +536,13 @@ final class Snapshot implements ReadView {
 
   @Override
   public long count(String entity) {
-    return tables.count(cat.entity(entity));
+    Long known = counts.get(entity);
+    if (known != null) {
+      return known;
+    }
+    long c = tables.count(cat.entity(entity));
+    counts.put(entity, c);
+    return c;
   }
 
   @Override

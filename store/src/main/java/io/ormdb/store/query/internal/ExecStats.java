@@ -4,9 +4,12 @@ package io.ormdb.store.query.internal;
 public final class ExecStats {
   final long[] rowsRead;
   final long[] rowsOut;
-  final String[] join;
+  // the strategies of each join's hops (the second null for one hop), joined into text when asked
+  private final String[] join;
+  private final String[] joinThen;
   final long[] aggregateRowsRead;
-  final String[] aggregateJoin;
+  private final String[] aggregateJoin;
+  private final String[] aggregateJoinThen;
 
   public ExecStats(int levels) {
     this(levels, 0);
@@ -17,8 +20,26 @@ public final class ExecStats {
     rowsRead = new long[levels];
     rowsOut = new long[levels];
     join = new String[levels];
+    joinThen = new String[levels];
     aggregateRowsRead = new long[aggregateGroups];
     aggregateJoin = new String[aggregateGroups];
+    aggregateJoinThen = new String[aggregateGroups];
+  }
+
+  /** Include level {@code level} was read with strategy {@code first}, then {@code then}. */
+  void joined(int level, String first, String then) {
+    join[level] = first;
+    joinThen[level] = then;
+  }
+
+  /** Aggregate group {@code group} was read with strategy {@code first}, then {@code then}. */
+  void aggregateJoined(int group, String first, String then) {
+    aggregateJoin[group] = first;
+    aggregateJoinThen[group] = then;
+  }
+
+  private static String strategy(String first, String then) {
+    return first == null || then == null ? first : first + " then " + then;
   }
 
   /** The related rows aggregate group {@code group} read. */
@@ -28,7 +49,7 @@ public final class ExecStats {
 
   /** The join strategy aggregate group {@code group} used, or null. */
   public String aggregateJoin(int group) {
-    return aggregateJoin[group];
+    return strategy(aggregateJoin[group], aggregateJoinThen[group]);
   }
 
   public long rowsRead(int level) {
@@ -41,6 +62,6 @@ public final class ExecStats {
 
   /** The join strategy used for an include level, or null. */
   public String join(int level) {
-    return join[level];
+    return strategy(join[level], joinThen[level]);
   }
 }

@@ -56,7 +56,7 @@ public final class GraphExecutor {
         second = steps.fetch(view, i, 1, steps.edgeKeys(i, first.rows()), null);
       }
       stats.rowsRead[i] = first.rowsRead() + (second == null ? 0 : second.rowsRead());
-      stats.join[i] = first.strategy() + (second == null ? "" : " then " + second.strategy());
+      stats.joined(i, first.strategy(), second == null ? null : second.strategy());
       GraphSteps.Attached out =
           steps.attach(i, parents, first.rows(), second == null ? null : second.rows());
       rows.add(out.rows());
@@ -75,8 +75,7 @@ public final class GraphExecutor {
       }
       stats.aggregateRowsRead[k] =
           first.rows().size() + (second == null ? 0 : second.rows().size());
-      stats.aggregateJoin[k] =
-          first.strategy() + (second == null ? "" : " then " + second.strategy());
+      stats.aggregateJoined(k, first.strategy(), second == null ? null : second.strategy());
       aggregates.add(
           steps.aggregate(k, parents, first.rows(), second == null ? null : second.rows()));
     }
