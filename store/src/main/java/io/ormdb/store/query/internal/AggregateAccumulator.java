@@ -21,6 +21,9 @@ public final class AggregateAccumulator {
   private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
   private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
+  /** 2^53: integers below it in magnitude are exact doubles. */
+  private static final long EXACT_DOUBLE = 1L << 53;
+
   private final Function function;
   private final ValueType type;
   private final String label;
@@ -172,6 +175,11 @@ public final class AggregateAccumulator {
               "aggregate " + label + " on entity " + entity + " overflows int64");
         }
         return new Value.Int64(total.longValueExact());
+      }
+      if (longCarry == null && Math.abs(longSum) < EXACT_DOUBLE) {
+        // both exact doubles: one division rounds the exact quotient, as the decimal path does
+        // (s / n with |s| < 2^53 is never halfway between two doubles)
+        return new Value.Float64((double) longSum / count);
       }
       BigDecimal total =
           longCarry == null

@@ -82,4 +82,30 @@ class AggregateAccumulatorTest {
     single.add(new Value.Int64(Long.MAX_VALUE));
     assertThat(merged.result()).isEqualTo(single.result());
   }
+
+  /**
+   * An integer average below 2^53 is one double division; it must give the decimal path's result
+   * (the exact quotient rounded once), for sums near the limit too.
+   */
+  @Test
+  void anIntegerAverageIsTheExactQuotientRoundedOnce() {
+    Random random = new Random(53);
+    for (int i = 0; i < 20_000; i++) {
+      int count = 1 + random.nextInt(i % 2 == 0 ? 7 : 100_000);
+      long bound = i % 3 == 0 ? (1L << 53) - 1 : 1_000_000;
+      long sum = random.nextLong() % bound;
+      AggregateAccumulator acc = new AggregateAccumulator(Function.AVG, ValueType.INT64, "a", "E");
+      acc.add(new Value.Int64(sum));
+      for (int k = 1; k < count; k++) {
+        acc.add(new Value.Int64(0));
+      }
+      double exact =
+          new BigDecimal(sum)
+              .divide(BigDecimal.valueOf(count), java.math.MathContext.DECIMAL128)
+              .doubleValue();
+      assertThat(acc.result())
+          .as("avg of %d over %d rows", sum, count)
+          .isEqualTo(new Value.Float64(exact));
+    }
+  }
 }
