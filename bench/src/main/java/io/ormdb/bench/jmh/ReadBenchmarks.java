@@ -31,8 +31,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Micro-benchmarks of ORMDB ({@link io.ormdb.store.OrmStore}) against raw MVStore on the same data,
  * in one JVM (both use h2-mvstore 2.4.240): a point read by id and the 3-level graph fetch (100
- * users × 5 posts × 4 comments), each returning plain objects. Run with {@code bench/run.sh jmh};
- * add {@code -prof gc} or {@code -prof stack} for allocation and hot-method profiles.
+ * users × 5 posts × 4 comments), each returning plain objects; and ORMDB alone on the application
+ * shapes {@code movie}, {@code person} and {@code user} (one graph query each). Run with {@code
+ * bench/run.sh jmh}; add {@code -prof gc} or {@code -prof stack} for allocation and hot-method
+ * profiles.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -106,5 +108,26 @@ public class ReadBenchmarks {
   @Benchmark
   public List<Map<String, Object>> graph3RawMvStore() throws Exception {
     return rawSession.users(firstUser(), Workload.GRAPH_USERS, 3);
+  }
+
+  @Benchmark
+  public Map<String, Object> movieOrmdb() throws Exception {
+    return ormdbSession.movie(1 + random.nextInt(data.scale().movies()));
+  }
+
+  @Benchmark
+  public Map<String, Object> movieRawMvStore() throws Exception {
+    return rawSession.movie(1 + random.nextInt(data.scale().movies()));
+  }
+
+  @Benchmark
+  public Map<String, Object> personOrmdb() throws Exception {
+    return ormdbSession.filmography(1 + random.nextInt(data.scale().people()));
+  }
+
+  @Benchmark
+  public Map<String, Object> userOrmdb() throws Exception {
+    return ormdbSession.viewerReviews(
+        1 + random.nextInt(data.scale().viewers()), Workload.LATEST_REVIEWS);
   }
 }
