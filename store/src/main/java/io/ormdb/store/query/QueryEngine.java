@@ -51,7 +51,8 @@ public final class QueryEngine {
   }
 
   /**
-   * @param planCacheSize the most plans kept (least recently used go first); 0 disables caching
+   * @param planCacheSize the most plans kept (least recently used go first), and the most query
+   *     shapes kept resolved; 0 disables both caches
    * @param aggregateSource where aggregates read their input (e.g. a columnar segment store)
    */
   public QueryEngine(int planCacheSize, AggregateSource aggregateSource) {
