@@ -12,7 +12,9 @@ import io.ormdb.protocol.lang.query.Statement;
 import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.GraphQuery;
+import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
 import io.ormdb.protocol.value.Value;
@@ -186,6 +188,45 @@ class ComputedFieldQueryTest {
                     + ".include(reviews, where: double >= 6, orderBy: double)")
             .get(0);
     assertThat(children(ada, "reviews", "id")).containsExactly(11L, 10L);
+  }
+
+  @Test
+  void computedFieldsAreAggregatedFromRowsNotColumns() {
+    AggregateResult r =
+        (AggregateResult)
+            run(
+                "Person.aggregate(count(total), sum(total), avg(rank), max(full_name))"
+                    + ".groupBy(grade)");
+    assertThat(r.rows())
+        .containsExactly(
+            List.of(
+                Value.of("A"),
+                Value.of(2L),
+                Value.of(200L),
+                Value.of(926.0),
+                Value.of("Edsger Dijkstra")),
+            List.of(
+                Value.of("B"), Value.of(0L), Value.NULL, Value.of(601.0), Value.of("Grace Hopper")),
+            List.of(
+                Value.of("C"),
+                Value.of(1L),
+                Value.of(40L),
+                Value.of(401.0),
+                Value.of("Alan Turing")));
+    AggregateQuery virtual =
+        ((Statement.Aggregate) QueryParser.parse("Person.aggregate(avg(total))")).query();
+    assertThat(store.explain(virtual).steps().get(0).access()).isEqualTo("scan");
+    AggregateQuery stored =
+        ((Statement.Aggregate) QueryParser.parse("Person.aggregate(avg(rank))")).query();
+    assertThat(store.explain(stored).steps().get(0).access())
+        .as("a stored computed field is a column like any stored field")
+        .isEqualTo("columnar");
+    assertThat(((AggregateResult) run("Person.aggregate(avg(rank))")).rows())
+        .containsExactly(List.of(Value.of(713.5)));
+    // an aggregate over a relation, in a shape
+    Map<String, Object> ada =
+        objects("Person.findUnique().where(id == 1).select(id, sum2: sum(reviews.double))").get(0);
+    assertThat(ada).containsEntry("sum2", 16L);
   }
 
   @Test
