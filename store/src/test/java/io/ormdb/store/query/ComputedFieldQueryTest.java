@@ -17,6 +17,7 @@ import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.result.AggregateResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
+import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import io.ormdb.store.MutationValidator;
@@ -291,6 +292,32 @@ class ComputedFieldQueryTest {
         .containsEntry("full_name", "Alan Kay")
         .containsEntry("total", 42L)
         .containsEntry("ratio", new BigDecimal("20.00"));
+  }
+
+  @Test
+  void aComputedFieldOverAMaskedFieldIsMaskedToo() {
+    QueryResult r = (QueryResult) run("Person.findMany().select(id, tag, full_name).orderBy(id)");
+    QueryResult masked = FieldMasker.mask(r, store.schema(), Sensitivity.INTERNAL);
+    assertThat(ResultObjects.toMaps(masked))
+        .extracting(p -> p.get("tag"))
+        .containsExactly(null, null, null, null);
+    assertThat(ResultObjects.toMaps(masked))
+        .extracting(p -> p.get("full_name"))
+        .containsExactly("Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra");
+    OrmDbException e =
+        catchThrowableOfType(
+            OrmDbException.class,
+            () ->
+                FieldMasker.checkQuery(
+                    ((Statement.Find) QueryParser.parse("Person.findMany().where(tag == \"#1\")"))
+                        .query(),
+                    store.schema(),
+                    Sensitivity.INTERNAL));
+    assertThat(e.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+    assertThat(e.getMessage())
+        .isEqualTo(
+            "filter: field Person.tag is restricted and masked for this session (clearance"
+                + " internal); filtering on it would reveal its values");
   }
 
   private static List<Object> children(Map<String, Object> parent, String relation, String field) {
