@@ -385,6 +385,24 @@ class ComputedFieldsTest {
         .isEqualTo(new Masking.Redact("***"));
   }
 
+  /** The mistakes docs/schema-language.md shows are reported as it shows them. */
+  @Test
+  void theGuidesMistakesGetTheErrorsItShows() throws java.io.IOException {
+    List<String> blocks = SchemaDocsTest.blocks(SchemaDocsTest.DOC, "text");
+    int at = -1;
+    for (int i = blocks.size() - 1; i >= 0; i--) {
+      if (blocks.get(i).startsWith("entity") && blocks.get(i).contains("frist_name")) {
+        at = i;
+      }
+    }
+    assertThat(at).as("the guide's example of mistakes").isNotNegative();
+    String schema = blocks.get(at);
+    String errors = blocks.get(at + 1).strip();
+    assertThatThrownBy(() -> SchemaParser.parse(schema))
+        .isInstanceOf(ParseException.class)
+        .hasMessage(errors);
+  }
+
   @Test
   void expressionsNestAtMostTheLanguagesLimit() {
     String deep = "score" + " + 1".repeat(300);
