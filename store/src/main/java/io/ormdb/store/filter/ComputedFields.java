@@ -36,15 +36,17 @@ public final class ComputedFields {
   private static final ComputedFields NONE = new ComputedFields(List.of());
 
   private final List<Field> fields;
-  private final Set<String> virtual = new HashSet<>();
+  private final Set<String> virtual;
 
   private ComputedFields(List<Field> fields) {
     this.fields = List.copyOf(fields);
+    Set<String> v = new HashSet<>();
     for (Field f : fields) {
       if (f.def().isVirtual()) {
-        virtual.add(f.name());
+        v.add(f.name());
       }
     }
+    this.virtual = Collections.unmodifiableSet(v);
   }
 
   /**
@@ -125,7 +127,7 @@ public final class ComputedFields {
 
   /** The names of the fields computed when read. */
   public Set<String> virtualNames() {
-    return Collections.unmodifiableSet(virtual);
+    return virtual;
   }
 
   /** Computes every computed field of {@code row} into it, in order. */
