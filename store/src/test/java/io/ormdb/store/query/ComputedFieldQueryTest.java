@@ -285,6 +285,33 @@ class ComputedFieldQueryTest {
   }
 
   @Test
+  void writesFilterOnComputedFieldsAndChecksReadThem() {
+    run("Person.updateMany().where(grade == \"C\").set({ bonus: 7 })");
+    assertThat(column("Person.findMany().where(bonus == 7)", "id")).containsExactly(3L);
+
+    try (OrmStore checked = OrmStore.open(StoreConfig.inMemory())) {
+      checked.applySchema(
+          SchemaParser.parse(
+              SCHEMA.replace(
+                  "relation reviews:",
+                  "check cap (total is null || total < 200)\n  relation reviews:")));
+      checked.commit(new MutationBatch(List.of(person(1, "A", null, "B", 150, 10, null))));
+      OrmDbException e =
+          catchThrowableOfType(
+              OrmDbException.class,
+              () ->
+                  checked.commit(
+                      new MutationBatch(
+                          List.of(
+                              new Mutation.Update(
+                                  "Person", Value.of(1L), Map.of("bonus", Value.of(60)), 0)))));
+      assertThat(e.code()).isEqualTo(ErrorCode.CONSTRAINT_VIOLATION);
+      assertThat(e.getMessage())
+          .isEqualTo("mutation 0 (update Person): check constraint cap violated by total=210");
+    }
+  }
+
+  @Test
   void updatesRecomputeWhatTheyChange() {
     run("Person.update(id: 3).set({ last_name: \"Kay\", bonus: 2 })");
     Map<String, Object> alan = objects("Person.findUnique().where(id == 3)").get(0);
