@@ -18,10 +18,10 @@ import java.util.TreeSet;
  * The checks of a mutation that need only the schema, no stored row: the entity and every field
  * exist (with a did-you-mean), values convert to the declared types (enum variants and decimal
  * places included), an insert gives every required field that has no default and cannot be
- * generated, nested inserts name relations of their parent. It is a fast pre-check for callers that
- * validate parts of a batch in parallel before submitting it; {@link OrmStore#commit} applies the
- * same checks again, plus every check that needs state (keys, references, versions, checks,
- * cascades), atomically.
+ * generated, no value is given for a computed field, nested inserts name relations of their parent.
+ * It is a fast pre-check for callers that validate parts of a batch in parallel before submitting
+ * it; {@link OrmStore#commit} applies the same checks again, plus every check that needs state
+ * (keys, references, versions, checks, cascades), atomically.
  *
  * <p>Errors are INVALID_REQUEST in the form the store uses: {@code mutation 3 (insert into Post):
  * unknown field 'titel' on entity Post (did you mean 'title'?)}.
@@ -94,6 +94,9 @@ public final class MutationValidator {
           .ifPresent(r -> setByNested.add(r.fromField()));
     }
     for (FieldDef f : e.fields()) {
+      if (f.isComputed()) {
+        continue; // computed, never given (fields() refuses a value for it)
+      }
       Value v = ins.data().get(f.name());
       boolean given = (v != null && !v.isNull()) || setByNested.contains(f.name());
       boolean assigned =
@@ -130,7 +133,7 @@ public final class MutationValidator {
   /** In field-name order, as the store converts them, so both report the same field first. */
   private static void fields(SchemaBundle schema, EntityDef e, Map<String, Value> data) {
     for (String name : new TreeSet<>(data.keySet())) {
-      FieldValues.convert(schema, e.name(), e.requireField(name), data.get(name));
+      FieldValues.convert(schema, e.name(), MutationChecks.writable(e, name), data.get(name));
     }
   }
 }

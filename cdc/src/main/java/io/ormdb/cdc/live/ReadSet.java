@@ -17,6 +17,7 @@ import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.filter.ComputedFields;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.filter.FilterEvaluator;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -57,6 +59,10 @@ import java.util.Set;
  *   <li>anything else — a row entering or leaving a level with includes or a page, a changed order
  *       field or relation key, an image missing a field the level reads — re-runs the query.
  * </ul>
+ *
+ * <p>Change events do not carry virtual computed fields: each level computes them from the event's
+ * images (as the store computes them from a row), so filters, orders and returned fields that read
+ * them decide as for any field, and such a field counts as changed when its values differ.
  *
  * <p>A query with aggregates over relations ({@link RelationAggregate}, at any level) also reads
  * the related entities (and the edge entity of a many-to-many relation); every event on an entity
@@ -110,6 +116,9 @@ final class ReadSet {
     final boolean allLinkedIncluded;
     final ValueType identityType;
 
+    /** The entity's computed fields: change events do not carry the virtual ones. */
+    final ComputedFields computed;
+
     Level(
         SchemaBundle schema,
         String path,
@@ -152,6 +161,7 @@ final class ReadSet {
                   : keyOnSource && relation.toField().equals(entity.identityField()));
       FieldDef id = entity.identity();
       this.identityType = id.type().array() ? null : id.type().base();
+      this.computed = ComputedFields.of(entity, schema);
       needed.addAll(Filter.fieldsOf(this.filter));
       needed.addAll(orderFields);
       needed.addAll(keyFields);
@@ -294,7 +304,7 @@ final class ReadSet {
                 && !related.contains(rootEntity.name())
                 && levelsByEntity.get(rootEntity.name()).size() == 1
                 && !edgesByEntity.containsKey(rootEntity.name())
-            ? keyRange(root.filter, rootEntity.identityField())
+            ? keyRange(root.filter, rootEntity.identityField(), root.computed.virtualNames())
             : null;
   }
 
@@ -310,9 +320,10 @@ final class ReadSet {
     return rootRange;
   }
 
-  private static KeyRange keyRange(Filter filter, String identityField) {
+  private static KeyRange keyRange(Filter filter, String identityField, Set<String> virtual) {
     Map<String, Bound> bounds = new LinkedHashMap<>();
     collectBounds(filter, bounds);
+    bounds.keySet().removeAll(virtual); // change events do not carry their values
     Bound b = bounds.get(identityField);
     if (b == null || b.mixed) {
       b = bounds.values().stream().filter(x -> !x.mixed).findFirst().orElse(null);
@@ -426,8 +437,9 @@ final class ReadSet {
   }
 
   private boolean atLevel(Level l, ChangeEvent e, LiveView view, List<Edit> out) {
-    Map<String, Value> before = e.before();
-    Map<String, Value> after = e.after();
+    // the row as the level reads it: virtual computed fields computed from the image
+    Map<String, Value> before = l.computed.withVirtual(e.before());
+    Map<String, Value> after = l.computed.withVirtual(e.after());
     if (!carries(before, l.needed) || !carries(after, l.needed)) {
       return false; // an image without a field the level reads (another schema's row)
     }
@@ -440,22 +452,27 @@ final class ReadSet {
           return false; // an unpaged root holds every matching row: the view disagrees, re-run
         }
         if (matchesAfter) {
-          out.add(new Enter(row(l, e)));
+          out.add(new Enter(row(l, e, after)));
         }
         return true;
       }
       if (!matchesAfter) {
         out.add(new Leave(e.id()));
       } else {
-        out.add(changes(e, l.orderFields) ? new Move(row(l, e)) : new Patch(row(l, e)));
+        out.add(
+            changes(e, l.orderFields, before, after)
+                ? new Move(row(l, e, after))
+                : new Patch(row(l, e, after)));
       }
       return true;
     }
     if (in) {
-      if (!matchesAfter || changes(e, l.orderFields) || changes(e, l.keyFields)) {
+      if (!matchesAfter
+          || changes(e, l.orderFields, before, after)
+          || changes(e, l.keyFields, before, after)) {
         return false;
       }
-      out.add(new Patch(row(l, e)));
+      out.add(new Patch(row(l, e, after)));
       return true;
     }
     if (l.isRoot()) {
@@ -543,13 +560,23 @@ final class ReadSet {
     return root.order;
   }
 
-  private static boolean changes(ChangeEvent e, Set<String> fields) {
+  /**
+   * Whether an event changes one of {@code fields}: a field it lists as changed, or a virtual
+   * computed field (never listed) whose value differs between the images as the level reads them.
+   */
+  private static boolean changes(
+      ChangeEvent e, Set<String> fields, Map<String, Value> before, Map<String, Value> after) {
     if (e.op() != ChangeEvent.Op.UPDATE) {
       return true;
     }
     for (String f : e.changedFields()) {
       if (fields.contains(f)) {
         return true;
+      }
+    }
+    for (String f : fields) {
+      if (!e.before().containsKey(f) && !Objects.equals(before.get(f), after.get(f))) {
+        return true; // computed from the images: changed with what it reads
       }
     }
     return false;
@@ -560,10 +587,10 @@ final class ReadSet {
   }
 
   /** The row as the level returns it after the event: its returned fields and the new version. */
-  private static Row row(Level l, ChangeEvent e) {
+  private static Row row(Level l, ChangeEvent e, Map<String, Value> after) {
     Map<String, Value> fields = new LinkedHashMap<>();
     for (String f : l.fields) {
-      fields.put(f, e.after().get(f));
+      fields.put(f, after.get(f));
     }
     return new Row(l.path, e.id(), e.lsn(), fields);
   }

@@ -1,6 +1,7 @@
 package io.ormdb.cdc.live;
 
 import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
@@ -94,6 +95,64 @@ final class Blog {
             new IndexDef(
                 "Comment_likes_idx", "Comment", List.of("likes"), IndexDef.Kind.BTREE, false)),
         List.of());
+  }
+
+  /**
+   * {@link #schema()} with computed fields: virtual {@code User.label} ({@code name + "@" + city})
+   * and {@code User.decade} ({@code age / 10}), {@code Comment.heat} ({@code likes * 3 - 1}) and
+   * {@code Comment.hot} ({@code if(likes >= 5, "hot", "cold")}), and {@code Post.rank} ({@code
+   * score * 2 + 1}), stored and indexed.
+   */
+  static SchemaBundle withComputed() {
+    SchemaBundle s = schema();
+    Map<String, List<FieldDef>> extra =
+        Map.of(
+            "User",
+            List.of(
+                computed("label", ValueType.STRING, true, "name + \"@\" + city", false),
+                computed("decade", ValueType.INT64, true, "age / 10", false)),
+            "Post",
+            List.of(computed("rank", ValueType.INT64, false, "score * 2 + 1", true).asIndexed()),
+            "Comment",
+            List.of(
+                computed("heat", ValueType.INT64, false, "likes * 3 - 1", false),
+                computed(
+                    "hot", ValueType.STRING, false, "if(likes >= 5, \"hot\", \"cold\")", false)));
+    List<EntityDef> entities = new java.util.ArrayList<>();
+    for (EntityDef e : s.entities()) {
+      List<FieldDef> fs = new java.util.ArrayList<>(e.fields());
+      fs.addAll(extra.getOrDefault(e.name(), List.of()));
+      entities.add(
+          new EntityDef(e.name(), e.identityField(), fs, e.softDelete(), e.defaultOrder()));
+    }
+    return new SchemaBundle(
+        s.version(),
+        s.enums(),
+        entities,
+        s.relations(),
+        s.constraints(),
+        s.indexes(),
+        s.policies());
+  }
+
+  private static FieldDef computed(
+      String name, ValueType t, boolean optional, String expression, boolean stored) {
+    // the expression as the schema language reads it
+    FieldDef parsed =
+        io.ormdb.protocol.lang.schema.SchemaParser.parse(
+                "entity X { id int64 @id name string city string? age int32? score int32"
+                    + " likes int32 x "
+                    + t.displayName()
+                    + "? = "
+                    + expression
+                    + " }")
+            .requireEntity("X")
+            .field("x")
+            .orElseThrow();
+    FieldDef f =
+        FieldDef.of(name, FieldType.of(t))
+            .withComputed(new Computed(parsed.computed().expression(), stored));
+    return optional ? f.asOptional() : f;
   }
 
   /** An insert of {@code entity} with alternating field names and plain values. */

@@ -232,6 +232,49 @@ final class BlogWorkload {
     return delete("PostTag", id);
   }
 
+  /**
+   * Random graph queries over the computed fields of {@link Blog#withComputed()}: filtered, ordered
+   * and returned at the root and in includes, with roots edited in place.
+   */
+  List<GraphQuery> computedQueries() {
+    List<GraphQuery> qs = new ArrayList<>();
+    // an unpaged root without includes returning its order key but not what it is computed from:
+    // a change of likes moves the row through heat alone
+    qs.add(
+        GraphQuery.from("Comment")
+            .select("id", "heat", "hot")
+            .where(Filter.cmp("heat", Filter.Op.GE, rnd.nextInt(15)))
+            .orderBy(OrderSpec.asc("heat"))
+            .build());
+    qs.add(
+        GraphQuery.from("User")
+            .where(
+                Filter.or(
+                    new Filter.Like("label", "%@R%", false), new Filter.IsNull("label", false)))
+            .orderBy(OrderSpec.desc("decade").nullsFirst(), OrderSpec.asc("label"))
+            .include(
+                new Include(
+                    "posts",
+                    List.of("title", "rank"),
+                    null,
+                    List.of(OrderSpec.desc("rank")),
+                    Pagination.limit(1 + rnd.nextInt(2))))
+            .build());
+    qs.add(
+        GraphQuery.from("Post")
+            .orderBy(OrderSpec.desc("rank"))
+            .limit(2 + rnd.nextInt(3))
+            .include(
+                new Include(
+                    "comments",
+                    List.of("body", "heat"),
+                    Filter.eq("hot", "hot"),
+                    List.of(OrderSpec.desc("heat")),
+                    Pagination.NONE))
+            .build());
+    return qs;
+  }
+
   /** A few random graph queries over the schema. */
   List<GraphQuery> queries() {
     List<GraphQuery> qs = new ArrayList<>();

@@ -47,6 +47,26 @@ class ReadSetRangeTest {
   }
 
   @Test
+  void aVirtualComputedFieldGivesNoRangeSinceChangeEventsDoNotCarryIt() {
+    ReadSet heat =
+        ReadSet.of(
+            Blog.withComputed(),
+            GraphQuery.from("Comment").where(Filter.cmp("heat", Filter.Op.GE, 3L)).build(),
+            Map.of());
+    assertThat(heat.rootRange()).isNull();
+    ReadSet both =
+        ReadSet.of(
+            Blog.withComputed(),
+            GraphQuery.from("Comment")
+                .where(
+                    Filter.and(
+                        Filter.cmp("heat", Filter.Op.GE, 3L), Filter.cmp("likes", Filter.Op.LT, 7)))
+                .build(),
+            Map.of());
+    assertThat(both.rootRange()).isEqualTo(new ReadSet.KeyRange("likes", null, Value.of(7)));
+  }
+
+  @Test
   void noRangeWhereTheFilterRequiresNoneOrTheRootEntityIsReadElsewhereToo() {
     assertThat(range(GraphQuery.from("Post").build())).isNull();
     assertThat(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
 import java.nio.file.Files;
@@ -149,6 +150,32 @@ class QueryLanguageDocTest {
       assertThat(titles((QueryResult) blog.run(now).get(0)))
           .containsExactlyInAnyOrder(
               "Notes on the Analytical Engine", "Compilers for everyone", "100% debugged");
+    }
+  }
+
+  /**
+   * The computed fields of the starter schema are what the guide says: Ada's label, one popular
+   * post, found through the stored field's index.
+   */
+  @Test
+  void theComputedFieldExamplesReturnWhatTheGuideSays() throws Exception {
+    assertThat(Files.readString(DOC).replace('\n', ' '))
+        .contains(
+            "only \"Notes on the Analytical Engine\" (1,500 views) is popular, and Ada's label"
+                + " is `Ada Lovelace <ada@example.com>`");
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      List<Map<String, Object>> users =
+          ResultObjects.toMaps(
+              (QueryResult) blog.run(onlyBlock("ormql", "select(name, label)").text()).get(0));
+      assertThat(users).extracting(u -> u.get("label")).contains("Ada Lovelace <ada@example.com>");
+      QueryResult popular =
+          (QueryResult)
+              blog.run(onlyBlock("ormql", "include(author, select: [label])").text()).get(0);
+      assertThat(titles(popular)).containsExactly("Notes on the Analytical Engine");
+      ExplainResult plan =
+          (ExplainResult)
+              blog.run(onlyBlock("ormql", "explain Post.findMany().where(reach").text()).get(0);
+      assertThat(plan.text()).contains("Post_reach_idx");
     }
   }
 

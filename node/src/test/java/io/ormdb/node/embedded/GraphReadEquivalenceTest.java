@@ -9,6 +9,7 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -16,6 +17,7 @@ import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.EdgeBlock;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
@@ -327,8 +329,10 @@ class GraphReadEquivalenceTest {
   // ---- a small random model: entities E0..En-1, each child with a foreign key to a parent ------
 
   /**
-   * Entities with an int64 id, an optional int32 {@code n0}, a string {@code s0} and, past the
-   * first, a foreign key to an earlier entity; {@code s0} (and sometimes {@code n0}) is sensitive.
+   * Entities with an int64 id, an optional int32 {@code n0}, a string {@code s0}, computed fields
+   * over them ({@code c0} and {@code t0} virtual, sometimes {@code k0} stored) and, past the first,
+   * a foreign key to an earlier entity; {@code s0} (and sometimes {@code n0}) is sensitive, and so
+   * are the computed fields that read them.
    */
   static SchemaBundle randomSchema(Random rnd, long version) {
     int n = 2 + rnd.nextInt(3);
@@ -355,6 +359,35 @@ class GraphReadEquivalenceTest {
               .withSecurity(
                   rnd.nextBoolean() ? Sensitivity.INTERNAL : Sensitivity.SENSITIVE,
                   masks[rnd.nextInt(masks.length)]));
+      // computed fields, as sensitive as what they read: c0 virtual, k0 stored (and indexed)
+      fs.add(
+          FieldDef.of("c0", FieldType.of(ValueType.INT64))
+              .asOptional()
+              .withComputed(
+                  Computed.virtual(
+                      Expr.call(
+                          "+",
+                          Expr.call("*", Expr.field("n0"), Expr.literal(2L)),
+                          Expr.literal(1L)))));
+      fs.add(
+          FieldDef.of("t0", FieldType.of(ValueType.STRING))
+              .withComputed(
+                  Computed.virtual(
+                      new Expr.If(
+                          new Filter.IsNull("n0", false),
+                          Expr.field("s0"),
+                          Expr.call("+", Expr.field("s0"), Expr.literal("!"))))));
+      if (rnd.nextBoolean()) {
+        FieldDef k0 =
+            FieldDef.of("k0", FieldType.of(ValueType.INT64))
+                .withComputed(
+                    Computed.stored(
+                        Expr.call(
+                            "-",
+                            Expr.call("coalesce", Expr.field("n0"), Expr.literal(0L)),
+                            Expr.literal(1L))));
+        fs.add(rnd.nextBoolean() ? k0.asIndexed() : k0);
+      }
       if (e > 0) {
         int parent = rnd.nextInt(e);
         fs.add(FieldDef.of("ref" + parent, FieldType.of(ValueType.INT64)).asOptional());
@@ -489,7 +522,7 @@ class GraphReadEquivalenceTest {
       String field =
           fn == AggregateQuery.Function.COUNT && rnd.nextBoolean()
               ? null
-              : (rnd.nextInt(5) == 0 ? "s0" : "n0");
+              : (rnd.nextInt(5) == 0 ? "s0" : (rnd.nextInt(3) == 0 ? "c0" : "n0"));
       out.add(
           new RelationAggregate(
               "agg" + i,
@@ -510,12 +543,12 @@ class GraphReadEquivalenceTest {
     AggregateQuery.Function[] functions = AggregateQuery.Function.values();
     for (int i = rnd.nextInt(3); i > 0; i--) {
       // sum and avg of s0 are refused (not a number): compared as errors
-      String field = rnd.nextInt(4) == 0 ? "s0" : "n0";
+      String field = rnd.nextInt(4) == 0 ? "s0" : (rnd.nextInt(3) == 0 ? "c0" : "n0");
       aggs.add(new AggregateQuery.Aggregation(functions[rnd.nextInt(functions.length)], field));
     }
     List<String> groupBy = new ArrayList<>();
     if (rnd.nextBoolean()) {
-      groupBy.add(rnd.nextBoolean() ? "n0" : "s0");
+      groupBy.add(List.of("n0", "s0", "t0").get(rnd.nextInt(3)));
     }
     return new AggregateQuery(
         e.name(), aggs, rnd.nextInt(3) == 0 ? null : randomFilter(rnd, e, 1), groupBy, null);

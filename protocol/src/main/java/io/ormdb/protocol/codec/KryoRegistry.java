@@ -9,6 +9,7 @@ import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -23,6 +24,7 @@ import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
 import io.ormdb.protocol.schema.EntityDef;
@@ -60,7 +62,8 @@ import java.util.TreeMap;
  *   180-219  query, filter   (180 Filter.Compare ... 198 RelationAggregate)
  *   220-259  mutation        (220 Mutation.Insert ... 228 MutationResult)
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
- *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet)
+ *   300-304  change events   (300 ChangeEvent ... 304 ChangeSet)
+ *   305-309  computed fields (305 Computed, 306 Expr.Field ... 309 Expr.If)
  *   400-419  request messages, 420-439 response messages, 440-459 wire enums
  *   1000-    reserved for other modules' messages, added through a {@link CodecExtension}
  * </pre>
@@ -179,6 +182,12 @@ public final class KryoRegistry {
     t.add(302, ChangeFeedItem.TxBegin.class);
     t.add(303, ChangeFeedItem.TxEnd.class);
     t.add(304, ChangeSet.class);
+    // ---- computed fields: 305-309 -------------------------------------------------------------
+    t.add(305, Computed.class);
+    t.add(306, Expr.Field.class);
+    t.add(307, Expr.Literal.class);
+    t.add(308, Expr.Call.class);
+    t.add(309, Expr.If.class);
     // ---- wire requests: 400-419 ---------------------------------------------------------------
     t.add(400, Message.Handshake.class);
     t.add(401, Message.Query.class);

@@ -2,10 +2,15 @@ package io.ormdb.protocol.schema;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.OrderSpec;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * An entity type.
@@ -57,6 +62,37 @@ public record EntityDef(
         + "' on entity "
         + name
         + Suggestions.didYouMean(fieldName, fields.stream().map(FieldDef::name).toList());
+  }
+
+  /**
+   * The sensitivity {@code f} is masked at: its own, and for a computed field at least that of
+   * every field its expression reads (through other computed fields too), so that a computed value
+   * reveals no more than the fields it is made of. {@code @sensitive} can raise it, not lower it.
+   */
+  public Sensitivity sensitivityOf(FieldDef f) {
+    if (f.computed() == null) {
+      return f.sensitivity();
+    }
+    Sensitivity max = f.sensitivity();
+    Set<String> seen = new HashSet<>();
+    Deque<FieldDef> todo = new ArrayDeque<>(List.of(f));
+    seen.add(f.name());
+    while (!todo.isEmpty()) {
+      FieldDef x = todo.pop();
+      if (x.sensitivity().compareTo(max) > 0) {
+        max = x.sensitivity();
+      }
+      if (x.computed() == null) {
+        continue;
+      }
+      for (String name : Expr.fieldsOf(x.computed().expression())) {
+        Optional<FieldDef> read = field(name);
+        if (read.isPresent() && seen.add(name)) {
+          todo.push(read.get());
+        }
+      }
+    }
+    return max;
   }
 
   public FieldDef identity() {

@@ -18,8 +18,9 @@ import java.util.Objects;
  * @param part the part of {@code element} that is wrong
  * @param index the position in the list {@code part} names (variants, default order, fields of a
  *     constraint or index, the two halves of a many-to-many key), or -1
- * @param name the field or session attribute an expression reads, for {@link Part#EXPRESSION} and
- *     {@link Part#ATTRIBUTE}; else null
+ * @param name the field or session attribute an expression reads, for {@link Part#EXPRESSION},
+ *     {@link Part#ATTRIBUTE} and {@link Part#COMPUTED}; the attribute for {@link
+ *     Part#COMPUTED_ATTRIBUTE}; else null
  */
 public record SchemaProblem(
     String where, String message, Object element, Part part, int index, String name) {
@@ -78,7 +79,16 @@ public record SchemaProblem(
     /** A field a check or policy expression reads ({@link #name}; null for the whole). */
     EXPRESSION,
     /** A session attribute a check expression reads ({@link #name}). */
-    ATTRIBUTE
+    ATTRIBUTE,
+    /**
+     * The expression of a computed field: a field it reads ({@link #name}), or the whole (null).
+     */
+    COMPUTED,
+    /**
+     * An attribute a computed field cannot have as declared ({@link #name}: {@code id}, {@code
+     * unique}, {@code index} or {@code default}).
+     */
+    COMPUTED_ATTRIBUTE
   }
 
   /** {@code where: message}, as the store lists it. */

@@ -3,6 +3,7 @@ package io.ormdb.protocol.schema;
 import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.SchemaProblem.Part;
 import io.ormdb.protocol.value.Value;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -96,6 +98,7 @@ public final class SchemaRules {
       for (EntityDef e : s.entities()) {
         fields(e);
         identity(e);
+        computedFields(e);
         for (int i = 0; i < e.defaultOrder().size(); i++) {
           String field = e.defaultOrder().get(i).field();
           if (e.field(field).isEmpty()) {
@@ -172,7 +175,7 @@ public final class SchemaRules {
         if (!typeKnown) {
           add(where, unknownType(t.enumName(), enums.keySet()), f, Part.TYPE);
         }
-        if (f.masking() != null && f.sensitivity() == Sensitivity.PUBLIC) {
+        if (f.masking() != null && sensitivity(e, f) == Sensitivity.PUBLIC) {
           add(
               where,
               "@mask needs a sensitivity above public: add @sensitive(..) to field '"
@@ -181,7 +184,7 @@ public final class SchemaRules {
               f,
               Part.MASK);
         }
-        if (typeKnown && f.defaultValue() != null) {
+        if (typeKnown && f.defaultValue() != null && f.computed() == null) {
           String problem = defaultProblem(e, f);
           if (problem != null) {
             add(where, problem, f, Part.DEFAULT);
@@ -234,6 +237,246 @@ public final class SchemaRules {
       } catch (OrmDbException ex) {
         return "default " + v.render() + " is not a valid " + t.render();
       }
+    }
+
+    /** The sensitivity of {@code f}, computed fields inheriting; its own when that fails. */
+    private static Sensitivity sensitivity(EntityDef e, FieldDef f) {
+      try {
+        return e.sensitivityOf(f);
+      } catch (RuntimeException tooDeep) {
+        return f.sensitivity();
+      }
+    }
+
+    // ---- computed fields ----
+
+    /**
+     * The computed fields of {@code e}: attributes they cannot have, the fields they read (only the
+     * row's own, no cycles), the type of their expression against their declared type.
+     */
+    private void computedFields(EntityDef e) {
+      Set<String> sound = new HashSet<>(); // fields whose expression can be typed
+      for (FieldDef f : e.fields()) {
+        if (f.computed() == null) {
+          continue;
+        }
+        String where = "field " + e.name() + "." + f.name();
+        String what = "computed field " + e.name() + "." + f.name();
+        if (f.name().equals(e.identityField())) {
+          add(where, what + " cannot be the identity (@id)", f, Part.COMPUTED_ATTRIBUTE, -1, "id");
+        }
+        if (f.defaultValue() != null) {
+          add(
+              where,
+              what + " has no @default: its value is computed",
+              f,
+              Part.COMPUTED_ATTRIBUTE,
+              -1,
+              "default");
+        }
+        if (!f.computed().stored()) {
+          for (String a : List.of("unique", "index")) {
+            if (a.equals("unique") ? f.unique() : f.indexed()) {
+              add(
+                  where,
+                  "@"
+                      + a
+                      + " on "
+                      + what
+                      + " needs @stored: a virtual computed field is computed when read and has"
+                      + " no stored values to index",
+                  f,
+                  Part.COMPUTED_ATTRIBUTE,
+                  -1,
+                  a);
+            }
+          }
+        }
+        Expr x = f.computed().expression();
+        try {
+          Expr.checkDepth(x, where);
+        } catch (OrmDbException tooDeep) {
+          add(where, Nesting.tooDeep("expression"), f, Part.COMPUTED);
+          continue;
+        }
+        boolean ok = true;
+        for (String read : Expr.fieldsOf(x)) {
+          String problem = readProblem(e, what, read);
+          if (problem != null) {
+            add(where, problem, f, Part.COMPUTED, -1, read);
+            ok = false;
+          }
+        }
+        for (Filter c : Expr.conditionsOf(x)) {
+          for (String a : Filter.attributesOf(c)) {
+            add(
+                where,
+                "session attributes ($"
+                    + a
+                    + ") can only be used in policies, not in computed fields",
+                f,
+                Part.COMPUTED,
+                -1,
+                "$" + a);
+            ok = false;
+          }
+        }
+        if (ok) {
+          sound.add(f.name());
+        }
+      }
+      Set<String> cyclic = cycles(e);
+      ComputedTypes types = new ComputedTypes(e);
+      for (FieldDef f : e.fields()) {
+        if (!sound.contains(f.name()) || cyclic.contains(f.name())) {
+          continue;
+        }
+        String where = "field " + e.name() + "." + f.name();
+        String what = "computed field " + e.name() + "." + f.name();
+        ComputedTypes.Type t;
+        try {
+          t = types.type(f.computed().expression());
+        } catch (ComputedTypes.Problem p) {
+          add(where, what + ": " + p.getMessage(), f, Part.COMPUTED, -1, p.name);
+          continue;
+        }
+        if (!ComputedTypes.fits(t, f.type())) {
+          add(
+              where,
+              what
+                  + " is declared "
+                  + f.type().render()
+                  + " but its expression is "
+                  + t.render()
+                  + widening(t),
+              f,
+              Part.COMPUTED);
+        } else if (t.nullable() && !f.optional()) {
+          add(
+              where,
+              what
+                  + " may be null ("
+                  + t.nullReason()
+                  + "): declare it "
+                  + f.type().render()
+                  + "?, or give coalesce(..) a value that is never null",
+              f,
+              Part.COMPUTED);
+        }
+      }
+    }
+
+    /** A hint on what the expression's type could be declared as. */
+    private static String widening(ComputedTypes.Type t) {
+      return t.base() == ValueType.INT64 ? " (arithmetic on integers is int64)" : "";
+    }
+
+    /** Why a computed field cannot read {@code name}, or null when it can. */
+    private String readProblem(EntityDef e, String what, String name) {
+      int dot = name.indexOf('.');
+      if (dot >= 0) {
+        String first = name.substring(0, dot);
+        return what
+            + " reads '"
+            + name
+            + "'"
+            + (s.relation(e.name(), first).isPresent() ? " through relation " + first : "")
+            + ": a computed field reads only its own row's fields";
+      }
+      if (e.field(name).isPresent()) {
+        return null;
+      }
+      if (s.relation(e.name(), name).isPresent()) {
+        return what
+            + " reads '"
+            + name
+            + "', a relation of "
+            + e.name()
+            + ": a computed field reads only its own row's fields";
+      }
+      return e.unknownField(name);
+    }
+
+    /**
+     * Reports each cycle among the computed fields of {@code e} once (a field reading itself, or
+     * {@code a -> b -> a}); returns the fields on a cycle.
+     */
+    private Set<String> cycles(EntityDef e) {
+      Map<String, List<String>> reads = new HashMap<>();
+      for (FieldDef f : e.fields()) {
+        if (f.computed() != null) {
+          List<String> deps = new ArrayList<>();
+          try {
+            for (String r : Expr.fieldsOf(f.computed().expression())) {
+              e.field(r).filter(FieldDef::isComputed).ifPresent(d -> deps.add(d.name()));
+            }
+          } catch (RuntimeException tooDeep) {
+            // reported
+          }
+          reads.put(f.name(), deps);
+        }
+      }
+      Set<String> onCycle = new HashSet<>();
+      Set<String> done = new HashSet<>();
+      for (FieldDef f : e.fields()) {
+        if (f.computed() == null || done.contains(f.name())) {
+          continue;
+        }
+        List<String> path = new ArrayList<>();
+        findCycle(f.name(), reads, path, new HashSet<>(), done, e, onCycle);
+      }
+      return onCycle;
+    }
+
+    private void findCycle(
+        String at,
+        Map<String, List<String>> reads,
+        List<String> path,
+        Set<String> onPath,
+        Set<String> done,
+        EntityDef e,
+        Set<String> onCycle) {
+      if (onPath.contains(at)) {
+        List<String> cycle = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
+        if (onCycle.addAll(cycle)) {
+          FieldDef first = e.field(cycle.get(0)).orElseThrow();
+          String where = "field " + e.name() + "." + first.name();
+          String next = cycle.size() > 1 ? cycle.get(1) : cycle.get(0);
+          if (cycle.size() == 1) {
+            add(
+                where,
+                "computed field " + e.name() + "." + at + " reads itself",
+                first,
+                Part.COMPUTED,
+                -1,
+                at);
+          } else {
+            cycle.add(cycle.get(0));
+            add(
+                where,
+                "computed fields of "
+                    + e.name()
+                    + " read each other in a cycle: "
+                    + String.join(" -> ", cycle),
+                first,
+                Part.COMPUTED,
+                -1,
+                next);
+          }
+        }
+        return;
+      }
+      if (done.contains(at)) {
+        return;
+      }
+      path.add(at);
+      onPath.add(at);
+      for (String d : reads.getOrDefault(at, List.of())) {
+        findCycle(d, reads, path, onPath, done, e, onCycle);
+      }
+      path.remove(path.size() - 1);
+      onPath.remove(at);
+      done.add(at);
     }
 
     private void identity(EntityDef e) {
@@ -527,7 +770,19 @@ public final class SchemaRules {
     }
 
     private boolean known(String where, EntityDef e, String field, Object element, Part part) {
-      if (e.field(field).isPresent()) {
+      Optional<FieldDef> f = e.field(field);
+      if (f.isPresent() && f.get().isComputed()) {
+        add(
+            where,
+            e.name()
+                + "."
+                + field
+                + " is a computed field and cannot be a key (keys are fields that writes set)",
+            element,
+            part);
+        return false;
+      }
+      if (f.isPresent()) {
         return true;
       }
       add(where, e.unknownField(field), element, part);
@@ -587,6 +842,19 @@ public final class SchemaRules {
           add(where, "field '" + f + "' appears twice in " + what, element, Part.FIELDS, i, null);
         } else if (e.field(f).isEmpty()) {
           add(where, e.unknownField(f), element, Part.FIELDS, i, null);
+        } else if (e.field(f).get().isVirtual()) {
+          add(
+              where,
+              what
+                  + " cannot hold virtual computed field "
+                  + e.name()
+                  + "."
+                  + f
+                  + ": it is computed when read and has no stored values (declare it @stored)",
+              element,
+              Part.FIELDS,
+              i,
+              null);
         }
       }
     }
@@ -595,6 +863,18 @@ public final class SchemaRules {
       boolean ok = true;
       if (e.field(fk.field()).isEmpty()) {
         add(where, e.unknownField(fk.field()), fk, Part.FIELDS, 0, null);
+        ok = false;
+      } else if (e.field(fk.field()).get().isComputed()) {
+        add(
+            where,
+            e.name()
+                + "."
+                + fk.field()
+                + " is a computed field and cannot be a key (keys are fields that writes set)",
+            fk,
+            Part.FIELDS,
+            0,
+            null);
         ok = false;
       }
       EntityDef ref = entities.get(fk.references());

@@ -8,6 +8,7 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
@@ -128,6 +129,11 @@ class KryoRegistryTest {
       302 io.ormdb.protocol.change.ChangeFeedItem$TxBegin
       303 io.ormdb.protocol.change.ChangeFeedItem$TxEnd
       304 io.ormdb.protocol.change.ChangeSet
+      305 io.ormdb.protocol.schema.Computed
+      306 io.ormdb.protocol.query.Expr$Field
+      307 io.ormdb.protocol.query.Expr$Literal
+      308 io.ormdb.protocol.query.Expr$Call
+      309 io.ormdb.protocol.query.Expr$If
       400 io.ormdb.protocol.wire.Message$Handshake
       401 io.ormdb.protocol.wire.Message$Query
       402 io.ormdb.protocol.wire.Message$QueryText
@@ -212,7 +218,8 @@ class KryoRegistryTest {
     assertCovered(Value.class, ModelArbitraries.valueKinds(), 100, 139);
     assertCovered(Filter.class, ModelArbitraries.filterKinds(), 180, 219);
     assertCovered(Mutation.class, ModelArbitraries.mutationKinds(), 220, 259);
-    assertCovered(ChangeFeedItem.class, ModelArbitraries.changeFeedItemKinds(), 300, 339);
+    assertCovered(ChangeFeedItem.class, ModelArbitraries.changeFeedItemKinds(), 300, 304);
+    assertCovered(Expr.class, ModelArbitraries.exprKinds(), 305, 309);
     assertCovered(ConstraintDef.class, ModelArbitraries.constraintKinds(), 140, 179);
     assertCovered(DefaultValue.class, ModelArbitraries.defaultValueKinds(), 140, 179);
     assertCovered(Masking.class, ModelArbitraries.maskingKinds(), 140, 179);

@@ -7,6 +7,7 @@ import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -21,6 +22,7 @@ import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
 import io.ormdb.protocol.schema.EntityDef;
@@ -588,7 +590,55 @@ public final class ModelArbitraries {
             Arbitraries.of(true, false),
             Arbitraries.of(Sensitivity.class),
             ModelArbitraries.<Masking>oneOfKinds(maskingKinds()).injectNull(0.5))
-        .as(FieldDef::new);
+        .as(FieldDef::new)
+        .flatMap(f -> computeds().injectNull(0.6).map(f::withComputed));
+  }
+
+  // ---- computed fields ------------------------------------------------------------------------
+
+  /** One generator per {@link Expr} class (calls and conditionals over leaves). */
+  public static Map<Class<? extends Expr>, Arbitrary<? extends Expr>> exprKinds() {
+    Map<Class<? extends Expr>, Arbitrary<? extends Expr>> m = new LinkedHashMap<>();
+    m.put(Expr.Field.class, names().map(Expr.Field::new));
+    m.put(Expr.Literal.class, values().map(Expr.Literal::new));
+    Arbitrary<Expr> leaf = leafExprs();
+    m.put(
+        Expr.Call.class,
+        Arbitraries.oneOf(
+            Combinators.combine(Arbitraries.of("+", "-", "*", "/", "%"), leaf, leaf)
+                .as((f, a, b) -> new Expr.Call(f, List.of(a, b))),
+            leaf.map(a -> new Expr.Call("-", List.of(a))),
+            leaf.list().ofMinSize(2).ofMaxSize(4).map(args -> new Expr.Call("coalesce", args))));
+    m.put(Expr.If.class, Combinators.combine(leafFilters(), leaf, leaf).as(Expr.If::new));
+    return m;
+  }
+
+  private static Arbitrary<Expr> leafExprs() {
+    return Arbitraries.oneOf(names().map(Expr.Field::new), values().map(Expr.Literal::new));
+  }
+
+  /** Expressions nested up to 3 levels. */
+  public static Arbitrary<Expr> exprs() {
+    return Arbitraries.recursive(
+        ModelArbitraries::leafExprs,
+        inner ->
+            Arbitraries.oneOf(
+                Combinators.combine(Arbitraries.of("+", "-", "*", "/", "%"), inner, inner)
+                    .as((f, a, b) -> (Expr) new Expr.Call(f, List.of(a, b))),
+                inner.map(a -> (Expr) new Expr.Call("-", List.of(a))),
+                inner
+                    .list()
+                    .ofMinSize(2)
+                    .ofMaxSize(3)
+                    .map(args -> (Expr) new Expr.Call("coalesce", args)),
+                Combinators.combine(leafFilters(), inner, inner)
+                    .as((c, a, b) -> (Expr) new Expr.If(c, a, b))),
+        0,
+        3);
+  }
+
+  public static Arbitrary<Computed> computeds() {
+    return Combinators.combine(exprs(), Arbitraries.of(true, false)).as(Computed::new);
   }
 
   public static Arbitrary<EntityDef> entityDefs() {

@@ -414,12 +414,12 @@ public final class ColumnStore implements AggregateSource {
     return true;
   }
 
-  /** What determines the stored data of an entity: field names, types and defaults. */
+  /** What determines the stored data of an entity: field names, types, defaults, computations. */
   private static List<Object> signature(EntityDef def) {
     List<Object> out = new ArrayList<>();
     out.add(def.identityField());
     for (FieldDef f : def.fields()) {
-      out.add(Arrays.asList(f.name(), f.type(), f.defaultValue()));
+      out.add(Arrays.asList(f.name(), f.type(), f.defaultValue(), f.computed()));
     }
     return out;
   }

@@ -35,8 +35,9 @@ import java.util.Optional;
  * schema; the actor layer's executor applies them to every query result before it leaves.
  *
  * <p>A field is <em>masked</em> for a session when the field's {@link Sensitivity} is above the
- * session's clearance ({@code PUBLIC < INTERNAL < SENSITIVE < RESTRICTED}); a clearance of {@code
- * RESTRICTED} sees everything in clear. A masked column is rewritten per the field's {@link
+ * session's clearance (a computed field's is at least that of every field it reads: {@link
+ * EntityDef#sensitivityOf}) ({@code PUBLIC < INTERNAL < SENSITIVE < RESTRICTED}); a clearance of
+ * {@code RESTRICTED} sees everything in clear. A masked column is rewritten per the field's {@link
  * Masking} (null masking = {@link Masking.Nullify}):
  *
  * <ul>
@@ -81,7 +82,7 @@ public final class FieldMasker {
 
   /** Whether {@code field} of {@code entity} is masked for a session with {@code clearance}. */
   public static boolean isMasked(EntityDef entity, FieldDef field, Sensitivity clearance) {
-    return field.sensitivity().compareTo(clearance) > 0
+    return entity.sensitivityOf(field).compareTo(clearance) > 0
         && !field.name().equals(entity.identityField());
   }
 
@@ -289,7 +290,7 @@ public final class FieldMasker {
                 + "."
                 + f.name()
                 + " is "
-                + level(f)
+                + level(target.get(), f)
                 + " and masked for this session (clearance "
                 + level(clearance)
                 + "); only count of rows is allowed over it");
@@ -336,7 +337,7 @@ public final class FieldMasker {
                 + "."
                 + f.name()
                 + " is "
-                + level(f)
+                + level(owner, f)
                 + " and masked for this session (clearance "
                 + level(clearance)
                 + "); ordering by it would reveal its values (and cursors carry them)"
@@ -375,7 +376,7 @@ public final class FieldMasker {
                 + "."
                 + f.name()
                 + " is "
-                + level(f)
+                + level(e, f)
                 + " and masked for this session (clearance "
                 + level(clearance)
                 + "); only count() of rows is allowed over it");
@@ -390,7 +391,7 @@ public final class FieldMasker {
                 + "."
                 + f.name()
                 + " is "
-                + level(f)
+                + level(e, f)
                 + " and masked for this session (clearance "
                 + level(clearance)
                 + ")");
@@ -416,7 +417,7 @@ public final class FieldMasker {
               + "."
               + f.name()
               + " is "
-              + level(f)
+              + level(e, f)
               + " and masked for this session (clearance "
               + level(clr)
               + "); filtering on it would reveal its values");
@@ -428,8 +429,8 @@ public final class FieldMasker {
     return f.isPresent() && isMasked(e, f.get(), clearance) ? f.get() : null;
   }
 
-  private static String level(FieldDef f) {
-    return level(f.sensitivity());
+  private static String level(EntityDef e, FieldDef f) {
+    return level(e.sensitivityOf(f));
   }
 
   private static String level(Sensitivity s) {

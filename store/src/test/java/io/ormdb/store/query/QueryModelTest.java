@@ -7,6 +7,7 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -17,6 +18,7 @@ import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
 import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
@@ -39,10 +41,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Model-based randomized test: random schemas of one family (2-4 entities with int and string
- * fields, some nullable, one-to-many and many-to-one relations or one-to-one relations both ways
- * over a unique key, random indexes), random rows, and random graph queries, cursor walks and
- * aggregates, each answered by the {@link QueryEngine} and by {@link ReferenceEvaluator}; the
- * answers must be equal. The seed is printed on failure.
+ * fields, some nullable, computed fields over them — virtual or stored, some indexed —, one-to-many
+ * and many-to-one relations or one-to-one relations both ways over a unique key, random indexes),
+ * random rows, and random graph queries, cursor walks and aggregates, each answered by the {@link
+ * QueryEngine} and by {@link ReferenceEvaluator}; the answers must be equal. The seed is printed on
+ * failure.
  *
  * <p>{@code -Dormdb.model.ops=100000} for a long run, {@code -Dormdb.model.seed=...} to replay.
  * Subclasses override {@link #viewFactory()} to run it against another storage engine.
@@ -362,6 +365,9 @@ class QueryModelTest {
         }
       }
       for (int e = 0; e < n; e++) {
+        addComputed(fields.get(e));
+      }
+      for (int e = 0; e < n; e++) {
         List<FieldDef> fs = fields.get(e);
         List<OrderSpec> defaultOrder = new ArrayList<>();
         if (rnd.nextInt(4) == 0) {
@@ -374,10 +380,13 @@ class QueryModelTest {
           List<String> key = new ArrayList<>();
           int width = 1 + rnd.nextInt(2);
           for (int k = 0; k < width; k++) {
-            String f = fs.get(1 + rnd.nextInt(fs.size() - 1)).name();
-            if (!key.contains(f)) {
-              key.add(f);
+            FieldDef f = fs.get(1 + rnd.nextInt(fs.size() - 1));
+            if (!key.contains(f.name()) && !f.isVirtual()) {
+              key.add(f.name());
             }
+          }
+          if (key.isEmpty()) {
+            continue;
           }
           boolean hash = rnd.nextInt(4) == 0;
           indexes.add(
@@ -400,7 +409,7 @@ class QueryModelTest {
         }
         for (long id : ids) {
           Map<String, Value> r = new LinkedHashMap<>();
-          for (FieldDef f : e.fields()) {
+          for (FieldDef f : writable(e)) {
             r.put(f.name(), f.name().equals("id") ? Value.of(id) : randomValue(f));
           }
           // Foreign keys reference existing parent rows (or null), as any real store enforces;
@@ -424,8 +433,103 @@ class QueryModelTest {
       }
     }
 
+    /** Opens the system under test on the rows, their computed fields computed by the reference. */
     void open(ViewFactory factory) {
-      view = factory.open(schema, rows);
+      view = factory.open(schema, reference().rows());
+    }
+
+    /** The fields a write may give: all but the computed ones. */
+    static List<FieldDef> writable(EntityDef e) {
+      return e.fields().stream().filter(f -> !f.isComputed()).toList();
+    }
+
+    /**
+     * Adds 0-3 computed fields over the int ({@code n*}) and string ({@code s*}) fields, and over
+     * the computed fields before them: {@code c*} int64, {@code t*} string, some stored.
+     */
+    private void addComputed(List<FieldDef> fs) {
+      int count = rnd.nextInt(3) == 0 ? 0 : rnd.nextInt(4);
+      for (int i = 0; i < count; i++) {
+        List<String> ints = new ArrayList<>();
+        List<String> strs = new ArrayList<>();
+        for (FieldDef f : fs) {
+          if (f.name().startsWith("n") || f.name().startsWith("c")) {
+            ints.add(f.name());
+          } else if (f.name().startsWith("s") || f.name().startsWith("t")) {
+            strs.add(f.name());
+          }
+        }
+        boolean text = rnd.nextBoolean();
+        Expr x = text ? textExpr(ints, strs, 2) : intExpr(ints, strs, 2);
+        boolean stored = rnd.nextInt(3) == 0;
+        FieldDef f =
+            FieldDef.of(
+                    (text ? "t" : "c") + i, FieldType.of(text ? ValueType.STRING : ValueType.INT64))
+                .asOptional()
+                .withComputed(new Computed(x, stored));
+        fs.add(stored && rnd.nextBoolean() ? f.asIndexed() : f);
+      }
+    }
+
+    private Expr intExpr(List<String> ints, List<String> strs, int depth) {
+      int k = rnd.nextInt(depth > 0 ? 8 : 2);
+      switch (k) {
+        case 0:
+          return Expr.field(ints.get(rnd.nextInt(ints.size())));
+        case 1:
+          return Expr.literal((long) rnd.nextInt(7) - 2);
+        case 2:
+        case 3:
+          return Expr.call(
+              List.of("+", "-", "*", "/", "%").get(rnd.nextInt(5)),
+              intExpr(ints, strs, depth - 1),
+              intExpr(ints, strs, depth - 1));
+        case 4:
+          return Expr.call("-", intExpr(ints, strs, depth - 1));
+        case 5:
+          return Expr.call("coalesce", intExpr(ints, strs, depth - 1), Expr.literal(0L));
+        default:
+          return new Expr.If(
+              condition(ints, strs),
+              intExpr(ints, strs, depth - 1),
+              intExpr(ints, strs, depth - 1));
+      }
+    }
+
+    private Expr textExpr(List<String> ints, List<String> strs, int depth) {
+      int k = rnd.nextInt(depth > 0 ? 6 : 2);
+      switch (k) {
+        case 0:
+          return Expr.field(strs.get(rnd.nextInt(strs.size())));
+        case 1:
+          return Expr.literal(STRINGS[rnd.nextInt(STRINGS.length)]);
+        case 2:
+        case 3:
+          return Expr.call("+", textExpr(ints, strs, depth - 1), textExpr(ints, strs, depth - 1));
+        case 4:
+          return Expr.call(
+              "coalesce", textExpr(ints, strs, depth - 1), textExpr(ints, strs, depth - 1));
+        default:
+          return new Expr.If(
+              condition(ints, strs),
+              textExpr(ints, strs, depth - 1),
+              textExpr(ints, strs, depth - 1));
+      }
+    }
+
+    private Filter condition(List<String> ints, List<String> strs) {
+      switch (rnd.nextInt(3)) {
+        case 0:
+          return new Filter.Compare(
+              ints.get(rnd.nextInt(ints.size())),
+              Filter.Op.values()[rnd.nextInt(6)],
+              Value.of((long) rnd.nextInt(7) - 3));
+        case 1:
+          return new Filter.IsNull(strs.get(rnd.nextInt(strs.size())), rnd.nextBoolean());
+        default:
+          return new Filter.Like(
+              strs.get(rnd.nextInt(strs.size())), PATTERNS[rnd.nextInt(PATTERNS.length)], false);
+      }
     }
 
     /** 1–4 random inserts, updates and deletes; about one in four batches should be refused. */
@@ -442,7 +546,7 @@ class QueryModelTest {
               rnd.nextInt(12) == 0 && !existing.isEmpty()
                   ? existing.get(rnd.nextInt(existing.size())).get("id").asLong() // duplicate id
                   : 100 + rnd.nextInt(100_000);
-          for (FieldDef f : e.fields()) {
+          for (FieldDef f : writable(e)) {
             r.put(f.name(), f.name().equals("id") ? Value.of(id) : writeValue(f));
           }
           ms.add(rnd.nextInt(4) == 0 ? withNested(e, r) : new Mutation.Insert(e.name(), r));
@@ -454,7 +558,8 @@ class QueryModelTest {
           Map<String, Value> data = new LinkedHashMap<>();
           int fields = 1 + rnd.nextInt(2);
           for (int k = 0; k < fields; k++) {
-            FieldDef f = e.fields().get(1 + rnd.nextInt(e.fields().size() - 1));
+            List<FieldDef> ws = writable(e);
+            FieldDef f = ws.get(1 + rnd.nextInt(ws.size() - 1));
             data.put(f.name(), writeValue(f));
           }
           ms.add(new Mutation.Update(e.name(), id, data, 0));
@@ -485,7 +590,7 @@ class QueryModelTest {
       int count = r.cardinality().toMany() ? 1 + rnd.nextInt(2) : 1;
       for (int i = 0; i < count; i++) {
         Map<String, Value> t = new LinkedHashMap<>();
-        for (FieldDef f : target.fields()) {
+        for (FieldDef f : writable(target)) {
           t.put(
               f.name(),
               f.name().equals("id") ? Value.of(100L + rnd.nextInt(100_000)) : writeValue(f));
@@ -926,7 +1031,9 @@ class QueryModelTest {
       List<AggregateQuery.Aggregation> aggs = new ArrayList<>();
       int n = 1 + rnd.nextInt(3);
       List<FieldDef> ints =
-          e.fields().stream().filter(f -> f.type().base() == ValueType.INT32).toList();
+          e.fields().stream()
+              .filter(f -> f.type().base() == ValueType.INT32 || f.name().startsWith("c"))
+              .toList();
       for (int i = 0; i < n; i++) {
         AggregateQuery.Function fn = AggregateQuery.Function.values()[rnd.nextInt(5)];
         FieldDef any = e.fields().get(rnd.nextInt(e.fields().size()));

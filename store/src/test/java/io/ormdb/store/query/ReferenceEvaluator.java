@@ -1,6 +1,7 @@
 package io.ormdb.store.query;
 
 import io.ormdb.protocol.query.AggregateQuery;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -8,6 +9,7 @@ import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -34,9 +36,120 @@ final class ReferenceEvaluator {
   private final Map<String, List<Map<String, Value>>> rows;
   private List<RelationAggregate> rootAggregates = List.of();
 
+  /**
+   * @param rows the rows of each entity, with the fields writes give (computed fields, if given,
+   *     are computed again here)
+   */
   ReferenceEvaluator(SchemaBundle schema, Map<String, List<Map<String, Value>>> rows) {
     this.schema = schema;
-    this.rows = rows;
+    this.rows = withComputed(schema, rows);
+  }
+
+  /** The rows as this reference reads them: with every computed field computed. */
+  Map<String, List<Map<String, Value>>> rows() {
+    return rows;
+  }
+
+  /**
+   * Copies of the rows with their computed fields, computed plainly here: each as soon as the
+   * computed fields it reads are, integers as BigInteger (a result beyond int64 is null), a
+   * division or remainder by zero null, null operands giving null, text joined.
+   */
+  static Map<String, List<Map<String, Value>>> withComputed(
+      SchemaBundle schema, Map<String, List<Map<String, Value>>> rows) {
+    Map<String, List<Map<String, Value>>> out = new LinkedHashMap<>();
+    rows.forEach(
+        (entity, list) -> {
+          EntityDef e = schema.entity(entity).orElseThrow();
+          List<FieldDef> computed = e.fields().stream().filter(FieldDef::isComputed).toList();
+          if (computed.isEmpty()) {
+            out.put(entity, list);
+            return;
+          }
+          List<Map<String, Value>> copies = new ArrayList<>();
+          for (Map<String, Value> r : list) {
+            Map<String, Value> c = new LinkedHashMap<>(r);
+            List<FieldDef> todo = new ArrayList<>(computed);
+            todo.forEach(f -> c.remove(f.name()));
+            while (!todo.isEmpty()) {
+              for (java.util.Iterator<FieldDef> it = todo.iterator(); it.hasNext(); ) {
+                FieldDef f = it.next();
+                boolean ready =
+                    Expr.fieldsOf(f.computed().expression()).stream()
+                        .allMatch(
+                            n ->
+                                c.containsKey(n)
+                                    || !todo.stream().anyMatch(t -> t.name().equals(n)));
+                if (ready) {
+                  c.put(f.name(), declared(compute(f.computed().expression(), c), f));
+                  it.remove();
+                }
+              }
+            }
+            copies.add(c);
+          }
+          out.put(entity, copies);
+        });
+    return out;
+  }
+
+  private static Value declared(Value v, FieldDef f) {
+    if (v.isNull()) {
+      return v;
+    }
+    return switch (f.type().base()) {
+      case INT64 -> new Value.Int64(v.asLong());
+      case STRING -> new Value.Str(v.asString());
+      default -> v;
+    };
+  }
+
+  private static Value compute(Expr e, Map<String, Value> row) {
+    if (e instanceof Expr.Field f) {
+      return row.getOrDefault(f.name(), Value.NULL);
+    }
+    if (e instanceof Expr.Literal l) {
+      return l.value();
+    }
+    if (e instanceof Expr.If i) {
+      return matches(i.condition(), row) ? compute(i.then(), row) : compute(i.otherwise(), row);
+    }
+    Expr.Call c = (Expr.Call) e;
+    List<Value> args = new ArrayList<>();
+    for (Expr a : c.args()) {
+      args.add(compute(a, row));
+    }
+    if (c.function().equals("coalesce")) {
+      return args.stream().filter(v -> !v.isNull()).findFirst().orElse(Value.NULL);
+    }
+    if (args.stream().anyMatch(Value::isNull)) {
+      return Value.NULL;
+    }
+    if (args.get(0) instanceof Value.Str a) {
+      return new Value.Str(a.value() + args.get(1).asString());
+    }
+    java.math.BigInteger x = java.math.BigInteger.valueOf(args.get(0).asLong());
+    if (c.args().size() == 1) {
+      return int64(x.negate());
+    }
+    java.math.BigInteger y = java.math.BigInteger.valueOf(args.get(1).asLong());
+    switch (c.function()) {
+      case "+":
+        return int64(x.add(y));
+      case "-":
+        return int64(x.subtract(y));
+      case "*":
+        return int64(x.multiply(y));
+      default:
+        if (y.signum() == 0) {
+          return Value.NULL;
+        }
+        return int64(c.function().equals("/") ? x.divide(y) : x.remainder(y));
+    }
+  }
+
+  private static Value int64(java.math.BigInteger v) {
+    return v.bitLength() < 64 ? new Value.Int64(v.longValue()) : Value.NULL;
   }
 
   record Answer(List<Value> rootIds, List<Map<String, Object>> objects, boolean hasMore) {}

@@ -4,6 +4,7 @@ import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.FilterPrinter;
 import io.ormdb.protocol.lang.ParseException;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
@@ -26,6 +27,16 @@ import java.util.List;
  * operand   := literal | '$' name ('.' name)*
  * </pre>
  *
+ * and value expressions ({@link #value()}), the expressions of computed fields:
+ *
+ * <pre>
+ * value     := term (('+' | '-') term)*
+ * term      := factor (('*' | '/' | '%') factor)*
+ * factor    := '-' factor | '(' value ')' | literal
+ *            | 'coalesce' '(' value (',' value)+ ')' | 'if' '(' expr ',' value ',' value ')'
+ *            | field ('.' field)*
+ * </pre>
+ *
  * A chain of one operator is one n-ary node; parentheses group but add no node. {@code == null} and
  * {@code != null} mean {@code is null} and {@code is not null}. Field and session-attribute
  * references are recorded with their tokens so callers can check them against a schema.
@@ -36,6 +47,7 @@ import java.util.List;
  */
 public final class ExpressionParser {
   private static final List<String> PREDICATE_WORDS = List.of("in", "like", "is", "not");
+  private static final List<String> FUNCTION_NAMES = List.of("coalesce", "if");
 
   /** A name used in an expression, with the token that names it. */
   public record NameRef(String name, Token token) {}
@@ -109,6 +121,134 @@ public final class ExpressionParser {
       throw ts.unexpected("a condition");
     }
     return predicate();
+  }
+
+  /**
+   * One value expression (see the class comment): {@code +} adds numbers or joins strings, {@code -
+   * * / %} are arithmetic, {@code *}, {@code /} and {@code %} bind tighter than {@code +} and
+   * {@code -}, and each is left-associative; a minus before a number is part of the number. Fields
+   * read (the condition's of an {@code if} too) are recorded in {@link #fieldRefs()}.
+   */
+  public Expr value() {
+    Expr left = term();
+    int chained = 0;
+    while (ts.at(TokenKind.PLUS) || ts.at(TokenKind.MINUS)) {
+      Token op = ts.next();
+      enter(op); // a chain nests as deep as it is long
+      chained++;
+      left = new Expr.Call(op.text(), List.of(left, term()));
+    }
+    depth -= chained;
+    return left;
+  }
+
+  private Expr term() {
+    Expr left = factor();
+    int chained = 0;
+    while (ts.at(TokenKind.STAR) || ts.at(TokenKind.SLASH) || ts.at(TokenKind.PERCENT)) {
+      Token op = ts.next();
+      enter(op);
+      chained++;
+      left = new Expr.Call(op.text(), List.of(left, factor()));
+    }
+    depth -= chained;
+    return left;
+  }
+
+  private Expr factor() {
+    Token t = ts.peek();
+    if (t.kind() == TokenKind.MINUS) {
+      TokenKind after = ts.peek(1).kind();
+      if (after == TokenKind.INTEGER
+          || after == TokenKind.FLOAT
+          || after == TokenKind.DECIMAL
+          || ts.peek(1).isKeyword("Infinity")) {
+        return new Expr.Literal(literal());
+      }
+      ts.next();
+      enter(t);
+      Expr negated = new Expr.Call("-", List.of(factor()));
+      depth--;
+      return negated;
+    }
+    if (ts.accept(TokenKind.LPAREN)) {
+      enter(t);
+      Expr e = value();
+      ts.expect(TokenKind.RPAREN);
+      depth--;
+      return e;
+    }
+    if (t.kind() == TokenKind.IDENT && !t.quoted() && ts.peek(1).kind() == TokenKind.LPAREN) {
+      return function(t);
+    }
+    if (t.isKeyword("relation")
+        && ts.peek(1).kind() == TokenKind.IDENT
+        && ts.peek(2).kind() == TokenKind.COLON) {
+      // the next member of an entity: the expression ended too early
+      throw ts.unexpected("a value (a field, a literal, '(', coalesce(..) or if(..))");
+    }
+    if (t.kind() == TokenKind.IDENT && (t.quoted() || !LITERAL_WORDS.contains(t.text()))) {
+      ts.next();
+      StringBuilder path = new StringBuilder(t.value());
+      while (ts.at(TokenKind.DOT)) {
+        ts.next();
+        path.append('.').append(ts.expectName("a field name after '.'").value());
+      }
+      fieldRefs.add(new NameRef(path.toString(), t));
+      return new Expr.Field(path.toString());
+    }
+    if (t.kind() == TokenKind.IDENT
+        || t.kind() == TokenKind.STRING
+        || t.kind() == TokenKind.INTEGER
+        || t.kind() == TokenKind.FLOAT
+        || t.kind() == TokenKind.DECIMAL
+        || t.kind() == TokenKind.BYTES
+        || t.kind() == TokenKind.LBRACKET) {
+      return new Expr.Literal(literal());
+    }
+    throw ts.unexpected("a value (a field, a literal, '(', coalesce(..) or if(..))");
+  }
+
+  /** Words that are literals, not fields, in a value expression unless backquoted. */
+  private static final List<String> LITERAL_WORDS =
+      List.of("true", "false", "null", "NaN", "Infinity");
+
+  /** {@code coalesce(a, b, ...)} or {@code if(condition, a, b)}, at the function's name. */
+  private Expr function(Token name) {
+    String fn = name.text();
+    if (!FUNCTION_NAMES.contains(fn)) {
+      throw TokenStream.error(
+          name,
+          "unknown function '"
+              + fn
+              + "' (functions: coalesce, if)"
+              + Suggestions.didYouMean(fn, FUNCTION_NAMES));
+    }
+    ts.next();
+    Token open = ts.expect(TokenKind.LPAREN);
+    enter(open);
+    Expr out;
+    if (fn.equals("if")) {
+      Filter condition = expression();
+      ts.expect(TokenKind.COMMA);
+      Expr then = value();
+      ts.expect(TokenKind.COMMA);
+      Expr otherwise = value();
+      out = new Expr.If(condition, then, otherwise);
+    } else {
+      List<Expr> args = new ArrayList<>();
+      args.add(value());
+      while (ts.accept(TokenKind.COMMA)) {
+        args.add(value());
+      }
+      if (args.size() < 2) {
+        throw TokenStream.error(name, "coalesce needs at least two values");
+      }
+      out = new Expr.Call("coalesce", args);
+    }
+    ts.expect(TokenKind.RPAREN);
+    depth--;
+    return out;
   }
 
   /** One level deeper, at {@code at}; refused past {@link Nesting#MAX_LEVELS}. */

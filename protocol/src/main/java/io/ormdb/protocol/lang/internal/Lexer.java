@@ -321,6 +321,18 @@ public final class Lexer {
       case '-':
         kind = n == '>' ? TokenKind.ARROW : TokenKind.MINUS;
         break;
+      case '+':
+        kind = TokenKind.PLUS;
+        break;
+      case '*':
+        kind = TokenKind.STAR;
+        break;
+      case '/':
+        kind = TokenKind.SLASH; // '//' and '/*' start comments (skipped before)
+        break;
+      case '%':
+        kind = TokenKind.PERCENT;
+        break;
       case '=':
         kind = n == '=' ? TokenKind.EQ : TokenKind.ASSIGN;
         break;

@@ -39,7 +39,11 @@ public enum TokenKind {
   AND("&&"),
   OR("||"),
   BANG("!"),
-  EOF(null);
+  EOF(null),
+  PLUS("+"),
+  STAR("*"),
+  SLASH("/"),
+  PERCENT("%");
 
   private final String symbol;
 

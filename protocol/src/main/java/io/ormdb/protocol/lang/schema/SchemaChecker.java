@@ -20,6 +20,7 @@ import io.ormdb.protocol.lang.schema.SchemaSyntax.TypeNode;
 import io.ormdb.protocol.lang.schema.SchemaSyntax.UniqueNode;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
 import io.ormdb.protocol.schema.EntityDef;
@@ -272,6 +273,13 @@ final class SchemaChecker {
       case EXPRESSION, ATTRIBUTE ->
           at =
               p.name() == null ? src.name : src.refs.get(p.part()).getOrDefault(p.name(), src.name);
+      case COMPUTED, COMPUTED_ATTRIBUTE -> {
+        Token whole = src.parts.getOrDefault(p.part(), src.name);
+        at =
+            p.name() == null
+                ? whole
+                : src.refs.getOrDefault(p.part(), Map.of()).getOrDefault(p.name(), whole);
+      }
       case KEY_TYPES ->
           at =
               src.parts.getOrDefault(
@@ -330,6 +338,13 @@ final class SchemaChecker {
       }
       DefaultValue dv =
           f.defaultValue == null || type == ILL_TYPED ? null : defaultValue(entity, f, type);
+      if (f.stored != null && f.expression == null) {
+        problem(
+            f.stored,
+            "@stored is for computed fields: write '" + name + " <type> = <expression> @stored'");
+      }
+      Computed computed =
+          f.expression == null ? null : new Computed(f.expression, f.stored != null);
       FieldDef fd =
           new FieldDef(
               name,
@@ -339,14 +354,49 @@ final class SchemaChecker {
               f.unique != null,
               f.index != null,
               f.sensitivity,
-              f.masking);
+              f.masking,
+              computed);
       DefaultNode d = f.defaultValue;
+      List<NameRef> attributes = new ArrayList<>();
+      for (Map.Entry<String, Token> a : attributeTokens(f).entrySet()) {
+        attributes.add(new NameRef(a.getKey(), a.getValue()));
+      }
       source(fd, f.name, "field " + declaration, name)
           .part(Part.DEFAULT, d == null ? null : (d.name != null ? d.name : d.literalToken))
-          .part(Part.MASK, f.mask);
+          .part(Part.MASK, f.mask)
+          .part(Part.COMPUTED, f.assign)
+          .refs(Part.COMPUTED, computedRefs(f))
+          .refs(Part.COMPUTED_ATTRIBUTE, attributes);
       out.add(fd);
     }
     fields.put(e, out);
+  }
+
+  /** The fields a computed field's expression reads, and its session attributes as {@code $a}. */
+  private static List<NameRef> computedRefs(FieldNode f) {
+    List<NameRef> out = new ArrayList<>(f.expressionRefs);
+    for (NameRef a : f.expressionAttributes) {
+      out.add(new NameRef("$" + a.name(), a.token()));
+    }
+    return out;
+  }
+
+  /** The {@code @} tokens of a field's attributes a computed field may not have, by name. */
+  private static Map<String, Token> attributeTokens(FieldNode f) {
+    Map<String, Token> out = new LinkedHashMap<>();
+    if (f.id != null) {
+      out.put("id", f.id);
+    }
+    if (f.unique != null) {
+      out.put("unique", f.unique);
+    }
+    if (f.index != null) {
+      out.put("index", f.index);
+    }
+    if (f.defaultValue != null) {
+      out.put("default", f.defaultValue.at);
+    }
+    return out;
   }
 
   private EntityDef entity(EntityNode e) {

@@ -40,7 +40,7 @@ import java.util.Optional;
 public final class SchemaParser {
   static final List<String> DECLARATIONS = List.of("entity", "enum", "policy");
   static final List<String> ATTRIBUTES =
-      List.of("id", "unique", "index", "default", "sensitive", "mask");
+      List.of("id", "unique", "index", "default", "sensitive", "mask", "stored");
   static final List<String> MEMBER_KEYWORDS =
       List.of("relation", "unique", "index", "check", "foreign", "order", "soft");
 
@@ -179,6 +179,13 @@ public final class SchemaParser {
       throw ts.unexpected("a type for field '" + f.name.value() + "'");
     }
     f.type = type();
+    if (ts.at(TokenKind.ASSIGN)) {
+      f.assign = ts.next();
+      ExpressionParser ep = new ExpressionParser(ts);
+      f.expression = ep.value();
+      f.expressionRefs = ep.fieldRefs();
+      f.expressionAttributes = ep.attributeRefs();
+    }
     while (ts.at(TokenKind.AT)) {
       attribute(f);
     }
@@ -254,6 +261,11 @@ public final class SchemaParser {
       case "default":
         seen = f.defaultValue != null;
         f.defaultValue = defaultValue(at);
+        break;
+      case "stored":
+        seen = f.stored != null;
+        f.stored = at;
+        noArguments(n);
         break;
       case "sensitive":
         seen = f.sensitive != null;

@@ -1,5 +1,6 @@
 package io.ormdb.protocol.lang.schema;
 
+import io.ormdb.protocol.lang.ExprPrinter;
 import io.ormdb.protocol.lang.FilterPrinter;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
@@ -116,7 +117,15 @@ public final class SchemaPrinter {
       String attrs = attributes(e, f);
       StringBuilder line = new StringBuilder("  ");
       line.append(pad(name(f.name()), nameWidth)).append(' ');
-      line.append(attrs.isEmpty() ? type(f) : pad(type(f), typeWidth) + attrs);
+      if (f.computed() != null) {
+        // the expression makes the line long anyway: no alignment after it
+        line.append(pad(type(f), typeWidth))
+            .append(" = ")
+            .append(ExprPrinter.print(f.computed().expression()))
+            .append(attrs);
+      } else {
+        line.append(attrs.isEmpty() ? type(f) : pad(type(f), typeWidth) + attrs);
+      }
       sb.append(line.toString().stripTrailing()).append('\n');
     }
     List<String> relations = new ArrayList<>();
@@ -228,6 +237,9 @@ public final class SchemaPrinter {
 
   private static String attributes(EntityDef e, FieldDef f) {
     StringBuilder sb = new StringBuilder();
+    if (f.computed() != null && f.computed().stored()) {
+      sb.append(" @stored");
+    }
     if (f.name().equals(e.identityField())) {
       sb.append(" @id");
     }

@@ -2,6 +2,7 @@ package io.ormdb.protocol.lang.schema;
 
 import io.ormdb.protocol.lang.internal.ExpressionParser.NameRef;
 import io.ormdb.protocol.lang.internal.Token;
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
@@ -67,6 +68,21 @@ final class SchemaSyntax {
     Sensitivity sensitivity;
     Token mask;
     Masking masking;
+
+    /** The {@code =} of a computed field, else null. */
+    Token assign;
+
+    /** The expression after {@code =}, else null. */
+    Expr expression;
+
+    /** The fields the expression reads, with their tokens. */
+    List<NameRef> expressionRefs = List.of();
+
+    /** Session attributes the expression's conditions name (refused). */
+    List<NameRef> expressionAttributes = List.of();
+
+    /** {@code @stored}, else null. */
+    Token stored;
   }
 
   /** {@code @default(...)}: a literal value, or a name ({@code now}, {@code uuid}, a variant). */

@@ -108,7 +108,8 @@ public final class ColumnCheckpoint {
           .append('\u0001')
           .append(f.type())
           .append('\u0001')
-          .append(f.defaultValue());
+          .append(f.defaultValue())
+          .append(f.computed() == null ? "" : "\u0001" + f.computed());
     }
     try {
       byte[] h =

@@ -21,6 +21,9 @@ import java.util.Map;
  * {@code created[s] <= L < deleted[s]}, so one state consistent at LSN {@code C} serves every view
  * with {@code base <= L <= C}.
  *
+ * <p>Virtual computed fields have no column ({@code AggregateExecutor} scans rows for aggregates
+ * that read them).
+ *
  * <p>Threading: one maintainer at a time (the caller serializes {@link #apply}, {@link #publish}
  * and {@link #compacted}); readers take {@link #published()} once and read only slots below its
  * size, without locks. A maintainer only appends past the published size or overwrites a slot's
@@ -68,10 +71,12 @@ public final class EntityColumns {
     this.def = def;
     this.schemaVersion = schemaVersion;
     this.lineage = lineage;
-    this.columns = new Column[def.fields().size()];
+    // virtual computed fields are not stored, and change events do not carry them: no column
+    List<FieldDef> stored = def.fields().stream().filter(f -> !f.isVirtual()).toList();
+    this.columns = new Column[stored.size()];
     int id = -1;
     for (int i = 0; i < columns.length; i++) {
-      FieldDef f = def.fields().get(i);
+      FieldDef f = stored.get(i);
       columns[i] = Column.of(f);
       byName.put(f.name(), columns[i]);
       if (f.name().equals(def.identityField())) {

@@ -1,6 +1,7 @@
 package io.ormdb.store.internal.catalog;
 
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.ExprPrinter;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.ConstraintDef;
@@ -10,6 +11,7 @@ import io.ormdb.protocol.schema.IndexDef;
 import io.ormdb.protocol.schema.OnDelete;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
+import io.ormdb.store.filter.ComputedFields;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.internal.codec.Buf;
 import io.ormdb.store.internal.codec.FieldMap;
@@ -45,7 +47,7 @@ public final class Catalog {
     this.ids = ids;
     Map<String, EntityInfo> map = new LinkedHashMap<>();
     for (EntityDef e : bundle.entities()) {
-      map.put(e.name(), new EntityInfo(e, ids));
+      map.put(e.name(), new EntityInfo(e, ids, ComputedFields.of(e, bundle)));
     }
     this.entities = Collections.unmodifiableMap(map);
     for (EntityInfo e : map.values()) {
@@ -127,8 +129,33 @@ public final class Catalog {
       return map.get("e:" + entity);
     }
 
-    int fieldId(String entity, String field) {
-      return map.get("f:" + entity + "." + field);
+    /** The id of {@code field} of {@code entity}, or null for a virtual field (never stored). */
+    Integer fieldId(String entity, FieldDef field) {
+      String key = fieldKey(entity, field);
+      return key == null ? null : map.get(key);
+    }
+
+    /**
+     * The key of a field's id: {@code f:Entity.field}; a stored computed field's also names its
+     * type and expression, so that one whose expression changes (dropping {@code @stored} and
+     * adding it back with another) gets a new id and its rows' values of the old expression are not
+     * read as values of the new one; null for a virtual field.
+     */
+    static String fieldKey(String entity, FieldDef f) {
+      if (f.computed() == null) {
+        return "f:" + entity + "." + f.name();
+      }
+      if (!f.computed().stored()) {
+        return null;
+      }
+      return "f:"
+          + entity
+          + "."
+          + f.name()
+          + "="
+          + f.type().render()
+          + "="
+          + ExprPrinter.print(f.computed().expression());
     }
 
     int indexId(String entity, String index) {
@@ -155,7 +182,8 @@ public final class Catalog {
           n++;
         }
         for (FieldDef f : e.fields()) {
-          if (m.putIfAbsent("f:" + e.name() + "." + f.name(), n) == null) {
+          String key = fieldKey(e.name(), f);
+          if (key != null && m.putIfAbsent(key, n) == null) {
             n++;
           }
         }
@@ -370,26 +398,36 @@ public final class Catalog {
     public final List<FkRule> incoming = new ArrayList<>();
     public final List<CheckRule> checks = new ArrayList<>();
 
-    public EntityInfo(EntityDef def, Ids ids) {
+    /** The computed fields, ready to evaluate (none for most entities). */
+    public final ComputedFields computed;
+
+    EntityInfo(EntityDef def, Ids ids, ComputedFields computed) {
       this.def = def;
       this.id = ids.entityId(def.name());
       this.prefix = new Buf(4).putInt(id).toBytes();
       this.identity = def.identity();
+      this.computed = computed;
       for (FieldDef f : def.fields()) {
-        int fid = ids.fieldId(def.name(), f.name());
         fields.put(f.name(), f);
-        fieldIds.put(f.name(), fid);
-        fieldsById.put(fid, f);
+        Integer fid = ids.fieldId(def.name(), f);
+        if (fid != null) { // a virtual field is never stored: it has no id
+          fieldIds.put(f.name(), fid);
+          fieldsById.put(fid, f);
+        }
       }
     }
 
     private FieldMap.Layout layout;
 
-    /** The decoding layout of this entity's rows (built on first use; fields never change). */
+    /**
+     * The decoding layout of this entity's rows (built on first use; fields never change): one slot
+     * per field in declaration order, computed fields filled by {@link #computed}.
+     */
     public FieldMap.Layout layout() {
       FieldMap.Layout l = layout;
       if (l == null) {
-        int n = fields.size();
+        List<FieldDef> all = def.fields();
+        int n = all.size();
         String[] names = new String[n];
         Map<String, Integer> slots = new java.util.HashMap<>(n * 2);
         int maxId = 0;
@@ -399,18 +437,39 @@ public final class Catalog {
         int[] slotByFieldId = new int[maxId + 1];
         java.util.Arrays.fill(slotByFieldId, -1);
         io.ormdb.protocol.value.Value[] absent = new io.ormdb.protocol.value.Value[n];
-        int slot = 0;
-        for (Map.Entry<Integer, FieldDef> f : fieldsById.entrySet()) {
-          names[slot] = f.getValue().name();
+        for (int slot = 0; slot < n; slot++) {
+          FieldDef f = all.get(slot);
+          names[slot] = f.name();
           slots.put(names[slot], slot);
-          slotByFieldId[f.getKey()] = slot;
-          absent[slot] = RowCodec.absent(f.getValue());
-          slot++;
+          Integer fid = fieldIds.get(f.name());
+          if (fid != null) {
+            slotByFieldId[fid] = slot;
+          }
+          absent[slot] = f.isComputed() ? null : RowCodec.absent(f);
         }
-        l = new FieldMap.Layout(names, Map.copyOf(slots), slotByFieldId, absent);
+        l = new FieldMap.Layout(names, Map.copyOf(slots), slotByFieldId, absent, computer(slots));
         layout = l;
       }
       return l;
+    }
+
+    /** Fills the computed slots still null, each after those it reads; null when none. */
+    private FieldMap.Computer computer(Map<String, Integer> slots) {
+      if (computed.isEmpty()) {
+        return null;
+      }
+      List<ComputedFields.Field> order = computed.fields();
+      int[] at = new int[order.size()];
+      for (int i = 0; i < at.length; i++) {
+        at[i] = slots.get(order.get(i).name());
+      }
+      return (values, row) -> {
+        for (int i = 0; i < at.length; i++) {
+          if (values[at[i]] == null) {
+            values[at[i]] = order.get(i).compute(row::get);
+          }
+        }
+      };
     }
 
     void addIndex(IndexInfo ix) {

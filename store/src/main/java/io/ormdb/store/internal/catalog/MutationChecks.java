@@ -1,8 +1,10 @@
 package io.ormdb.store.internal.catalog;
 
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.lang.ExprPrinter;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.FieldValues;
 import io.ormdb.protocol.schema.RelationDef;
@@ -25,6 +27,27 @@ public final class MutationChecks {
       throw OrmDbException.invalid("identity " + e.name() + "." + e.identityField() + " is null");
     }
     return FieldValues.convert(schema, e.name(), e.requireField(e.identityField()), id);
+  }
+
+  /**
+   * The field {@code name} of {@code e} as a field a mutation may give a value: INVALID_REQUEST
+   * when {@code e} has no such field (with a did-you-mean) or when it is computed ({@code field
+   * Person.full_name is computed from first_name + " " + last_name and cannot be written; write the
+   * fields it reads instead}).
+   */
+  public static FieldDef writable(EntityDef e, String name) {
+    FieldDef f = e.requireField(name);
+    if (f.isComputed()) {
+      throw OrmDbException.invalid(
+          "field "
+              + e.name()
+              + "."
+              + f.name()
+              + " is computed from "
+              + ExprPrinter.print(f.computed().expression())
+              + " and cannot be written; write the fields it reads instead");
+    }
+    return f;
   }
 
   /** {@code field Post.title is required}, or {@code identity field Tag.id is required}. */

@@ -2,9 +2,11 @@ package io.ormdb.store.internal.catalog;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.schema.ConstraintDef;
+import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.SchemaProblem;
 import io.ormdb.protocol.schema.SchemaRules;
+import io.ormdb.store.filter.ComputedFields;
 import io.ormdb.store.filter.FilterBinder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +17,8 @@ import java.util.Set;
 
 /**
  * Checks a schema bundle before the catalog accepts it — the rules of {@link SchemaRules}, which
- * the schema language checks too, and that the literals of check constraints fit their fields as
- * the store binds them — and reports every problem at once.
+ * the schema language checks too, and that the literals of check constraints and of the conditions
+ * of computed fields fit their fields as the store binds them — and reports every problem at once.
  */
 public final class SchemaValidator {
   private SchemaValidator() {}
@@ -41,6 +43,17 @@ public final class SchemaValidator {
     for (SchemaProblem p : SchemaRules.check(s)) {
       out.add(p.toString());
       faulty.add(p.element());
+    }
+    for (EntityDef e : s.entities()) {
+      if (e.fields().stream().anyMatch(f -> f.isComputed() && faulty.contains(f))
+          || faulty.contains(e)) {
+        continue;
+      }
+      try {
+        ComputedFields.of(e, s); // binds the conditions of if(..) as filters are bound
+      } catch (OrmDbException ex) {
+        out.add(ex.getMessage());
+      }
     }
     for (ConstraintDef c : s.constraints()) {
       if (c instanceof ConstraintDef.Check ck && !faulty.contains(ck)) {

@@ -17,18 +17,55 @@ import java.util.function.BiConsumer;
  */
 public final class FieldMap extends AbstractMap<String, Value> implements SlottedFields {
 
+  /**
+   * Fills the slots of computed fields in a decoded row's values: those still null (a virtual
+   * field's always, a stored one's when the row was written before the field existed).
+   */
+  @FunctionalInterface
+  public interface Computer {
+    void fill(Value[] values, FieldMap row);
+  }
+
   /** Where each field of an entity lives in a row's value array; shared by all its rows. */
   public static final class Layout {
     final String[] names;
     final Map<String, Integer> slots;
     final int[] slotByFieldId;
     final Value[] absent;
+    final Computer computer;
 
     public Layout(String[] names, Map<String, Integer> slots, int[] slotByFieldId, Value[] absent) {
+      this(names, slots, slotByFieldId, absent, null);
+    }
+
+    /**
+     * @param absent what a field absent from a stored row reads as; null for a computed field (then
+     *     {@code computer} fills it)
+     * @param computer fills the computed fields, or null when the entity has none
+     */
+    public Layout(
+        String[] names,
+        Map<String, Integer> slots,
+        int[] slotByFieldId,
+        Value[] absent,
+        Computer computer) {
       this.names = names;
       this.slots = slots;
       this.slotByFieldId = slotByFieldId;
       this.absent = absent;
+      this.computer = computer;
+    }
+
+    /** The values of a new row: what absent fields read as (null for computed fields). */
+    public Value[] absentValues() {
+      return absent.clone();
+    }
+
+    /** Computes the computed fields of {@code values} still null, when there are any. */
+    public void compute(Value[] values, FieldMap row) {
+      if (computer != null) {
+        computer.fill(values, row);
+      }
     }
 
     /** The slot of stored field id {@code fid}, or -1 for a field the entity no longer has. */

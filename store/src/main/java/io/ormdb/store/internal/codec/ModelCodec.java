@@ -1,8 +1,10 @@
 package io.ormdb.store.internal.codec;
 
+import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.Cardinality;
+import io.ormdb.protocol.schema.Computed;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
 import io.ormdb.protocol.schema.EntityDef;
@@ -222,18 +224,75 @@ public final class ModelCodec {
     }
     out.put(f.sensitivity().ordinal());
     Masking m = f.masking();
+    // the masking's tag; COMPUTED set in it when a computation follows the field (a catalog
+    // written before computed fields existed never sets it)
+    int computed = f.computed() == null ? 0 : COMPUTED;
     if (m == null) {
-      out.put(0);
+      out.put(computed);
     } else if (m instanceof Masking.Omit) {
-      out.put(1);
+      out.put(1 | computed);
     } else if (m instanceof Masking.Nullify) {
-      out.put(2);
+      out.put(2 | computed);
     } else if (m instanceof Masking.Redact r) {
-      out.put(3).putString(r.replacement());
+      out.put(3 | computed).putString(r.replacement());
     } else if (m instanceof Masking.Partial p) {
-      out.put(4).putVarInt(p.visibleChars()).put(p.fromEnd() ? 1 : 0).putVarInt(p.maskChar());
+      out.put(4 | computed)
+          .putVarInt(p.visibleChars())
+          .put(p.fromEnd() ? 1 : 0)
+          .putVarInt(p.maskChar());
     } else {
-      out.put(5);
+      out.put(5 | computed);
+    }
+    if (f.computed() != null) {
+      out.put(f.computed().stored() ? 1 : 0);
+      writeExpr(f.computed().expression(), out);
+    }
+  }
+
+  /** Set in a field's masking tag when the field is computed. */
+  private static final int COMPUTED = 0x10;
+
+  static void writeExpr(Expr e, Buf out) {
+    if (e instanceof Expr.Field f) {
+      out.put(1).putString(f.name());
+    } else if (e instanceof Expr.Literal l) {
+      out.put(2);
+      ValueCodec.write(l.value(), out);
+    } else if (e instanceof Expr.Call c) {
+      out.put(3).putString(c.function()).putVarInt(c.args().size());
+      c.args().forEach(a -> writeExpr(a, out));
+    } else {
+      Expr.If i = (Expr.If) e;
+      out.put(4);
+      writeFilter(i.condition(), out);
+      writeExpr(i.then(), out);
+      writeExpr(i.otherwise(), out);
+    }
+  }
+
+  static Expr readExpr(Buf.In in) {
+    int tag = in.get();
+    switch (tag) {
+      case 1:
+        return new Expr.Field(in.getString());
+      case 2:
+        return new Expr.Literal(ValueCodec.read(in));
+      case 3:
+        {
+          String function = in.getString();
+          int n = in.getVarInt();
+          List<Expr> args = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            args.add(readExpr(in));
+          }
+          return new Expr.Call(function, args);
+        }
+      default:
+        {
+          Filter condition = readFilter(in);
+          Expr then = readExpr(in);
+          return new Expr.If(condition, then, readExpr(in));
+        }
     }
   }
 
@@ -256,7 +315,8 @@ public final class ModelCodec {
           default -> new DefaultValue.AutoUuid();
         };
     Sensitivity sens = Sensitivity.values()[in.get()];
-    int mt = in.get();
+    int tag = in.get();
+    int mt = tag & ~COMPUTED;
     Masking m =
         switch (mt) {
           case 0 -> null;
@@ -266,7 +326,12 @@ public final class ModelCodec {
           case 4 -> new Masking.Partial(in.getVarInt(), in.get() == 1, (char) in.getVarInt());
           default -> new Masking.Hash();
         };
-    return new FieldDef(name, type, optional, d, unique, indexed, sens, m);
+    Computed computed = null;
+    if ((tag & COMPUTED) != 0) {
+      boolean stored = in.get() == 1;
+      computed = new Computed(readExpr(in), stored);
+    }
+    return new FieldDef(name, type, optional, d, unique, indexed, sens, m, computed);
   }
 
   static void writeFilter(Filter f, Buf out) {

@@ -28,25 +28,49 @@ public final class RowCodec {
     }
   }
 
+  /**
+   * The stored form of a row: its fields that have an id in {@code fieldIds}; the others (virtual
+   * computed fields, computed when the row is read) are left out.
+   */
   public static byte[] encode(Map<String, Integer> fieldIds, int state, Map<String, Value> fields) {
     if (state == DELETED) {
       return TOMBSTONE;
     }
     Buf out = Buf.scratch();
-    out.put(state).putVarInt(fields.size());
+    out.put(state).putVarInt(stored(fieldIds, fields));
     if (fields instanceof FieldMap m) {
       // by slot: no entry objects (inserted rows are FieldMaps)
       for (int i = 0; i < m.size(); i++) {
-        out.putVarInt(fieldIds.get(m.nameAt(i)));
-        ValueCodec.write(m.valueAt(i), out);
+        Integer id = fieldIds.get(m.nameAt(i));
+        if (id != null) {
+          out.putVarInt(id);
+          ValueCodec.write(m.valueAt(i), out);
+        }
       }
       return out.toBytes();
     }
     for (Map.Entry<String, Value> f : fields.entrySet()) {
-      out.putVarInt(fieldIds.get(f.getKey()));
-      ValueCodec.write(f.getValue(), out);
+      Integer id = fieldIds.get(f.getKey());
+      if (id != null) {
+        out.putVarInt(id);
+        ValueCodec.write(f.getValue(), out);
+      }
     }
     return out.toBytes();
+  }
+
+  /** How many of {@code fields} have an id (all of them unless the entity has virtual fields). */
+  private static int stored(Map<String, Integer> fieldIds, Map<String, Value> fields) {
+    if (fieldIds.size() == fields.size() && fields instanceof FieldMap) {
+      return fields.size(); // a row of the entity's layout, which has no virtual fields
+    }
+    int n = 0;
+    for (String name : fields.keySet()) {
+      if (fieldIds.containsKey(name)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   public static int state(byte[] stored) {
@@ -68,7 +92,8 @@ public final class RowCodec {
         values[slot] = v;
       }
     }
-    Map<String, Value> fields = new FieldMap(layout, values);
+    FieldMap fields = new FieldMap(layout, values);
+    layout.compute(values, fields);
     return new RowData(state, version, fields);
   }
 

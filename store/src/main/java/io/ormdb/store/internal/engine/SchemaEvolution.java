@@ -21,9 +21,11 @@ import java.util.Map;
 /**
  * Which schema changes a populated database accepts. Compatible: new entities, optional fields,
  * fields with a literal default (existing rows read it), new indexes and constraints that existing
- * rows satisfy (indexes are built over them). Refused until a migration engine exists: dropping an
- * entity or field, changing a field's type or the identity, making a field required when rows lack
- * it, changing an existing index.
+ * rows satisfy (indexes are built over them), computed fields added, dropped or changed (a stored
+ * one added reads its value computed from rows written before it, and its index is built over
+ * them). Refused until a migration engine exists: dropping an entity or field, changing a field's
+ * type or the identity, making a field required when rows lack it, changing an existing index,
+ * changing a stored computed field's expression while rows hold its values.
  */
 final class SchemaEvolution {
   private SchemaEvolution() {}
@@ -54,7 +56,13 @@ final class SchemaEvolution {
         FieldDef nf = ne.def.field(of.name()).orElse(null);
         String where = oe.name() + "." + of.name();
         if (nf == null) {
-          p.add("cannot drop field " + where + " (its values would be lost)");
+          if (!of.isComputed()) { // a computed field's values are computed again from its row
+            p.add("cannot drop field " + where + " (its values would be lost)");
+          }
+          continue;
+        }
+        if (of.isComputed() || nf.isComputed()) {
+          computed(where, of, nf, populated, p);
           continue;
         }
         if (!of.type().equals(nf.type())) {
@@ -77,6 +85,7 @@ final class SchemaEvolution {
       }
       for (FieldDef nf : ne.def.fields()) {
         if (oe.def.field(nf.name()).isEmpty()
+            && !nf.isComputed() // computed from the rows, which need nothing
             && !nf.optional()
             && populated
             && !(nf.defaultValue() instanceof DefaultValue.Literal)) {
@@ -112,6 +121,36 @@ final class SchemaEvolution {
     if (!data.isEmpty()) {
       throw OrmDbException.constraint(
           "schema change refused: existing rows violate it (" + String.join("; ", data) + ")");
+    }
+  }
+
+  /**
+   * A field computed in the old or the new version: virtual ones change freely (nothing of them is
+   * stored); a stored one keeps its type and expression while the entity has rows (its rows hold
+   * values of them); a field that writes set cannot become computed, nor a computed one such a
+   * field, while the entity has rows.
+   */
+  private static void computed(
+      String where, FieldDef of, FieldDef nf, boolean populated, List<String> p) {
+    if (!populated) {
+      return;
+    }
+    if (!of.isComputed()) {
+      p.add("cannot make " + where + " computed (its values would be lost); add a new field");
+    } else if (!nf.isComputed()) {
+      p.add(
+          "cannot make computed field "
+              + where
+              + " a field that writes set (its rows hold no value for it); add a new field");
+    } else if (of.computed().stored()
+        && nf.computed().stored()
+        && (!of.computed().expression().equals(nf.computed().expression())
+            || !of.type().equals(nf.type()))) {
+      p.add(
+          "cannot change the expression or type of stored computed field "
+              + where
+              + " (its rows hold values of the old one); add a new field, or make it virtual"
+              + " first (drop @stored and its indexes)");
     }
   }
 

@@ -398,6 +398,7 @@ final class WriteTx {
         id = generateId(e);
         plain[idSlot] = id; // before anything reads the row
       }
+      e.layout().compute(plain, fields); // its computed fields, left null by plainRow
       row = fields;
     } else {
       row = row(e, ins, forced);
@@ -406,11 +407,12 @@ final class WriteTx {
         id = generateId(e);
         row.put(idField.name(), id);
       }
+      e.computed.computeInto(row);
     }
     List<FieldDef> fields = e.def.fields();
     for (int i = 0; i < fields.size(); i++) { // by index: an immutable list's iterator is an object
       FieldDef f = fields.get(i);
-      if (!f.optional() && row.get(f.name()).isNull()) {
+      if (!f.optional() && f.computed() == null && row.get(f.name()).isNull()) {
         throw MutationChecks.required(e.def, f.name());
       }
     }
@@ -465,6 +467,12 @@ final class WriteTx {
       for (int i = 0; i < fields.size(); i++) {
         FieldDef f = fields.get(i);
         Value v = data.get(f.name());
+        if (f.computed() != null) {
+          if (v != null) {
+            return null; // refused by row(), with the field's name
+          }
+          continue; // computed once the row has its identity (left null until then)
+        }
         if (v != null) {
           given++;
           v = convert(e, f, v);
@@ -611,6 +619,7 @@ final class WriteTx {
     }
     Map<String, Value> row = new LinkedHashMap<>(old.fields());
     row.putAll(data);
+    e.computed.computeInto(row);
     for (Map.Entry<String, Value> f : data.entrySet()) {
       if (f.getValue().isNull() && !e.field(f.getKey()).optional()) {
         throw MutationChecks.required(e.def, f.getKey());
@@ -681,6 +690,7 @@ final class WriteTx {
             {
               Map<String, Value> updated = new LinkedHashMap<>(c.fields());
               updated.put(fk.childField(), Value.NULL);
+              child.computed.computeInto(updated);
               put(child, childKey, RowCodec.LIVE, updated);
               break;
             }
@@ -822,7 +832,7 @@ final class WriteTx {
     java.util.Arrays.sort(names);
     Map<String, Value> out = new LinkedHashMap<>(capacity(names.length + 1));
     for (String name : names) {
-      out.put(name, convert(e, e.field(name), data.get(name)));
+      out.put(name, convert(e, MutationChecks.writable(e.def, name), data.get(name)));
     }
     return out;
   }
@@ -932,14 +942,21 @@ final class WriteTx {
    * field of its row, are null: {@link ChangeSetCodec.Writer} writes the row's names).
    */
   record Change(Touched row, ChangeEvent.Op op, Collection<String> changedFields) {
-    /** The row before the batch, or empty when it was not live. */
+    /**
+     * The row before the batch, or empty when it was not live; without virtual computed fields
+     * (change events carry what is stored).
+     */
     Map<String, Value> before() {
-      return op == ChangeEvent.Op.CREATE ? Map.of() : row.before.fields();
+      return op == ChangeEvent.Op.CREATE
+          ? Map.of()
+          : row.e.computed.withoutVirtual(row.before.fields());
     }
 
-    /** The row after the batch, or empty when it is not live. */
+    /** The row after the batch, or empty when it is not live; without virtual computed fields. */
     Map<String, Value> after() {
-      return op == ChangeEvent.Op.DELETE ? Map.of() : row.after.fields();
+      return op == ChangeEvent.Op.DELETE
+          ? Map.of()
+          : row.e.computed.withoutVirtual(row.after.fields());
     }
   }
 
@@ -960,7 +977,8 @@ final class WriteTx {
         Map<String, Value> after = t.after.fields();
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Value> f : after.entrySet()) {
-          if (!f.getValue().equals(before.get(f.getKey()))) {
+          if (!f.getValue().equals(before.get(f.getKey()))
+              && !t.e.computed.virtualNames().contains(f.getKey())) {
             changed.add(f.getKey());
           }
         }

@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * results do not depend on the order in which the source delivers rows.
  *
  * <p>After validating the query and binding its filter, the source may answer the whole aggregate
- * itself ({@link AggregateSource#tryAggregate}); otherwise its rows are scanned.
+ * itself ({@link AggregateSource#tryAggregate}) unless it reads few rows by keys or reads a virtual
+ * computed field; otherwise its rows are scanned.
  */
 public final class AggregateExecutor {
   private AggregateExecutor() {}
@@ -106,7 +107,7 @@ public final class AggregateExecutor {
     Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
     int maxGroups = budget.maxEntities();
     Optional<AggregateResult> fast =
-        readsFewRows(view, entity, filter)
+        readsFewRows(view, entity, filter) || readsVirtual(entity, q, filter)
             ? Optional.empty()
             : source.tryAggregate(view, entity, q, filter);
     if (fast.isPresent()) {
@@ -203,7 +204,8 @@ public final class AggregateExecutor {
     Filter filter = FilterBinder.bind(q.filter(), entity, view.schema(), attributes, "filter");
     AccessPlan ap = access(view, entity, filter);
     String whole = source.wholeAggregateAccess();
-    boolean byRows = whole == null || readsFewRows(view, entity, filter);
+    boolean byRows =
+        whole == null || readsFewRows(view, entity, filter) || readsVirtual(entity, q, filter);
     long count = view.count(entity.name());
     long read;
     List<String> detail = new ArrayList<>();
@@ -251,6 +253,27 @@ public final class AggregateExecutor {
    */
   static boolean readsFewRows(ReadView view, EntityDef entity, Filter filter) {
     return filter != null && access(view, entity, filter).looksUpKeys();
+  }
+
+  /**
+   * Whether {@code q} aggregates, groups by or filters on a virtual computed field: its values are
+   * computed from rows when read, so a columnar source (which keeps stored values) cannot answer
+   * it, and the rows are scanned.
+   */
+  static boolean readsVirtual(EntityDef entity, AggregateQuery q, Filter filter) {
+    List<String> names = new ArrayList<>(q.groupBy());
+    for (Aggregation a : q.aggregations()) {
+      if (a.field() != null) {
+        names.add(a.field());
+      }
+    }
+    names.addAll(Filter.fieldsOf(filter));
+    for (String n : names) {
+      if (entity.field(n).map(FieldDef::isVirtual).orElse(false)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The access path the row scan takes for {@code filter} (null: every row). */

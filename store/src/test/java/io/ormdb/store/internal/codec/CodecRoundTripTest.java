@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.lang.schema.SchemaParser;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.schema.EntityDef;
@@ -79,6 +80,31 @@ class CodecRoundTripTest {
             blog.constraints(),
             blog.indexes(),
             blog.policies());
+    Buf b = new Buf();
+    ModelCodec.writeBundle(s, b);
+    assertThat(ModelCodec.readBundle(new Buf.In(b.toBytes()))).isEqualTo(s);
+  }
+
+  @Test
+  void computedFieldsRoundTripWithEveryKindOfExpressionAndMasking() {
+    SchemaBundle s =
+        SchemaParser.parse(
+                """
+            entity Person {
+              id    int64   @id
+              first string
+              last  string?
+              n     int32
+              ssn   string? @sensitive(restricted)
+              full  string? = first + " " + last
+              calc  int64?  = -(n * 2 - 1) / 3 % 5 @stored @index
+              pick  string  = if(n > 1 && last is not null, coalesce(last, first), "none")
+              tail  string? = "#" + ssn @mask(partial(2, end, '*'))
+              red   string? = ssn + "" @mask(redact("x"))
+              hush  string? = last + ssn @sensitive(restricted) @mask(hash)
+            }
+            """)
+            .withVersion(2);
     Buf b = new Buf();
     ModelCodec.writeBundle(s, b);
     assertThat(ModelCodec.readBundle(new Buf.In(b.toBytes()))).isEqualTo(s);
