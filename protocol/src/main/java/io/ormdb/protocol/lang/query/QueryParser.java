@@ -415,7 +415,12 @@ public final class QueryParser {
       }
     }
     return new Include(
-        path.toString(), fields, filter, specs(order), new Pagination(limit, 0, cursor), aggregates);
+        path.toString(),
+        fields,
+        filter,
+        specs(order),
+        new Pagination(limit, 0, cursor),
+        aggregates);
   }
 
   /**
