@@ -44,6 +44,9 @@ public record Include(
     this(path, fields, filter, orderBy, pagination, List.of());
   }
 
+  /** What starts the name of a link field: {@code @list_order}. */
+  public static final String LINK_MARKER = "@";
+
   public static Include of(String path) {
     return new Include(path, List.of(), null, List.of(), Pagination.NONE);
   }
@@ -53,7 +56,7 @@ public record Include(
    * many-to-many relation: {@code "@" + field}.
    */
   public static String link(String field) {
-    return io.ormdb.protocol.schema.LinkFields.ref(field);
+    return LINK_MARKER + field;
   }
 
   /** This include returning only {@code names} (fields of the target, and link fields). */

@@ -2,6 +2,7 @@ package io.ormdb.protocol.schema;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
+import io.ormdb.protocol.query.Include;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -18,7 +19,7 @@ import java.util.Locale;
  */
 public final class LinkFields {
   /** What starts the name of a link field in a query: {@code @list_order}. */
-  public static final String MARKER = "@";
+  public static final String MARKER = Include.LINK_MARKER;
 
   private LinkFields() {}
 
