@@ -103,12 +103,29 @@ public sealed interface LiveEvent permits LiveEvent.Snapshot, LiveEvent.Delta {
    * @param childIds the children's identities (rows at {@code path}), in order; empty when none
    * @param nextCursor the per-parent cursor when the children were cut by the include's limit, else
    *     null
+   * @param links the link fields the include returns (many-to-many only), by field name without the
+   *     {@code @}: each child's value, in the order of {@code childIds}; empty when none
    */
-  record Children(String path, Value parentId, List<Value> childIds, String nextCursor) {
+  record Children(
+      String path,
+      Value parentId,
+      List<Value> childIds,
+      String nextCursor,
+      Map<String, List<Value>> links) {
     public Children {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(parentId, "parentId");
       childIds = List.copyOf(childIds);
+      Map<String, List<Value>> copy = new LinkedHashMap<>();
+      if (links != null) {
+        links.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+      }
+      links = Collections.unmodifiableMap(copy);
+    }
+
+    /** The children of a parent on an include without link fields. */
+    public Children(String path, Value parentId, List<Value> childIds, String nextCursor) {
+      this(path, parentId, childIds, nextCursor, Map.of());
     }
   }
 }

@@ -24,10 +24,11 @@ import java.util.Objects;
  * A subscriber's copy of a live query's result, maintained by applying {@link LiveEvent}s in order.
  *
  * <p>It holds the rows of every include path (by identity), the root order, each parent's ordered
- * child list per include path and the root page state; {@link #toMaps()} renders it as nested maps
- * the way {@code ResultObjects.toMaps} renders a {@link QueryResult}. {@link #of(QueryResult)}
- * builds the same structure from a result, so a copy can be compared with a fresh query through
- * {@link #state()}. Not thread-safe: one subscriber applies events from one stream.
+ * child list per include path (with the link values of its edges, for an include that returns link
+ * fields) and the root page state; {@link #toMaps()} renders it as nested maps the way {@code
+ * ResultObjects.toMaps} renders a {@link QueryResult}. {@link #of(QueryResult)} builds the same
+ * structure from a result, so a copy can be compared with a fresh query through {@link #state()}.
+ * Not thread-safe: one subscriber applies events from one stream.
  */
 public final class LiveView {
   private final Map<String, LinkedHashMap<Value, Row>> rows = new LinkedHashMap<>();
@@ -87,8 +88,17 @@ public final class LiveView {
     for (EdgeBlock eb : result.edges()) {
       toMany.put(eb.path(), eb.toMany());
       Map<Value, List<Value>> kids = new LinkedHashMap<>();
-      for (EdgeBlock.Edge e : eb.edges()) {
+      // per parent, per link field, the values of its edges
+      Map<Value, Map<String, List<Value>>> links = new HashMap<>();
+      for (int i = 0; i < eb.edges().size(); i++) {
+        EdgeBlock.Edge e = eb.edges().get(i);
         kids.computeIfAbsent(e.from(), k -> new ArrayList<>()).add(e.to());
+        for (Column c : eb.links()) {
+          links
+              .computeIfAbsent(e.from(), k -> new LinkedHashMap<>())
+              .computeIfAbsent(c.name(), k -> new ArrayList<>())
+              .add(c.values().get(i));
+        }
       }
       Map<Value, String> cursors = new HashMap<>();
       for (EdgeBlock.ParentPage p : eb.pages()) {
@@ -98,7 +108,9 @@ public final class LiveView {
       LinkedHashMap<Value, Children> m = new LinkedHashMap<>();
       kids.forEach(
           (parent, ids) ->
-              m.put(parent, new Children(eb.path(), parent, ids, cursors.get(parent))));
+              m.put(
+                  parent,
+                  new Children(eb.path(), parent, ids, cursors.get(parent), links.get(parent))));
       children.put(eb.path(), m);
     }
     rootOrder = result.entities().isEmpty() ? List.of() : List.copyOf(result.root().ids());
@@ -211,7 +223,11 @@ public final class LiveView {
           m.forEach((id, row) -> objs.put(id, toJava(row)));
           byPath.put(path, objs);
         });
-    for (Map.Entry<String, Boolean> e : toMany.entrySet()) {
+    // deepest paths first: a child copied to hold one edge's link values then holds its children
+    List<Map.Entry<String, Boolean>> deepestFirst = new ArrayList<>(toMany.entrySet());
+    deepestFirst.sort(
+        Comparator.comparingInt((Map.Entry<String, Boolean> e) -> depth(e.getKey())).reversed());
+    for (Map.Entry<String, Boolean> e : deepestFirst) {
       String path = e.getKey();
       boolean many = e.getValue();
       String name = path.substring(path.lastIndexOf('.') + 1);
@@ -223,8 +239,14 @@ public final class LiveView {
         List<Object> list = new ArrayList<>();
         Object one = null;
         if (c != null) {
-          for (Value childId : c.childIds()) {
-            Map<String, Object> child = kids.get(childId);
+          for (int i = 0; i < c.childIds().size(); i++) {
+            Map<String, Object> child = kids.get(c.childIds().get(i));
+            if (child != null && !c.links().isEmpty()) {
+              child = new LinkedHashMap<>(child);
+              for (Map.Entry<String, List<Value>> link : c.links().entrySet()) {
+                child.put("@" + link.getKey(), Values.toJava(link.getValue().get(i)));
+              }
+            }
             if (child != null) {
               list.add(child);
               one = child;
@@ -246,6 +268,16 @@ public final class LiveView {
     Map<String, Object> m = new LinkedHashMap<>();
     row.fields().forEach((k, v) -> m.put(k, Values.toJava(v)));
     return m;
+  }
+
+  private static int depth(String path) {
+    int d = 0;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '.') {
+        d++;
+      }
+    }
+    return d;
   }
 
   static String parentPath(String path) {

@@ -12,6 +12,7 @@ import io.ormdb.protocol.schema.Cardinality;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldPath;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -53,7 +54,12 @@ import java.util.Set;
  *       returns its order fields, root rows that enter, leave or move are edited in place (put at
  *       their place in the root order);
  *   <li>an edge row of a many-to-many include matters only when it links (before or after) to a
- *       parent in the result;
+ *       parent in the result, and, for an update, only when it changes the edge's keys or a link
+ *       field ({@code @list_order}) the include reads (in its select, filter or order);
+ *   <li>at an include level whose filter reads link fields, a target row's image cannot say whether
+ *       a link matches: an update that changes none of the fields the level's filter, order and
+ *       keys read is patched in place (or skipped when the row is not in the result), anything else
+ *       re-runs;
  *   <li>a change to an entity an order key reaches through a relation ({@code person.last_name})
  *       re-runs the query, and a root ordered by such a key is not edited in place;
  *   <li>anything else — a row entering or leaving a level with includes or a page, a changed order
@@ -111,6 +117,16 @@ final class ReadSet {
     final Set<String> keyFields = new HashSet<>();
     final Set<String> needed = new HashSet<>();
     final Set<String> relatedEntities = new HashSet<>();
+
+    /** The link fields the level reads (select, filter, order), as edge field names. */
+    final Set<String> linkFields = new HashSet<>();
+
+    /** Whether the level's filter reads link fields: images alone cannot decide a match. */
+    final boolean linkFilter;
+
+    /** The target fields the level's filter reads. */
+    final Set<String> filterFields = new HashSet<>();
+
     final Comparator<Row> order;
     final boolean unpaged;
     final boolean allLinkedIncluded;
@@ -137,12 +153,32 @@ final class ReadSet {
       this.keyOnSource = relation != null && schema.keyOnSource(relation);
       this.filter =
           FilterBinder.bind(
-              filter, entity, schema, attributes, "filter of live query level '" + path + "'");
+              filter,
+              entity,
+              relation,
+              schema,
+              attributes,
+              "filter of live query level '" + path + "'");
+      boolean readsLinks = false;
+      for (String f : Filter.fieldsOf(this.filter)) {
+        if (LinkFields.isLink(f)) {
+          linkFields.add(LinkFields.field(f));
+          readsLinks = true;
+        } else {
+          filterFields.add(f);
+        }
+      }
+      this.linkFilter = readsLinks;
       List<String> fs = new ArrayList<>();
-      if (requested.isEmpty()) {
+      for (String f : requested) {
+        if (LinkFields.isLink(f)) {
+          linkFields.add(LinkFields.field(f));
+        } else {
+          fs.add(f);
+        }
+      }
+      if (fs.isEmpty()) {
         entity.fields().forEach(f -> fs.add(f.name()));
-      } else {
-        fs.addAll(requested);
       }
       this.fields = List.copyOf(fs);
       this.order = order(schema, entity, orderBy.isEmpty() ? entity.defaultOrder() : orderBy);
@@ -162,7 +198,7 @@ final class ReadSet {
       FieldDef id = entity.identity();
       this.identityType = id.type().array() ? null : id.type().base();
       this.computed = ComputedFields.of(entity, schema);
-      needed.addAll(Filter.fieldsOf(this.filter));
+      needed.addAll(filterFields);
       needed.addAll(orderFields);
       needed.addAll(keyFields);
       needed.addAll(fields);
@@ -182,6 +218,14 @@ final class ReadSet {
       List<OrderSpec> keys = new ArrayList<>();
       boolean identityKeyed = false;
       for (OrderSpec s : specs) {
+        if (LinkFields.isLink(s.field())) {
+          // read from the edge rows: the comparator is only used at the root, which has none
+          linkFields.add(LinkFields.field(s.field()));
+          if (!identityKeyed) {
+            keys.add(s);
+          }
+          continue;
+        }
         FieldPath path = FieldPath.resolve(schema, e, s.field());
         if (!identityKeyed) {
           keys.add(s);
@@ -444,6 +488,20 @@ final class ReadSet {
       return false; // an image without a field the level reads (another schema's row)
     }
     boolean in = view.has(l.path, e.id());
+    if (l.linkFilter) {
+      // whether a link matches depends on its edge row too: only a change to none of what the
+      // level reads leaves the result as it is
+      if (e.op() != ChangeEvent.Op.UPDATE
+          || changes(e, l.filterFields, before, after)
+          || changes(e, l.orderFields, before, after)
+          || changes(e, l.keyFields, before, after)) {
+        return false;
+      }
+      if (in) {
+        out.add(new Patch(row(l, e, after)));
+      }
+      return true;
+    }
     boolean matchedBefore = !before.isEmpty() && FilterEvaluator.matches(l.filter, before::get);
     boolean matchesAfter = !after.isEmpty() && FilterEvaluator.matches(l.filter, after::get);
     if (l.isRoot() && rootEdits) {
@@ -507,8 +565,10 @@ final class ReadSet {
     RelationDef r = l.relation;
     if (e.op() == ChangeEvent.Op.UPDATE
         && !e.changedFields().contains(r.edgeFromField())
-        && !e.changedFields().contains(r.edgeToField())) {
-      return true; // edge rows are not returned: only their keys matter
+        && !e.changedFields().contains(r.edgeToField())
+        && e.before().keySet().containsAll(l.linkFields) // a virtual link field: re-run
+        && !changes(e, l.linkFields, e.before(), e.after())) {
+      return true; // only the edge's keys and the link fields the level reads matter
     }
     for (Map<String, Value> image : List.of(e.before(), e.after())) {
       if (image.isEmpty()) {

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Users → posts → comments, post.author (many-to-one), post.tags (many-to-many through PostTag),
- * and an unrelated Note entity, for the live query tests.
+ * Users → posts → comments, post.author (many-to-one), post.tags (many-to-many through PostTag,
+ * whose {@code rank} is a link field), and an unrelated Note entity, for the live query tests.
  */
 final class Blog {
   private Blog() {}
@@ -73,7 +73,8 @@ final class Blog {
                 List.of(
                     f("id", ValueType.INT64),
                     f("postId", ValueType.INT64),
-                    f("tagId", ValueType.INT64)),
+                    f("tagId", ValueType.INT64),
+                    f("rank", ValueType.INT32).asOptional()),
                 false,
                 List.of()),
             new EntityDef(

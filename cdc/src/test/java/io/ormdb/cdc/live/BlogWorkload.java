@@ -95,7 +95,9 @@ final class BlogWorkload {
       case 12:
         return posts.isEmpty() ? null : insertPostTag();
       case 13:
-        return postTags.isEmpty() ? null : deletePostTag();
+        return postTags.isEmpty()
+            ? null
+            : (rnd.nextBoolean() ? deletePostTag() : updatePostTagRank());
       default:
         return rnd.nextBoolean()
             ? insert("Note", "id", nextId++, "text", "n")
@@ -223,7 +225,17 @@ final class BlogWorkload {
     long id = nextId++;
     long post = pick(new ArrayList<>(posts.keySet()));
     postTags.put(id, post);
-    return insert("PostTag", "id", id, "postId", post, "tagId", 1L + rnd.nextInt(3));
+    return insert(
+        "PostTag", "id", id, "postId", post, "tagId", 1L + rnd.nextInt(3), "rank", rank());
+  }
+
+  /** A tag's rank on its post (a link field of Post.tags): 0..4, or none. */
+  private Integer rank() {
+    return rnd.nextInt(5) == 0 ? null : rnd.nextInt(5);
+  }
+
+  private Mutation updatePostTagRank() {
+    return update("PostTag", pick(new ArrayList<>(postTags.keySet())), "rank", rank());
   }
 
   private Mutation deletePostTag() {
@@ -345,6 +357,29 @@ final class BlogWorkload {
     qs.add(
         GraphQuery.from("Comment")
             .orderBy(OrderSpec.desc("post.author.city"), OrderSpec.asc("likes"))
+            .build());
+    // a post's tags by their rank on it (a link field), the first two of rank >= k, and tags
+    // filtered by rank or label: a change of a rank the result reads re-runs
+    qs.add(
+        GraphQuery.from("Post")
+            .orderBy(OrderSpec.desc("score"))
+            .include(
+                Include.of("tags")
+                    .select("label", Include.link("rank"))
+                    .where(Filter.cmp(Include.link("rank"), Filter.Op.GE, rnd.nextInt(3)))
+                    .orderBy(OrderSpec.desc(Include.link("rank")).nullsLast())
+                    .limit(2))
+            .build());
+    qs.add(
+        GraphQuery.from("Post")
+            .where(Filter.cmp("score", Filter.Op.GE, rnd.nextInt(5)))
+            .include(
+                Include.of("tags")
+                    .select(Include.link("rank"))
+                    .where(
+                        Filter.or(
+                            Filter.cmp(Include.link("rank"), Filter.Op.LT, 2),
+                            Filter.eq("label", "tag" + rnd.nextInt(9)))))
             .build());
     // the same without the identity among the returned fields: such moves re-run
     qs.add(

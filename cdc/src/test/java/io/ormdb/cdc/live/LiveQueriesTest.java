@@ -146,6 +146,70 @@ class LiveQueriesTest {
     assertThat(view.root().get(0).fields().get("name")).isEqualTo(Value.of("ann"));
   }
 
+  /**
+   * A post's tags ordered by their rank on it, a link field of the edge: changing a rank the result
+   * reads re-runs the query and the delta carries the post's new child list with its ranks;
+   * changing the rank of an edge of a post outside the result does nothing.
+   */
+  @Test
+  void aChangedLinkFieldReachesTheSubscriberWithTheChildList() throws Exception {
+    commit(
+        user(1, "Rome"),
+        post(10, 1, 5),
+        post(11, 1, 1),
+        insert("Tag", "id", 1L, "label", "a"),
+        insert("Tag", "id", 2L, "label", "b"),
+        insert("PostTag", "id", 100L, "postId", 10L, "tagId", 1L, "rank", 1),
+        insert("PostTag", "id", 101L, "postId", 10L, "tagId", 2L, "rank", 2),
+        insert("PostTag", "id", 102L, "postId", 11L, "tagId", 1L, "rank", 7));
+    GraphQuery q =
+        GraphQuery.from("Post")
+            .where(Filter.cmp("score", Filter.Op.GE, 3))
+            .include(
+                Include.of("tags")
+                    .select("label", Include.link("rank"))
+                    .orderBy(OrderSpec.asc(Include.link("rank"))))
+            .build();
+    var events = run(live.subscribe(q, 0)).second();
+    LiveView view = new LiveView().apply(pull(events));
+    assertThat(view.children("tags", v(10))).containsExactly(v(1), v(2));
+
+    commit(update("PostTag", 102, "rank", 0)); // post 11 is not in the result
+    long swap = commit(update("PostTag", 100, "rank", 3));
+    LiveEvent e = pull(events);
+    assertThat(e.lsn()).isEqualTo(swap);
+    Delta d = (Delta) e;
+    assertThat(d.children())
+        .containsExactly(
+            new Children(
+                "tags",
+                v(10),
+                List.of(v(2), v(1)),
+                null,
+                Map.of("rank", List.of(Value.of(2), Value.of(3)))));
+    view.apply(d);
+    assertThat(view.toMaps())
+        .containsExactly(
+            Map.of(
+                "id",
+                10L,
+                "authorId",
+                1L,
+                "title",
+                "p10",
+                "score",
+                5,
+                "tags",
+                List.of(Map.of("label", "b", "@rank", 2), Map.of("label", "a", "@rank", 3))));
+
+    // the same order, another rank: still a change of the result
+    long same = commit(update("PostTag", 101, "rank", 1));
+    Delta again = (Delta) pull(events);
+    assertThat(again.lsn()).isEqualTo(same);
+    assertThat(again.children().get(0).links())
+        .containsEntry("rank", List.of(Value.of(1), Value.of(3)));
+  }
+
   @Test
   void aRowThatStopsMatchingTheFilterLeavesWithItsChildren() throws Exception {
     commit(user(1, "Rome"), user(2, "Rome"), post(10, 1, 5), post(11, 1, 6));

@@ -227,6 +227,67 @@ class QueryLanguageDocTest {
   }
 
   /**
+   * The examples of link fields return the positions the guide gives: per post, with the same tag
+   * at another position (or none) under another post; the first tag of each post; a filter over
+   * both; a link created by the edge entity's name; explain's lines.
+   */
+  @Test
+  void theLinkFieldExamplesReturnWhatTheGuideSays() throws Exception {
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      assertThat(tagsByPost(blog, onlyBlock("ormql", ".select(title)\n  .include(tags")))
+          .containsExactly(
+              Map.entry("100% debugged", List.of("compilers@null")),
+              Map.entry("Compilers for everyone", List.of("announcements@1", "compilers@2")),
+              Map.entry("Notes on the Analytical Engine", List.of("history@1")));
+      assertThat(tagsByPost(blog, onlyBlock("ormql", "limit: 1, select: [name, @position]")))
+          .containsOnly(
+              Map.entry("100% debugged", List.of("compilers@null")),
+              Map.entry("Compilers for everyone", List.of("announcements@1")),
+              Map.entry("Notes on the Analytical Engine", List.of("history@1")),
+              Map.entry("100 loops", List.of()));
+      assertThat(tagsByPost(blog, onlyBlock("ormql", "@position == 1 || name == \"compilers\"")))
+          .containsOnly(
+              Map.entry("100% debugged", List.of("compilers@null")),
+              Map.entry("Compilers for everyone", List.of("compilers@2", "announcements@1")),
+              Map.entry("Notes on the Analytical Engine", List.of("history@1")),
+              Map.entry("100 loops", List.of()));
+      String explain =
+          ((io.ormdb.protocol.result.ExplainResult)
+                  blog.run(
+                          onlyBlock("ormql", "explain Post.findMany().include(tags, where:").text())
+                      .get(0))
+              .text();
+      assertThat(explain)
+          .contains(
+              "link fields from the PostTag edge rows of the first hop, no extra lookup\n"
+                  + "  filter on edge rows: @position < ?\n")
+          .contains("order per parent [@position asc nulls last, id asc]: sort")
+          .contains("per parent: limit 1");
+    }
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      assertThat(tagsByPost(blog, onlyBlock("ormql", "PostTag.create(")))
+          .containsExactly(
+              Map.entry("100% debugged", List.of("announcements@1", "compilers@null")));
+    }
+  }
+
+  /** Each post's tags as {@code name@position}, from the last statement of {@code b}. */
+  private static Map<Object, List<String>> tagsByPost(BlogDatabase blog, MarkdownBlocks.Block b) {
+    List<Object> results = blog.run(b.text());
+    Map<Object, List<String>> out = new java.util.LinkedHashMap<>();
+    for (Map<String, Object> post :
+        ResultObjects.toMaps((QueryResult) results.get(results.size() - 1))) {
+      List<String> tags = new ArrayList<>();
+      for (Object t : (List<?>) post.get("tags")) {
+        Map<?, ?> tag = (Map<?, ?>) t;
+        tags.add(tag.get("name") + "@" + tag.get("@position"));
+      }
+      out.put(post.get("title"), tags);
+    }
+    return out;
+  }
+
+  /**
    * The commands the guide gives to try its examples work: the first loads the starter schema and
    * data into a new data directory, the next runs a statement on it.
    */

@@ -244,6 +244,67 @@ class RunCommandTest {
         .isEqualTo("error: script " + dir.resolve("nope.ormql") + " does not exist\n");
   }
 
+  /**
+   * An edge entity declared by a relation's link fields is written by its name, and the JSON shows
+   * each movie's own list order of the same person under {@code "@list_order"}; a misspelled link
+   * field is refused at its position before anything runs.
+   */
+  @Test
+  void linkFieldsOfAnEdgeDeclaredByItsRelationAreWrittenAndPrintedPerLink() throws Exception {
+    Path schema = dir.resolve("movies.ormdb");
+    Files.writeString(
+        schema,
+        """
+        entity Movie {
+          id    int64 @id
+          title string
+          relation cast: many to many Person through MovieCast(movie_id, person_id) {
+            list_order int32?
+          }
+        }
+        entity Person {
+          id   int64 @id
+          name string
+        }
+        """);
+    String data = dir.resolve("movies").toString();
+    CliRun ok =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "--schema",
+            schema.toString(),
+            "-e",
+            "Movie.create({ id: 1, title: \"A\" }); Movie.create({ id: 2, title: \"B\" });"
+                + " Person.create({ id: 7, name: \"Ann\" });"
+                + " MovieCast.create({ movie_id: 1, person_id: 7, list_order: 2 });"
+                + " MovieCast.create({ movie_id: 2, person_id: 7, list_order: 5 });"
+                + " MovieCast.update(id: 2).set({ list_order: 1 });"
+                + " Movie.findMany().orderBy(id).select(title)"
+                + ".include(cast, select: [name, @list_order], orderBy: @list_order)");
+    assertThat(ok.err()).isEmpty();
+    assertThat(ok.exitCode()).isZero();
+    assertThat(ok.out().replaceAll("\\s+", " "))
+        .contains("\"title\" : \"A\", \"$version\" : 1, \"cast\" : [ { \"name\" : \"Ann\"")
+        .contains("\"@list_order\" : 2 } ]")
+        .contains("\"@list_order\" : 1 } ]");
+
+    CliRun bad =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            data,
+            "-e",
+            "Person.create({ id: 8, name: \"Bo\" }); Movie.findMany().include(cast, orderBy:"
+                + " @list_ordr)");
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.err().strip())
+        .isEqualTo(
+            "error INVALID_REQUEST (2): -e: line 1:79: unknown link field '@list_ordr' of relation"
+                + " Movie.cast (did you mean '@list_order'?)");
+  }
+
   @Test
   void orderKeysAreCheckedAgainstTheSchemaBeforeAnythingRuns() throws Exception {
     Path schema = dir.resolve("books.ormdb");

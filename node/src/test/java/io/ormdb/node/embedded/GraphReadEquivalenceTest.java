@@ -22,6 +22,7 @@ import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.Masking;
 import io.ormdb.protocol.schema.OnDelete;
 import io.ormdb.protocol.schema.RelationDef;
@@ -53,13 +54,14 @@ import org.junit.jupiter.api.Test;
 /**
  * For random schemas, data and reads, the embedded API on the caller's thread ({@link OrmDb#query},
  * {@link OrmDb#aggregate}) and a connection actor ({@link OrmDb#connect}) answer exactly what the
- * store answers at the same LSN: graph queries with includes, next pages of the root and of an
- * include, aggregates (standalone, and over relations at any level of a graph query), errors (by
- * code), and — for a session of a lower clearance — the store's answer masked for it, or the same
- * refusal. The data is written through {@link OrmDb#mutate} (the write path of 1, 3 and 8
- * partitions). Messages are serialized ({@code serialize-messages}). Sessions read graph queries on
- * their own thread in even models (a slice no read overruns) and as store tasks in odd ones ({@code
- * inline-read-slice = 0}); each model checks which path answered.
+ * store answers at the same LSN: graph queries with includes (over many-to-many relations with link
+ * fields selected, filtered on and ordered by), next pages of the root and of an include,
+ * aggregates (standalone, and over relations at any level of a graph query), errors (by code), and
+ * — for a session of a lower clearance — the store's answer masked for it, or the same refusal. The
+ * data is written through {@link OrmDb#mutate} (the write path of 1, 3 and 8 partitions). Messages
+ * are serialized ({@code serialize-messages}). Sessions read graph queries on their own thread in
+ * even models (a slice no read overruns) and as store tasks in odd ones ({@code inline-read-slice =
+ * 0}); each model checks which path answered.
  */
 class GraphReadEquivalenceTest {
   static final String[] STRINGS = {
@@ -72,6 +74,7 @@ class GraphReadEquivalenceTest {
   private int compared;
 
   private int nonEmpty;
+  private int linked;
   private int aggregated;
   private int errorsCompared;
   private int masked;
@@ -129,11 +132,12 @@ class GraphReadEquivalenceTest {
       }
     }
     System.out.printf(
-        "read equivalence: %d answers compared (%d non-empty queries, %d with aggregates over"
-            + " relations), %d errors, %d masked, next pages of %d roots and %d includes; %d"
-            + " session queries on the session's thread%n",
+        "read equivalence: %d answers compared (%d non-empty queries, %d with link fields, %d with"
+            + " aggregates over relations), %d errors, %d masked, next pages of %d roots and %d"
+            + " includes; %d session queries on the session's thread%n",
         compared,
         nonEmpty,
+        linked,
         aggregated,
         errorsCompared,
         masked,
@@ -142,6 +146,7 @@ class GraphReadEquivalenceTest {
         inlineCompared);
     assertThat(compared).isGreaterThan(1_000);
     assertThat(nonEmpty).isGreaterThan(50);
+    assertThat(linked).as("answers with link values").isGreaterThan(5);
     assertThat(aggregated).isGreaterThan(20);
     assertThat(masked).isGreaterThan(50);
     assertThat(errorsCompared).isPositive();
@@ -228,6 +233,8 @@ class GraphReadEquivalenceTest {
     }
     io.ormdb.protocol.result.QueryResult result = (io.ormdb.protocol.result.QueryResult) expected;
     nonEmpty += result.totalRows() > 0 ? 1 : 0;
+    linked +=
+        result.edges().stream().anyMatch(e -> !e.links().isEmpty() && !e.edges().isEmpty()) ? 1 : 0;
     boolean aggregates =
         !q.aggregates().isEmpty() || q.includes().stream().anyMatch(i -> !i.aggregates().isEmpty());
     aggregated += aggregates && result.totalRows() > 0 ? 1 : 0;
@@ -403,7 +410,61 @@ class GraphReadEquivalenceTest {
             new IndexDef("E" + e + "_n0", "E" + e, List.of("n0"), IndexDef.Kind.BTREE, false));
       }
     }
+    // an edge entity L between two of them: its n0 and s0 are the link fields of a many-to-many
+    // relation each way (pairs may repeat), masked as the fields they are
+    int a = rnd.nextInt(n);
+    int b = (a + 1 + rnd.nextInt(n - 1)) % n;
+    FieldDef n0 = FieldDef.of("n0", FieldType.of(ValueType.INT32)).asOptional();
+    if (rnd.nextInt(3) == 0) {
+      n0 = n0.withSecurity(Sensitivity.SENSITIVE, masks[rnd.nextInt(masks.length)]);
+    }
+    entities.add(
+        new EntityDef(
+            "L",
+            "id",
+            List.of(
+                FieldDef.of("id", FieldType.of(ValueType.INT64)),
+                FieldDef.of("ref" + a, FieldType.of(ValueType.INT64)).asOptional(),
+                FieldDef.of("ref" + b, FieldType.of(ValueType.INT64)).asOptional(),
+                n0,
+                FieldDef.of("s0", FieldType.of(ValueType.STRING))
+                    .withSecurity(
+                        rnd.nextBoolean() ? Sensitivity.INTERNAL : Sensitivity.SENSITIVE,
+                        masks[rnd.nextInt(masks.length)])),
+            false,
+            List.of()));
+    relations.add(
+        RelationDef.manyToMany(
+            "many" + b, "E" + a, "id", "E" + b, "id", "L", "ref" + a, "ref" + b));
+    relations.add(
+        RelationDef.manyToMany(
+            "mrev" + a, "E" + b, "id", "E" + a, "id", "L", "ref" + b, "ref" + a));
     return new SchemaBundle(version, List.of(), entities, relations, List.of(), indexes, List.of());
+  }
+
+  /**
+   * {@code target} with, for a many-to-many {@code rel}, its link fields as fields named {@code
+   * @name}, so that random selects, filters and orders name them too.
+   */
+  static EntityDef withLinks(SchemaBundle schema, EntityDef target, RelationDef rel) {
+    List<FieldDef> links = LinkFields.of(schema, rel);
+    if (links.isEmpty()) {
+      return target;
+    }
+    List<FieldDef> fs = new ArrayList<>(target.fields());
+    for (FieldDef f : links) {
+      fs.add(
+          new FieldDef(
+              LinkFields.ref(f.name()),
+              f.type(),
+              f.optional(),
+              f.defaultValue(),
+              f.unique(),
+              f.indexed(),
+              f.sensitivity(),
+              f.masking()));
+    }
+    return new EntityDef(target.name(), target.identityField(), fs, false, List.of());
   }
 
   static MutationBatch randomData(Random rnd, SchemaBundle schema) {
@@ -442,7 +503,7 @@ class GraphReadEquivalenceTest {
     Value lit =
         f.type().base() == ValueType.STRING
             ? Value.of(STRINGS[rnd.nextInt(STRINGS.length)])
-            : Value.of((long) rnd.nextInt(f.name().equals("n0") ? 10 : 200) - 3);
+            : Value.of((long) rnd.nextInt(f.name().endsWith("n0") ? 10 : 200) - 3);
     switch (rnd.nextInt(depth > 0 ? 7 : 4)) {
       case 0:
       case 1:
@@ -564,13 +625,22 @@ class GraphReadEquivalenceTest {
         continue;
       }
       EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+      EntityDef linked = withLinks(schema, target, rel);
+      List<String> fields = new ArrayList<>();
+      if (linked != target && rnd.nextInt(3) != 0) {
+        for (FieldDef f : linked.fields()) {
+          if (rnd.nextBoolean()) {
+            fields.add(f.name());
+          }
+        }
+      }
       String p = path.isEmpty() ? rel.name() : path + "." + rel.name();
       out.add(
           new Include(
               p,
-              List.of(),
-              rnd.nextInt(3) == 0 ? randomFilter(rnd, target, 1) : null,
-              randomOrder(rnd, schema, target),
+              fields,
+              rnd.nextInt(3) == 0 ? randomFilter(rnd, linked, 1) : null,
+              randomOrder(rnd, schema, linked),
               new Pagination(
                   rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(2), rnd.nextInt(4) == 0 ? 1 : 0, null),
               randomRelationAggregates(rnd, schema, target)));

@@ -105,8 +105,14 @@ public final class FilterPrinter {
     sb.append(']');
   }
 
-  /** A name as written in expressions: backquoted when it is a reserved word. */
+  /**
+   * A name as written in expressions: backquoted when it is a reserved word; a link field ({@code
+   * "@list_order"}) as {@code @} and its name.
+   */
   public static String name(String name) {
+    if (name.startsWith("@")) {
+      return "@" + name(name.substring(1));
+    }
     if (!NAME.matcher(name).matches()) {
       throw new IllegalArgumentException("'" + name + "' cannot be written as a name");
     }

@@ -13,6 +13,11 @@ import java.util.Map;
  * Rebuilds nested objects from a columnar {@link QueryResult}: each row becomes a {@code
  * LinkedHashMap} of field name → plain Java value, and each include is attached under its relation
  * name — a list for to-many relations, a single map (or null) for to-one relations.
+ *
+ * <p>A child row reached from several parents is one shared map, except under an include that
+ * returns link fields ({@link EdgeBlock#links}): there each parent gets its own copy of the child,
+ * holding the link values of its edge under {@code @name} after the child's fields ({@code
+ * "@list_order": 2}); no field name starts with {@code @}.
  */
 public final class ResultObjects {
   /**
@@ -48,9 +53,19 @@ public final class ResultObjects {
           new BlockObjects(block, includesOf.getOrDefault(block.path(), 0), withVersions));
     }
     BlockObjects none = new BlockObjects(List.of(), new Map[0]);
-    // Rows are shared by reference, so edges can be attached in any order.
-    for (EdgeBlock eb : result.edges()) {
+    // Rows are shared by reference, so edges can be attached in any order — but a child with link
+    // values is copied per edge, so the deepest paths are attached first: a copy then holds its
+    // own children.
+    List<EdgeBlock> deepestFirst = new ArrayList<>(result.edges());
+    deepestFirst.sort((a, b) -> Integer.compare(depth(b.path()), depth(a.path())));
+    for (EdgeBlock eb : deepestFirst) {
       String name = eb.path().substring(eb.path().lastIndexOf('.') + 1);
+      int linkCount = eb.links().size();
+      String[] linkNames = new String[linkCount];
+      for (int l = 0; l < linkCount; l++) {
+        linkNames[l] = "@" + eb.links().get(l).name();
+      }
+      int edgeIndex = -1;
       BlockObjects parents = objectsByPath.getOrDefault(parentPath(eb.path()), none);
       BlockObjects children = objectsByPath.getOrDefault(eb.path(), none);
       for (Map<String, Object> parent : parents.rows) {
@@ -62,6 +77,7 @@ public final class ResultObjects {
       Map<String, Object> parent = null;
       int nextChild = 0;
       for (EdgeBlock.Edge e : eb.edges()) {
+        edgeIndex++;
         if (lastFrom == null || !lastFrom.equals(e.from())) {
           lastFrom = e.from();
           parent = parents.byId(lastFrom);
@@ -74,6 +90,12 @@ public final class ResultObjects {
         }
         if (parent == null || child == null) {
           continue;
+        }
+        if (linkCount > 0) {
+          child = new LinkedHashMap<>(child);
+          for (int l = 0; l < linkCount; l++) {
+            child.put(linkNames[l], Values.toJava(eb.links().get(l).values().get(edgeIndex)));
+          }
         }
         if (eb.toMany()) {
           @SuppressWarnings("unchecked")
@@ -112,6 +134,16 @@ public final class ResultObjects {
       Integer at = positions.get(id);
       return at == null ? null : rows[at];
     }
+  }
+
+  private static int depth(String path) {
+    int d = 0;
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '.') {
+        d++;
+      }
+    }
+    return d;
   }
 
   private static String parentPath(String path) {

@@ -427,12 +427,26 @@ public final class ModelArbitraries {
   }
 
   public static Arbitrary<EdgeBlock> edgeBlocks() {
-    return Combinators.combine(
-            names(),
-            Arbitraries.of(true, false),
-            Combinators.combine(ids(), ids()).as(EdgeBlock.Edge::new).list().ofMaxSize(4),
-            Combinators.combine(ids(), texts()).as(EdgeBlock.ParentPage::new).list().ofMaxSize(2))
-        .as(EdgeBlock::new);
+    return Arbitraries.integers()
+        .between(0, 4)
+        .flatMap(
+            edges ->
+                Combinators.combine(
+                        names(),
+                        Arbitraries.of(true, false),
+                        Combinators.combine(ids(), ids())
+                            .as(EdgeBlock.Edge::new)
+                            .list()
+                            .ofSize(edges),
+                        Combinators.combine(ids(), texts())
+                            .as(EdgeBlock.ParentPage::new)
+                            .list()
+                            .ofMaxSize(2),
+                        Combinators.combine(names(), values().list().ofSize(edges))
+                            .as(Column::new)
+                            .list()
+                            .ofMaxSize(2))
+                    .as(EdgeBlock::new));
   }
 
   public static Arbitrary<QueryResult> queryResults() {

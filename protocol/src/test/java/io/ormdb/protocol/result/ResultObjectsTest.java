@@ -84,4 +84,67 @@ class ResultObjectsTest {
     assertThat(ResultObjects.toMaps(new QueryResult(List.of(), List.of(), false, null, 0)))
         .isEmpty();
   }
+
+  /**
+   * Link values belong to the edge: the same person in two movies' casts is one row of the block,
+   * but each movie's copy of it holds that movie's list order, and both copies hold the person's
+   * own children.
+   */
+  @Test
+  void linkValuesGoToEachParentsCopyOfTheChild() {
+    EntityBlock movies =
+        new EntityBlock(
+            "",
+            "Movie",
+            List.of(Value.of(1), Value.of(2)),
+            List.of(1L, 1L),
+            List.of(new Column("title", List.of(Value.of("A"), Value.of("B")))));
+    EntityBlock people =
+        new EntityBlock(
+            "cast",
+            "Person",
+            List.of(Value.of(7)),
+            List.of(1L),
+            List.of(new Column("name", List.of(Value.of("ann")))));
+    EntityBlock awards =
+        new EntityBlock(
+            "cast.awards",
+            "Award",
+            List.of(Value.of(70)),
+            List.of(1L),
+            List.of(new Column("year", List.of(Value.of(1999)))));
+    QueryResult result =
+        new QueryResult(
+            List.of(movies, people, awards),
+            List.of(
+                new EdgeBlock(
+                    "cast",
+                    true,
+                    List.of(
+                        new EdgeBlock.Edge(Value.of(1), Value.of(7)),
+                        new EdgeBlock.Edge(Value.of(2), Value.of(7))),
+                    List.of(),
+                    List.of(new Column("list_order", List.of(Value.of(3), Value.NULL)))),
+                new EdgeBlock(
+                    "cast.awards",
+                    true,
+                    List.of(new EdgeBlock.Edge(Value.of(7), Value.of(70))),
+                    List.of())),
+            false,
+            null,
+            5);
+
+    List<Map<String, Object>> objects = ResultObjects.toMaps(result);
+
+    Map<String, Object> award = Map.of("year", 1999);
+    assertThat(objects.get(0).get("cast"))
+        .isEqualTo(List.of(Map.of("name", "ann", "@list_order", 3, "awards", List.of(award))));
+    Map<String, Object> second = new java.util.HashMap<>();
+    second.put("name", "ann");
+    second.put("@list_order", null);
+    second.put("awards", List.of(award));
+    assertThat(objects.get(1).get("cast")).isEqualTo(List.of(second));
+    assertThat(result.edges("cast").link("list_order").values())
+        .containsExactly(Value.of(3), Value.NULL);
+  }
 }

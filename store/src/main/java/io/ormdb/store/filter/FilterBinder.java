@@ -8,6 +8,8 @@ import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.EnumDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
+import io.ormdb.protocol.schema.LinkFields;
+import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
@@ -24,6 +26,10 @@ import java.util.Map;
  * variants, {@code like} applies to strings only, and session attributes ({@code $user.id}) are
  * replaced by their values. A missing attribute binds to null, so comparisons with it are never
  * true: a policy that needs an attribute the session lacks admits no rows.
+ *
+ * <p>The filter of an include over a many-to-many relation may also name the relation's link fields
+ * ({@code @list_order}, see {@link LinkFields}), bound against the edge entity's fields; elsewhere
+ * a link field is an INVALID_REQUEST saying where link fields are read.
  */
 public final class FilterBinder {
   private FilterBinder() {}
@@ -38,10 +44,26 @@ public final class FilterBinder {
       SchemaBundle schema,
       Map<String, Value> attributes,
       String where) {
+    return bind(filter, entity, null, schema, attributes, where);
+  }
+
+  /**
+   * Binds the filter of the rows {@code relation} leads to ({@code entity}, its target): link
+   * fields ({@code @name}) are bound against the relation's edge entity.
+   *
+   * @param relation the relation an include navigates, null at the root or elsewhere
+   */
+  public static Filter bind(
+      Filter filter,
+      EntityDef entity,
+      RelationDef relation,
+      SchemaBundle schema,
+      Map<String, Value> attributes,
+      String where) {
     if (filter == null) {
       return null;
     }
-    return new Binder(entity, schema, attributes, where).bind(filter, 0);
+    return new Binder(entity, relation, schema, attributes, where).bind(filter, 0);
   }
 
   private static int deeper(int depth, String where) {
@@ -52,17 +74,21 @@ public final class FilterBinder {
   }
 
   private record Binder(
-      EntityDef entity, SchemaBundle schema, Map<String, Value> attributes, String where) {
+      EntityDef entity,
+      RelationDef relation,
+      SchemaBundle schema,
+      Map<String, Value> attributes,
+      String where) {
 
     Filter bind(Filter f, int depth) {
       if (f instanceof Filter.Compare c) {
         FieldDef fd = field(c.field());
-        return new Filter.Compare(c.field(), c.op(), literal(fd, c.value()));
+        return new Filter.Compare(c.field(), c.op(), literal(c.field(), fd, c.value()));
       } else if (f instanceof Filter.In in) {
         FieldDef fd = field(in.field());
         List<Value> values = new ArrayList<>(in.values().size());
         for (Value v : in.values()) {
-          values.add(literal(fd, v));
+          values.add(literal(in.field(), fd, v));
         }
         return new Filter.In(in.field(), values, in.negated());
       } else if (f instanceof Filter.IsNull n) {
@@ -75,9 +101,7 @@ public final class FilterBinder {
           throw OrmDbException.invalid(
               where
                   + ": 'like' needs a string field, but "
-                  + entity.name()
-                  + "."
-                  + fd.name()
+                  + owner(l.field(), fd)
                   + " is "
                   + fd.type().render());
         }
@@ -91,7 +115,8 @@ public final class FilterBinder {
       } else if (f instanceof Filter.AttrCompare a) {
         FieldDef fd = field(a.field());
         Value v = attributes == null ? null : attributes.get(a.attribute());
-        return new Filter.Compare(a.field(), a.op(), v == null ? Value.NULL : literal(fd, v));
+        return new Filter.Compare(
+            a.field(), a.op(), v == null ? Value.NULL : literal(a.field(), fd, v));
       } else if (f instanceof Filter.Const) {
         return f;
       }
@@ -108,31 +133,46 @@ public final class FilterBinder {
     }
 
     private FieldDef field(String name) {
+      if (LinkFields.isLink(name)) {
+        try {
+          return LinkFields.resolve(schema, relation, name);
+        } catch (OrmDbException e) {
+          throw OrmDbException.invalid(where + ": " + e.getMessage(), e);
+        }
+      }
       return entity
           .field(name)
           .orElseThrow(() -> OrmDbException.invalid(where + ": " + entity.unknownField(name)));
     }
 
-    private Value literal(FieldDef fd, Value v) {
+    /**
+     * How messages name the field {@code ref} names: {@code User.age}, or the edge entity's field
+     * for a link field ({@code MovieCast.list_order} for {@code @list_order}).
+     */
+    private String owner(String ref, FieldDef fd) {
+      return (LinkFields.isLink(ref) ? relation.edgeEntity() : entity.name()) + "." + fd.name();
+    }
+
+    private Value literal(String ref, FieldDef fd, Value v) {
       if (v.isNull()) {
         return v;
       }
       FieldType type = fd.type();
       if (type.array()) {
         if (!(v instanceof Value.Array a)) {
-          throw mismatch(fd, v);
+          throw mismatch(ref, fd, v);
         }
         if (type.base() == ValueType.FLOAT32 && a.elementType().isNumeric()) {
           List<Value> elements = new ArrayList<>(a.elements().size());
           for (Value e : a.elements()) {
-            elements.add(e.isNull() ? e : float32(fd, e));
+            elements.add(e.isNull() ? e : float32(ref, fd, e));
           }
           return new Value.Array(ValueType.FLOAT32, elements);
         }
         return v;
       }
       if (type.base() == ValueType.FLOAT32 && v.type().isNumeric()) {
-        return float32(fd, v);
+        return float32(ref, fd, v);
       }
       if (type.base().isNumeric() && v.type().isNumeric()) {
         return v; // numbers compare by value across numeric types; no lossy conversion
@@ -141,7 +181,7 @@ public final class FilterBinder {
       try {
         converted = Values.convert(v, type.base());
       } catch (OrmDbException e) {
-        throw mismatch(fd, v);
+        throw mismatch(ref, fd, v);
       }
       if (type.base() == ValueType.ENUM) {
         EnumDef def = schema.enumDef(type.enumName()).orElse(null);
@@ -154,9 +194,7 @@ public final class FilterBinder {
                   + "' is not a variant of enum "
                   + def.name()
                   + " (field "
-                  + entity.name()
-                  + "."
-                  + fd.name()
+                  + owner(ref, fd)
                   + ")"
                   + Suggestions.didYouMean(variant, def.variants()));
         }
@@ -165,16 +203,14 @@ public final class FilterBinder {
     }
 
     /** As stored: a float32 field holds the nearest float32 of the number written. */
-    private Value float32(FieldDef fd, Value v) {
+    private Value float32(String ref, FieldDef fd, Value v) {
       try {
         return Values.convert(v, ValueType.FLOAT32);
       } catch (OrmDbException e) {
         throw OrmDbException.invalid(
             where
                 + ": field "
-                + entity.name()
-                + "."
-                + fd.name()
+                + owner(ref, fd)
                 + " is "
                 + fd.type().render()
                 + " and cannot hold "
@@ -185,13 +221,11 @@ public final class FilterBinder {
       }
     }
 
-    private OrmDbException mismatch(FieldDef fd, Value v) {
+    private OrmDbException mismatch(String ref, FieldDef fd, Value v) {
       return OrmDbException.invalid(
           where
               + ": field "
-              + entity.name()
-              + "."
-              + fd.name()
+              + owner(ref, fd)
               + " is "
               + fd.type().render()
               + " but is compared with "

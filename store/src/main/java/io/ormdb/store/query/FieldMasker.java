@@ -9,11 +9,13 @@ import io.ormdb.protocol.query.Include;
 import io.ormdb.protocol.query.OrderSpec;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.result.Column;
+import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldPath;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.Masking;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
@@ -57,7 +59,10 @@ import java.util.Optional;
  *
  * <p>The identity column is never masked, whatever its declared sensitivity: identities travel in
  * every block's {@code ids}, in edges and in cursors anyway, and a row must stay addressable (for
- * updates with an expected version). Masking applies to every block, root and includes alike.
+ * updates with an expected version). Masking applies to every block, root and includes alike, and
+ * to the link fields an include returns per edge ({@code EdgeBlock.links}) as to the fields of the
+ * edge entity they are; filtering or ordering by a masked link field ({@code @character}) is
+ * refused as for any field.
  *
  * <p>Requests that would reveal masked values without returning them are refused with
  * PERMISSION_DENIED ({@link #checkQuery}, {@link #checkAggregate}):
@@ -103,16 +108,55 @@ public final class FieldMasker {
     }
     List<EntityBlock> blocks = new ArrayList<>(result.entities().size());
     boolean changed = false;
+    Map<String, String> entityByPath = new HashMap<>();
     for (EntityBlock b : result.entities()) {
+      entityByPath.put(b.path(), b.entity());
       EntityBlock m = maskBlock(b, schema, clearance);
       changed |= m != b;
       blocks.add(m);
+    }
+    List<EdgeBlock> edges = new ArrayList<>(result.edges().size());
+    for (EdgeBlock eb : result.edges()) {
+      EdgeBlock m = eb.links().isEmpty() ? eb : maskLinks(eb, entityByPath, schema, clearance);
+      changed |= m != eb;
+      edges.add(m);
     }
     if (!changed) {
       return result;
     }
     return new QueryResult(
-        blocks, result.edges(), result.hasMore(), result.nextCursor(), result.snapshotLsn());
+        blocks, edges, result.hasMore(), result.nextCursor(), result.snapshotLsn());
+  }
+
+  /** The link columns of {@code eb} masked as the fields of the edge entity they are. */
+  private static EdgeBlock maskLinks(
+      EdgeBlock eb, Map<String, String> entityByPath, SchemaBundle schema, Sensitivity clearance) {
+    int dot = eb.path().lastIndexOf('.');
+    String parent = entityByPath.get(dot < 0 ? "" : eb.path().substring(0, dot));
+    Optional<RelationDef> rel =
+        parent == null ? Optional.empty() : schema.relation(parent, eb.path().substring(dot + 1));
+    Optional<EntityDef> edge =
+        rel.isEmpty() || rel.get().edgeEntity() == null
+            ? Optional.empty()
+            : schema.entity(rel.get().edgeEntity());
+    if (edge.isEmpty()) {
+      return eb;
+    }
+    List<Column> links = new ArrayList<>(eb.links().size());
+    boolean changed = false;
+    for (Column c : eb.links()) {
+      Optional<FieldDef> f = edge.get().field(c.name());
+      if (f.isEmpty() || !isMasked(edge.get(), f.get(), clearance)) {
+        links.add(c);
+        continue;
+      }
+      changed = true;
+      Masking m = maskingOf(f.get());
+      if (!(m instanceof Masking.Omit)) {
+        links.add(maskColumn(c, m));
+      }
+    }
+    return changed ? new EdgeBlock(eb.path(), eb.toMany(), eb.edges(), eb.pages(), links) : eb;
   }
 
   private static EntityBlock maskBlock(EntityBlock b, SchemaBundle schema, Sensitivity clearance) {
@@ -236,7 +280,7 @@ public final class FieldMasker {
     if (root.isEmpty()) {
       return;
     }
-    checkLevel(schema, root.get(), "", q.filter(), q.orderBy(), clearance);
+    checkLevel(schema, root.get(), null, "", q.filter(), q.orderBy(), clearance);
     checkAggregates(root.get(), "", q.aggregates(), schema, clearance);
     Map<String, EntityDef> byPath = new HashMap<>();
     byPath.put("", root.get());
@@ -256,7 +300,8 @@ public final class FieldMasker {
         continue;
       }
       byPath.put(inc.path(), target.get());
-      checkLevel(schema, target.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
+      checkLevel(
+          schema, target.get(), rel.get(), inc.path(), inc.filter(), inc.orderBy(), clearance);
       checkAggregates(target.get(), inc.path(), inc.aggregates(), schema, clearance);
     }
   }
@@ -302,13 +347,39 @@ public final class FieldMasker {
   private static void checkLevel(
       SchemaBundle schema,
       EntityDef e,
+      RelationDef relation,
       String path,
       Filter filter,
       List<OrderSpec> orderBy,
       Sensitivity clearance) {
     String of = path.isEmpty() ? "" : " of include '" + path + "'";
     boolean explicit = !orderBy.isEmpty();
+    Optional<EntityDef> edge =
+        relation == null || relation.edgeEntity() == null
+            ? Optional.empty()
+            : schema.entity(relation.edgeEntity());
     for (OrderSpec s : explicit ? orderBy : e.defaultOrder()) {
+      if (LinkFields.isLink(s.field())) {
+        FieldDef f =
+            edge.isEmpty() ? null : maskedField(edge.get(), LinkFields.field(s.field()), clearance);
+        if (f != null) {
+          throw denied(
+              "order by"
+                  + of
+                  + " "
+                  + s.field()
+                  + ": field "
+                  + edge.get().name()
+                  + "."
+                  + f.name()
+                  + " is "
+                  + level(edge.get(), f)
+                  + " and masked for this session (clearance "
+                  + level(clearance)
+                  + "); ordering by it would reveal its values (and cursors carry them)");
+        }
+        continue;
+      }
       FieldPath fp;
       try {
         fp = FieldPath.resolve(schema, e, s.field());
@@ -346,7 +417,14 @@ public final class FieldMasker {
                     : "; it is the entity's default order, so give an order by a visible field"));
       }
     }
-    checkFilter(e, filter, "filter" + of, clearance);
+    Filter.checkDepth(filter, "filter" + of); // before walking it
+    for (String field : Filter.fieldsOf(filter)) {
+      if (!LinkFields.isLink(field)) {
+        checkFilterField(e, field, "filter" + of, clearance);
+      } else if (edge.isPresent()) {
+        checkFilterField(edge.get(), LinkFields.field(field), "filter" + of, clearance);
+      }
+    }
   }
 
   /**

@@ -23,6 +23,7 @@ import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldType;
 import io.ormdb.protocol.schema.IndexDef;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.OnDelete;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
@@ -42,10 +43,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Model-based randomized test: random schemas of one family (2-4 entities with int and string
  * fields, some nullable, computed fields over them — virtual or stored, some indexed —, one-to-many
- * and many-to-one relations or one-to-one relations both ways over a unique key, random indexes),
- * random rows, and random graph queries, cursor walks and aggregates, each answered by the {@link
- * QueryEngine} and by {@link ReferenceEvaluator}; the answers must be equal. The seed is printed on
- * failure.
+ * and many-to-one relations or one-to-one relations both ways over a unique key, often a
+ * many-to-many relation both ways through an edge entity with link fields and repeated pairs,
+ * random indexes), random rows, and random graph queries (link fields selected, filtered on and
+ * ordered by in includes over the many-to-many relations), cursor walks and aggregates, each
+ * answered by the {@link QueryEngine} and by {@link ReferenceEvaluator}; the answers must be equal.
+ * The seed is printed on failure.
  *
  * <p>{@code -Dormdb.model.ops=100000} for a long run, {@code -Dormdb.model.seed=...} to replay.
  * Subclasses override {@link #viewFactory()} to run it against another storage engine.
@@ -110,6 +113,7 @@ class QueryModelTest {
             counts.queries + counts.walks + counts.aggregates + counts.committed + counts.refused)
         .isGreaterThanOrEqualTo(ops);
     assertThat(counts.queries).isGreaterThan(ops / 2);
+    assertThat(counts.linked).as("queries returning link fields").isPositive();
     assertThat(counts.aggregates).isPositive();
     assertThat(counts.walks).isPositive();
     if (writable()) {
@@ -123,6 +127,7 @@ class QueryModelTest {
     int walks;
     int aggregates;
     int nonEmpty;
+    int linked;
     int committed;
     int refused;
   }
@@ -142,7 +147,9 @@ class QueryModelTest {
       int kind = rnd.nextInt(100);
       if (kind < 70) {
         GraphQuery q = m.randomQuery(false);
-        checkQuery(engine, m, q, op);
+        if (checkQuery(engine, m, q, op)) {
+          counts.linked++;
+        }
         counts.queries++;
       } else if (kind < 85) {
         checkWalk(engine, m, op);
@@ -191,7 +198,8 @@ class QueryModelTest {
     }
   }
 
-  private static void checkQuery(QueryEngine engine, Model m, GraphQuery q, int op) {
+  /** Whether the result holds link values (of a many-to-many include). */
+  private static boolean checkQuery(QueryEngine engine, Model m, GraphQuery q, int op) {
     QueryResult r;
     try {
       r = engine.query(m.view, q, Map.of(), QueryBudget.UNLIMITED);
@@ -204,6 +212,7 @@ class QueryModelTest {
     assertThat(ResultObjects.toMaps(r))
         .as("op %d objects of %s", op, q)
         .isEqualTo(expected.objects());
+    return r.edges().stream().anyMatch(e -> !e.links().isEmpty() && !e.edges().isEmpty());
   }
 
   /** Follows root cursors to the end, then one include's per-parent cursor. */
@@ -367,14 +376,34 @@ class QueryModelTest {
       for (int e = 0; e < n; e++) {
         addComputed(fields.get(e));
       }
-      for (int e = 0; e < n; e++) {
+      // Often an edge entity L between two of them, with link fields and no unique pair (a pair
+      // may repeat), and a many-to-many relation each way through it.
+      if (rnd.nextInt(3) != 0) {
+        int a = rnd.nextInt(n);
+        int b = (a + 1 + rnd.nextInt(n - 1)) % n;
+        List<FieldDef> fs = new ArrayList<>();
+        fs.add(FieldDef.of("id", FieldType.of(ValueType.INT64)));
+        fs.add(FieldDef.of("ref" + a, FieldType.of(ValueType.INT64)).asOptional());
+        fs.add(FieldDef.of("ref" + b, FieldType.of(ValueType.INT64)).asOptional());
+        fs.add(maybe(FieldDef.of("n0", FieldType.of(ValueType.INT32))));
+        fs.add(maybe(FieldDef.of("s0", FieldType.of(ValueType.STRING))));
+        fields.add(fs);
+        relations.add(
+            RelationDef.manyToMany(
+                "many" + b, "E" + a, "id", "E" + b, "id", "L", "ref" + a, "ref" + b));
+        relations.add(
+            RelationDef.manyToMany(
+                "mrev" + a, "E" + b, "id", "E" + a, "id", "L", "ref" + b, "ref" + a));
+      }
+      for (int e = 0; e < fields.size(); e++) {
+        String name = e < n ? "E" + e : "L";
         List<FieldDef> fs = fields.get(e);
         List<OrderSpec> defaultOrder = new ArrayList<>();
         if (rnd.nextInt(4) == 0) {
           FieldDef f = fs.get(1 + rnd.nextInt(fs.size() - 1));
           defaultOrder.add(orderKey(rnd, f.name()));
         }
-        entities.add(new EntityDef("E" + e, "id", fs, false, defaultOrder));
+        entities.add(new EntityDef(name, "id", fs, false, defaultOrder));
         int idx = rnd.nextInt(4);
         for (int i = 0; i < idx; i++) {
           List<String> key = new ArrayList<>();
@@ -391,8 +420,8 @@ class QueryModelTest {
           boolean hash = rnd.nextInt(4) == 0;
           indexes.add(
               new IndexDef(
-                  "E" + e + "_x" + i,
-                  "E" + e,
+                  name + "_x" + i,
+                  name,
                   key,
                   hash ? IndexDef.Kind.HASH : IndexDef.Kind.BTREE,
                   false));
@@ -580,7 +609,10 @@ class QueryModelTest {
      * its one-to-many relations (their keys come from the row).
      */
     private Mutation.Insert withNested(EntityDef e, Map<String, Value> row) {
-      List<RelationDef> rels = schema.relationsFrom(e.name());
+      List<RelationDef> rels =
+          schema.relationsFrom(e.name()).stream()
+              .filter(r -> r.cardinality() != Cardinality.MANY_TO_MANY)
+              .toList();
       if (rels.isEmpty()) {
         return new Mutation.Insert(e.name(), row);
       }
@@ -717,6 +749,17 @@ class QueryModelTest {
         return;
       }
       for (RelationDef r : schema.relationsFrom(entity)) {
+        if (r.cardinality() == Cardinality.MANY_TO_MANY) {
+          // deleting either side removes its edge rows
+          state
+              .get(r.edgeEntity())
+              .removeIf(
+                  edge -> {
+                    Value ref = edge.get(r.edgeFromField());
+                    return ref != null && !ref.isNull() && Values.compare(ref, id) == 0;
+                  });
+          continue;
+        }
         if (!keyOnTarget(r)) {
           continue;
         }
@@ -1003,19 +1046,47 @@ class QueryModelTest {
           continue;
         }
         EntityDef target = entity(rel.toEntity());
+        // over a many-to-many relation, the link fields (@n0, ...) are fields like the target's
+        EntityDef linked = withLinks(target, rel);
         String p = path.isEmpty() ? rel.name() : path + "." + rel.name();
         int limit = rnd.nextInt(2) == 0 ? 0 : 1 + rnd.nextInt(3);
         int offset = rnd.nextInt(4) == 0 ? 1 : 0;
         out.add(
             new Include(
                 p,
-                randomFields(target),
-                rnd.nextInt(3) == 0 ? randomFilter(target, 2) : null,
-                randomOrder(target),
+                randomFields(linked),
+                rnd.nextInt(linked == target ? 3 : 2) == 0 ? randomFilter(linked, 2) : null,
+                randomOrder(linked),
                 new Pagination(limit, offset, null),
                 randomRelationAggregates(target)));
         addIncludes(target, p, depth + 1, out);
       }
+    }
+
+    /**
+     * {@code target} with, for a many-to-many {@code rel}, the link fields of its edge entity as
+     * fields named {@code @name}, so that random selects, filters and orders pick them too.
+     */
+    EntityDef withLinks(EntityDef target, RelationDef rel) {
+      List<FieldDef> links = LinkFields.of(schema, rel);
+      if (links.isEmpty()) {
+        return target;
+      }
+      List<FieldDef> fs = new ArrayList<>(target.fields());
+      for (FieldDef f : links) {
+        fs.add(
+            new FieldDef(
+                LinkFields.ref(f.name()),
+                f.type(),
+                f.optional(),
+                f.defaultValue(),
+                f.unique(),
+                f.indexed(),
+                f.sensitivity(),
+                f.masking()));
+      }
+      return new EntityDef(
+          target.name(), target.identityField(), fs, target.softDelete(), target.defaultOrder());
     }
 
     AggregateQuery randomAggregate() {

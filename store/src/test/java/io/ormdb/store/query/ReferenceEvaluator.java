@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * The simplest possible answer to a query, for model tests: full scans, sort everything, nested
  * loops, no indexes, no cursors; an aggregate over a relation scans the related entity once per
  * row.
+ *
+ * <p>An include over a many-to-many relation scans the edge rows for each parent: each target they
+ * lead to is one child, with the values of one edge row under {@code @name} — of the edge rows that
+ * lead to it and pass the include's filter (read with those values), the one with the smallest
+ * identity.
  */
 final class ReferenceEvaluator {
   private final SchemaBundle schema;
@@ -247,10 +252,17 @@ final class ReferenceEvaluator {
       List<String> fields,
       List<Include> includes) {
     Map<String, Object> m = new LinkedHashMap<>();
-    List<String> names =
-        fields.isEmpty() ? e.fields().stream().map(f -> f.name()).toList() : fields;
+    List<String> names = fields.stream().filter(f -> !f.startsWith("@")).toList();
+    if (names.isEmpty()) {
+      names = e.fields().stream().map(f -> f.name()).toList();
+    }
     for (String f : names) {
       m.put(f, Values.toJava(row.get(f)));
+    }
+    for (String f : fields) {
+      if (f.startsWith("@")) {
+        m.put(f, Values.toJava(row.get(f)));
+      }
     }
     for (RelationAggregate a : aggregatesAt(path, includes)) {
       m.put(a.label(), Values.toJava(relationAggregate(e, row, a)));
@@ -261,13 +273,7 @@ final class ReferenceEvaluator {
       }
       RelationDef rel = schema.relation(e.name(), inc.relationName()).orElseThrow();
       EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
-      List<Map<String, Value>> children = new ArrayList<>();
-      Value key = row.get(rel.fromField());
-      for (Map<String, Value> c : ordered(target, inc.filter(), inc.orderBy())) {
-        if (!key.isNull() && Values.compare(key, c.get(rel.toField())) == 0) {
-          children.add(c);
-        }
-      }
+      List<Map<String, Value>> children = children(e, row, inc);
       boolean toMany = rel.cardinality().toMany();
       int from = Math.min(inc.pagination().offset(), children.size());
       int limit = toMany ? inc.pagination().limit() : 1;
@@ -338,13 +344,61 @@ final class ReferenceEvaluator {
       }
     }
     List<Value> out = new ArrayList<>();
-    Value key = parent.get(rel.fromField());
-    for (Map<String, Value> c : ordered(target, inc.filter(), inc.orderBy())) {
-      if (!key.isNull() && Values.compare(key, c.get(rel.toField())) == 0) {
-        out.add(c.get(target.identityField()));
-      }
+    for (Map<String, Value> c : children(e, parent, inc)) {
+      out.add(c.get(target.identityField()));
     }
     return out;
+  }
+
+  /**
+   * The children of {@code row} (of {@code e}) through {@code inc}, filtered and in the include's
+   * order, before its page: the target rows whose key matches; for many-to-many, each target an
+   * edge row leads to once, as a copy holding under {@code @name} the fields of the edge row with
+   * the smallest identity among those to it that pass the filter.
+   */
+  private List<Map<String, Value>> children(EntityDef e, Map<String, Value> row, Include inc) {
+    RelationDef rel = schema.relation(e.name(), inc.relationName()).orElseThrow();
+    EntityDef target = schema.entity(rel.toEntity()).orElseThrow();
+    Value key = row.get(rel.fromField());
+    List<Map<String, Value>> children = new ArrayList<>();
+    if (rel.cardinality() != Cardinality.MANY_TO_MANY) {
+      for (Map<String, Value> c : ordered(target, inc.filter(), inc.orderBy())) {
+        if (!key.isNull() && Values.compare(key, c.get(rel.toField())) == 0) {
+          children.add(c);
+        }
+      }
+      return children;
+    }
+    EntityDef edge = schema.entity(rel.edgeEntity()).orElseThrow();
+    Map<Value, Map<String, Value>> chosen = new TreeMap<>(Values.ORDER);
+    Map<Value, Value> chosenEdge = new TreeMap<>(Values.ORDER);
+    for (Map<String, Value> link : rows.getOrDefault(edge.name(), List.of())) {
+      Value from = link.get(rel.edgeFromField());
+      Value to = link.get(rel.edgeToField());
+      if (key.isNull() || from.isNull() || to.isNull() || Values.compare(key, from) != 0) {
+        continue;
+      }
+      for (Map<String, Value> t : rows.getOrDefault(target.name(), List.of())) {
+        if (Values.compare(to, t.get(rel.toField())) != 0) {
+          continue;
+        }
+        Map<String, Value> c = new LinkedHashMap<>(t);
+        link.forEach((k, v) -> c.put("@" + k, v));
+        if (!matches(inc.filter(), c)) {
+          continue;
+        }
+        Value id = t.get(target.identityField());
+        Value edgeId = link.get(edge.identityField());
+        Value before = chosenEdge.get(id);
+        if (before == null || compare(edgeId, before) < 0) {
+          chosen.put(id, c);
+          chosenEdge.put(id, edgeId);
+        }
+      }
+    }
+    children.addAll(chosen.values());
+    children.sort(comparator(target, inc.orderBy()));
+    return children;
   }
 
   List<List<Value>> aggregate(AggregateQuery q) {

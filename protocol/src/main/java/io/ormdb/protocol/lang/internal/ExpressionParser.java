@@ -22,9 +22,10 @@ import java.util.List;
  * and       := unary (('&amp;&amp;' | 'and') unary)*
  * unary     := ('!' | 'not') unary | primary
  * primary   := '(' expr ')' | 'true' | 'false' | predicate
- * predicate := field ( ('==' | '!=' | '&lt;' | '&lt;=' | '&gt;' | '&gt;=') operand
+ * predicate := name ( ('==' | '!=' | '&lt;' | '&lt;=' | '&gt;' | '&gt;=') operand
  *                    | ['not'] 'in' list | ['not'] 'like' string | 'is' ['not'] 'null' )
  * operand   := literal | '$' name ('.' name)*
+ * name      := field | '@' field   (a link field, where the parser allows them)
  * </pre>
  *
  * and value expressions ({@link #value()}), the expressions of computed fields:
@@ -53,12 +54,22 @@ public final class ExpressionParser {
   public record NameRef(String name, Token token) {}
 
   private final TokenStream ts;
+  private final boolean links;
   private final List<NameRef> fieldRefs = new ArrayList<>();
   private final List<NameRef> attributeRefs = new ArrayList<>();
   private int depth;
 
   public ExpressionParser(TokenStream ts) {
+    this(ts, false);
+  }
+
+  /**
+   * A parser that with {@code links} also reads link fields, {@code @name}, as field names ({@code
+   * "@name"}; the reference's token is the {@code @}).
+   */
+  public ExpressionParser(TokenStream ts, boolean links) {
     this.ts = ts;
+    this.links = links;
   }
 
   /** Field names the parsed expressions compared, in order. */
@@ -117,6 +128,9 @@ public final class ExpressionParser {
       return new Filter.Const(false);
     }
     Token t = ts.peek();
+    if (links && t.kind() == TokenKind.AT) {
+      return predicate();
+    }
     if (t.kind() != TokenKind.IDENT || (!t.quoted() && FilterPrinter.RESERVED.contains(t.text()))) {
       throw ts.unexpected("a condition");
     }
@@ -261,6 +275,9 @@ public final class ExpressionParser {
   private Filter predicate() {
     Token fieldTok = ts.next();
     String field = fieldTok.value();
+    if (fieldTok.is(TokenKind.AT)) {
+      field = "@" + ts.expectName("a link field name after '@'").value();
+    }
     fieldRefs.add(new NameRef(field, fieldTok));
     Token op = ts.peek();
     if (op.kind() == TokenKind.LT && ts.peek(1).kind() == TokenKind.GT) {

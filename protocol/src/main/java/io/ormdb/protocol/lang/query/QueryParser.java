@@ -1,8 +1,10 @@
 package io.ormdb.protocol.lang.query;
 
 import io.ormdb.protocol.Nesting;
+import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.Suggestions;
 import io.ormdb.protocol.lang.internal.ExpressionParser;
+import io.ormdb.protocol.lang.internal.ExpressionParser.NameRef;
 import io.ormdb.protocol.lang.internal.Token;
 import io.ormdb.protocol.lang.internal.TokenKind;
 import io.ormdb.protocol.lang.internal.TokenStream;
@@ -18,6 +20,7 @@ import io.ormdb.protocol.query.ReadOptions;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldPath;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -37,11 +40,14 @@ import java.util.Set;
  *
  * <p>Expressions and the rows of nested writes nest at most {@link Nesting#MAX_LEVELS} deep.
  *
+ * <p>In an include, {@code @name} names a link field of a many-to-many relation (in its select,
+ * where and orderBy); anywhere else a link field is an error at its position.
+ *
  * <p>Names of entities, fields and relations are checked when the statement is planned, except the
- * order keys of a find when the parser is given the schema ({@link #parse(String, SchemaBundle)}):
- * their paths are checked as they are read, so a mistake in one is reported at its position. Rows
- * inserted through a relation ({@code posts: [{..}]} in {@code create}) get the empty string as
- * their entity; the planner takes it from the relation.
+ * order keys and link fields of a find when the parser is given the schema ({@link #parse(String,
+ * SchemaBundle)}): they are checked as they are read, so a mistake in one is reported at its
+ * position. Rows inserted through a relation ({@code posts: [{..}]} in {@code create}) get the
+ * empty string as their entity; the planner takes it from the relation.
  */
 public final class QueryParser {
   static final List<String> ROOT_METHODS =
@@ -277,6 +283,8 @@ public final class QueryParser {
     List<Include> includes = new ArrayList<>();
     List<RelationAggregate> aggregates = new ArrayList<>();
     Map<String, List<Key>> includeOrder = new LinkedHashMap<>();
+    Map<String, List<NameRef>> includeLinks = new LinkedHashMap<>();
+    List<NameRef> rootLinks = new ArrayList<>();
     Map<String, Token> includePaths = new LinkedHashMap<>();
     int limit = kind == Statement.Find.Kind.FIRST ? 1 : 0;
     int offset = 0;
@@ -295,17 +303,19 @@ public final class QueryParser {
       }
       switch (m) {
         case "where":
-          filter = expression();
+          filter = expression(rootLinks);
           break;
         case "include":
           Token pathTok = ts.peek();
           List<Key> incOrder = new ArrayList<>();
-          Include inc = include(incOrder);
+          List<NameRef> incLinks = new ArrayList<>();
+          Include inc = include(incOrder, incLinks);
           if (includePaths.putIfAbsent(inc.path(), pathTok) != null) {
             throw TokenStream.error(pathTok, "'" + inc.path() + "' is included twice");
           }
           includes.add(inc);
           includeOrder.put(inc.path(), incOrder);
+          includeLinks.put(inc.path(), incLinks);
           break;
         case "orderBy":
           order.addAll(orderKeys());
@@ -325,10 +335,20 @@ public final class QueryParser {
           asOf = lsn();
           break;
         default:
-          selection(false, fields, aggregates);
+          selection(false, fields, aggregates, rootLinks);
           break;
       }
       ts.expect(TokenKind.RPAREN);
+    }
+    for (Key k : order) {
+      if (LinkFields.isLink(k.spec().field())) {
+        rootLinks.add(new NameRef(k.spec().field(), k.names().get(0)));
+      }
+    }
+    for (NameRef link : rootLinks) {
+      if (LinkFields.isLink(link.name())) {
+        throw linkError(link);
+      }
     }
     if (offsetTok != null && afterTok != null) {
       Token later = offsetTok.start() > afterTok.start() ? offsetTok : afterTok;
@@ -351,7 +371,7 @@ public final class QueryParser {
       }
     }
     if (schema != null) {
-      checkOrderKeys(entity, order, includeOrder);
+      checkOrderKeys(entity, order, includeOrder, includeLinks);
     }
     GraphQuery q =
         new GraphQuery(
@@ -370,8 +390,33 @@ public final class QueryParser {
     return new ExpressionParser(ts).expression();
   }
 
-  /** An include; the keys of its {@code orderBy} option go to {@code order} too. */
-  private Include include(List<Key> order) {
+  /** A filter that may name link fields ({@code @name}); their references go to {@code links}. */
+  private Filter expression(List<NameRef> links) {
+    ExpressionParser ep = new ExpressionParser(ts, true);
+    Filter f = ep.expression();
+    for (NameRef r : ep.fieldRefs()) {
+      if (LinkFields.isLink(r.name())) {
+        links.add(r);
+      }
+    }
+    return f;
+  }
+
+  /** A link field named where no include is: an error at its position. */
+  private static RuntimeException linkError(NameRef link) {
+    try {
+      LinkFields.resolve(SchemaBundle.empty(), null, link.name());
+      throw new IllegalStateException("not an error: " + link.name());
+    } catch (OrmDbException e) {
+      return TokenStream.error(link.token(), e.getMessage());
+    }
+  }
+
+  /**
+   * An include; the keys of its {@code orderBy} option go to {@code order} too, and the link fields
+   * its select and where name to {@code links}.
+   */
+  private Include include(List<Key> order, List<NameRef> links) {
     StringBuilder path = new StringBuilder(ts.expectName("a relation path").value());
     while (ts.accept(TokenKind.DOT)) {
       path.append('.').append(ts.expectName("a relation name after '.'").value());
@@ -398,7 +443,7 @@ public final class QueryParser {
       ts.expect(TokenKind.COLON);
       switch (opt.value()) {
         case "where":
-          filter = expression();
+          filter = expression(links);
           break;
         case "orderBy":
           order.addAll(bracketed(this::orderKey));
@@ -410,7 +455,7 @@ public final class QueryParser {
           cursor = cursor();
           break;
         default:
-          selection(true, fields, aggregates);
+          selection(true, fields, aggregates, links);
           break;
       }
     }
@@ -424,15 +469,33 @@ public final class QueryParser {
   }
 
   /**
-   * The items of a select: field names and {@code label: function(relation.field, where: ...)}
-   * aggregates over a relation, separated by commas; in an include ({@code bracketed}) one item or
-   * {@code [item, ...]}. A label may not repeat a label or field of the same select.
+   * The items of a select: field names, link fields ({@code @name}, to {@code links} too) and
+   * {@code label: function(relation.field, where: ...)} aggregates over a relation, separated by
+   * commas; in an include ({@code bracketed}) one item or {@code [item, ...]}. A label may not
+   * repeat a label or field of the same select.
    */
   private void selection(
-      boolean bracketed, List<String> fields, List<RelationAggregate> aggregates) {
+      boolean bracketed,
+      List<String> fields,
+      List<RelationAggregate> aggregates,
+      List<NameRef> links) {
     Map<String, Token> names = new LinkedHashMap<>();
     Item<String> item =
         () -> {
+          if (ts.at(TokenKind.AT)) {
+            Token at = ts.next();
+            String link = "@" + ts.expectName("a link field name after '@'").value();
+            if (ts.at(TokenKind.COLON)) {
+              throw TokenStream.error(
+                  at, "an aggregate's label is a name, not a link field ('" + link + "')");
+            }
+            if (names.putIfAbsent(link, at) != null) {
+              throw TokenStream.error(at, "'" + link + "' is selected twice");
+            }
+            fields.add(link);
+            links.add(new NameRef(link, at));
+            return link;
+          }
           Token name = ts.expectName("a field name, or a label and ':' before an aggregate");
           boolean aggregate = ts.accept(TokenKind.COLON);
           Token before = names.putIfAbsent(name.value(), name);
@@ -555,7 +618,14 @@ public final class QueryParser {
    */
   private Key orderKey() {
     List<Token> names = new ArrayList<>();
-    names.add(ts.expectName("a field to order by"));
+    String link = null;
+    if (ts.at(TokenKind.AT)) {
+      Token at = ts.next();
+      link = "@" + ts.expectName("a link field name after '@'").value();
+      names.add(at);
+    } else {
+      names.add(ts.expectName("a field to order by"));
+    }
     OrderSpec.Direction dir = OrderSpec.Direction.ASC;
     OrderSpec.Nulls nulls = OrderSpec.Nulls.DEFAULT;
     Token direction = null;
@@ -564,6 +634,11 @@ public final class QueryParser {
       Token m = ts.peek();
       boolean modifier = m.kind() == TokenKind.IDENT && !m.quoted() && isOrderModifier(m.text());
       if (!modifier) {
+        if (link != null) {
+          throw ts.unexpectedSuggesting(
+              "'asc', 'desc', 'nullsFirst' or 'nullsLast' after the link field '" + link + "'",
+              ORDER_MODIFIERS);
+        }
         if (placement != null) {
           throw TokenStream.error(
               m, "nothing follows the nulls placement '" + placement.text() + "' of an order key");
@@ -578,7 +653,7 @@ public final class QueryParser {
       }
       ts.next();
       boolean isDirection = m.text().equals("asc") || m.text().equals("desc");
-      String path = path(names);
+      String path = link != null ? link : path(names);
       if (isDirection && placement != null) {
         throw TokenStream.error(
             m,
@@ -608,33 +683,55 @@ public final class QueryParser {
         nulls = m.text().equals("nullsFirst") ? OrderSpec.Nulls.FIRST : OrderSpec.Nulls.LAST;
       }
     }
-    return new Key(new OrderSpec(path(names), dir, nulls), List.copyOf(names));
+    return new Key(
+        new OrderSpec(link != null ? link : path(names), dir, nulls), List.copyOf(names));
   }
 
   /**
-   * Resolves the order keys of a find against the schema: of the root entity, and of each include
-   * whose path leads somewhere (the planner reports the rest).
+   * Resolves the order keys and link fields of a find against the schema: of the root entity, and
+   * of each include whose path leads somewhere (the planner reports the rest).
    */
-  private void checkOrderKeys(String rootEntity, List<Key> root, Map<String, List<Key>> includes) {
+  private void checkOrderKeys(
+      String rootEntity,
+      List<Key> root,
+      Map<String, List<Key>> includes,
+      Map<String, List<NameRef>> links) {
     EntityDef entity = schema.entity(rootEntity).orElse(null);
     if (entity == null) {
       return;
     }
-    checkOrderKeys(entity, root);
+    checkOrderKeys(entity, null, root);
     for (Map.Entry<String, List<Key>> inc : includes.entrySet()) {
       EntityDef at = entity;
+      RelationDef rel = null;
       for (String name : inc.getKey().split("\\.")) {
-        RelationDef rel = at == null ? null : schema.relation(at.name(), name).orElse(null);
+        rel = at == null ? null : schema.relation(at.name(), name).orElse(null);
         at = rel == null ? null : schema.entity(rel.toEntity()).orElse(null);
       }
       if (at != null) {
-        checkOrderKeys(at, inc.getValue());
+        for (NameRef link : links.getOrDefault(inc.getKey(), List.of())) {
+          checkLink(link, rel);
+        }
+        checkOrderKeys(at, rel, inc.getValue());
       }
     }
   }
 
-  private void checkOrderKeys(EntityDef entity, List<Key> keys) {
+  /** Resolves a link field of the include over {@code rel}; an error at its position. */
+  private void checkLink(NameRef link, RelationDef rel) {
+    try {
+      LinkFields.resolve(schema, rel, link.name());
+    } catch (OrmDbException e) {
+      throw TokenStream.error(link.token(), e.getMessage());
+    }
+  }
+
+  private void checkOrderKeys(EntityDef entity, RelationDef rel, List<Key> keys) {
     for (Key k : keys) {
+      if (LinkFields.isLink(k.spec().field())) {
+        checkLink(new NameRef(k.spec().field(), k.names().get(0)), rel);
+        continue;
+      }
       try {
         FieldPath.resolve(schema, entity, k.spec().field());
       } catch (FieldPath.Problem p) {

@@ -113,6 +113,14 @@ final class SchemaChecker {
   /** The enums, for converting defaults. */
   private SchemaBundle enumsOnly;
 
+  /**
+   * The edge entities declared by the link fields of a relation ({@code through E(a, b) { ... }}),
+   * each with the entity and relation that declare it.
+   */
+  private final Map<EntityNode, ImplicitEdge> implicitEdges = new IdentityHashMap<>();
+
+  private record ImplicitEdge(EntityNode owner, RelationNode relation) {}
+
   /** The tokens that wrote one declaration of the bundle, by the part they wrote. */
   private static final class Source {
     final Token name;
@@ -174,6 +182,7 @@ final class SchemaChecker {
     for (EntityNode e : syntax.entities) {
       entities.putIfAbsent(e.name.value(), e);
     }
+    implicitEdges();
     for (int i = 0; i < syntax.entities.size(); i++) {
       fields(syntax.entities.get(i), i);
     }
@@ -308,13 +317,180 @@ final class SchemaChecker {
         || illTyped.contains(fk.references() + "." + fk.referencedField());
   }
 
+  // ---- edge entities declared by link fields ----
+
+  /**
+   * Declares the edge entity of every many-to-many relation written with link fields ({@code
+   * through MovieCast(movie_id, person_id) { list_order int32? }}), after the declared entities:
+   * its identity (an int64 {@code id}, unless a link field is marked {@code @id}), the two keys
+   * typed as the fields they reference, the link fields, and {@code unique (a, b)}. An edge
+   * declared both ways — as an entity too, or by the link fields of another relation — is refused.
+   */
+  private void implicitEdges() {
+    List<EntityNode> declared = new ArrayList<>();
+    for (EntityNode e : syntax.entities) {
+      for (RelationNode r : e.relations) {
+        if (r.linkFields == null) {
+          continue;
+        }
+        String edge = r.through.value();
+        EntityNode other = entities.get(edge);
+        if (other != null) {
+          ImplicitEdge first = implicitEdges.get(other);
+          problem(
+              r.through,
+              first != null
+                  ? "edge entity '"
+                      + edge
+                      + "' is declared twice: by the link fields of relation "
+                      + first.owner().name.value()
+                      + "."
+                      + first.relation().name.value()
+                      + " (line "
+                      + pos(first.relation().linkOpen)
+                      + ") and here; write this relation without '{ ... }'"
+                  : "edge entity '"
+                      + edge
+                      + "' is declared twice: as entity "
+                      + edge
+                      + " (line "
+                      + pos(other.name)
+                      + ") and by the link fields of relation '"
+                      + r.name.value()
+                      + "' here; declare its link fields in the entity, or drop the entity");
+          continue;
+        }
+        EntityNode node = new EntityNode();
+        node.name = r.through;
+        node.fields.addAll(r.linkFields);
+        UniqueNode pair = new UniqueNode();
+        pair.keyword = r.through;
+        pair.fields.add(r.edgeFromField);
+        pair.fields.add(r.edgeToField);
+        node.constraints.add(pair);
+        implicitEdges.put(node, new ImplicitEdge(e, r));
+        entities.put(edge, node);
+        declared.add(node);
+      }
+    }
+    syntax.entities.addAll(declared);
+  }
+
+  /**
+   * The fields an edge entity declared by link fields gets before them: its identity (unless a link
+   * field is the identity) and its two keys. A link field that repeats one of their names is
+   * refused.
+   */
+  private void edgeFields(EntityNode e, ImplicitEdge edge, int declaration, List<FieldDef> out) {
+    RelationNode r = edge.relation();
+    String entity = e.name.value();
+    boolean ownIdentity = false;
+    for (FieldNode f : e.fields) {
+      ownIdentity |= f.id != null;
+    }
+    if (!ownIdentity) {
+      FieldDef id = FieldDef.of("id", FieldType.of(ValueType.INT64));
+      source(id, r.through, "field " + declaration, id.name());
+      identity.put(e, id.name());
+      identityTokens.put(e, r.through);
+      out.add(id);
+    }
+    String target = r.target.value();
+    EntityNode targetNode = entities.get(target);
+    out.add(
+        edgeKey(
+            entity,
+            r.edgeFromField,
+            edge.owner(),
+            r.fromField != null ? r.fromField.value() : identity.get(edge.owner()),
+            declaration));
+    if (r.edgeToField.value().equals(r.edgeFromField.value())) {
+      problem(
+          r.edgeToField,
+          "the two keys of edge entity "
+              + entity
+              + " need different names, both are '"
+              + r.edgeToField.value()
+              + "'");
+    } else {
+      out.add(
+          edgeKey(
+              entity,
+              r.edgeToField,
+              targetNode,
+              r.toField != null
+                  ? r.toField.value()
+                  : (targetNode == null ? null : identity.get(targetNode)),
+              declaration));
+    }
+    for (FieldNode f : e.fields) {
+      String n = f.name.value();
+      if (n.equals(r.edgeFromField.value()) || n.equals(r.edgeToField.value())) {
+        problem(
+            f.name,
+            "'"
+                + n
+                + "' is a key of edge entity "
+                + entity
+                + " (through "
+                + entity
+                + "("
+                + r.edgeFromField.value()
+                + ", "
+                + r.edgeToField.value()
+                + ")), not a link field");
+      } else if (!ownIdentity && n.equals("id")) {
+        problem(
+            f.name,
+            "'id' is the identity edge entity "
+                + entity
+                + " gets; mark this link field @id to make it the identity, or name it"
+                + " differently");
+      }
+    }
+  }
+
+  /** An edge's key, typed as the field it references ({@code referenced} of {@code node}). */
+  private FieldDef edgeKey(
+      String entity, Token name, EntityNode node, String referenced, int declaration) {
+    FieldDef ref = null;
+    if (node != null && referenced != null) {
+      for (FieldDef f : fields.getOrDefault(node, List.of())) {
+        if (f.name().equals(referenced)) {
+          ref = f;
+          break;
+        }
+      }
+    }
+    FieldType type;
+    if (ref == null || illTyped.contains(node.name.value() + "." + referenced)) {
+      type = ILL_TYPED; // what it references is unknown or wrong: reported there
+      illTyped.add(entity + "." + name.value());
+    } else {
+      type = ref.type();
+    }
+    FieldDef key = FieldDef.of(name.value(), type);
+    source(key, name, "field " + declaration, key.name());
+    return key;
+  }
+
   // ---- entities and fields ----
 
   private void fields(EntityNode e, int declaration) {
     String entity = e.name.value();
     List<FieldDef> out = new ArrayList<>();
+    ImplicitEdge edge = implicitEdges.get(e);
+    if (edge != null) {
+      edgeFields(e, edge, declaration, out);
+    }
     for (FieldNode f : e.fields) {
       String name = f.name.value();
+      if (edge != null
+          && (name.equals(edge.relation().edgeFromField.value())
+              || name.equals(edge.relation().edgeToField.value())
+              || (name.equals("id") && f.id == null))) {
+        continue; // refused in edgeFields
+      }
       FieldType type = type(f.type);
       if (type == null) {
         type = ILL_TYPED;

@@ -400,11 +400,56 @@ public final class SchemaParser {
       r.edgeToField = ts.expectName("the edge's key to " + r.target.value());
       ts.expect(TokenKind.RPAREN);
     }
+    if (ts.at(TokenKind.LBRACE)) {
+      linkFields(r);
+    }
     if (ts.atKeyword("on")) {
       r.onDeleteToken = ts.peek();
       r.onDelete = onDelete();
+      if (ts.at(TokenKind.LBRACE) && r.linkFields == null) {
+        throw TokenStream.error(
+            ts.peek(),
+            "link fields come right after the edge: through "
+                + (r.through == null ? "<Edge>" : r.through.value())
+                + "(...) { ... } on delete ...");
+      }
     }
     return r;
+  }
+
+  /**
+   * {@code { field type ... }} after {@code through Edge(a, b)}: the link fields of a many-to-many
+   * relation, declaring the edge entity with them.
+   */
+  private void linkFields(RelationNode r) {
+    Token open = ts.peek();
+    if (r.cardinality != Cardinality.MANY_TO_MANY) {
+      throw TokenStream.error(
+          open,
+          "link fields '{ ... }' belong to a many-to-many relation, but relation '"
+              + r.name.value()
+              + "' is "
+              + r.cardinality.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+    }
+    if (r.through == null) {
+      throw TokenStream.error(
+          open,
+          "link fields need the edge they are stored on: through <Edge>(<keyToThis>,"
+              + " <keyToTarget>) { ... }");
+    }
+    ts.next();
+    r.linkOpen = open;
+    r.linkFields = new java.util.ArrayList<>();
+    while (!ts.at(TokenKind.RBRACE)) {
+      if (!ts.at(TokenKind.IDENT)) {
+        throw ts.unexpected("a link field or '}'");
+      }
+      r.linkFields.add(field());
+      if (!ts.accept(TokenKind.COMMA)) {
+        ts.accept(TokenKind.SEMICOLON);
+      }
+    }
+    ts.expect(TokenKind.RBRACE);
   }
 
   private OnDelete onDelete() {

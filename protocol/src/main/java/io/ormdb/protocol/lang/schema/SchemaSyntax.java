@@ -111,6 +111,13 @@ final class SchemaSyntax {
     Token through;
     Token edgeFromField;
     Token edgeToField;
+
+    /** The {@code '{'} of the link fields that declare the edge entity here, else null. */
+    Token linkOpen;
+
+    /** The link fields written in {@code { ... }} after the edge (null without a block). */
+    List<FieldNode> linkFields;
+
     Token onDeleteToken;
     OnDelete onDelete;
   }

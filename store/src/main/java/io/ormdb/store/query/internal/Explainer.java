@@ -296,6 +296,43 @@ public final class Explainer {
     }
   }
 
+  /**
+   * How a many-to-many level reads its link fields: {@code link fields from the MovieCast edge rows
+   * of the first hop, no extra lookup: select [@list_order]; filter on edge rows: @list_order < ?;
+   * filter on Person rows: ...; filter per link: ...}, one line each.
+   */
+  private static void linkDetail(Level level, JoinPlan join, List<String> detail) {
+    Level.Links links = level.links();
+    if (!links.used()) {
+      return;
+    }
+    StringBuilder sb =
+        new StringBuilder("link fields from the ")
+            .append(join.first().entity())
+            .append(" edge rows of the first hop, no extra lookup");
+    if (!links.selected().isEmpty()) {
+      sb.append(": select ").append(links.selected());
+    }
+    if (links.edge() != null) {
+      sb.append("; filter on edge rows: ").append(Conjuncts.shape(links.edge()));
+    }
+    if (links.target() != null) {
+      sb.append("; filter on ")
+          .append(level.entity().name())
+          .append(" rows: ")
+          .append(Conjuncts.shape(links.target()));
+    }
+    if (links.pair() != null) {
+      sb.append("; filter per link: ").append(Conjuncts.shape(links.pair()));
+    }
+    detail.add(
+        sb.append("; a ")
+            .append(level.entity().name())
+            .append(
+                " linked twice to one parent keeps the edge row with the smallest id that passes")
+            .toString());
+  }
+
   private static String pageDetail(Level level, String what) {
     StringBuilder sb = new StringBuilder(what).append(": ");
     sb.append(level.limit() > 0 ? "limit " + level.limit() : "no limit");
@@ -339,6 +376,7 @@ public final class Explainer {
             + strategy
             + ", one batched lookup per hop for all parents");
     detail.add("residual filter: " + (level.filter() == null ? "none" : level.filterShape()));
+    linkDetail(level, join, detail);
     detail.add("order per parent " + level.order().keys() + ": sort");
     relatedDetail(level, detail);
     detail.add(pageDetail(level, "per parent"));

@@ -7,6 +7,7 @@ import io.ormdb.protocol.result.Column;
 import io.ormdb.protocol.result.EdgeBlock;
 import io.ormdb.protocol.result.EntityBlock;
 import io.ormdb.protocol.result.QueryResult;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.Values;
 import io.ormdb.store.filter.FilterEvaluator;
@@ -220,15 +221,19 @@ public final class GraphSteps {
     JoinExecutor.Fetched f =
         JoinExecutor.fetch(view, h, sorted, fanout(view, h.entity(), from), deadline);
     boolean last = hop == hops(level) - 1;
-    Filter filter = rq.levels().get(level).filter();
+    Level lv = rq.levels().get(level);
+    // the last hop's rows are checked against what of the filter reads them alone; edge rows
+    // against what reads only link fields
+    Filter filter = last ? lv.targetFilter() : lv.links().edge();
     List<Row> out;
-    if (owns == null && (!last || filter == null)) {
+    if (owns == null && filter == null) {
       out = f.rows();
     } else {
       out = new ArrayList<>(f.rows().size());
       for (Row r : f.rows()) {
         if ((owns == null || owns.test(r.id()))
-            && (!last || FilterEvaluator.matches(filter, r::get))) {
+            && (filter == null
+                || FilterEvaluator.matches(filter, last ? r::get : LinkedRow.edgeLookup(r)))) {
           out.add(r);
         }
       }
@@ -273,6 +278,14 @@ public final class GraphSteps {
     List<EdgeBlock.ParentPage> pages = new ArrayList<>();
     CursorCodec.Position cursor = lv.cursor();
     java.util.Comparator<Row> order = lv.order().slotted();
+    List<String> selectedLinks = lv.links().selected();
+    @SuppressWarnings("unchecked")
+    List<Value>[] linkValues = selectedLinks.isEmpty() ? null : new List[selectedLinks.size()];
+    FieldSlot[] linkSlots = new FieldSlot[selectedLinks.size()];
+    for (int l = 0; l < selectedLinks.size(); l++) {
+      linkValues[l] = new ArrayList<>();
+      linkSlots[l] = new FieldSlot(selectedLinks.get(l));
+    }
     FieldSlot parentKey = new FieldSlot(join.parentKeyField());
     int joined = 0;
     for (Row parent : parents) {
@@ -286,6 +299,9 @@ public final class GraphSteps {
       List<Row> candidates;
       if (secondByKey == null) {
         candidates = firstByKey.getOrDefault(Values.hashKey(key), List.of());
+      } else if (lv.links().used()) {
+        candidates =
+            links(lv, join, firstByKey.getOrDefault(Values.hashKey(key), List.of()), secondByKey);
       } else {
         candidates = new ArrayList<>();
         Set<Value> seen = new HashSet<>();
@@ -319,6 +335,12 @@ public final class GraphSteps {
       for (int i = 0; i < pageRows.size(); i++) {
         Row child = pageRows.get(i);
         edges.add(new EdgeBlock.Edge(parent.id(), child.id()));
+        if (linkValues != null) {
+          for (int l = 0; l < linkValues.length; l++) {
+            linkValues[l].add(linkSlots[l].of(child));
+          }
+          child = LinkedRow.target(child);
+        }
         if (childrenUnique) {
           unique.add(child);
           countEntities(1);
@@ -337,9 +359,42 @@ public final class GraphSteps {
                         lv.fingerprint(), parent.id(), lv.order().position(last)))));
       }
     }
+    List<Column> links = new ArrayList<>(selectedLinks.size());
+    for (int l = 0; l < selectedLinks.size(); l++) {
+      links.add(new Column(LinkFields.field(selectedLinks.get(l)), linkValues[l]));
+    }
     return new Attached(
         childrenUnique ? unique : new ArrayList<>(distinct.values()),
-        new EdgeBlock(lv.path(), toMany, edges, pages));
+        new EdgeBlock(lv.path(), toMany, edges, pages, links));
+  }
+
+  /**
+   * The links of one parent of a many-to-many level that reads link fields: each target its edge
+   * rows lead to, once, as a {@link LinkedRow} with the values of one edge row — among the edge
+   * rows to it whose link passes the level's remaining filter, the one with the smallest identity.
+   * A target with no such edge row is left out.
+   */
+  private static List<Row> links(
+      Level lv, JoinPlan join, List<Row> edgeRows, Map<Value, List<Row>> targetsByKey) {
+    Filter pairFilter = lv.links().pair();
+    Map<Value, Row> chosen = new LinkedHashMap<>();
+    for (Row edge : edgeRows) {
+      Value k2 = edge.get(join.edgeKeyField());
+      if (k2.isNull()) {
+        continue;
+      }
+      for (Row target : targetsByKey.getOrDefault(Values.hashKey(k2), List.of())) {
+        Row link = LinkedRow.of(target, edge);
+        if (pairFilter != null && !FilterEvaluator.matches(pairFilter, link::get)) {
+          continue;
+        }
+        chosen.merge(
+            Values.hashKey(target.id()),
+            link,
+            (a, b) -> Values.compare(LinkedRow.edge(a).id(), LinkedRow.edge(b).id()) <= 0 ? a : b);
+      }
+    }
+    return new ArrayList<>(chosen.values());
   }
 
   /** Rows by {@link Values#hashKey} of {@code field} (the join's key fields share one type). */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param order the effective order, identity last
  * @param cursor the decoded cursor, or null
  * @param fingerprint the fingerprint cursors of this level carry
+ * @param links what the level reads of the edge rows of its many-to-many relation ({@link
+ *     Links#NONE} when it reads no link field)
  */
 public record Level(
     int index,
@@ -33,7 +35,70 @@ public record Level(
     int limit,
     int offset,
     CursorCodec.Position cursor,
-    long fingerprint) {
+    long fingerprint,
+    Links links) {
+
+  /** A level that reads no link field. */
+  public Level(
+      int index,
+      int blockOrder,
+      String path,
+      EntityDef entity,
+      RelationDef relation,
+      int parent,
+      List<String> fields,
+      Filter filter,
+      String filterShape,
+      RowOrder order,
+      int limit,
+      int offset,
+      CursorCodec.Position cursor,
+      long fingerprint) {
+    this(
+        index,
+        blockOrder,
+        path,
+        entity,
+        relation,
+        parent,
+        fields,
+        filter,
+        filterShape,
+        order,
+        limit,
+        offset,
+        cursor,
+        fingerprint,
+        Links.NONE);
+  }
+
+  /**
+   * The link fields ({@code @name}) a level over a many-to-many relation reads, and its filter
+   * split by what each part reads: a link's row is its edge row with its target row, and each
+   * conjunct is checked as soon as the rows it reads are known.
+   *
+   * @param selected the link fields returned, {@code @name}, in select order
+   * @param edge the conjuncts over link fields only, checked on the edge rows as they are read; or
+   *     null
+   * @param target the conjuncts over the target's fields only, checked on the target rows as they
+   *     are read; or null
+   * @param pair the other conjuncts, checked on each link; or null
+   * @param used whether the level reads link fields at all (in its select, filter or order): its
+   *     children are then links, each with the values of one edge row
+   */
+  public record Links(
+      List<String> selected, Filter edge, Filter target, Filter pair, boolean used) {
+    public static final Links NONE = new Links(List.of(), null, null, null, false);
+
+    public Links {
+      selected = List.copyOf(selected);
+    }
+  }
+
+  /** The filter the rows of the level's target are checked against as they are read. */
+  public Filter targetFilter() {
+    return links.used() ? links.target() : filter;
+  }
 
   public boolean isRoot() {
     return parent < 0;
@@ -53,10 +118,10 @@ public record Level(
   }
 
   /**
-   * This level with another query's literals: its bound filter (of the same shape), page and
-   * cursor; everything resolved from the shape is kept.
+   * This level with another query's literals: its bound filter (of the same shape) and what it
+   * reads of edge rows, page and cursor; everything resolved from the shape is kept.
    */
-  Level rebound(Filter filter, int limit, int offset, CursorCodec.Position cursor) {
+  Level rebound(Filter filter, Links links, int limit, int offset, CursorCodec.Position cursor) {
     return new Level(
         index,
         blockOrder,
@@ -71,7 +136,8 @@ public record Level(
         limit,
         offset,
         cursor,
-        fingerprint);
+        fingerprint,
+        links);
   }
 
   /** The part of the shape that decides planning (and so the plan cache key). */

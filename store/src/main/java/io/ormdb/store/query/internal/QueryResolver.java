@@ -12,6 +12,7 @@ import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldPath;
+import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.value.Value;
@@ -267,22 +268,28 @@ public final class QueryResolver {
     String of = path.isEmpty() ? "" : " of include '" + path + "'";
 
     List<String> fields = new ArrayList<>();
-    if (requestedFields.isEmpty()) {
+    List<String> links = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (String f : requestedFields) {
+      if (LinkFields.isLink(f)) {
+        link(schema, relation, f, "select" + of);
+        links.add(f);
+      } else {
+        field(entity, f, "select" + of);
+        fields.add(f);
+      }
+      if (!seen.add(f)) {
+        throw OrmDbException.invalid("select" + of + ": field '" + f + "' is listed twice");
+      }
+    }
+    if (fields.isEmpty()) {
       for (FieldDef f : entity.fields()) {
         fields.add(f.name());
       }
-    } else {
-      Set<String> seen = new LinkedHashSet<>();
-      for (String f : requestedFields) {
-        field(entity, f, "select" + of);
-        if (!seen.add(f)) {
-          throw OrmDbException.invalid("select" + of + ": field '" + f + "' is listed twice");
-        }
-        fields.add(f);
-      }
     }
+    boolean linksUsed = !links.isEmpty();
 
-    Filter bound = FilterBinder.bind(filter, entity, schema, attributes, "filter" + of);
+    Filter bound = FilterBinder.bind(filter, entity, relation, schema, attributes, "filter" + of);
     String filterShape = Conjuncts.shape(bound);
 
     List<OrderSpec> specs = orderBy.isEmpty() ? entity.defaultOrder() : orderBy;
@@ -290,6 +297,20 @@ public final class QueryResolver {
     Set<String> orderFields = new HashSet<>();
     boolean identityKeyed = false;
     for (OrderSpec s : specs) {
+      if (LinkFields.isLink(s.field())) {
+        link(schema, relation, s.field(), "order by" + of);
+        if (!orderFields.add(s.field())) {
+          throw OrmDbException.invalid(
+              "order by" + of + ": field '" + s.field() + "' is listed twice");
+        }
+        if (!identityKeyed) {
+          keys.add(
+              new SortKey(
+                  s.field(), s.direction() == OrderSpec.Direction.DESC, s.nullsSortFirst()));
+        }
+        linksUsed = true;
+        continue;
+      }
       FieldPath keyPath;
       try {
         keyPath = FieldPath.resolve(schema, entity, s.field());
@@ -348,7 +369,53 @@ public final class QueryResolver {
         page.limit(),
         page.offset(),
         cursor,
-        fingerprint);
+        fingerprint,
+        links(links, bound, linksUsed));
+  }
+
+  /** Checks the link field {@code ref} of {@code relation} (null at the root). */
+  private static void link(SchemaBundle schema, RelationDef relation, String ref, String where) {
+    try {
+      LinkFields.resolve(schema, relation, ref);
+    } catch (OrmDbException e) {
+      throw OrmDbException.invalid(where + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What a level reads of its edge rows: nothing, or the selected link fields and its filter split
+   * by what each conjunct reads (only link fields, only the target's fields, both).
+   */
+  static Level.Links links(List<String> selected, Filter filter, boolean used) {
+    List<Filter> edge = new ArrayList<>();
+    List<Filter> target = new ArrayList<>();
+    List<Filter> pair = new ArrayList<>();
+    for (Filter c : Conjuncts.of(filter)) {
+      int linkFields = 0;
+      List<String> read = Filter.fieldsOf(c);
+      for (String f : read) {
+        if (LinkFields.isLink(f)) {
+          linkFields++;
+        }
+      }
+      if (linkFields == 0) {
+        target.add(c);
+      } else if (linkFields == read.size()) {
+        edge.add(c);
+      } else {
+        pair.add(c);
+      }
+    }
+    if (!used && edge.isEmpty() && pair.isEmpty()) {
+      return Level.Links.NONE;
+    }
+    return new Level.Links(selected, and(edge), and(target), and(pair), true);
+  }
+
+  private static Filter and(List<Filter> conjuncts) {
+    return conjuncts.isEmpty()
+        ? null
+        : (conjuncts.size() == 1 ? conjuncts.get(0) : new Filter.And(conjuncts));
   }
 
   /**

@@ -135,13 +135,19 @@ public final class ResolveCache {
         page = inc.pagination();
       }
       Filter bound =
-          FilterBinder.bind(filter, l.entity(), schema, attributes, e.levelContexts[l.index()]);
+          FilterBinder.bind(
+              filter, l.entity(), l.relation(), schema, attributes, e.levelContexts[l.index()]);
       if (bound != l.filter() && !Conjuncts.shape(bound).equals(l.filterShape())) {
         return null;
       }
+      // a level that reads link fields splits its filter by the rows each conjunct reads
+      Level.Links links =
+          l.links() == Level.Links.NONE
+              ? Level.Links.NONE
+              : QueryResolver.links(l.links().selected(), bound, true);
       CursorCodec.Position cursor =
           QueryResolver.cursor(page.cursor(), l.path(), l.fingerprint(), l.order().keys().size());
-      levels.add(l.rebound(bound, page.limit(), page.offset(), cursor));
+      levels.add(l.rebound(bound, links, page.limit(), page.offset(), cursor));
     }
     List<AggregateGroup> groups = new ArrayList<>(t.aggregates().size());
     for (AggregateGroup g : t.aggregates()) {
