@@ -5,6 +5,7 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
@@ -60,7 +61,8 @@ import java.util.TreeMap;
  *   180-219  query, filter   (180 Filter.Compare ... 198 RelationAggregate)
  *   220-259  mutation        (220 Mutation.Insert ... 228 MutationResult)
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
- *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet)
+ *   300-339  change events   (300 ChangeEvent ... 304 ChangeSet); 320-339 hold the write shapes
+ *            of mutations (320 Expr.Literal ... 326 Mutation.NestedUpdate)
  *   400-419  request messages, 420-439 response messages, 440-459 wire enums
  *   1000-    reserved for other modules' messages, added through a {@link CodecExtension}
  * </pre>
@@ -179,6 +181,14 @@ public final class KryoRegistry {
     t.add(302, ChangeFeedItem.TxBegin.class);
     t.add(303, ChangeFeedItem.TxEnd.class);
     t.add(304, ChangeSet.class);
+    // ---- write shapes of mutations: 320-339 ---------------------------------------------------
+    t.add(320, Expr.Literal.class);
+    t.add(321, Expr.Field.class);
+    t.add(322, Expr.Ref.class);
+    t.add(323, Expr.Arith.class);
+    t.add(324, Expr.Op.class);
+    t.add(325, Mutation.NestedWrite.class);
+    t.add(326, Mutation.NestedUpdate.class);
     // ---- wire requests: 400-419 ---------------------------------------------------------------
     t.add(400, Message.Handshake.class);
     t.add(401, Message.Query.class);

@@ -7,6 +7,7 @@ import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.ConstraintDef;
@@ -128,6 +129,13 @@ class KryoRegistryTest {
       302 io.ormdb.protocol.change.ChangeFeedItem$TxBegin
       303 io.ormdb.protocol.change.ChangeFeedItem$TxEnd
       304 io.ormdb.protocol.change.ChangeSet
+      320 io.ormdb.protocol.mutation.Expr$Literal
+      321 io.ormdb.protocol.mutation.Expr$Field
+      322 io.ormdb.protocol.mutation.Expr$Ref
+      323 io.ormdb.protocol.mutation.Expr$Arith
+      324 io.ormdb.protocol.mutation.Expr$Op
+      325 io.ormdb.protocol.mutation.Mutation$NestedWrite
+      326 io.ormdb.protocol.mutation.Mutation$NestedUpdate
       400 io.ormdb.protocol.wire.Message$Handshake
       401 io.ormdb.protocol.wire.Message$Query
       402 io.ormdb.protocol.wire.Message$QueryText
@@ -212,6 +220,7 @@ class KryoRegistryTest {
     assertCovered(Value.class, ModelArbitraries.valueKinds(), 100, 139);
     assertCovered(Filter.class, ModelArbitraries.filterKinds(), 180, 219);
     assertCovered(Mutation.class, ModelArbitraries.mutationKinds(), 220, 259);
+    assertCovered(Expr.class, ModelArbitraries.exprKinds(), 320, 339);
     assertCovered(ChangeFeedItem.class, ModelArbitraries.changeFeedItemKinds(), 300, 339);
     assertCovered(ConstraintDef.class, ModelArbitraries.constraintKinds(), 140, 179);
     assertCovered(DefaultValue.class, ModelArbitraries.defaultValueKinds(), 140, 179);

@@ -3,6 +3,7 @@ package io.ormdb.protocol.codec;
 import io.ormdb.protocol.change.ChangeEvent;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.mutation.MutationResult;
@@ -358,6 +359,53 @@ public final class ModelArbitraries {
 
   // ---- mutations ------------------------------------------------------------------------------
 
+  /** One generator per {@link Expr} class (arithmetic over leaves). */
+  public static Map<Class<? extends Expr>, Arbitrary<? extends Expr>> exprKinds() {
+    Map<Class<? extends Expr>, Arbitrary<? extends Expr>> m = new LinkedHashMap<>();
+    m.put(Expr.Literal.class, values().map(Expr.Literal::new));
+    m.put(Expr.Field.class, names().map(Expr.Field::new));
+    m.put(Expr.Ref.class, Combinators.combine(names(), names()).as(Expr.Ref::new));
+    Arbitrary<Expr> leaf =
+        Arbitraries.oneOf(
+            values().map(Expr.Literal::new),
+            names().map(Expr.Field::new),
+            Combinators.combine(names(), names()).as(Expr.Ref::new));
+    m.put(
+        Expr.Arith.class,
+        Combinators.combine(Arbitraries.of(Expr.Op.class), leaf, leaf).as(Expr.Arith::new));
+    return m;
+  }
+
+  public static Arbitrary<Expr> exprs() {
+    return oneOfKinds(exprKinds());
+  }
+
+  /** Field name → expression maps, as in computed values and keys of nested writes. */
+  public static Arbitrary<Map<String, Expr>> exprMaps() {
+    return Arbitraries.maps(names(), exprs()).ofMaxSize(3);
+  }
+
+  private static Arbitrary<String> labels() {
+    return names().injectNull(0.5);
+  }
+
+  /** Nested writes: creates, connects, disconnects, updates (one level) and deletes. */
+  public static Arbitrary<Mutation.NestedWrite> nestedWrites() {
+    Arbitrary<Mutation.Insert> flatInserts =
+        Combinators.combine(names(), rows()).as(Mutation.Insert::new);
+    Arbitrary<Mutation.NestedUpdate> updates =
+        Combinators.combine(exprMaps(), exprMaps())
+            .as((where, set) -> new Mutation.NestedUpdate(where, set, List.of()));
+    return Combinators.combine(
+            names(),
+            flatInserts.list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2),
+            updates.list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2))
+        .as(Mutation.NestedWrite::new);
+  }
+
   /** One generator per {@link Mutation} class. */
   public static Map<Class<? extends Mutation>, Arbitrary<? extends Mutation>> mutationKinds() {
     Map<Class<? extends Mutation>, Arbitrary<? extends Mutation>> m = new LinkedHashMap<>();
@@ -368,14 +416,27 @@ public final class ModelArbitraries {
             .as(Mutation.NestedInsert::new);
     m.put(
         Mutation.Insert.class,
-        Combinators.combine(names(), rows(), nested.list().ofMaxSize(2)).as(Mutation.Insert::new));
+        Combinators.combine(
+                names(),
+                rows(),
+                nested.list().ofMaxSize(2),
+                exprMaps(),
+                nestedWrites().list().ofMaxSize(1),
+                labels())
+            .as(Mutation.Insert::new));
     m.put(
         Mutation.Update.class,
-        Combinators.combine(names(), ids(), rows(), Arbitraries.longs().between(0, 1_000))
+        Combinators.combine(
+                names(),
+                ids(),
+                rows(),
+                Arbitraries.longs().between(0, 1_000),
+                exprMaps(),
+                nestedWrites().list().ofMaxSize(1))
             .as(Mutation.Update::new));
     m.put(
         Mutation.UpdateMany.class,
-        Combinators.combine(names(), filters(), rows()).as(Mutation.UpdateMany::new));
+        Combinators.combine(names(), filters(), rows(), exprMaps()).as(Mutation.UpdateMany::new));
     m.put(
         Mutation.Delete.class,
         Combinators.combine(names(), ids(), Arbitraries.longs().between(0, 1_000))
@@ -386,7 +447,12 @@ public final class ModelArbitraries {
     m.put(
         Mutation.Upsert.class,
         Combinators.combine(
-                names(), Arbitraries.maps(names(), values()).ofMinSize(1).ofMaxSize(2), rows())
+                names(),
+                Arbitraries.maps(names(), values()).ofMinSize(1).ofMaxSize(2),
+                rows(),
+                exprMaps(),
+                exprMaps().injectNull(0.5),
+                labels())
             .as(Mutation.Upsert::new));
     return m;
   }
@@ -402,7 +468,14 @@ public final class ModelArbitraries {
   public static Arbitrary<MutationResult> mutationResults() {
     return Combinators.combine(
             lsns(), Arbitraries.integers().between(0, 1_000_000), ids().list().ofMaxSize(4))
-        .as(MutationResult::new);
+        .as(MutationResult::new)
+        .flatMap(
+            r ->
+                Arbitraries.maps(names(), ids())
+                    .ofMaxSize(2)
+                    .map(
+                        named ->
+                            new MutationResult(r.lsn(), r.affected(), r.insertedIds(), named)));
   }
 
   // ---- results --------------------------------------------------------------------------------
