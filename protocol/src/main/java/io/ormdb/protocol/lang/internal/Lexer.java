@@ -340,6 +340,15 @@ public final class Lexer {
         }
         kind = TokenKind.AND;
         break;
+      case '+':
+        kind = TokenKind.PLUS;
+        break;
+      case '*':
+        kind = TokenKind.STAR;
+        break;
+      case '/':
+        kind = TokenKind.SLASH;
+        break;
       case '|':
         if (n != '|') {
           throw new ParseException(

@@ -39,6 +39,9 @@ public enum TokenKind {
   AND("&&"),
   OR("||"),
   BANG("!"),
+  PLUS("+"),
+  STAR("*"),
+  SLASH("/"),
   EOF(null);
 
   private final String symbol;
