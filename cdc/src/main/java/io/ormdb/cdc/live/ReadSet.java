@@ -391,8 +391,7 @@ final class ReadSet {
   /**
    * The entities whose rows the query can read: the root, each include's target, the targets of
    * aggregates over relations, for many-to-many relations the edge entity, and the entities order
-   * keys reach through relations. A change to any
-   * other entity is skipped unseen.
+   * keys reach through relations. A change to any other entity is skipped unseen.
    */
   Set<String> entities() {
     return entities;
