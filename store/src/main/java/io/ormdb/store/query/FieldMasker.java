@@ -1,6 +1,7 @@
 package io.ormdb.store.query;
 
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
@@ -22,7 +23,6 @@ import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.schema.SchemaBundle;
 import io.ormdb.protocol.schema.Sensitivity;
 import io.ormdb.protocol.value.Value;
-import io.ormdb.store.MutationValidator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -443,13 +443,7 @@ public final class FieldMasker {
       return;
     }
     Map<String, EntityDef> named = new HashMap<>();
-    for (int i = 0; i < batch.mutations().size(); i++) {
-      Mutation m = batch.mutations().get(i);
-      try {
-        MutationValidator.checkNesting(m); // before walking it
-      } catch (OrmDbException ex) {
-        throw ex.within(m.context(i));
-      }
+    for (Mutation m : batch.mutations()) {
       EntityDef e = schema.entity(m.entity()).orElse(null);
       if (e == null) {
         continue;
@@ -474,33 +468,53 @@ public final class FieldMasker {
     }
   }
 
-  /** The fields a mutation's computed values and nested keys read, checked as they are found. */
+  /**
+   * The fields a mutation's computed values and nested keys read, checked as they are found; a
+   * mutation nested deeper than {@link Nesting#MAX_LEVELS} is refused before it is walked further
+   * (the write path refuses it too).
+   */
   private record MutationReads(
       SchemaBundle schema, Sensitivity clearance, Map<String, EntityDef> named) {
+    private static void enter(int depth) {
+      if (depth > Nesting.MAX_LEVELS) {
+        throw OrmDbException.invalid(Nesting.tooDeep("mutation"));
+      }
+    }
+
     void insert(EntityDef e, Mutation.Insert ins) {
+      insert(e, ins, 1);
+    }
+
+    private void insert(EntityDef e, Mutation.Insert ins, int depth) {
+      enter(depth);
       values(e, ins.exprs());
       for (Mutation.NestedInsert n : ins.nested()) {
         EntityDef target = target(e, n.relation());
         for (Mutation.Insert row : n.rows()) {
           if (target != null) {
-            insert(target, row);
+            insert(target, row, depth + 1);
           }
         }
       }
-      writes(e, ins.writes());
+      writes(e, ins.writes(), depth + 1);
       if (ins.name() != null) {
         named.put(ins.name(), e);
       }
     }
 
     void writes(EntityDef e, List<Mutation.NestedWrite> writes) {
+      writes(e, writes, 1);
+    }
+
+    private void writes(EntityDef e, List<Mutation.NestedWrite> writes, int depth) {
+      enter(depth);
       for (Mutation.NestedWrite w : writes) {
         EntityDef target = target(e, w.relation());
         if (target == null) {
           continue;
         }
         for (Mutation.Insert row : w.create()) {
-          insert(target, row);
+          insert(target, row, depth + 1);
         }
         for (List<Map<String, Expr>> keys : List.of(w.connect(), w.disconnect(), w.delete())) {
           for (Map<String, Expr> k : keys) {
@@ -510,7 +524,7 @@ public final class FieldMasker {
         for (Mutation.NestedUpdate u : w.update()) {
           key(target, u.where());
           values(target, u.set());
-          writes(target, u.writes());
+          writes(target, u.writes(), depth + 1);
         }
       }
     }
@@ -543,11 +557,12 @@ public final class FieldMasker {
 
     void values(EntityDef e, Map<String, Expr> exprs) {
       for (Expr x : exprs.values()) {
-        read(e, x);
+        read(e, x, 1);
       }
     }
 
-    private void read(EntityDef e, Expr x) {
+    private void read(EntityDef e, Expr x, int depth) {
+      enter(depth);
       EntityDef from = e;
       String field = null;
       if (x instanceof Expr.Field f) {
@@ -556,8 +571,8 @@ public final class FieldMasker {
         from = named.get(r.name());
         field = r.field();
       } else if (x instanceof Expr.Arith a) {
-        read(e, a.left());
-        read(e, a.right());
+        read(e, a.left(), depth + 1);
+        read(e, a.right(), depth + 1);
       }
       FieldDef f = from == null || field == null ? null : maskedField(from, field, clearance);
       if (f != null) {
