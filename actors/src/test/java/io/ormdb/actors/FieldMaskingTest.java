@@ -321,4 +321,43 @@ class FieldMaskingTest {
             Message.AggregateReply.class);
     assertThat(a.result().rows().get(0).get(0).asLong()).isEqualTo(2L);
   }
+
+  @Test
+  void writesThatWouldCopyOrProbeAMaskedFieldAreRefused() {
+    String copy = "Customer.update(id: 1).set({ name: ssn })";
+    Message.Error e = refused(new Message.QueryText(20, 0, copy));
+    assertThat(e.message())
+        .isEqualTo(
+            "computed value ssn: field Customer.ssn is sensitive and masked for this session"
+                + " (clearance internal); writing it elsewhere would reveal its values");
+    String named =
+        "batch { let c = Customer.upsert(key: { id: 2 }); Card.create({ id: 200, customerId: 2,"
+            + " number: c.ssn, cvv: \"1\" }) }";
+    assertThat(refused(new Message.QueryText(21, 0, named)).message())
+        .startsWith("computed value c.ssn: field Customer.ssn is sensitive");
+    String probe =
+        "Customer.update(id: 1).set({ cards: { disconnect: { number: \"4111-1111-1111-0002\" } } })";
+    assertThat(refused(new Message.QueryText(22, 0, probe)).message())
+        .startsWith("key: field Card.number is sensitive and masked for this session");
+    assertThat(
+            db.store
+                .query(GraphQuery.from("Customer").where(Filter.eq("id", 1L)).build())
+                .root()
+                .column("name")
+                .values())
+        .as("nothing written")
+        .containsExactly(s("c1"));
+
+    // computed values over visible fields are allowed
+    TestDb.ok(
+        db.callOn(
+            internal,
+            id ->
+                new Message.QueryText(
+                    id,
+                    0,
+                    "Customer.update(id: 3).set({ name: name, cards: { update: { where:"
+                        + " { id: 103 }, set: { customerId: customerId } } } })")),
+        Message.MutateReply.class);
+  }
 }

@@ -20,6 +20,7 @@ import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.wire.Message;
 import io.ormdb.store.OrmStore;
 import io.ormdb.store.query.Deadline;
+import io.ormdb.store.query.FieldMasker;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -160,11 +161,11 @@ public final class Requests {
         } else if (s instanceof Statement.Explain e) {
           return explain(id, e.query(), e.analyze(), session, clearance, 0);
         } else if (s instanceof Statement.Write w) {
-          return mutate(id, w.batch(), session, 0);
+          return mutate(id, w.batch(), session, clearance, 0);
         }
         throw OrmDbException.internal("the query parser returned no statement", null);
       } else if (request instanceof Message.Mutate m) {
-        return mutate(id, m.batch(), session, m.schemaVersion());
+        return mutate(id, m.batch(), session, clearance, m.schemaVersion());
       } else if (request instanceof Message.Aggregate a) {
         return aggregate(id, a.query(), session, clearance, a.schemaVersion());
       } else if (request instanceof Message.Explain e) {
@@ -212,11 +213,18 @@ public final class Requests {
   }
 
   /**
-   * The schema version and the hooks' rewrite of a batch, then the write path: the owning shards
-   * validate it and the store commits it once.
+   * The schema version, the fields the batch's computed values and keys read ({@link
+   * FieldMasker#checkMutation}) and the hooks' rewrite of a batch, then the write path: the owning
+   * shards validate it and the store commits it once.
    */
-  private Work mutate(long id, MutationBatch batch, Map<String, Value> session, long version) {
+  private Work mutate(
+      long id,
+      MutationBatch batch,
+      Map<String, Value> session,
+      Sensitivity clearance,
+      long version) {
     reads.checkVersion(version);
+    FieldMasker.checkMutation(batch, store.schema(), clearance);
     return new Work.Pending(writes.commit(id, hooks.mutation(batch, session)));
   }
 

@@ -6,6 +6,7 @@ import static io.ormdb.cdc.live.Blog.update;
 
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.Writes;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
 import io.ormdb.protocol.query.Include;
@@ -19,9 +20,11 @@ import java.util.Random;
 
 /**
  * Random mutation batches over the {@link Blog} schema, with a model of which rows exist (cascades
- * included) so every batch commits: inserts, updates that move children between parents or make
- * rows enter and leave filters, deletes, tag edges and unrelated notes. Also random graph queries
- * with filters, include filters, orders, per-parent limits and root limits, and flat ones.
+ * included) so every batch commits: inserts, updates that move children between parents (also by
+ * connecting them from either side) or make rows enter and leave filters (also by arithmetic sets),
+ * deletes (also nested in an update of the parent), tag edges and unrelated notes. Also random
+ * graph queries with filters, include filters, orders, per-parent limits and root limits, and flat
+ * ones.
  */
 final class BlogWorkload {
   static final String[] CITIES = {"Berlin", "Paris", "Rome", null};
@@ -167,11 +170,26 @@ final class BlogWorkload {
       case 0:
         long author = pick(users);
         posts.put(id, author);
-        return update("Post", id, "authorId", author);
+        switch (rnd.nextInt(3)) {
+          case 0:
+            return update("Post", id, "authorId", author);
+          case 1: // through the author's one-to-many relation
+            return Writes.update("User", author)
+                .nested(Writes.on("posts").connect(Writes.key("id", id)))
+                .build();
+          default: // through the post's many-to-one relation
+            return Writes.update("Post", id)
+                .nested(Writes.on("author").connect(Writes.key("id", author)))
+                .build();
+        }
       case 1:
         return update("Post", id, "title", "t" + rnd.nextInt(50));
       default:
-        return update("Post", id, "score", rnd.nextInt(10));
+        return rnd.nextBoolean()
+            ? update("Post", id, "score", rnd.nextInt(10))
+            : Writes.update("Post", id)
+                .set("score", Writes.field("score").plus(rnd.nextInt(5) - 2))
+                .build();
     }
   }
 
@@ -207,18 +225,30 @@ final class BlogWorkload {
       case 0:
         long post = pick(new ArrayList<>(posts.keySet()));
         comments.put(id, post);
-        return update("Comment", id, "postId", post);
+        return rnd.nextBoolean()
+            ? update("Comment", id, "postId", post)
+            : Writes.update("Post", post)
+                .nested(Writes.on("comments").connect(Writes.key("id", id)))
+                .build();
       case 1:
         return update("Comment", id, "body", "b" + rnd.nextInt(20));
       default:
-        return update("Comment", id, "likes", rnd.nextInt(10));
+        return rnd.nextBoolean()
+            ? update("Comment", id, "likes", rnd.nextInt(10))
+            : Writes.update("Comment", id)
+                .set("likes", Writes.field("likes").plus(rnd.nextInt(5) - 2))
+                .build();
     }
   }
 
   private Mutation deleteComment() {
     long id = pick(new ArrayList<>(comments.keySet()));
-    comments.remove(id);
-    return delete("Comment", id);
+    long post = comments.remove(id);
+    return rnd.nextBoolean()
+        ? delete("Comment", id)
+        : Writes.update("Post", post) // a nested delete of a connected comment
+            .nested(Writes.on("comments").delete(Writes.key("id", id)))
+            .build();
   }
 
   private Mutation insertPostTag() {

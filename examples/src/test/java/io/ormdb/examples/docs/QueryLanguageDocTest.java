@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.MutationResult;
 import io.ormdb.protocol.result.ExplainResult;
 import io.ormdb.protocol.result.QueryResult;
 import io.ormdb.protocol.result.ResultObjects;
+import io.ormdb.protocol.value.Values;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -224,6 +227,61 @@ class QueryLanguageDocTest {
               List.of("Compilers for everyone", 1L, 2L),
               List.of("100% debugged", 0L, 1L));
     }
+  }
+
+  /** The examples of write shapes connect, name and compute what the guide says they do. */
+  @Test
+  void theWriteShapesDoWhatTheGuideSays() throws Exception {
+    try (BlogDatabase blog = BlogDatabase.open()) {
+      blog.run(onlyBlock("ormql", "title: \"Tags I follow\"").text());
+      assertThat(
+              names(
+                  blog.run("Post.findMany().where(title == \"Tags I follow\").include(tags)"),
+                  "tags"))
+          .containsExactlyInAnyOrder("history", "compilers", "reading");
+
+      MutationResult named =
+          (MutationResult) blog.run(onlyBlock("ormql", "let draft =").text()).get(0);
+      assertThat(named.named()).containsOnlyKeys("ann", "draft");
+      Map<String, Object> note =
+          ResultObjects.toMaps(
+                  (QueryResult)
+                      blog.run("Comment.findMany().where(text == \"Notes to self\")").get(0))
+              .get(0);
+      assertThat(note.get("postId")).isEqualTo(Values.toJava(named.named().get("draft")));
+      assertThat(note.get("authorId")).isEqualTo(Values.toJava(named.named().get("ann")));
+
+      blog.run(onlyBlock("ormql", "balance: balance + 10").text());
+      Map<String, Object> robert = robert(blog);
+      assertThat(robert.get("balance")).isEqualTo(new BigDecimal("10.00"));
+      assertThat(robert.get("age")).isEqualTo(31);
+      blog.run(onlyBlock("ormql", "balance: balance - 2.50m").text());
+      assertThat(robert(blog).get("balance")).isEqualTo(new BigDecimal("7.50"));
+
+      MutationResult nothing =
+          (MutationResult)
+              blog.run(
+                      "User.update(id: \"f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9\").set({ age: age + 1"
+                          + " })")
+                  .get(0);
+      assertThat(nothing.committed()).as("null + 1 is null: nothing changes").isFalse();
+    }
+  }
+
+  private static Map<String, Object> robert(BlogDatabase blog) {
+    return ResultObjects.toMaps(
+            (QueryResult) blog.run("User.findMany().where(email == \"robert@example.com\")").get(0))
+        .get(0);
+  }
+
+  private static List<Object> names(List<Object> results, String relation) {
+    List<Object> out = new ArrayList<>();
+    for (Map<String, Object> row : ResultObjects.toMaps((QueryResult) results.get(0))) {
+      for (Object t : (List<?>) row.get(relation)) {
+        out.add(((Map<?, ?>) t).get("name"));
+      }
+    }
+    return out;
   }
 
   /**

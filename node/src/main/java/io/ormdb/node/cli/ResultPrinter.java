@@ -113,8 +113,9 @@ final class ResultPrinter {
   }
 
   /**
-   * {@code committed at lsn 8: 2 rows affected, new ids 1, 2}, or for a batch that changed nothing
-   * {@code nothing to commit: 0 rows changed (read at lsn 7)}.
+   * {@code committed at lsn 8: 2 rows affected, new ids 1, 2}, then the rows the batch named
+   * ({@code ; ann = 1}), or for a batch that changed nothing {@code nothing to commit: 0 rows
+   * changed (read at lsn 7)}.
    */
   static String write(MutationResult r) {
     if (!r.committed()) {
@@ -130,7 +131,13 @@ final class ResultPrinter {
         + ": "
         + r.affected()
         + (r.affected() == 1 ? " row affected" : " rows affected")
-        + ids;
+        + ids
+        + (r.named().isEmpty()
+            ? ""
+            : "; "
+                + r.named().entrySet().stream()
+                    .map(e -> e.getKey() + " = " + e.getValue().render())
+                    .collect(Collectors.joining(", ")));
   }
 
   /** One line per change set: its LSN, transaction and how many rows of each entity changed how. */

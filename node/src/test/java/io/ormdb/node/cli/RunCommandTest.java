@@ -237,6 +237,22 @@ class RunCommandTest {
   }
 
   @Test
+  void aBatchPrintsTheIdsOfTheRowsItNamed() throws Exception {
+    CliRun r =
+        CliRun.of(
+            "run",
+            "--data-dir",
+            ":memory:",
+            "--schema",
+            schema().toString(),
+            "-e",
+            "batch { let a = Note.create({ text: \"a\" }); Note.create({ text: \"b\", tag: a.text })"
+                + " }");
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out()).contains("committed at lsn 1: 2 rows affected, new ids 1, 2; a = 1");
+  }
+
+  @Test
   void aMissingScriptFileIsReported() {
     CliRun r = CliRun.of("run", "--data-dir", ":memory:", dir.resolve("nope.ormql").toString());
     assertThat(r.exitCode()).isEqualTo(2);

@@ -64,6 +64,7 @@ import java.util.TreeMap;
  *   260-299  results         (260 QueryResult ... 268 ExplainResult.PlanStep)
  *   300-304  change events   (300 ChangeEvent ... 304 ChangeSet)
  *   305-309  computed fields (305 Computed, 306 Expr.Field ... 309 Expr.If)
+ *   320-339  write shapes of mutations (320 mutation.Expr.Literal ... 326 Mutation.NestedUpdate)
  *   400-419  request messages, 420-439 response messages, 440-459 wire enums
  *   1000-    reserved for other modules' messages, added through a {@link CodecExtension}
  * </pre>
@@ -176,7 +177,7 @@ public final class KryoRegistry {
     t.add(266, AggregateResult.class);
     t.add(267, ExplainResult.class);
     t.add(268, ExplainResult.PlanStep.class);
-    // ---- change events: 300-339 ---------------------------------------------------------------
+    // ---- change events: 300-304 ---------------------------------------------------------------
     t.add(300, ChangeEvent.class);
     t.add(301, ChangeEvent.Op.class);
     t.add(302, ChangeFeedItem.TxBegin.class);
@@ -188,6 +189,14 @@ public final class KryoRegistry {
     t.add(307, Expr.Literal.class);
     t.add(308, Expr.Call.class);
     t.add(309, Expr.If.class);
+    // ---- write shapes of mutations: 320-339 ---------------------------------------------------
+    t.add(320, io.ormdb.protocol.mutation.Expr.Literal.class);
+    t.add(321, io.ormdb.protocol.mutation.Expr.Field.class);
+    t.add(322, io.ormdb.protocol.mutation.Expr.Ref.class);
+    t.add(323, io.ormdb.protocol.mutation.Expr.Arith.class);
+    t.add(324, io.ormdb.protocol.mutation.Expr.Op.class);
+    t.add(325, Mutation.NestedWrite.class);
+    t.add(326, Mutation.NestedUpdate.class);
     // ---- wire requests: 400-419 ---------------------------------------------------------------
     t.add(400, Message.Handshake.class);
     t.add(401, Message.Query.class);

@@ -2,6 +2,7 @@ package io.ormdb.protocol.mutation;
 
 import io.ormdb.protocol.value.Value;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of a batch the store accepted.
@@ -19,10 +20,18 @@ import java.util.List;
  *     committed
  * @param insertedIds identities of inserted rows, in mutation order (nested inserts after their
  *     parent)
+ * @param named the identity of each row a mutation of the batch named ({@code let ann =
+ *     User.create(...)}, {@link Mutation.Insert#named}), by name
  */
-public record MutationResult(long lsn, int affected, List<Value> insertedIds) {
+public record MutationResult(
+    long lsn, int affected, List<Value> insertedIds, Map<String, Value> named) {
   public MutationResult {
     insertedIds = List.copyOf(insertedIds);
+    named = named == null ? Map.of() : Map.copyOf(named);
+  }
+
+  public MutationResult(long lsn, int affected, List<Value> insertedIds) {
+    this(lsn, affected, insertedIds, Map.of());
   }
 
   /**

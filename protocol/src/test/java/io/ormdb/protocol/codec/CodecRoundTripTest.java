@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.Filter;
@@ -116,6 +117,17 @@ class CodecRoundTripTest {
 
     assertThat(frames.decode(frames.encode(message))).isEqualTo(message);
     collectAndCoverKinds(mutation, ModelArbitraries.mutationKinds());
+  }
+
+  @Provide
+  Arbitrary<Expr> exprs() {
+    return ModelArbitraries.mutationExprs();
+  }
+
+  @Property(tries = 200)
+  void everyExprKindSurvivesARoundTrip(@ForAll("exprs") Expr expr) {
+    assertThat(kryo.fromBytes(kryo.toBytes(expr), Expr.class)).isEqualTo(expr);
+    collectAndCoverKinds(expr, ModelArbitraries.mutationExprKinds());
   }
 
   @Provide

@@ -8,7 +8,6 @@ import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeFeedItem;
 import io.ormdb.protocol.change.ChangeSet;
 import io.ormdb.protocol.mutation.Mutation;
-import io.ormdb.protocol.query.Expr;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.schema.ConstraintDef;
 import io.ormdb.protocol.schema.DefaultValue;
@@ -134,6 +133,13 @@ class KryoRegistryTest {
       307 io.ormdb.protocol.query.Expr$Literal
       308 io.ormdb.protocol.query.Expr$Call
       309 io.ormdb.protocol.query.Expr$If
+      320 io.ormdb.protocol.mutation.Expr$Literal
+      321 io.ormdb.protocol.mutation.Expr$Field
+      322 io.ormdb.protocol.mutation.Expr$Ref
+      323 io.ormdb.protocol.mutation.Expr$Arith
+      324 io.ormdb.protocol.mutation.Expr$Op
+      325 io.ormdb.protocol.mutation.Mutation$NestedWrite
+      326 io.ormdb.protocol.mutation.Mutation$NestedUpdate
       400 io.ormdb.protocol.wire.Message$Handshake
       401 io.ormdb.protocol.wire.Message$Query
       402 io.ormdb.protocol.wire.Message$QueryText
@@ -219,7 +225,9 @@ class KryoRegistryTest {
     assertCovered(Filter.class, ModelArbitraries.filterKinds(), 180, 219);
     assertCovered(Mutation.class, ModelArbitraries.mutationKinds(), 220, 259);
     assertCovered(ChangeFeedItem.class, ModelArbitraries.changeFeedItemKinds(), 300, 304);
-    assertCovered(Expr.class, ModelArbitraries.exprKinds(), 305, 309);
+    assertCovered(io.ormdb.protocol.query.Expr.class, ModelArbitraries.exprKinds(), 305, 309);
+    assertCovered(
+        io.ormdb.protocol.mutation.Expr.class, ModelArbitraries.mutationExprKinds(), 320, 339);
     assertCovered(ConstraintDef.class, ModelArbitraries.constraintKinds(), 140, 179);
     assertCovered(DefaultValue.class, ModelArbitraries.defaultValueKinds(), 140, 179);
     assertCovered(Masking.class, ModelArbitraries.maskingKinds(), 140, 179);

@@ -360,6 +360,66 @@ public final class ModelArbitraries {
 
   // ---- mutations ------------------------------------------------------------------------------
 
+  /** One generator per {@link io.ormdb.protocol.mutation.Expr} class (arithmetic over leaves). */
+  public static Map<
+          Class<? extends io.ormdb.protocol.mutation.Expr>,
+          Arbitrary<? extends io.ormdb.protocol.mutation.Expr>>
+      mutationExprKinds() {
+    Map<
+            Class<? extends io.ormdb.protocol.mutation.Expr>,
+            Arbitrary<? extends io.ormdb.protocol.mutation.Expr>>
+        m = new LinkedHashMap<>();
+    m.put(
+        io.ormdb.protocol.mutation.Expr.Literal.class,
+        values().map(io.ormdb.protocol.mutation.Expr.Literal::new));
+    m.put(
+        io.ormdb.protocol.mutation.Expr.Field.class,
+        names().map(io.ormdb.protocol.mutation.Expr.Field::new));
+    m.put(
+        io.ormdb.protocol.mutation.Expr.Ref.class,
+        Combinators.combine(names(), names()).as(io.ormdb.protocol.mutation.Expr.Ref::new));
+    Arbitrary<io.ormdb.protocol.mutation.Expr> leaf =
+        Arbitraries.oneOf(
+            values().map(io.ormdb.protocol.mutation.Expr.Literal::new),
+            names().map(io.ormdb.protocol.mutation.Expr.Field::new),
+            Combinators.combine(names(), names()).as(io.ormdb.protocol.mutation.Expr.Ref::new));
+    m.put(
+        io.ormdb.protocol.mutation.Expr.Arith.class,
+        Combinators.combine(Arbitraries.of(io.ormdb.protocol.mutation.Expr.Op.class), leaf, leaf)
+            .as(io.ormdb.protocol.mutation.Expr.Arith::new));
+    return m;
+  }
+
+  public static Arbitrary<io.ormdb.protocol.mutation.Expr> mutationExprs() {
+    return oneOfKinds(mutationExprKinds());
+  }
+
+  /** Field name → expression maps, as in computed values and keys of nested writes. */
+  public static Arbitrary<Map<String, io.ormdb.protocol.mutation.Expr>> exprMaps() {
+    return Arbitraries.maps(names(), mutationExprs()).ofMaxSize(3);
+  }
+
+  private static Arbitrary<String> labels() {
+    return names().injectNull(0.5);
+  }
+
+  /** Nested writes: creates, connects, disconnects, updates (one level) and deletes. */
+  public static Arbitrary<Mutation.NestedWrite> nestedWrites() {
+    Arbitrary<Mutation.Insert> flatInserts =
+        Combinators.combine(names(), rows()).as(Mutation.Insert::new);
+    Arbitrary<Mutation.NestedUpdate> updates =
+        Combinators.combine(exprMaps(), exprMaps())
+            .as((where, set) -> new Mutation.NestedUpdate(where, set, List.of()));
+    return Combinators.combine(
+            names(),
+            flatInserts.list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2),
+            updates.list().ofMaxSize(2),
+            exprMaps().list().ofMaxSize(2))
+        .as(Mutation.NestedWrite::new);
+  }
+
   /** One generator per {@link Mutation} class. */
   public static Map<Class<? extends Mutation>, Arbitrary<? extends Mutation>> mutationKinds() {
     Map<Class<? extends Mutation>, Arbitrary<? extends Mutation>> m = new LinkedHashMap<>();
@@ -370,14 +430,27 @@ public final class ModelArbitraries {
             .as(Mutation.NestedInsert::new);
     m.put(
         Mutation.Insert.class,
-        Combinators.combine(names(), rows(), nested.list().ofMaxSize(2)).as(Mutation.Insert::new));
+        Combinators.combine(
+                names(),
+                rows(),
+                nested.list().ofMaxSize(2),
+                exprMaps(),
+                nestedWrites().list().ofMaxSize(1),
+                labels())
+            .as(Mutation.Insert::new));
     m.put(
         Mutation.Update.class,
-        Combinators.combine(names(), ids(), rows(), Arbitraries.longs().between(0, 1_000))
+        Combinators.combine(
+                names(),
+                ids(),
+                rows(),
+                Arbitraries.longs().between(0, 1_000),
+                exprMaps(),
+                nestedWrites().list().ofMaxSize(1))
             .as(Mutation.Update::new));
     m.put(
         Mutation.UpdateMany.class,
-        Combinators.combine(names(), filters(), rows()).as(Mutation.UpdateMany::new));
+        Combinators.combine(names(), filters(), rows(), exprMaps()).as(Mutation.UpdateMany::new));
     m.put(
         Mutation.Delete.class,
         Combinators.combine(names(), ids(), Arbitraries.longs().between(0, 1_000))
@@ -388,7 +461,12 @@ public final class ModelArbitraries {
     m.put(
         Mutation.Upsert.class,
         Combinators.combine(
-                names(), Arbitraries.maps(names(), values()).ofMinSize(1).ofMaxSize(2), rows())
+                names(),
+                Arbitraries.maps(names(), values()).ofMinSize(1).ofMaxSize(2),
+                rows(),
+                exprMaps(),
+                exprMaps().injectNull(0.5),
+                labels())
             .as(Mutation.Upsert::new));
     return m;
   }
@@ -404,7 +482,14 @@ public final class ModelArbitraries {
   public static Arbitrary<MutationResult> mutationResults() {
     return Combinators.combine(
             lsns(), Arbitraries.integers().between(0, 1_000_000), ids().list().ofMaxSize(4))
-        .as(MutationResult::new);
+        .as(MutationResult::new)
+        .flatMap(
+            r ->
+                Arbitraries.maps(names(), ids())
+                    .ofMaxSize(2)
+                    .map(
+                        named ->
+                            new MutationResult(r.lsn(), r.affected(), r.insertedIds(), named)));
   }
 
   // ---- results --------------------------------------------------------------------------------

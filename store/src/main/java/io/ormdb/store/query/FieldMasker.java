@@ -1,7 +1,11 @@
 package io.ormdb.store.query;
 
 import io.ormdb.protocol.ErrorCode;
+import io.ormdb.protocol.Nesting;
 import io.ormdb.protocol.OrmDbException;
+import io.ormdb.protocol.mutation.Expr;
+import io.ormdb.protocol.mutation.Mutation;
+import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
@@ -65,7 +69,7 @@ import java.util.Optional;
  * refused as for any field.
  *
  * <p>Requests that would reveal masked values without returning them are refused with
- * PERMISSION_DENIED ({@link #checkQuery}, {@link #checkAggregate}):
+ * PERMISSION_DENIED ({@link #checkQuery}, {@link #checkAggregate}, {@link #checkMutation}):
  *
  * <ul>
  *   <li><b>Ordering</b> by a masked field, explicitly or through the entity's default order (root
@@ -77,6 +81,9 @@ import java.util.Optional;
  *   <li><b>Aggregates</b> naming a masked field (aggregated, grouped by or filtered on); {@code
  *       count()} without a field is allowed. The same holds for a graph query's aggregates over a
  *       relation (root and includes): their field and filter name fields of the related rows.
+ *   <li><b>Writes that read</b> a masked field ({@link #checkMutation}): a computed value such as
+ *       {@code set({ name: ssn })} copies it where the session can read it, and a nested write's
+ *       key naming it ({@code connect: { ssn: "..." }}) is an oracle like a filter.
  * </ul>
  *
  * These checks apply to what the client asked, before any row-level-security rewrite adds filters
@@ -499,6 +506,168 @@ public final class FieldMasker {
               + " and masked for this session (clearance "
               + level(clr)
               + "); filtering on it would reveal its values");
+    }
+  }
+
+  /**
+   * Refuses with PERMISSION_DENIED a batch whose writes would read a field masked for {@code
+   * clearance}: a computed value that reads one ({@code set({ name: ssn })} would copy it into a
+   * field the session sees; {@code ann.ssn} likewise), or a key of a nested write that names one
+   * ({@code connect: { ssn: "..." }} is an oracle, as a filter would be). Entities, relations and
+   * fields the schema does not know are skipped: the write path reports them.
+   */
+  public static void checkMutation(
+      MutationBatch batch, SchemaBundle schema, Sensitivity clearance) {
+    if (clearance == Sensitivity.RESTRICTED) {
+      return;
+    }
+    Map<String, EntityDef> named = new HashMap<>();
+    for (Mutation m : batch.mutations()) {
+      EntityDef e = schema.entity(m.entity()).orElse(null);
+      if (e == null) {
+        continue;
+      }
+      MutationReads reads = new MutationReads(schema, clearance, named);
+      if (m instanceof Mutation.Insert ins) {
+        reads.insert(e, ins);
+      } else if (m instanceof Mutation.Update u) {
+        reads.values(e, u.exprs());
+        reads.writes(e, u.writes());
+      } else if (m instanceof Mutation.UpdateMany um) {
+        reads.values(e, um.exprs());
+      } else if (m instanceof Mutation.Upsert up) {
+        reads.values(e, up.exprs());
+        if (up.create() != null) {
+          reads.values(e, up.create());
+        }
+        if (up.name() != null) {
+          named.put(up.name(), e);
+        }
+      }
+    }
+  }
+
+  /**
+   * The fields a mutation's computed values and nested keys read, checked as they are found; a
+   * mutation nested deeper than {@link Nesting#MAX_LEVELS} is refused before it is walked further
+   * (the write path refuses it too).
+   */
+  private record MutationReads(
+      SchemaBundle schema, Sensitivity clearance, Map<String, EntityDef> named) {
+    private static void enter(int depth) {
+      if (depth > Nesting.MAX_LEVELS) {
+        throw OrmDbException.invalid(Nesting.tooDeep("mutation"));
+      }
+    }
+
+    void insert(EntityDef e, Mutation.Insert ins) {
+      insert(e, ins, 1);
+    }
+
+    private void insert(EntityDef e, Mutation.Insert ins, int depth) {
+      enter(depth);
+      values(e, ins.exprs());
+      for (Mutation.NestedInsert n : ins.nested()) {
+        EntityDef target = target(e, n.relation());
+        for (Mutation.Insert row : n.rows()) {
+          if (target != null) {
+            insert(target, row, depth + 1);
+          }
+        }
+      }
+      writes(e, ins.writes(), depth + 1);
+      if (ins.name() != null) {
+        named.put(ins.name(), e);
+      }
+    }
+
+    void writes(EntityDef e, List<Mutation.NestedWrite> writes) {
+      writes(e, writes, 1);
+    }
+
+    private void writes(EntityDef e, List<Mutation.NestedWrite> writes, int depth) {
+      enter(depth);
+      for (Mutation.NestedWrite w : writes) {
+        EntityDef target = target(e, w.relation());
+        if (target == null) {
+          continue;
+        }
+        for (Mutation.Insert row : w.create()) {
+          insert(target, row, depth + 1);
+        }
+        for (List<Map<String, Expr>> keys : List.of(w.connect(), w.disconnect(), w.delete())) {
+          for (Map<String, Expr> k : keys) {
+            key(target, k);
+          }
+        }
+        for (Mutation.NestedUpdate u : w.update()) {
+          key(target, u.where());
+          values(target, u.set());
+          writes(target, u.writes(), depth + 1);
+        }
+      }
+    }
+
+    private EntityDef target(EntityDef e, String relation) {
+      return schema
+          .relation(e.name(), relation)
+          .flatMap(r -> schema.entity(r.toEntity()))
+          .orElse(null);
+    }
+
+    void key(EntityDef e, Map<String, Expr> key) {
+      for (String field : key.keySet()) {
+        FieldDef f = maskedField(e, field, clearance);
+        if (f != null) {
+          throw denied(
+              "key: field "
+                  + e.name()
+                  + "."
+                  + f.name()
+                  + " is "
+                  + level(e, f)
+                  + " and masked for this session (clearance "
+                  + level(clearance)
+                  + "); naming rows by it would reveal its values");
+        }
+      }
+      values(e, key);
+    }
+
+    void values(EntityDef e, Map<String, Expr> exprs) {
+      for (Expr x : exprs.values()) {
+        read(e, x, 1);
+      }
+    }
+
+    private void read(EntityDef e, Expr x, int depth) {
+      enter(depth);
+      EntityDef from = e;
+      String field = null;
+      if (x instanceof Expr.Field f) {
+        field = f.name();
+      } else if (x instanceof Expr.Ref r) {
+        from = named.get(r.name());
+        field = r.field();
+      } else if (x instanceof Expr.Arith a) {
+        read(e, a.left(), depth + 1);
+        read(e, a.right(), depth + 1);
+      }
+      FieldDef f = from == null || field == null ? null : maskedField(from, field, clearance);
+      if (f != null) {
+        throw denied(
+            "computed value "
+                + x.render()
+                + ": field "
+                + from.name()
+                + "."
+                + f.name()
+                + " is "
+                + level(from, f)
+                + " and masked for this session (clearance "
+                + level(clearance)
+                + "); writing it elsewhere would reveal its values");
+      }
     }
   }
 

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ormdb.protocol.ErrorCode;
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.schema.SchemaParser;
+import io.ormdb.protocol.mutation.Expr;
+import io.ormdb.protocol.mutation.MutationBatch;
+import io.ormdb.protocol.mutation.Writes;
 import io.ormdb.protocol.query.AggregateQuery;
 import io.ormdb.protocol.query.Filter;
 import io.ormdb.protocol.query.GraphQuery;
@@ -368,5 +371,36 @@ class FieldMaskerTest {
         GraphQuery.from("Person").aggregate(RelationAggregate.count("pets", "pets")).build();
     assertThatCode(() -> FieldMasker.checkQuery(count, SCHEMA, Sensitivity.PUBLIC))
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void writesThatReadMaskedFieldsAreRefusedAndDeepOnesStopBeforeTheStack() {
+    MutationBatch copy =
+        MutationBatch.of(Writes.update("Person", 1L).set("name", Writes.field("salary")).build());
+    assertThatCode(() -> FieldMasker.checkMutation(copy, SCHEMA, Sensitivity.SENSITIVE))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> FieldMasker.checkMutation(copy, SCHEMA, Sensitivity.INTERNAL))
+        .isInstanceOf(OrmDbException.class)
+        .hasMessage(
+            "computed value salary: field Person.salary is sensitive and masked for this session"
+                + " (clearance internal); writing it elsewhere would reveal its values");
+    MutationBatch byChip =
+        MutationBatch.of(
+            Writes.update("Person", 1L)
+                .nested(Writes.on("pets").delete(Writes.key("chip", "abc")))
+                .build());
+    assertThatThrownBy(() -> FieldMasker.checkMutation(byChip, SCHEMA, Sensitivity.PUBLIC))
+        .hasMessageStartingWith("key: field Pet.chip is internal and masked");
+
+    Expr deep = Writes.field("salary");
+    for (int i = 0; i < 100_000; i++) {
+      deep = new Expr.Arith(Expr.Op.ADD, Expr.of(Value.of(1L)), deep);
+    }
+    MutationBatch tooDeep = MutationBatch.of(Writes.update("Person", 1L).set("name", deep).build());
+    assertThatThrownBy(() -> FieldMasker.checkMutation(tooDeep, SCHEMA, Sensitivity.PUBLIC))
+        .isInstanceOf(OrmDbException.class)
+        .hasMessage("mutation nested too deeply (more than 256 levels)")
+        .extracting(e -> ((OrmDbException) e).code())
+        .isEqualTo(ErrorCode.INVALID_REQUEST);
   }
 }

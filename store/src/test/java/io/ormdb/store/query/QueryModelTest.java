@@ -119,6 +119,10 @@ class QueryModelTest {
     if (writable()) {
       assertThat(counts.committed).as("committed batches").isGreaterThan(ops / 20);
       assertThat(counts.refused).as("refused batches").isPositive();
+      assertThat(counts.shapesCommitted)
+          .as("committed batches with arithmetic sets or writes through relations")
+          .isGreaterThan(ops / 200);
+      assertThat(counts.shapesRefused).as("refused ones").isPositive();
     }
   }
 
@@ -130,6 +134,20 @@ class QueryModelTest {
     int linked;
     int committed;
     int refused;
+    int shapesCommitted;
+    int shapesRefused;
+  }
+
+  /** Whether {@code batch} holds an arithmetic set or a write through a relation. */
+  private static boolean hasWriteShapes(MutationBatch batch) {
+    for (Mutation m : batch.mutations()) {
+      if ((m instanceof Mutation.Insert i && !i.writes().isEmpty())
+          || (m instanceof Mutation.Update u && (!u.exprs().isEmpty() || !u.writes().isEmpty()))
+          || m instanceof Mutation.UpdateMany) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void run(Random rnd, int ops, Counts counts) {
@@ -187,6 +205,7 @@ class QueryModelTest {
           .as("op %d: %s", op, refused.getMessage())
           .isIn(ErrorCode.CONSTRAINT_VIOLATION, ErrorCode.NOT_FOUND, ErrorCode.CONFLICT);
       counts.refused++;
+      counts.shapesRefused += hasWriteShapes(batch) ? 1 : 0;
     } else {
       assertThat(refused)
           .as("op %d: the model commits %s but the store refused it", op, batch)
@@ -195,6 +214,7 @@ class QueryModelTest {
       m.rows.putAll(expected);
       m.view = after;
       counts.committed++;
+      counts.shapesCommitted += hasWriteShapes(batch) ? 1 : 0;
     }
   }
 
@@ -561,14 +581,22 @@ class QueryModelTest {
       }
     }
 
-    /** 1–4 random inserts, updates and deletes; about one in four batches should be refused. */
+    /**
+     * 1–4 random inserts, updates and deletes — some with arithmetic sets, connects, disconnects,
+     * nested updates and deletes — about one in four batches should be refused.
+     */
     MutationBatch randomBatch() {
       List<Mutation> ms = new ArrayList<>();
       int n = 1 + rnd.nextInt(4);
       for (int i = 0; i < n; i++) {
         EntityDef e = schema.entities().get(rnd.nextInt(schema.entities().size()));
         List<Map<String, Value>> existing = rows.get(e.name());
-        int kind = rnd.nextInt(10);
+        int kind = rnd.nextInt(18);
+        if (kind >= 10 && !existing.isEmpty()) {
+          ms.add(writeShape(e, existing, 10 + (kind - 10) % 4));
+          continue;
+        }
+        kind = kind % 10;
         if (kind < 4 || existing.isEmpty()) {
           Map<String, Value> r = new LinkedHashMap<>();
           long id =
@@ -601,6 +629,282 @@ class QueryModelTest {
         }
       }
       return new MutationBatch(ms);
+    }
+
+    /**
+     * A write shape: an arithmetic update or updateMany ({@code kind} 10), an update with a write
+     * through one of its relations (11, 12: connect, disconnect, nested update or delete), or an
+     * insert that connects a related row (13).
+     */
+    private Mutation writeShape(EntityDef e, List<Map<String, Value>> existing, int kind) {
+      Value id =
+          rnd.nextInt(15) == 0
+              ? Value.of(999_999L)
+              : existing.get(rnd.nextInt(existing.size())).get("id");
+      // writes through many-to-many relations (edge rows, link fields) are WriteShapesTest's
+      List<RelationDef> rels =
+          schema.relationsFrom(e.name()).stream()
+              .filter(r -> r.cardinality() != Cardinality.MANY_TO_MANY)
+              .toList();
+      if (kind == 10 || rels.isEmpty()) {
+        Map<String, io.ormdb.protocol.mutation.Expr> exprs = arithmetic(e);
+        if (rnd.nextBoolean()) {
+          return new Mutation.Update(e.name(), id, Map.of(), 0, exprs, List.of());
+        }
+        return new Mutation.UpdateMany(e.name(), randomFilter(e, 1), Map.of(), exprs);
+      }
+      RelationDef r = rels.get(rnd.nextInt(rels.size()));
+      if (kind == 13) {
+        Map<String, Value> row = new LinkedHashMap<>();
+        for (FieldDef f : writable(e)) {
+          row.put(
+              f.name(),
+              f.name().equals("id") ? Value.of(100L + rnd.nextInt(100_000)) : writeValue(f));
+        }
+        if (!keyOnTarget(r)) {
+          row.remove(r.fromField()); // set by the connect
+        }
+        Mutation.NestedWrite w =
+            new Mutation.NestedWrite(
+                r.name(), List.of(), List.of(targetKey(r)), List.of(), List.of(), List.of());
+        return new Mutation.Insert(e.name(), row, List.of(), Map.of(), List.of(w), null);
+      }
+      Mutation.NestedWrite w;
+      int op = rnd.nextInt(4);
+      // a connect, and any write through a to-many relation, names its row; through a to-one
+      // relation the others may name the row connected now (an empty key)
+      Map<String, io.ormdb.protocol.mutation.Expr> key =
+          op == 0 || r.cardinality().toMany() || rnd.nextBoolean() ? targetKey(r) : Map.of();
+      List<Map<String, io.ormdb.protocol.mutation.Expr>> keys = List.of(key);
+      switch (op) {
+        case 0:
+          w = new Mutation.NestedWrite(r.name(), List.of(), keys, List.of(), List.of(), List.of());
+          break;
+        case 1:
+          w = new Mutation.NestedWrite(r.name(), List.of(), List.of(), keys, List.of(), List.of());
+          break;
+        case 2:
+          EntityDef target = entity(r.toEntity());
+          w =
+              new Mutation.NestedWrite(
+                  r.name(),
+                  List.of(),
+                  List.of(),
+                  List.of(),
+                  List.of(new Mutation.NestedUpdate(key, arithmetic(target), List.of())),
+                  List.of());
+          break;
+        default:
+          w = new Mutation.NestedWrite(r.name(), List.of(), List.of(), List.of(), List.of(), keys);
+          break;
+      }
+      // the row's own fields too, but not the key a write through a to-one relation sets
+      Map<String, Value> data = new LinkedHashMap<>();
+      if (rnd.nextBoolean()) {
+        FieldDef f = writable(e).get(1 + rnd.nextInt(writable(e).size() - 1));
+        if (!f.name().startsWith("ref")) {
+          data.put(f.name(), writeValue(f));
+        }
+      }
+      return new Mutation.Update(e.name(), id, data, 0, Map.of(), List.of(w));
+    }
+
+    /** The key of a row of the relation's target: an existing one, mostly. */
+    private Map<String, io.ormdb.protocol.mutation.Expr> targetKey(RelationDef r) {
+      List<Map<String, Value>> targets = rows.get(r.toEntity());
+      Value id =
+          targets.isEmpty() || rnd.nextInt(10) == 0
+              ? Value.of(888_888L)
+              : targets.get(rnd.nextInt(targets.size())).get("id");
+      return Map.of("id", io.ormdb.protocol.mutation.Expr.of(id));
+    }
+
+    /** 1–2 arithmetic sets of int fields: {@code n0 + 3}, {@code n1 * 1000000000}, ... */
+    private Map<String, io.ormdb.protocol.mutation.Expr> arithmetic(EntityDef e) {
+      Map<String, io.ormdb.protocol.mutation.Expr> out = new LinkedHashMap<>();
+      List<FieldDef> ints = new ArrayList<>();
+      for (FieldDef f : writable(e)) {
+        if (f.name().startsWith("n")) {
+          ints.add(f);
+        }
+      }
+      int count = 1 + rnd.nextInt(Math.min(2, ints.size()));
+      for (int i = 0; i < count; i++) {
+        FieldDef f = ints.get(rnd.nextInt(ints.size()));
+        io.ormdb.protocol.mutation.Expr.Op op =
+            io.ormdb.protocol.mutation.Expr.Op.values()[rnd.nextInt(4)];
+        long k =
+            rnd.nextInt(12) == 0
+                ? 1_000_000_000L // overflows int32 times anything above 2
+                : rnd.nextInt(7)
+                    - (op == io.ormdb.protocol.mutation.Expr.Op.DIV
+                        ? 1
+                        : 3); // / 0 is refused, -1 too
+        out.put(
+            f.name(),
+            new io.ormdb.protocol.mutation.Expr.Arith(
+                op,
+                io.ormdb.protocol.mutation.Expr.field(f.name()),
+                io.ormdb.protocol.mutation.Expr.of(Value.of(k))));
+      }
+      return out;
+    }
+
+    /**
+     * {@code x} computed against {@code row} as the store does for an int32 field (null in, null
+     * out), or null when the store must refuse it (overflow, division by zero).
+     */
+    private static Value compute(Map<String, Value> row, io.ormdb.protocol.mutation.Expr x) {
+      io.ormdb.protocol.mutation.Expr.Arith a = (io.ormdb.protocol.mutation.Expr.Arith) x;
+      Value v = row.get(((io.ormdb.protocol.mutation.Expr.Field) a.left()).name());
+      if (v.isNull()) {
+        return Value.NULL;
+      }
+      long l = v.asLong();
+      long r = ((io.ormdb.protocol.mutation.Expr.Literal) a.right()).value().asLong();
+      long out;
+      switch (a.op()) {
+        case ADD:
+          out = l + r;
+          break;
+        case SUB:
+          out = l - r;
+          break;
+        case MUL:
+          out = l * r;
+          break;
+        default:
+          if (r == 0) {
+            return null;
+          }
+          out = l / r;
+          break;
+      }
+      return out < Integer.MIN_VALUE || out > Integer.MAX_VALUE ? null : Value.of((int) out);
+    }
+
+    /** {@code exprs} computed against {@code row}, or null when the store must refuse one. */
+    private static Map<String, Value> computeAll(
+        Map<String, Value> row, Map<String, io.ormdb.protocol.mutation.Expr> exprs) {
+      Map<String, Value> out = new LinkedHashMap<>();
+      for (Map.Entry<String, io.ormdb.protocol.mutation.Expr> x : exprs.entrySet()) {
+        Value v = compute(row, x.getValue());
+        if (v == null) {
+          return null;
+        }
+        out.put(x.getKey(), v);
+      }
+      return out;
+    }
+
+    /**
+     * Applies a write through relation {@code w.relation()} of {@code row} (of {@code entity}) to
+     * {@code state} as the store does; false when a real store must refuse it.
+     */
+    private boolean nestedWrite(
+        Map<String, List<Map<String, Value>>> state,
+        String entity,
+        Map<String, Value> row,
+        Mutation.NestedWrite w) {
+      RelationDef r = schema.relation(entity, w.relation()).orElseThrow();
+      List<Map<String, Value>> targets = state.get(r.toEntity());
+      List<Map<String, Value>> own = state.get(entity);
+      for (Map<String, io.ormdb.protocol.mutation.Expr> k : w.connect()) {
+        Map<String, Value> t = find(targets, key(k));
+        if (t == null) {
+          return false; // NOT_FOUND
+        }
+        if (keyOnTarget(r)) {
+          Map<String, Value> set = Map.of(r.toField(), row.get(r.fromField()));
+          if (!uniqueKeysFree(targets, r.toEntity(), set, t)) {
+            return false;
+          }
+          t.putAll(set);
+        } else {
+          Map<String, Value> set = Map.of(r.fromField(), t.get(r.toField()));
+          if (!uniqueKeysFree(own, entity, set, row)) {
+            return false;
+          }
+          row.putAll(set);
+        }
+      }
+      for (Map<String, io.ormdb.protocol.mutation.Expr> k : w.disconnect()) {
+        if (keyOnTarget(r)) {
+          List<Map<String, Value>> hits = new ArrayList<>();
+          if (k.isEmpty()) {
+            for (Map<String, Value> t : targets) {
+              if (connected(row.get(r.fromField()), t.get(r.toField()))) {
+                hits.add(t);
+              }
+            }
+          } else {
+            Map<String, Value> t = find(targets, key(k));
+            if (t == null) {
+              return false;
+            }
+            if (connected(row.get(r.fromField()), t.get(r.toField()))) {
+              hits.add(t);
+            }
+          }
+          hits.forEach(t -> t.put(r.toField(), Value.NULL));
+        } else {
+          if (!k.isEmpty()) {
+            Map<String, Value> t = find(targets, key(k));
+            if (t == null) {
+              return false;
+            }
+            if (!connected(row.get(r.fromField()), t.get(r.toField()))) {
+              continue;
+            }
+          }
+          row.put(r.fromField(), Value.NULL);
+        }
+      }
+      for (Mutation.NestedUpdate u : w.update()) {
+        Map<String, Value> t = connectedTarget(targets, r, row, u.where());
+        if (t == null) {
+          return false;
+        }
+        Map<String, Value> set = computeAll(t, u.set());
+        if (set == null) {
+          return false;
+        }
+        t.putAll(set);
+      }
+      for (Map<String, io.ormdb.protocol.mutation.Expr> k : w.delete()) {
+        Map<String, Value> t = connectedTarget(targets, r, row, k);
+        if (t == null) {
+          return false;
+        }
+        cascadeDelete(state, r.toEntity(), t.get("id"));
+      }
+      return true;
+    }
+
+    /** The target row {@code k} names that is connected to {@code row}, or null. */
+    private static Map<String, Value> connectedTarget(
+        List<Map<String, Value>> targets,
+        RelationDef r,
+        Map<String, Value> row,
+        Map<String, io.ormdb.protocol.mutation.Expr> k) {
+      if (k.isEmpty()) {
+        for (Map<String, Value> t : targets) {
+          if (connected(row.get(r.fromField()), t.get(r.toField()))) {
+            return t;
+          }
+        }
+        return null;
+      }
+      Map<String, Value> t = find(targets, key(k));
+      return t != null && connected(row.get(r.fromField()), t.get(r.toField())) ? t : null;
+    }
+
+    private static boolean connected(Value a, Value b) {
+      return a != null && b != null && !a.isNull() && !b.isNull() && Values.compare(a, b) == 0;
+    }
+
+    private static Value key(Map<String, io.ormdb.protocol.mutation.Expr> k) {
+      return ((io.ormdb.protocol.mutation.Expr.Literal) k.get("id")).value();
     }
 
     /**
@@ -658,6 +962,16 @@ class QueryModelTest {
           data.put(r.fromField(), parent.data().get(r.toField()));
         }
       }
+      for (Mutation.NestedWrite w : ins.writes()) {
+        RelationDef r = schema.relation(entity, w.relation()).orElseThrow();
+        if (!keyOnTarget(r)) {
+          Map<String, Value> t = find(state.get(r.toEntity()), key(w.connect().get(0)));
+          if (t == null) {
+            return false;
+          }
+          data.put(r.fromField(), t.get(r.toField()));
+        }
+      }
       List<Map<String, Value>> list = state.get(entity);
       if (find(list, data.get("id")) != null
           || !refsExist(state, entity, data)
@@ -665,6 +979,12 @@ class QueryModelTest {
         return false;
       }
       list.add(data);
+      for (Mutation.NestedWrite w : ins.writes()) {
+        RelationDef r = schema.relation(entity, w.relation()).orElseThrow();
+        if (keyOnTarget(r) && !nestedWrite(state, entity, data, w)) {
+          return false;
+        }
+      }
       for (Mutation.NestedInsert n : ins.nested()) {
         RelationDef r = schema.relation(entity, n.relation()).orElseThrow();
         if (keyOnTarget(r)) {
@@ -712,12 +1032,40 @@ class QueryModelTest {
           }
         } else if (mu instanceof Mutation.Update up) {
           Map<String, Value> row = find(list, up.id());
-          if (row == null
-              || !refsExist(next, mu.entity(), up.data())
-              || !uniqueKeysFree(list, mu.entity(), up.data(), row)) {
+          if (row == null) {
             return null;
           }
-          row.putAll(up.data());
+          Map<String, Value> data = new LinkedHashMap<>(up.data());
+          Map<String, Value> computed = computeAll(row, up.exprs());
+          if (computed == null) {
+            return null;
+          }
+          data.putAll(computed);
+          if (!refsExist(next, mu.entity(), data)
+              || !uniqueKeysFree(list, mu.entity(), data, row)) {
+            return null;
+          }
+          row.putAll(data);
+          for (Mutation.NestedWrite w : up.writes()) {
+            if (!nestedWrite(next, mu.entity(), row, w)) {
+              return null;
+            }
+          }
+        } else if (mu instanceof Mutation.UpdateMany um) {
+          for (Map<String, Value> row : list) {
+            // the filter may read computed fields: the reference computes them for the row
+            Map<String, Value> read =
+                ReferenceEvaluator.withComputed(schema, Map.of(mu.entity(), List.of(row)))
+                    .get(mu.entity())
+                    .get(0);
+            if (ReferenceEvaluator.matches(um.filter(), read)) {
+              Map<String, Value> computed = computeAll(row, um.exprs());
+              if (computed == null) {
+                return null;
+              }
+              row.putAll(computed);
+            }
+          }
         } else {
           Mutation.Delete del = (Mutation.Delete) mu;
           if (find(list, del.id()) == null) {

@@ -8,6 +8,7 @@ import io.ormdb.protocol.lang.internal.ExpressionParser.NameRef;
 import io.ormdb.protocol.lang.internal.Token;
 import io.ormdb.protocol.lang.internal.TokenKind;
 import io.ormdb.protocol.lang.internal.TokenStream;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.AggregateQuery;
@@ -19,6 +20,7 @@ import io.ormdb.protocol.query.Pagination;
 import io.ormdb.protocol.query.ReadOptions;
 import io.ormdb.protocol.query.RelationAggregate;
 import io.ormdb.protocol.schema.EntityDef;
+import io.ormdb.protocol.schema.FieldDef;
 import io.ormdb.protocol.schema.FieldPath;
 import io.ormdb.protocol.schema.LinkFields;
 import io.ormdb.protocol.schema.RelationDef;
@@ -75,6 +77,12 @@ public final class QueryParser {
   private final TokenStream ts;
   private final SchemaBundle schema;
   private int objectDepth;
+
+  /** The rows named so far in the batch being read ({@code let ann = ...}); null outside one. */
+  private Map<String, Named> names;
+
+  /** A row named in a batch: its entity, and the token of its name. */
+  private record Named(String entity, Token token) {}
 
   private QueryParser(String text, SchemaBundle schema) {
     this.ts = new TokenStream(text);
@@ -157,24 +165,70 @@ public final class QueryParser {
       Token batch = ts.next();
       ts.next();
       List<Mutation> mutations = new ArrayList<>();
+      names = new LinkedHashMap<>();
       while (!ts.at(TokenKind.RBRACE)) {
+        Token label = atLet() ? letName() : null;
         Token start = ts.peek();
         Statement s = call();
         if (!(s instanceof Statement.Write w)) {
           throw TokenStream.error(start, "a batch holds only writes");
         }
-        mutations.addAll(w.batch().mutations());
+        Mutation m = w.batch().mutations().get(0);
+        if (label != null) {
+          if (m instanceof Mutation.Insert ins) {
+            m = ins.named(label.value());
+          } else if (m instanceof Mutation.Upsert up) {
+            m = up.named(label.value());
+          } else {
+            throw TokenStream.error(
+                start,
+                "let names the row of a create(...) or an upsert(...), not of " + m.describe());
+          }
+          names.put(label.value(), new Named(m.entity(), label));
+        }
+        mutations.add(m);
         if (!ts.accept(TokenKind.SEMICOLON) && !ts.at(TokenKind.RBRACE)) {
           throw ts.unexpected("';' or '}'");
         }
       }
+      names = null;
       ts.expect(TokenKind.RBRACE);
       if (mutations.isEmpty()) {
         throw TokenStream.error(batch, "a batch needs at least one write");
       }
       return new Statement.Write(new MutationBatch(mutations));
     }
+    if (atLet()) {
+      throw TokenStream.error(
+          ts.peek(),
+          "let names a row for the later writes of the same batch: write it inside batch { ... }");
+    }
     return call();
+  }
+
+  /** At {@code let <name> =}. */
+  private boolean atLet() {
+    return ts.atKeyword("let") && ts.peek(1).is(TokenKind.IDENT) && ts.peek(2).is(TokenKind.ASSIGN);
+  }
+
+  /** {@code let <name> =}: the name, new in this batch. */
+  private Token letName() {
+    ts.next();
+    Token name = ts.next();
+    Named earlier = names.get(name.value());
+    if (earlier != null) {
+      throw TokenStream.error(
+          name,
+          "'"
+              + name.value()
+              + "' already names a row of this batch (line "
+              + earlier.token().line()
+              + ":"
+              + earlier.token().column()
+              + ")");
+    }
+    ts.expect(TokenKind.ASSIGN);
+    return name;
   }
 
   private Statement call() {
@@ -887,46 +941,70 @@ public final class QueryParser {
 
   // ---- writes ----
 
+  /** The nested writes through a relation, as the language spells them. */
+  static final List<String> NESTED_WRITES =
+      List.of("create", "connect", "disconnect", "update", "delete");
+
+  /** Where an object of field values is written, which decides what its values may be. */
+  private enum Ctx {
+    /** The row of a create, or a row created through a relation: may nest writes. */
+    CREATE(false),
+    /** The set of an update: may read the row's fields and nest writes. */
+    UPDATE(true),
+    /** The set of an updateMany or an upsert: may read the row's fields. */
+    SET(true),
+    /** A key naming a row, or the values of a row an upsert creates. */
+    KEY(false);
+
+    final boolean readsRow;
+
+    Ctx(boolean readsRow) {
+      this.readsRow = readsRow;
+    }
+  }
+
+  /** The field values of an object as read: literals, computed values and nested writes. */
+  private static final class Row {
+    final Map<String, Value> data = new LinkedHashMap<>();
+    final Map<String, Expr> exprs = new LinkedHashMap<>();
+    final List<Mutation.NestedInsert> nested = new ArrayList<>();
+    final List<Mutation.NestedWrite> writes = new ArrayList<>();
+
+    Mutation.Insert insert(String entity) {
+      return new Mutation.Insert(entity, data, nested, exprs, writes, null);
+    }
+
+    /** Every value as an expression (a key's or a nested update's). */
+    Map<String, Expr> all() {
+      Map<String, Expr> out = new LinkedHashMap<>();
+      data.forEach((k, v) -> out.put(k, new Expr.Literal(v)));
+      out.putAll(exprs);
+      return out;
+    }
+  }
+
   private static Statement write(Mutation m) {
     return new Statement.Write(MutationBatch.of(m));
   }
 
   private Statement create(String entity) {
     ts.expect(TokenKind.LPAREN);
-    Mutation.Insert insert = insert(entity, object(true));
+    Mutation.Insert insert = object(Ctx.CREATE, entity).insert(entity);
     ts.expect(TokenKind.RPAREN);
     new Chain("create", List.of()).next();
     return write(insert);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Mutation.Insert insert(String entity, Map<String, Object> object) {
-    Map<String, Value> data = new LinkedHashMap<>();
-    List<Mutation.NestedInsert> nested = new ArrayList<>();
-    for (Map.Entry<String, Object> e : object.entrySet()) {
-      if (e.getValue() instanceof Value v) {
-        data.put(e.getKey(), v);
-      } else {
-        List<Mutation.Insert> rows = new ArrayList<>();
-        for (Map<String, Object> row : (List<Map<String, Object>>) e.getValue()) {
-          rows.add(insert("", row));
-        }
-        nested.add(new Mutation.NestedInsert(e.getKey(), rows));
-      }
-    }
-    return new Mutation.Insert(entity, data, nested);
-  }
-
   /**
-   * {@code { key: value, ... }}. Values are literals; with {@code nested}, an object or an array of
-   * objects is a list of rows to insert through the relation named by the key.
+   * {@code { key: value, ... }} written in {@code ctx}, of a row of {@code entity} ("" when the
+   * parser cannot tell: the planner checks it). A value is a literal, a computed value ({@link
+   * #value}), or — in a create or an update — writes through the relation named by the key.
    */
-  private Map<String, Object> object(boolean nested) {
+  private Row object(Ctx ctx, String entity) {
     Token open = ts.expect(TokenKind.LBRACE);
-    if (++objectDepth > Nesting.MAX_LEVELS) {
-      throw TokenStream.error(open, Nesting.tooDeep("object"));
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
+    enterObject(open);
+    Row out = new Row();
+    Set<String> keys = new HashSet<>();
     while (!ts.at(TokenKind.RBRACE)) {
       Token key;
       if (ts.at(TokenKind.STRING) || ts.at(TokenKind.IDENT)) {
@@ -934,7 +1012,7 @@ public final class QueryParser {
       } else {
         throw ts.unexpected("a field name or '}'");
       }
-      if (out.containsKey(key.value())) {
+      if (!keys.add(key.value())) {
         throw TokenStream.error(key, "duplicate key '" + key.value() + "'");
       }
       ts.expect(TokenKind.COLON);
@@ -942,24 +1020,15 @@ public final class QueryParser {
       boolean rows =
           valueTok.is(TokenKind.LBRACE)
               || (valueTok.is(TokenKind.LBRACKET) && ts.peek(1).is(TokenKind.LBRACE));
-      if (rows && !nested) {
-        throw TokenStream.error(valueTok, "nested writes are only allowed in create(...)");
-      }
-      if (valueTok.is(TokenKind.LBRACE)) {
-        out.put(key.value(), List.of(object(true)));
-      } else if (rows) {
-        ts.next();
-        List<Map<String, Object>> list = new ArrayList<>();
-        do {
-          if (!ts.at(TokenKind.LBRACE)) {
-            throw ts.unexpected("'{' (a list of rows holds only objects)");
-          }
-          list.add(object(true));
-        } while (ts.accept(TokenKind.COMMA) && !ts.at(TokenKind.RBRACKET));
-        ts.expect(TokenKind.RBRACKET);
-        out.put(key.value(), list);
+      if (rows) {
+        nested(ctx, entity, key, out);
       } else {
-        out.put(key.value(), new ExpressionParser(ts).literal());
+        Expr v = value(ctx, entity);
+        if (v instanceof Expr.Literal l) {
+          out.data.put(key.value(), l.value());
+        } else {
+          out.exprs.put(key.value(), v);
+        }
       }
       if (!ts.accept(TokenKind.COMMA)) {
         break;
@@ -970,12 +1039,420 @@ public final class QueryParser {
     return out;
   }
 
-  private Map<String, Value> values() {
-    Map<String, Value> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : object(false).entrySet()) {
-      out.put(e.getKey(), (Value) e.getValue());
+  private void enterObject(Token open) {
+    if (++objectDepth > Nesting.MAX_LEVELS) {
+      throw TokenStream.error(open, Nesting.tooDeep("object"));
     }
+  }
+
+  /**
+   * The value of key {@code key} that is an object or a list of objects: writes through the
+   * relation {@code key} of {@code entity}. In a create, a row or a list of rows to insert, or
+   * {@code { create: ..., connect: ... }}; in an update, {@code { create, connect, disconnect,
+   * update, delete }}.
+   */
+  private void nested(Ctx ctx, String entity, Token key, Row out) {
+    Token valueTok = ts.peek();
+    if (ctx != Ctx.CREATE && ctx != Ctx.UPDATE) {
+      throw TokenStream.error(
+          valueTok, "nested writes are only allowed in create(...) and update(...)");
+    }
+    String target = target(entity, key.value());
+    if (atNestedWrites(target)) {
+      out.writes.add(nestedWrites(ctx, key.value(), target));
+      return;
+    }
+    if (ctx == Ctx.UPDATE) {
+      throw TokenStream.error(
+          valueTok,
+          "an update says what to do with related rows: "
+              + key.value()
+              + ": { create: [...] }, or connect, disconnect, update or delete");
+    }
+    List<Mutation.Insert> list = new ArrayList<>();
+    for (Row row : rows(target)) {
+      list.add(row.insert(""));
+    }
+    out.nested.add(new Mutation.NestedInsert(key.value(), list));
+  }
+
+  /** {@code { .. }} or {@code [{ .. }, ...]}: rows to insert into {@code target}. */
+  private List<Row> rows(String target) {
+    List<Row> list = new ArrayList<>();
+    if (ts.at(TokenKind.LBRACE)) {
+      list.add(object(Ctx.CREATE, target));
+      return list;
+    }
+    ts.expect(TokenKind.LBRACKET);
+    do {
+      if (!ts.at(TokenKind.LBRACE)) {
+        throw ts.unexpected("'{' (a list of rows holds only objects)");
+      }
+      list.add(object(Ctx.CREATE, target));
+    } while (ts.accept(TokenKind.COMMA) && !ts.at(TokenKind.RBRACKET));
+    ts.expect(TokenKind.RBRACKET);
+    return list;
+  }
+
+  /**
+   * The entity relation {@code relation} of {@code entity} leads to, or "" when the schema does not
+   * say.
+   */
+  private String target(String entity, String relation) {
+    if (schema == null || entity.isEmpty()) {
+      return "";
+    }
+    return schema.relation(entity, relation).map(RelationDef::toEntity).orElse("");
+  }
+
+  /**
+   * Whether the object ahead is {@code { create: ..., connect: ... }} rather than a row: its first
+   * key is one of {@link #NESTED_WRITES}. A first key one edit from one of them, whose value is an
+   * object or a list of objects, is a misspelling unless the schema says {@code target} has a field
+   * or relation of that name.
+   */
+  private boolean atNestedWrites(String target) {
+    if (!ts.at(TokenKind.LBRACE)) {
+      return false;
+    }
+    Token first = ts.peek(1);
+    if (!(first.is(TokenKind.IDENT) || first.is(TokenKind.STRING))
+        || !ts.peek(2).is(TokenKind.COLON)) {
+      return false;
+    }
+    if (NESTED_WRITES.contains(first.value())) {
+      return true;
+    }
+    Token value = ts.peek(3);
+    boolean rows =
+        value.is(TokenKind.LBRACE)
+            || (value.is(TokenKind.LBRACKET) && ts.peek(4).is(TokenKind.LBRACE));
+    String hint = Suggestions.didYouMean(first.value(), NESTED_WRITES);
+    if (rows && !hint.isEmpty() && !declares(target, first.value())) {
+      throw TokenStream.error(first, unknownNestedWrite(first.value()));
+    }
+    return false;
+  }
+
+  /** Whether the schema says {@code entity} has a field or a relation named {@code name}. */
+  private boolean declares(String entity, String name) {
+    if (schema == null || entity.isEmpty()) {
+      return false;
+    }
+    return schema.relation(entity, name).isPresent()
+        || schema.entity(entity).flatMap(e -> e.field(name)).isPresent();
+  }
+
+  private static String unknownNestedWrite(String word) {
+    String hint = Suggestions.didYouMean(word, NESTED_WRITES);
+    return "unknown nested write '"
+        + word
+        + "'"
+        + (hint.isEmpty() ? "; use create, connect, disconnect, update or delete" : hint);
+  }
+
+  /** {@code { create: ..., connect: ..., disconnect: ..., update: ..., delete: ... }}. */
+  private Mutation.NestedWrite nestedWrites(Ctx ctx, String relation, String target) {
+    Token open = ts.expect(TokenKind.LBRACE);
+    enterObject(open);
+    List<Mutation.Insert> create = new ArrayList<>();
+    List<Map<String, Expr>> connect = new ArrayList<>();
+    List<Map<String, Expr>> disconnect = new ArrayList<>();
+    List<Mutation.NestedUpdate> update = new ArrayList<>();
+    List<Map<String, Expr>> delete = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    while (!ts.at(TokenKind.RBRACE)) {
+      Token op = ts.peek();
+      if (!(op.is(TokenKind.IDENT) || op.is(TokenKind.STRING))) {
+        throw ts.unexpected("create, connect, disconnect, update, delete or '}'");
+      }
+      ts.next();
+      if (!NESTED_WRITES.contains(op.value())) {
+        throw TokenStream.error(op, unknownNestedWrite(op.value()));
+      }
+      if (!seen.add(op.value())) {
+        throw TokenStream.error(op, "'" + op.value() + "' is given twice");
+      }
+      if (ctx == Ctx.CREATE && !op.value().equals("create") && !op.value().equals("connect")) {
+        throw TokenStream.error(
+            op,
+            op.value()
+                + " is not available in create(...): a new row has no related rows yet; use"
+                + " create or connect");
+      }
+      ts.expect(TokenKind.COLON);
+      switch (op.value()) {
+        case "create":
+          if (!ts.at(TokenKind.LBRACE) && !ts.at(TokenKind.LBRACKET)) {
+            throw ts.unexpected("a row or a list of rows");
+          }
+          for (Row row : rows(target)) {
+            create.add(row.insert(""));
+          }
+          break;
+        case "connect":
+          connect.addAll(keys(target, false));
+          break;
+        case "disconnect":
+          disconnect.addAll(keys(target, true));
+          break;
+        case "update":
+          update.addAll(nestedUpdates(target));
+          break;
+        default:
+          delete.addAll(keys(target, true));
+          break;
+      }
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACE);
+    objectDepth--;
+    return new Mutation.NestedWrite(relation, create, connect, disconnect, update, delete);
+  }
+
+  /**
+   * {@code {key}} or {@code [{key}, ...]}: keys of rows of {@code target}; with {@code connected},
+   * also {@code true}: the row connected through a to-one relation (an empty key).
+   */
+  private List<Map<String, Expr>> keys(String target, boolean connected) {
+    List<Map<String, Expr>> out = new ArrayList<>();
+    if (connected && ts.atKeyword("true")) {
+      ts.next();
+      out.add(Map.of());
+      return out;
+    }
+    if (ts.at(TokenKind.LBRACE)) {
+      out.add(key(target));
+      return out;
+    }
+    if (!ts.at(TokenKind.LBRACKET)) {
+      throw ts.unexpected(
+          connected ? "a key, a list of keys or true" : "a key {...} or a list of keys");
+    }
+    ts.next();
+    while (!ts.at(TokenKind.RBRACKET)) {
+      if (!ts.at(TokenKind.LBRACE)) {
+        throw ts.unexpected("'{' (a list of keys holds only objects)");
+      }
+      out.add(key(target));
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACKET);
     return out;
+  }
+
+  /** {@code { field: value, ... }}: the identity, or all fields of a unique constraint. */
+  private Map<String, Expr> key(String target) {
+    Token open = ts.peek();
+    Map<String, Expr> k = object(Ctx.KEY, target).all();
+    if (k.isEmpty()) {
+      throw TokenStream.error(
+          open, "a key needs a value: the identity, or all fields of a unique constraint");
+    }
+    return k;
+  }
+
+  /** {@code { where: {key}, set: {...} }} or a list of them. */
+  private List<Mutation.NestedUpdate> nestedUpdates(String target) {
+    List<Mutation.NestedUpdate> out = new ArrayList<>();
+    if (ts.at(TokenKind.LBRACE)) {
+      out.add(nestedUpdate(target));
+      return out;
+    }
+    if (!ts.at(TokenKind.LBRACKET)) {
+      throw ts.unexpected("{ where: {...}, set: {...} } or a list of them");
+    }
+    ts.next();
+    while (!ts.at(TokenKind.RBRACKET)) {
+      if (!ts.at(TokenKind.LBRACE)) {
+        throw ts.unexpected("'{' (a list of updates holds { where: {...}, set: {...} } objects)");
+      }
+      out.add(nestedUpdate(target));
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    ts.expect(TokenKind.RBRACKET);
+    return out;
+  }
+
+  private Mutation.NestedUpdate nestedUpdate(String target) {
+    Token open = ts.expect(TokenKind.LBRACE);
+    enterObject(open);
+    Map<String, Expr> where = Map.of();
+    Row set = null;
+    Set<String> seen = new HashSet<>();
+    while (!ts.at(TokenKind.RBRACE)) {
+      Token k = ts.expectName("where, set or '}'");
+      if (!k.value().equals("where") && !k.value().equals("set")) {
+        throw TokenStream.error(
+            k,
+            "unknown part '"
+                + k.value()
+                + "' of a nested update"
+                + Suggestions.didYouMean(k.value(), List.of("where", "set"))
+                + "; write { where: {...}, set: {...} }");
+      }
+      if (!seen.add(k.value())) {
+        throw TokenStream.error(k, "'" + k.value() + "' is given twice");
+      }
+      ts.expect(TokenKind.COLON);
+      if (k.value().equals("where")) {
+        where = key(target);
+      } else {
+        set = object(Ctx.UPDATE, target);
+      }
+      if (!ts.accept(TokenKind.COMMA)) {
+        break;
+      }
+    }
+    if (set == null) {
+      throw TokenStream.error(open, "a nested update needs set: {...} with the new values");
+    }
+    ts.expect(TokenKind.RBRACE);
+    objectDepth--;
+    return new Mutation.NestedUpdate(where, set.all(), set.writes);
+  }
+
+  // ---- values of writes ----
+
+  /**
+   * A value written in {@code ctx} to a row of {@code entity}: a literal, or arithmetic ({@code + -
+   * * /}, parentheses) over literals, fields of the row (where {@code ctx} reads it) and fields of
+   * rows named earlier in the batch ({@code ann.id}).
+   */
+  private Expr value(Ctx ctx, String entity) {
+    return sum(ctx, entity, 0);
+  }
+
+  private Expr sum(Ctx ctx, String entity, int depth) {
+    Expr left = product(ctx, entity, depth);
+    while (ts.at(TokenKind.PLUS) || ts.at(TokenKind.MINUS)) {
+      Expr.Op op = ts.next().is(TokenKind.PLUS) ? Expr.Op.ADD : Expr.Op.SUB;
+      left = new Expr.Arith(op, left, product(ctx, entity, depth));
+    }
+    return left;
+  }
+
+  private Expr product(Ctx ctx, String entity, int depth) {
+    Expr left = operand(ctx, entity, depth);
+    while (ts.at(TokenKind.STAR) || ts.at(TokenKind.SLASH)) {
+      Expr.Op op = ts.next().is(TokenKind.STAR) ? Expr.Op.MUL : Expr.Op.DIV;
+      left = new Expr.Arith(op, left, operand(ctx, entity, depth));
+    }
+    return left;
+  }
+
+  private static final List<String> LITERAL_WORDS =
+      List.of("true", "false", "null", "NaN", "Infinity");
+
+  private Expr operand(Ctx ctx, String entity, int depth) {
+    Token t = ts.peek();
+    if (t.is(TokenKind.LPAREN)) {
+      if (depth + 1 > Nesting.MAX_LEVELS) {
+        throw TokenStream.error(t, Nesting.tooDeep("expression"));
+      }
+      ts.next();
+      Expr e = sum(ctx, entity, depth + 1);
+      ts.expect(TokenKind.RPAREN);
+      return e;
+    }
+    if (t.is(TokenKind.IDENT) && (t.quoted() || !LITERAL_WORDS.contains(t.text()))) {
+      if (ts.peek(1).is(TokenKind.DOT)) {
+        return reference();
+      }
+      return field(ctx, entity);
+    }
+    return new Expr.Literal(new ExpressionParser(ts).literal());
+  }
+
+  /** {@code name.field}: a field of the row named {@code name} earlier in the batch. */
+  private Expr reference() {
+    Token name = ts.next();
+    ts.expect(TokenKind.DOT);
+    Token field = ts.expectName("a field name after '.'");
+    Named named = names == null ? null : names.get(name.value());
+    if (named == null) {
+      throw TokenStream.error(name, unknownName(name));
+    }
+    if (schema != null) {
+      EntityDef e = schema.entity(named.entity()).orElse(null);
+      if (e != null && e.field(field.value()).isEmpty()) {
+        throw TokenStream.error(field, e.unknownField(field.value()));
+      }
+    }
+    return new Expr.Ref(name.value(), field.value());
+  }
+
+  /** Why {@code name} names no row here: outside a batch, named later, or not at all. */
+  private String unknownName(Token name) {
+    if (names == null) {
+      return "unknown row '"
+          + name.value()
+          + "': a write refers only to rows named with let earlier in the same batch { ... }";
+    }
+    for (int i = 0; ts.peek(i).kind() != TokenKind.EOF; i++) {
+      Token t = ts.peek(i);
+      if (t.isKeyword("let") && ts.peek(i + 1).value().equals(name.value())) {
+        if (ts.peek(i + 2).is(TokenKind.ASSIGN)) {
+          return "'"
+              + name.value()
+              + "' names a row of a later write (line "
+              + ts.peek(i + 1).line()
+              + ":"
+              + ts.peek(i + 1).column()
+              + "); a write refers only to rows named before it";
+        }
+      }
+    }
+    return "unknown row '"
+        + name.value()
+        + "': no earlier write of this batch is named so"
+        + Suggestions.didYouMean(name.value(), names.keySet());
+  }
+
+  /** A bare name: the current value of a field of the row being updated. */
+  private Expr field(Ctx ctx, String entity) {
+    Token t = ts.peek();
+    if (names != null && names.containsKey(t.value())) {
+      throw TokenStream.error(
+          t,
+          "'"
+              + t.value()
+              + "' names a row; write the field you want of it, as in "
+              + t.value()
+              + ".id");
+    }
+    if (!ctx.readsRow) {
+      // as a literal would: a bare word is most likely text without its quotes
+      new ExpressionParser(ts).literal();
+    }
+    ts.next();
+    if (schema != null && !entity.isEmpty()) {
+      EntityDef e = schema.entity(entity).orElse(null);
+      if (e != null && e.field(t.value()).isEmpty()) {
+        String hint =
+            Suggestions.didYouMean(t.value(), e.fields().stream().map(FieldDef::name).toList());
+        throw TokenStream.error(
+            t,
+            e.unknownField(t.value())
+                + (hint.isEmpty() ? " (write a string in quotes: \"" + t.value() + "\")" : ""));
+      }
+    }
+    return new Expr.Field(t.value());
+  }
+
+  private Map<String, Value> values(Ctx ctx, String what) {
+    Token open = ts.peek();
+    Row row = object(ctx, "");
+    if (!row.exprs.isEmpty()) {
+      throw TokenStream.error(open, what + " holds values, not computed ones");
+    }
+    return row.data;
   }
 
   /** {@code id: <value>} or just {@code <value>}: the identity of one row. */
@@ -1013,12 +1490,12 @@ public final class QueryParser {
     Value id = identity();
     ts.expect(TokenKind.RPAREN);
     Chain chain = new Chain("update", List.of("set", "expectVersion"));
-    Map<String, Value> data = null;
+    Row data = null;
     long version = 0;
     String m;
     while ((m = chain.next()) != null) {
       if (m.equals("set")) {
-        data = values();
+        data = object(Ctx.UPDATE, entity);
       } else {
         version = version();
       }
@@ -1027,7 +1504,7 @@ public final class QueryParser {
     if (data == null) {
       throw TokenStream.error(method, "update(...) needs a set({...}) with the new values");
     }
-    return write(new Mutation.Update(entity, id, data, version));
+    return write(new Mutation.Update(entity, id, data.data, version, data.exprs, data.writes));
   }
 
   private Statement updateMany(String entity, Token method) {
@@ -1035,13 +1512,13 @@ public final class QueryParser {
     ts.expect(TokenKind.RPAREN);
     Chain chain = new Chain("updateMany", List.of("where", "set"));
     Filter filter = null;
-    Map<String, Value> data = null;
+    Row data = null;
     String m;
     while ((m = chain.next()) != null) {
       if (m.equals("where")) {
         filter = expression();
       } else {
-        data = values();
+        data = object(Ctx.SET, entity);
       }
       ts.expect(TokenKind.RPAREN);
     }
@@ -1052,7 +1529,7 @@ public final class QueryParser {
     if (data == null) {
       throw TokenStream.error(method, "updateMany() needs a set({...}) with the new values");
     }
-    return write(new Mutation.UpdateMany(entity, filter, data));
+    return write(new Mutation.UpdateMany(entity, filter, data.data, data.exprs));
   }
 
   private Statement delete(String entity) {
@@ -1093,17 +1570,39 @@ public final class QueryParser {
     ts.next();
     ts.expect(TokenKind.COLON);
     Token keyTok = ts.peek();
-    Map<String, Value> key = values();
+    Map<String, Value> key = values(Ctx.KEY, "the upsert key");
     if (key.isEmpty()) {
       throw TokenStream.error(keyTok, "the upsert key needs at least one field");
     }
     ts.expect(TokenKind.RPAREN);
-    Chain chain = new Chain("upsert", List.of("set"));
-    Map<String, Value> data = Map.of();
-    while (chain.next() != null) {
-      data = values();
+    Chain chain = new Chain("upsert", List.of("set", "create"));
+    Row data = new Row();
+    Map<String, Expr> create = null;
+    Token setTok = null;
+    String m;
+    while ((m = chain.next()) != null) {
+      if (m.equals("set")) {
+        setTok = ts.peek();
+        data = object(Ctx.SET, entity);
+      } else {
+        create = object(Ctx.KEY, entity).all();
+      }
       ts.expect(TokenKind.RPAREN);
     }
-    return write(new Mutation.Upsert(entity, key, data));
+    if (create == null) {
+      for (Map.Entry<String, Expr> e : data.exprs.entrySet()) {
+        if (e.getValue().readsRow()) {
+          throw TokenStream.error(
+              setTok,
+              "set "
+                  + e.getKey()
+                  + ": "
+                  + e.getValue().render()
+                  + " reads the row, which a new row does not have yet: give the new row's"
+                  + " values in .create({...})");
+        }
+      }
+    }
+    return write(new Mutation.Upsert(entity, key, data.data, data.exprs, create, null));
   }
 }

@@ -209,11 +209,119 @@ class QueryErrorsTest {
             6,
             "update(...) needs a set({...}) with the new values"),
         Arguments.of(
-            "nested write outside create",
+            "rows in an update without saying what to do with them",
             "User.update(id: \"u1\").set({ posts: [{ title: \"x\" }] })",
             1,
             36,
-            "nested writes are only allowed in create(...)"),
+            "an update says what to do with related rows: posts: { create: [...] }, or connect,"
+                + " disconnect, update or delete"),
+        Arguments.of(
+            "nested write in updateMany",
+            "User.updateMany().where(true).set({ posts: { create: [{ title: \"x\" }] } })",
+            1,
+            44,
+            "nested writes are only allowed in create(...) and update(...)"),
+        Arguments.of(
+            "misspelled connect",
+            "Post.create({ title: \"x\", tags: { conect: [{ id: 1 }] } })",
+            1,
+            35,
+            "unknown nested write 'conect' (did you mean 'connect'?)"),
+        Arguments.of(
+            "misspelled nested write after a correct one",
+            "User.update(id: 1).set({ posts: { connect: { id: 2 }, dlete: { id: 3 } } })",
+            1,
+            55,
+            "unknown nested write 'dlete' (did you mean 'delete'?)"),
+        Arguments.of(
+            "disconnect in a create",
+            "Post.create({ title: \"x\", tags: { disconnect: [{ id: 1 }] } })",
+            1,
+            35,
+            "disconnect is not available in create(...): a new row has no related rows yet; use"
+                + " create or connect"),
+        Arguments.of(
+            "nested write given twice",
+            "User.update(id: 1).set({ posts: { connect: { id: 2 }, connect: { id: 3 } } })",
+            1,
+            55,
+            "'connect' is given twice"),
+        Arguments.of(
+            "empty key",
+            "Post.create({ title: \"x\", tags: { connect: [{}] } })",
+            1,
+            45,
+            "a key needs a value: the identity, or all fields of a unique constraint"),
+        Arguments.of(
+            "a nested update without set",
+            "User.update(id: 1).set({ posts: { update: { where: { id: 2 } } } })",
+            1,
+            43,
+            "a nested update needs set: {...} with the new values"),
+        Arguments.of(
+            "a misspelled part of a nested update",
+            "User.update(id: 1).set({ posts: { update: { wher: { id: 2 }, set: {} } } })",
+            1,
+            45,
+            "unknown part 'wher' of a nested update (did you mean 'where'?); write { where: {...},"
+                + " set: {...} }"),
+        Arguments.of(
+            "a reference outside a batch",
+            "Post.create({ authorId: ann.id, title: \"x\" })",
+            1,
+            25,
+            "unknown row 'ann': a write refers only to rows named with let earlier in the same"
+                + " batch { ... }"),
+        Arguments.of(
+            "an unknown reference in a batch",
+            "batch { let ann = User.create({ name: \"A\" }); Post.create({ authorId: an.id }) }",
+            1,
+            71,
+            "unknown row 'an': no earlier write of this batch is named so (did you mean 'ann'?)"),
+        Arguments.of(
+            "a reference without its field",
+            "batch { let ann = User.create({}); Post.create({ authorId: ann }) }",
+            1,
+            60,
+            "'ann' names a row; write the field you want of it, as in ann.id"),
+        Arguments.of(
+            "let outside a batch",
+            "let ann = User.create({})",
+            1,
+            1,
+            "let names a row for the later writes of the same batch: write it inside batch { ..."
+                + " }"),
+        Arguments.of(
+            "let on an update",
+            "batch { let u = User.update(id: 1).set({ a: 1 }) }",
+            1,
+            17,
+            "let names the row of a create(...) or an upsert(...), not of update User"),
+        Arguments.of(
+            "a field read in a create",
+            "Account.create({ balance: balance + 1 })",
+            1,
+            27,
+            "expected a value but found 'balance' (write a string in quotes: \"balance\")"),
+        Arguments.of(
+            "an upsert whose set reads the row, without create",
+            "Account.upsert(key: { id: 1 }).set({ balance: balance + 1 })",
+            1,
+            36,
+            "set balance: balance + 1 reads the row, which a new row does not have yet: give the"
+                + " new row's values in .create({...})"),
+        Arguments.of(
+            "an upsert key that is computed",
+            "Account.upsert(key: { id: 1 + 1 }).set({})",
+            1,
+            21,
+            "the upsert key holds values, not computed ones"),
+        Arguments.of(
+            "arithmetic without its right operand",
+            "Account.update(id: 1).set({ balance: balance + })",
+            1,
+            48,
+            "expected a value but found '}'"),
         Arguments.of(
             "duplicate key in an object",
             "User.create({ name: \"a\", name: \"b\" })",

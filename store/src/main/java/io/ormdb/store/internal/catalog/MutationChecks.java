@@ -2,6 +2,7 @@ package io.ormdb.store.internal.catalog;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.lang.ExprPrinter;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.schema.EntityDef;
 import io.ormdb.protocol.schema.FieldDef;
@@ -88,5 +89,124 @@ public final class MutationChecks {
   public static OrmDbException inNested(
       OrmDbException e, Mutation.NestedInsert n, int index, String target) {
     return e.within("nested insert " + n.relation() + "[" + index + "] into " + target);
+  }
+
+  /**
+   * {@code e} placed at item {@code index} of nested write {@code op} through {@code relation}:
+   * {@code nested connect tags[0] to Tag: ...}, {@code nested delete posts[1] of Post: ...}.
+   */
+  public static OrmDbException inNested(
+      OrmDbException e, String op, String relation, int index, String target) {
+    String preposition =
+        switch (op) {
+          case "insert" -> " into ";
+          case "connect" -> " to ";
+          case "disconnect" -> " from ";
+          default -> " of ";
+        };
+    return e.within("nested " + op + " " + relation + "[" + index + "]" + preposition + target);
+  }
+
+  /** {@code field Account.balance is given twice: as a value and computed}. */
+  public static OrmDbException givenTwice(EntityDef e, String field) {
+    return OrmDbException.invalid(
+        "field " + e.name() + "." + field + " is given twice: as a value and computed");
+  }
+
+  /**
+   * {@code field Account.balance: balance + 1 reads field 'balance' of the row, which a new row
+   * does not have yet}.
+   */
+  public static OrmDbException readsNewRow(EntityDef e, FieldDef target, Expr.Field read) {
+    return OrmDbException.invalid(
+        "field "
+            + e.name()
+            + "."
+            + target.name()
+            + " reads field '"
+            + read.name()
+            + "' of the row, which a new row does not have yet");
+  }
+
+  /**
+   * {@code relation Post.author: disconnecting sets Post.authorId to null, and it is required}: a
+   * disconnect through a relation whose key field is not optional.
+   */
+  public static OrmDbException keyRequired(RelationDef r, String entity, String field) {
+    return OrmDbException.invalid(
+        "relation "
+            + r.fromEntity()
+            + "."
+            + r.name()
+            + ": disconnecting sets "
+            + entity
+            + "."
+            + field
+            + " to null, and it is required"
+            + (entity.equals(r.fromEntity()) ? "" : "; delete the " + entity + " instead"));
+  }
+
+  /** A disconnect, update or delete nested in an insert: the new row has no related rows. */
+  public static OrmDbException notWhenInserting(String op, RelationDef r) {
+    return OrmDbException.invalid(
+        "nested "
+            + op
+            + " through "
+            + r.name()
+            + " is not available when inserting: a new row has no related rows yet");
+  }
+
+  /**
+   * {@code relation Post.author refers to one User: create or connect exactly one, not 2}: too many
+   * (or, when inserting, no) rows for a relation whose key is on the row itself.
+   */
+  public static OrmDbException toOne(RelationDef r, int items, boolean exactly) {
+    return OrmDbException.invalid(
+        "relation "
+            + r.fromEntity()
+            + "."
+            + r.name()
+            + " refers to one "
+            + r.toEntity()
+            + ": create or connect "
+            + (exactly ? "exactly" : "at most")
+            + " one, not "
+            + items);
+  }
+
+  /** An empty key where a row must be named. */
+  public static OrmDbException emptyKey(String target) {
+    return OrmDbException.invalid(
+        "a key names a row of "
+            + target
+            + " by its identity or all fields of a unique constraint; it cannot be empty");
+  }
+
+  /**
+   * {@code relation User.posts leads to many rows: name each row to delete by its key}: an empty
+   * key (true, the row connected now) through a to-many relation.
+   */
+  public static OrmDbException keysNeeded(RelationDef r, String op) {
+    return OrmDbException.invalid(
+        "relation "
+            + r.fromEntity()
+            + "."
+            + r.name()
+            + " leads to many rows: name each row to "
+            + op
+            + " by its key");
+  }
+
+  /**
+   * An upsert whose set reads the row and that gives no separate values for the row it may insert.
+   */
+  public static OrmDbException upsertReadsRow(EntityDef e, String field, Expr x) {
+    return OrmDbException.invalid(
+        "set "
+            + field
+            + ": "
+            + x.render()
+            + " reads the row, which a new row does not have yet: give the new row's values"
+            + " in create");
   }
 }

@@ -60,11 +60,11 @@ final class WritePath {
     }
     if (changes.isEmpty()) {
       // nothing to commit: no LSN, no changelog entry; the result names the state it read
-      return new MutationResult(at.last, 0, tx.insertedIds);
+      return new MutationResult(at.last, 0, tx.insertedIds, tx.namedIds);
     }
     write(changes, cat, lsn, ts);
     at.advance(lsn, ts);
-    return new MutationResult(lsn, changes.size(), tx.insertedIds);
+    return new MutationResult(lsn, changes.size(), tx.insertedIds, tx.namedIds);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ormdb.store.internal.engine;
 
 import io.ormdb.protocol.OrmDbException;
 import io.ormdb.protocol.change.ChangeEvent;
+import io.ormdb.protocol.mutation.Expr;
 import io.ormdb.protocol.mutation.Mutation;
 import io.ormdb.protocol.mutation.MutationBatch;
 import io.ormdb.protocol.query.Filter;
@@ -13,8 +14,10 @@ import io.ormdb.protocol.schema.RelationDef;
 import io.ormdb.protocol.value.Value;
 import io.ormdb.protocol.value.ValueType;
 import io.ormdb.protocol.value.Values;
+import io.ormdb.store.MutationValidator;
 import io.ormdb.store.filter.FilterBinder;
 import io.ormdb.store.filter.FilterEvaluator;
+import io.ormdb.store.internal.catalog.Arithmetic;
 import io.ormdb.store.internal.catalog.Catalog;
 import io.ormdb.store.internal.catalog.Catalog.EntityInfo;
 import io.ormdb.store.internal.catalog.Catalog.FkRule;
@@ -60,6 +63,17 @@ final class WriteTx {
 
   final List<Value> insertedIds = new ArrayList<>();
 
+  /** The identity of each row a mutation named ({@code let ann = ...}), by name. */
+  final Map<String, Value> namedIds = new LinkedHashMap<>();
+
+  /** The rows mutations named so far, by name: their entity and key. */
+  private final Map<String, NamedRow> names = new HashMap<>();
+
+  private record NamedRow(EntityInfo e, byte[] idKey, Value id) {}
+
+  /** Writes through relations ({@link Mutation.NestedWrite}). */
+  private final NestedWrites nestedWrites = new NestedWrites(this);
+
   /**
    * Per entity id with an integer identity, once this batch generated an id for it: the largest id
    * the entity holds as this batch sees it (so generating n ids costs one lookup, not n scans).
@@ -102,6 +116,7 @@ final class WriteTx {
   }
 
   void run(MutationBatch batch) {
+    MutationValidator.checkNames(batch);
     List<Mutation> ms = batch.mutations();
     if (ms.size() >= PREFETCH_MIN) {
       // sized for a row per mutation, so that a large batch's maps do not grow step by step
@@ -126,13 +141,20 @@ final class WriteTx {
     } else if (m instanceof Mutation.Update u) {
       Value id = identity(e, u.id());
       byte[] idKey = KeyCodec.encode(id);
-      update(e, idKey, existing(e, id, idKey, u.expectedVersion()), convertAll(e, u.data()));
+      RowData old = existing(e, id, idKey, u.expectedVersion());
+      nestedWrites.checkKeysNotGiven(e, u);
+      update(e, idKey, old, assignments(e, u.data(), u.exprs(), old.fields()));
+      nestedWrites.apply(e, idKey, u.writes(), false);
     } else if (m instanceof Mutation.UpdateMany um) {
       Map<String, Value> data = convertAll(e, um.data());
       for (Map.Entry<byte[], RowData> r : matching(e, um.filter(), "filter").entrySet()) {
         RowData now = current(e, r.getKey());
         if (now != null) {
-          update(e, r.getKey(), now, data);
+          update(
+              e,
+              r.getKey(),
+              now,
+              um.exprs().isEmpty() ? data : computed(e, data, um.exprs(), now.fields()));
         }
       }
     } else if (m instanceof Mutation.Delete d) {
@@ -293,7 +315,7 @@ final class WriteTx {
   }
 
   /** Live rows of {@code e} with {@code field} equal to {@code value}, as seen now. */
-  private List<byte[]> rowsWhere(EntityInfo e, String field, Value value) {
+  List<byte[]> rowsWhere(EntityInfo e, String field, Value value) {
     if (field.equals(e.identity.name())) {
       byte[] idKey = KeyCodec.encode(Values.convert(value, e.identity.type().base()));
       return current(e, idKey) == null ? List.of() : List.of(idKey);
@@ -376,7 +398,7 @@ final class WriteTx {
     }
   }
 
-  private Value insert(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
+  Value insert(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
     return insert(e, ins, forced, null);
   }
 
@@ -387,7 +409,10 @@ final class WriteTx {
   private Value insert(
       EntityInfo e, Mutation.Insert ins, Map<String, Value> forced, Prefetched given) {
     FieldDef idField = e.identity;
-    Value[] plain = ins.nested().isEmpty() && forced == null ? plainRow(e, ins.data()) : null;
+    Value[] plain =
+        ins.nested().isEmpty() && ins.writes().isEmpty() && ins.exprs().isEmpty() && forced == null
+            ? plainRow(e, ins.data())
+            : null;
     Map<String, Value> row;
     Value id;
     if (plain != null) {
@@ -444,13 +469,25 @@ final class WriteTx {
     }
     checkRow(e, idKey, row, null);
     insertedIds.add(id);
+    if (ins.name() != null) {
+      name(ins.name(), e, idKey, id);
+    }
     for (Mutation.NestedInsert n : ins.nested()) {
       RelationDef r = nestedRelation(e, n);
       if (!cat.bundle.keyOnSource(r)) {
         nested(e, row, r, n);
       }
     }
+    if (!ins.writes().isEmpty()) {
+      nestedWrites.apply(e, idKey, ins.writes(), true);
+    }
     return id;
+  }
+
+  /** Names the row {@code idKey} of {@code e} for the batch's later mutations. */
+  private void name(String name, EntityInfo e, byte[] idKey, Value id) {
+    names.put(name, new NamedRow(e, idKey, id));
+    namedIds.put(name, id);
   }
 
   /**
@@ -491,7 +528,10 @@ final class WriteTx {
    * The row an insert gives: its values converted, nested references and forced values, defaults.
    */
   private Map<String, Value> row(EntityInfo e, Mutation.Insert ins, Map<String, Value> forced) {
-    Map<String, Value> given = convertAll(e, ins.data());
+    Map<String, Value> given =
+        ins.exprs().isEmpty()
+            ? convertAll(e, ins.data())
+            : assignments(e, ins.data(), ins.exprs(), null);
     // Rows this row refers to (a to-one relation whose key is on this row) are inserted first, so
     // that this row's foreign key is set from them and checked against them.
     for (Mutation.NestedInsert n : ins.nested()) {
@@ -500,6 +540,7 @@ final class WriteTx {
         referenced(e, given, r, n);
       }
     }
+    nestedWrites.referenced(e, given, ins.writes());
     if (forced != null) {
       for (Map.Entry<String, Value> f : forced.entrySet()) {
         Value g = given.get(f.getKey());
@@ -596,13 +637,7 @@ final class WriteTx {
             if (r.cardinality() == Cardinality.MANY_TO_MANY) {
               Value childId = insert(target, child, null);
               Value childKey = current(target, KeyCodec.encode(childId)).fields().get(r.toField());
-              EntityInfo edge = cat.entity(r.edgeEntity());
-              Map<String, Value> edgeData = new LinkedHashMap<>();
-              edgeData.put(r.edgeFromField(), key);
-              edgeData.put(r.edgeToField(), childKey);
-              int before = insertedIds.size();
-              insert(edge, new Mutation.Insert(edge.name(), edgeData), null);
-              insertedIds.remove(before); // edge rows are not reported as inserted ids
+              insertEdge(r, key, childKey);
             } else {
               insert(target, child, Map.of(r.toField(), key));
             }
@@ -610,7 +645,18 @@ final class WriteTx {
     }
   }
 
-  private void update(EntityInfo e, byte[] idKey, RowData old, Map<String, Value> data) {
+  /** Inserts the edge row of many-to-many relation {@code r} from {@code from} to {@code to}. */
+  void insertEdge(RelationDef r, Value from, Value to) {
+    EntityInfo edge = cat.entity(r.edgeEntity());
+    Map<String, Value> edgeData = new LinkedHashMap<>();
+    edgeData.put(r.edgeFromField(), from);
+    edgeData.put(r.edgeToField(), to);
+    int before = insertedIds.size();
+    insert(edge, new Mutation.Insert(edge.name(), edgeData), null);
+    insertedIds.remove(before); // edge rows are not reported as inserted ids
+  }
+
+  void update(EntityInfo e, byte[] idKey, RowData old, Map<String, Value> data) {
     String idName = e.identity.name();
     Value newId = data.get(idName);
     if (newId != null && Values.compare(newId, old.fields().get(idName)) != 0) {
@@ -653,7 +699,7 @@ final class WriteTx {
     checkRow(e, idKey, row, old.fields());
   }
 
-  private void delete(EntityInfo e, byte[] idKey, RowData row) {
+  void delete(EntityInfo e, byte[] idKey, RowData row) {
     put(e, idKey, e.def.softDelete() ? RowCodec.SOFT_DELETED : RowCodec.DELETED, row.fields());
     for (FkRule fk : e.incoming) {
       Value key = row.fields().get(fk.parentField());
@@ -702,40 +748,80 @@ final class WriteTx {
   }
 
   private void upsert(EntityInfo e, Mutation.Upsert up) {
+    if (up.create() == null) {
+      for (String f : new TreeSet<>(up.exprs().keySet())) {
+        if (up.exprs().get(f).readsRow()) {
+          throw MutationChecks.upsertReadsRow(e.def, f, up.exprs().get(f));
+        }
+      }
+    }
     Map<String, Value> key = convertAll(e, up.key());
-    Map<String, Value> data = convertAll(e, up.data());
-    byte[] found = null;
+    byte[] found = find(e, key, "upsert key");
+    byte[] idKey;
+    if (found != null) {
+      RowData now = current(e, found);
+      update(e, found, now, assignments(e, up.data(), up.exprs(), now.fields()));
+      idKey = found;
+    } else {
+      Map<String, Value> all = new LinkedHashMap<>(key);
+      Map<String, Value> values =
+          up.create() == null
+              ? assignments(e, up.data(), up.exprs(), null)
+              : assignments(e, Map.of(), up.create(), null);
+      for (Map.Entry<String, Value> v : values.entrySet()) {
+        Value k = key.get(v.getKey());
+        if (k != null && !k.equals(v.getValue())) {
+          throw OrmDbException.invalid(
+              "field "
+                  + e.name()
+                  + "."
+                  + v.getKey()
+                  + " is "
+                  + k.render()
+                  + " in the upsert key but "
+                  + v.getValue().render()
+                  + " in the new row's values");
+        }
+        all.put(v.getKey(), v.getValue());
+      }
+      Value id = insert(e, new Mutation.Insert(e.name(), all), null);
+      idKey = KeyCodec.encode(id);
+    }
+    if (up.name() != null) {
+      name(up.name(), e, idKey, current(e, idKey).fields().get(e.identity.name()));
+    }
+  }
+
+  /**
+   * The live row whose {@code key} (converted values) is its identity or all the fields of one of
+   * its unique constraints, or null; INVALID_REQUEST when the key is neither ({@code what} names
+   * the key in that error).
+   */
+  byte[] find(EntityInfo e, Map<String, Value> key, String what) {
     String idName = e.identity.name();
     if (key.size() == 1 && key.containsKey(idName)) {
       byte[] idKey = KeyCodec.encode(key.get(idName));
-      found = current(e, idKey) != null ? idKey : null;
-    } else {
-      IndexInfo match = null;
-      for (IndexInfo ix : e.indexes) {
-        if (ix.def.unique() && new TreeSet<>(ix.def.fields()).equals(new TreeSet<>(key.keySet()))) {
-          match = ix;
-          break;
-        }
-      }
-      if (match == null) {
-        throw OrmDbException.invalid(
-            "upsert key "
-                + new TreeSet<>(key.keySet())
-                + " is neither the identity '"
-                + idName
-                + "' nor the fields of a unique constraint of "
-                + e.name());
-      }
-      List<byte[]> hits = lookup(match, Storage.indexValues(match, key), e);
-      found = hits.isEmpty() ? null : hits.get(0);
+      return current(e, idKey) != null ? idKey : null;
     }
-    if (found != null) {
-      update(e, found, current(e, found), data);
-    } else {
-      Map<String, Value> all = new LinkedHashMap<>(key);
-      all.putAll(data);
-      insert(e, new Mutation.Insert(e.name(), all), null);
+    IndexInfo match = null;
+    for (IndexInfo ix : e.indexes) {
+      if (ix.def.unique() && new TreeSet<>(ix.def.fields()).equals(new TreeSet<>(key.keySet()))) {
+        match = ix;
+        break;
+      }
     }
+    if (match == null) {
+      throw OrmDbException.invalid(
+          what
+              + " "
+              + new TreeSet<>(key.keySet())
+              + " is neither the identity '"
+              + idName
+              + "' nor the fields of a unique constraint of "
+              + e.name());
+    }
+    List<byte[]> hits = lookup(match, Storage.indexValues(match, key), e);
+    return hits.isEmpty() ? null : hits.get(0);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -837,12 +923,94 @@ final class WriteTx {
     return out;
   }
 
+  /**
+   * The values an update or insert writes: {@code data} converted, and {@code exprs} computed
+   * against {@code row} (the row before the write; null for a new row, which none may read).
+   */
+  Map<String, Value> assignments(
+      EntityInfo e, Map<String, Value> data, Map<String, Expr> exprs, Map<String, Value> row) {
+    Map<String, Value> out = convertAll(e, data);
+    return exprs.isEmpty() ? out : computed(e, out, exprs, row);
+  }
+
+  /** {@code converted} plus {@code exprs} computed against {@code row}, in field-name order. */
+  private Map<String, Value> computed(
+      EntityInfo e, Map<String, Value> converted, Map<String, Expr> exprs, Map<String, Value> row) {
+    Map<String, Value> out = new LinkedHashMap<>(converted);
+    for (String name : new TreeSet<>(exprs.keySet())) {
+      if (converted.containsKey(name)) {
+        throw MutationChecks.givenTwice(e.def, name);
+      }
+      out.put(name, evaluate(e, e.field(name), exprs.get(name), row));
+    }
+    return out;
+  }
+
+  /**
+   * {@code x} as a value of field {@code f} of {@code e}, computed against {@code row} (the row
+   * being written as it was before; null when there is none yet).
+   */
+  Value evaluate(EntityInfo e, FieldDef f, Expr x, Map<String, Value> row) {
+    if (x instanceof Expr.Arith a) {
+      if (!Arithmetic.numeric(f.type())) {
+        throw Arithmetic.notNumeric(e.name(), f, x);
+      }
+      return checkSize(e, f, arith(e, f, a, row));
+    }
+    return convert(e, f, operand(e, f, x, row));
+  }
+
+  private Value arith(EntityInfo e, FieldDef f, Expr.Arith a, Map<String, Value> row) {
+    Value left =
+        a.left() instanceof Expr.Arith l
+            ? arith(e, f, l, row)
+            : convert(e, f, operand(e, f, a.left(), row));
+    Value right =
+        a.right() instanceof Expr.Arith r
+            ? arith(e, f, r, row)
+            : convert(e, f, operand(e, f, a.right(), row));
+    return Arithmetic.apply(e.name(), f, a.op(), left, right);
+  }
+
+  /** The value of a literal, a field of {@code row} or a field of a named row. */
+  private Value operand(EntityInfo e, FieldDef f, Expr x, Map<String, Value> row) {
+    if (x instanceof Expr.Literal l) {
+      return l.value();
+    } else if (x instanceof Expr.Field fr) {
+      FieldDef read = e.field(fr.name());
+      if (row == null) {
+        throw MutationChecks.readsNewRow(e.def, f, fr);
+      }
+      return row.get(read.name());
+    }
+    Expr.Ref ref = (Expr.Ref) x;
+    NamedRow n = names.get(ref.name());
+    if (n == null) {
+      throw OrmDbException.invalid(
+          "unknown row '" + ref.name() + "': no earlier mutation of the batch is named so");
+    }
+    RowData now = current(n.e, n.idKey);
+    if (now == null) {
+      throw OrmDbException.notFound(
+          "row '"
+              + ref.name()
+              + "' ("
+              + n.e.name()
+              + " "
+              + n.e.identity.name()
+              + "="
+              + n.id.render()
+              + ") was deleted earlier in the batch");
+    }
+    return now.fields().get(n.e.field(ref.field()).name());
+  }
+
   /** A hash map capacity that holds {@code n} entries without growing. */
   private static int capacity(int n) {
     return (int) (n / 0.75f) + 1;
   }
 
-  private Value convert(EntityInfo e, FieldDef f, Value v) {
+  Value convert(EntityInfo e, FieldDef f, Value v) {
     return checkSize(e, f, FieldValues.convert(cat.bundle, e.name(), f, v));
   }
 
