@@ -28,9 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * without an indexable prefix), the query is resolved in full.
  *
  * <p>Thread-safe. Holds at most {@code capacity} shapes; when full it is emptied (shapes in use
- * come back at their next query). Resolving an application's graph query costs about a third of
- * running it from an in-memory snapshot (the names, selects and aggregates checked, the messages
- * and plan key built); rebinding costs a walk of its filters.
+ * come back at their next query). Rebinding costs a walk of the query's filters; resolving also
+ * checks the names, selects and aggregates and builds the messages and the plan key.
  */
 public final class ResolveCache {
   private final int capacity;
