@@ -337,14 +337,8 @@ public final class FieldMasker {
       if (f != null) {
         throw denied(
             where
-                + ": field "
-                + target.get().name()
-                + "."
-                + f.name()
-                + " is "
-                + level(target.get(), f)
-                + " and masked for this session (clearance "
-                + level(clearance)
+                + ": "
+                + masked(target.get(), f, clearance)
                 + "); only count of rows is allowed over it");
       }
       checkFilter(target.get(), a.filter(), where + ", where", clearance);
@@ -375,14 +369,8 @@ public final class FieldMasker {
                   + of
                   + " "
                   + s.field()
-                  + ": field "
-                  + edge.get().name()
-                  + "."
-                  + f.name()
-                  + " is "
-                  + level(edge.get(), f)
-                  + " and masked for this session (clearance "
-                  + level(clearance)
+                  + ": "
+                  + masked(edge.get(), f, clearance)
                   + "); ordering by it would reveal its values (and cursors carry them)");
         }
         continue;
@@ -410,14 +398,8 @@ public final class FieldMasker {
             "order by"
                 + of
                 + (fp.isLocal() ? "" : " " + s.field())
-                + ": field "
-                + owner.name()
-                + "."
-                + f.name()
-                + " is "
-                + level(owner, f)
-                + " and masked for this session (clearance "
-                + level(clearance)
+                + ": "
+                + masked(owner, f, clearance)
                 + "); ordering by it would reveal its values (and cursors carry them)"
                 + (explicit
                     ? ""
@@ -456,30 +438,15 @@ public final class FieldMasker {
         throw denied(
             "aggregate "
                 + a.label()
-                + ": field "
-                + e.name()
-                + "."
-                + f.name()
-                + " is "
-                + level(e, f)
-                + " and masked for this session (clearance "
-                + level(clearance)
+                + ": "
+                + masked(e, f, clearance)
                 + "); only count() of rows is allowed over it");
       }
     }
     for (String g : q.groupBy()) {
       FieldDef f = maskedField(e, g, clearance);
       if (f != null) {
-        throw denied(
-            "group by: field "
-                + e.name()
-                + "."
-                + f.name()
-                + " is "
-                + level(e, f)
-                + " and masked for this session (clearance "
-                + level(clearance)
-                + ")");
+        throw denied("group by: " + masked(e, f, clearance) + ")");
       }
     }
     checkFilter(e, q.filter(), "filter", clearance);
@@ -495,17 +462,7 @@ public final class FieldMasker {
   private static void checkFilterField(EntityDef e, String field, String where, Sensitivity clr) {
     FieldDef f = maskedField(e, field, clr);
     if (f != null) {
-      throw denied(
-          where
-              + ": field "
-              + e.name()
-              + "."
-              + f.name()
-              + " is "
-              + level(e, f)
-              + " and masked for this session (clearance "
-              + level(clr)
-              + "); filtering on it would reveal its values");
+      throw denied(where + ": " + masked(e, f, clr) + "); filtering on it would reveal its values");
     }
   }
 
@@ -620,15 +577,7 @@ public final class FieldMasker {
         FieldDef f = maskedField(e, field, clearance);
         if (f != null) {
           throw denied(
-              "key: field "
-                  + e.name()
-                  + "."
-                  + f.name()
-                  + " is "
-                  + level(e, f)
-                  + " and masked for this session (clearance "
-                  + level(clearance)
-                  + "); naming rows by it would reveal its values");
+              "key: " + masked(e, f, clearance) + "); naming rows by it would reveal its values");
         }
       }
       values(e, key);
@@ -658,14 +607,8 @@ public final class FieldMasker {
         throw denied(
             "computed value "
                 + x.render()
-                + ": field "
-                + from.name()
-                + "."
-                + f.name()
-                + " is "
-                + level(from, f)
-                + " and masked for this session (clearance "
-                + level(clearance)
+                + ": "
+                + masked(from, f, clearance)
                 + "); writing it elsewhere would reveal its values");
       }
     }
@@ -682,6 +625,20 @@ public final class FieldMasker {
 
   private static String level(Sensitivity s) {
     return s.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /**
+   * {@code field E.f is sensitive and masked for this session (clearance public}: a ')' follows.
+   */
+  private static String masked(EntityDef e, FieldDef f, Sensitivity clearance) {
+    return "field "
+        + e.name()
+        + "."
+        + f.name()
+        + " is "
+        + level(e, f)
+        + " and masked for this session (clearance "
+        + level(clearance);
   }
 
   private static OrmDbException denied(String message) {
