@@ -66,7 +66,7 @@ final class Snapshot implements ReadView {
    * Row counts read so far, by entity: fixed at this snapshot, and asked for by every join of a
    * query (its strategy and fan-out estimates), so each is read from the store once.
    */
-  private final ConcurrentHashMap<String, Long> counts = new ConcurrentHashMap<>(8);
+  private volatile ConcurrentHashMap<String, Long> counts; // made by the first count (rarely none)
 
   Snapshot(
       StoreFile file,
@@ -536,12 +536,16 @@ final class Snapshot implements ReadView {
 
   @Override
   public long count(String entity) {
-    Long known = counts.get(entity);
-    if (known != null) {
-      return known;
+    ConcurrentHashMap<String, Long> known = counts;
+    if (known == null) {
+      known = new ConcurrentHashMap<>(8);
+      counts = known; // a race makes two maps: each holds counts of this snapshot, both right
     }
-    long c = tables.count(cat.entity(entity));
-    counts.put(entity, c);
+    Long c = known.get(entity);
+    if (c == null) {
+      c = tables.count(cat.entity(entity));
+      known.put(entity, c);
+    }
     return c;
   }
 
